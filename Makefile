@@ -1,0 +1,147 @@
+# headroom — build, test, run, bench.
+# `make` builds the CLI and the libraries; `make run` the default report;
+# `make test` the whole suite (Criterion + CLI tests, then again under
+# AddressSanitizer + UndefinedBehaviorSanitizer). Targets that need Debian
+# packages install the missing ones with apt-get when run as root.
+
+CC      ?= cc
+HR_DATA ?= ../shared/datasets
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+VERSION_MAJOR := $(shell sed -n 's/^\#define HR_VERSION_MAJOR //p' include/headroom.h)
+VERSION       := $(shell sed -n 's/^\#define HR_VERSION_STRING "\(.*\)"/\1/p' include/headroom.h)
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter
+CSTD    := -std=c11 -D_GNU_SOURCE
+OPT     ?= -O2 -g
+CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
+             -DHR_BUILDING_LIBRARY -Iinclude -Isrc
+LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
+
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config
+
+LIB_SRC := $(sort $(wildcard src/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+
+B  := build
+BA := build/asan
+
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
+TESTS    := $(TEST_SRC:tests/%.c=$(B)/tests/%)
+LIB_OBJ_A := $(LIB_SRC:src/%.c=$(BA)/obj/%.o)
+CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
+TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+.PHONY: all deps run test check check-asan unit-tests cli-tests bench install clean datasets
+.DELETE_ON_ERROR:
+
+all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc
+
+# Install missing Debian packages (only as root; otherwise report what is missing).
+deps:
+	@missing=""; for p in $(DEB_PKGS) $(EXTRA_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "installing:$$missing"; \
+	    (apt-get install -y -q --no-install-recommends $$missing >/dev/null 2>&1 || \
+	     (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing >/dev/null)) \
+	     || { echo "apt-get failed for:$$missing" >&2; exit 1; }; \
+	  else echo "missing Debian packages:$$missing (run as root or install them)" >&2; exit 1; fi; fi
+
+$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LIB) -c $< -o $@
+
+$(B)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -c $< -o $@
+
+$(B)/libheadroom.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/libheadroom.so: $(LIB_OBJ)
+	$(CC) -shared -Wl,-soname,libheadroom.so.$(VERSION_MAJOR) -o $(B)/libheadroom.so.$(VERSION) $^ $(LDLIBS)
+	ln -sf libheadroom.so.$(VERSION) $(B)/libheadroom.so.$(VERSION_MAJOR)
+	ln -sf libheadroom.so.$(VERSION) $@
+
+# The CLI links the static library so the binary runs from anywhere.
+$(B)/headroom: $(CLI_OBJ) $(B)/libheadroom.a
+	$(CC) $(OPT) -pthread -o $@ $(CLI_OBJ) $(B)/libheadroom.a $(LDLIBS)
+
+$(B)/headroom.pc: Makefile include/headroom.h
+	@mkdir -p $(B)
+	printf 'prefix=%s\nlibdir=$${prefix}/lib\nincludedir=$${prefix}/include\n\nName: headroom\nDescription: hourly load forecasting and grid headroom\nVersion: %s\nLibs: -L$${libdir} -lheadroom\nLibs.private: %s\nCflags: -I$${includedir}\n' \
+	  '$(PREFIX)' '$(VERSION)' '$(LDLIBS)' > $@
+
+# ---- default data: a seeded generator (datasets/gen.c), see datasets/README.md
+GEN_OUT := datasets/default/.stamp
+$(B)/gen: datasets/gen.c | deps
+	@mkdir -p $(B)
+	$(CC) $(CSTD) -O2 $(WARN) -o $@ $< -lm
+$(GEN_OUT): $(B)/gen
+	@mkdir -p datasets/default
+	$(B)/gen datasets/default
+	@touch $@
+datasets: $(GEN_OUT)
+
+run: all $(GEN_OUT)
+	$(B)/headroom report -o out datasets/default/*.csv
+	@echo "report: $(CURDIR)/out/index.html"
+
+# ---- tests
+$(B)/tests/%: tests/%.c tests/helpers.h $(B)/libheadroom.a
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom.a -lcriterion $(LDLIBS)
+
+$(BA)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LIB) -O1 $(SAN) -c $< -o $@
+$(BA)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -c $< -o $@
+$(BA)/libheadroom.a: $(LIB_OBJ_A)
+	@rm -f $@
+	ar rcs $@ $^
+$(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a
+	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/libheadroom.a $(LDLIBS)
+$(BA)/tests/%: tests/%.c tests/helpers.h $(BA)/libheadroom.a
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(BA)/libheadroom.a -lcriterion $(LDLIBS)
+
+TEST_ENV := HR_DATA=$(abspath $(HR_DATA)) OPENBLAS_NUM_THREADS=1
+
+unit-tests: all $(TESTS) $(GEN_OUT)
+	@set -e; for t in $(TESTS); do echo "== $$t"; $(TEST_ENV) $$t --jobs 2 --short-filename; done
+
+cli-tests: all $(GEN_OUT)
+	$(TEST_ENV) HEADROOM=$(B)/headroom sh tests/cli.sh
+
+check-asan: deps $(TESTS_A) $(BA)/headroom $(GEN_OUT)
+	@set -e; for t in $(TESTS_A); do echo "== $$t (asan+ubsan)"; \
+	  $(TEST_ENV) HR_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 $$t --jobs 2 --short-filename; done
+	$(TEST_ENV) HR_ASAN=1 HEADROOM=$(BA)/headroom sh tests/cli.sh
+
+test: unit-tests cli-tests check-asan
+	@echo "all tests passed"
+check: test
+
+bench: all $(GEN_OUT)
+	$(TEST_ENV) sh bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(B)/headroom $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(B)/libheadroom.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(B)/libheadroom.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/
+	ln -sf libheadroom.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libheadroom.so.$(VERSION_MAJOR)
+	ln -sf libheadroom.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/libheadroom.so
+	install -m 644 include/headroom.h $(DESTDIR)$(PREFIX)/include/
+	sed 's|^prefix=.*|prefix=$(PREFIX)|' $(B)/headroom.pc > $(DESTDIR)$(PREFIX)/lib/pkgconfig/headroom.pc
+
+clean:
+	rm -rf build out datasets/default

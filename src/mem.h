@@ -1,0 +1,18 @@
+/* mem.h — allocation wrappers with a test-only fault-injection hook (private).
+ * All library allocations go through these so that the OOM tests can fail
+ * the k-th allocation on the calling thread and check every error path. */
+#ifndef HR_MEM_H
+#define HR_MEM_H
+#include <stddef.h>
+
+void *mem_alloc(size_t size);                 /* malloc; NULL on failure       */
+void *mem_calloc(size_t n, size_t size);      /* calloc; checks n*size overflow */
+void *mem_realloc(void *p, size_t size);
+void *mem_array(size_t n, size_t size);       /* malloc(n*size), overflow-checked */
+char *mem_strdup(const char *s);
+void mem_free(void *p);
+
+/* Test hook: fail the k-th allocation (1-based) made on this thread from now
+ * on; 0 disables. Returns the number of allocations seen since the last call. */
+unsigned long mem_fail_at(unsigned long k);
+#endif

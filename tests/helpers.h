@@ -1,0 +1,32 @@
+/* helpers.h — shared test helpers. */
+#ifndef HR_TEST_HELPERS_H
+#define HR_TEST_HELPERS_H
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+
+/* |a-b| <= rtol*max(|a|,|b|) (GSL's gsl_test_rel idea); NaN never equal. */
+static inline int rel_eq(double a, double b, double rtol)
+{
+    if (isnan(a) || isnan(b)) return 0;
+    double m = fabs(a) > fabs(b) ? fabs(a) : fabs(b);
+    return fabs(a - b) <= rtol * (m > 0 ? m : 1.0);
+}
+
+/* Path of the shared real data (make sets HR_DATA; default ../shared/datasets). */
+static inline const char *shared_data(void)
+{
+    const char *d = getenv("HR_DATA");
+    return d && *d ? d : "../shared/datasets";
+}
+
+/* 1 if the shared data file rel exists under shared_data(); path written to buf. */
+static inline int shared_path(char *buf, size_t cap, const char *rel)
+{
+    snprintf(buf, cap, "%s/%s", shared_data(), rel);
+    FILE *f = fopen(buf, "rb");
+    if (!f) return 0;
+    fclose(f);
+    return 1;
+}
+#endif
