@@ -15,12 +15,23 @@
  * and clean[n] (raw where OKAY, otherwise imputed; NaN only if the whole
  * series is empty). Fills q (first/last hours with a raw value, counts per
  * flag, imputed count, peak and mean of clean over [first,last]).
- * Returns HR_OK or HR_ENOMEM. */
+ * On entry flag[t] must be HR_FLAG_OKAY (0) or HR_FLAG_DUPLICATE_RESOLVED;
+ * any other value is treated as OKAY. Hours outside [first,last] are
+ * flagged MISSING and filled too, but are not counted in q. With no raw
+ * value at all q->hours = 0, first_utc = last_utc = t0 and peak/mean NaN.
+ * n = 0 is valid (raw, flag, clean unused). Every non-OKAY hour is imputed
+ * (q->imputed = q->flagged - q->by_flag[HR_FLAG_DUPLICATE_RESOLVED]).
+ * Cost O(n w) with small constants (w <= 480): ~0.2 us per hour.
+ * Thread-safe (no shared state). Returns HR_OK or HR_ENOMEM (nothing
+ * useful is written then). */
 int screen_load(const double *raw, size_t n, int64_t t0, uint8_t *flag,
                 double *clean, hr_quality *q);
 
 /* Impute only (no screening): fill every NaN of v[n] in place, using the
- * same gap filler as screen_load. Returns HR_OK or HR_ENOMEM. */
+ * same gap filler as screen_load (1-2 h gaps: linear; longer: same-hour
+ * template of neighbouring days/weeks scaled to the edges; see screen.c).
+ * All-NaN input is left unchanged. t0 is accepted for symmetry and not
+ * used. Returns HR_OK or HR_ENOMEM (v unchanged then). */
 int screen_impute(double *v, size_t n, int64_t t0);
 
 #endif
