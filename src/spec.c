@@ -1,0 +1,318 @@
+/* spec.c — parse model specification files (models/NAME.spec).
+ *
+ * Exports spec_parse, spec_load, spec_free, spec_atom_width,
+ * spec_needs_temp, spec_needs_load. The grammar is documented in spec.h;
+ * every problem is reported as HR_EFORMAT "src:line: problem".
+ */
+#include "spec.h"
+#include "calendar.h"
+#include "error.h"
+#include "mem.h"
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* 2000-01-01T00:00:00Z: default trend epoch (any fixed hour works: with an
+ * intercept in the span a shifted trend changes only the intercept). */
+#define SPEC_TREND_EPOCH 946684800LL
+
+static const struct {
+    const char *name;
+    spec_atom_kind kind;
+    int has_arg;   /* 0 none, 1 integer >= 1, 2 real */
+} atoms[] = {
+    { "intercept", SA_INTERCEPT, 0 }, { "trend", SA_TREND, 0 },
+    { "month", SA_MONTH, 0 }, { "weekday", SA_WEEKDAY, 0 }, { "hour", SA_HOUR, 0 },
+    { "holidays", SA_HOLIDAYS, 0 }, { "holidays_each", SA_HOLIDAYS_EACH, 0 },
+    { "T", SA_T, 0 }, { "T2", SA_T2, 0 }, { "T3", SA_T3, 0 },
+    { "hdd", SA_HDD, 2 }, { "cdd", SA_CDD, 2 },
+    { "fourier_daily", SA_FOURIER_DAILY, 1 }, { "fourier_weekly", SA_FOURIER_WEEKLY, 1 },
+    { "fourier_annual", SA_FOURIER_ANNUAL, 1 }, { "lag", SA_LAG, 1 },
+};
+
+size_t spec_atom_width(const spec_atom *a)
+{
+    switch (a->kind) {
+    case SA_MONTH: return 12;
+    case SA_WEEKDAY: return 7;
+    case SA_HOUR: return 24;
+    case SA_HOLIDAYS: return 3;
+    case SA_HOLIDAYS_EACH: return 13;
+    case SA_FOURIER_DAILY:
+    case SA_FOURIER_WEEKLY:
+    case SA_FOURIER_ANNUAL: return 2 * (size_t)a->arg;
+    default: return 1;
+    }
+}
+
+static int uses(const spec *s, int temp)
+{
+    for (size_t t = 0; t < s->nterm; t++)
+        for (int a = 0; a < s->term[t].natom; a++) {
+            spec_atom_kind k = s->term[t].atom[a].kind;
+            if (temp && (k == SA_T || k == SA_T2 || k == SA_T3 || k == SA_HDD || k == SA_CDD))
+                return 1;
+            if (!temp && k == SA_LAG) return 1;
+        }
+    return 0;
+}
+int spec_needs_temp(const spec *s) { return uses(s, 1); }
+int spec_needs_load(const spec *s) { return uses(s, 0); }
+
+void spec_free(spec *s)
+{
+    if (!s) return;
+    mem_free(s->name);
+    mem_free(s->text);
+    mem_free(s->term);
+    mem_free(s);
+}
+
+/* Parse one atom token tok[0..len). */
+static int parse_atom(const char *tok, size_t len, const char *src, int line, spec_atom *a)
+{
+    const char *paren = memchr(tok, '(', len);
+    size_t nlen = paren ? (size_t)(paren - tok) : len;
+    for (size_t i = 0; i < sizeof atoms / sizeof atoms[0]; i++) {
+        if (strlen(atoms[i].name) != nlen || memcmp(atoms[i].name, tok, nlen) != 0) continue;
+        a->kind = atoms[i].kind;
+        a->arg = 0;
+        if (!atoms[i].has_arg) {
+            if (paren)
+                return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' takes no argument", src, line,
+                              (int)len, tok);
+            return HR_OK;
+        }
+        if (!paren || tok[len - 1] != ')' || len - nlen < 3)
+            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' needs an argument, e.g. %s(%s)", src,
+                          line, (int)len, tok, atoms[i].name, atoms[i].has_arg == 1 ? "3" : "65");
+        char buf[64];
+        size_t alen = len - nlen - 2;
+        if (alen >= sizeof buf) alen = sizeof buf - 1;
+        memcpy(buf, paren + 1, alen);
+        buf[alen] = '\0';
+        char *end;
+        errno = 0;
+        double v = strtod(buf, &end);
+        if (end == buf || *end || errno || !isfinite(v) ||
+            (atoms[i].has_arg == 1 && (v < 1 || v > 100000 || v != floor(v))))
+            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s': bad argument '%s'%s", src, line,
+                          (int)len, tok, buf, atoms[i].has_arg == 1 ? " (want an integer >= 1)" : "");
+        /* harmonics beyond the Nyquist pair of an hourly grid are aliases */
+        double kmax = a->kind == SA_FOURIER_DAILY ? 12 : a->kind == SA_FOURIER_WEEKLY ? 84
+                    : a->kind == SA_FOURIER_ANNUAL ? 182 : 1e5;
+        if (v > kmax)
+            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s': at most %g harmonics", src, line,
+                          (int)len, tok, kmax);
+        a->arg = v;
+        return HR_OK;
+    }
+    return hr_err(HR_EFORMAT, "%s:%d: unknown term '%.*s'", src, line, (int)len, tok);
+}
+
+static int parse_term(const char *tok, size_t len, const char *src, int line, spec_term *t)
+{
+    t->natom = 0;
+    size_t i = 0;
+    while (i <= len) {
+        size_t j = i;
+        while (j < len && tok[j] != ':') j++;
+        if (j == i)
+            return hr_err(HR_EFORMAT, "%s:%d: empty factor in term '%.*s'", src, line, (int)len, tok);
+        if (t->natom == SPEC_MAX_ATOMS)
+            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' has more than %d factors", src, line,
+                          (int)len, tok, SPEC_MAX_ATOMS);
+        int rc = parse_atom(tok + i, j - i, src, line, &t->atom[t->natom]);
+        if (rc) return rc;
+        for (int a = 0; a < t->natom; a++)
+            if (t->atom[a].kind == t->atom[t->natom].kind)
+                return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' repeats a factor", src, line,
+                              (int)len, tok);
+        t->natom++;
+        i = j + 1;
+    }
+    return HR_OK;
+}
+
+/* Split line into whitespace tokens (at most cap); returns the count. */
+static int tokens(char *line, char **tok, int cap)
+{
+    int n = 0;
+    char *save = NULL;
+    for (char *t = strtok_r(line, " \t\r", &save); t && n < cap; t = strtok_r(NULL, " \t\r", &save))
+        tok[n++] = t;
+    return n;
+}
+
+static int parse_int(const char *s, int lo, int hi, int *v)
+{
+    char *end;
+    long x = strtol(s, &end, 10);
+    if (end == s || *end || x < lo || x > hi) return -1;
+    *v = (int)x;
+    return 0;
+}
+
+int spec_parse(const char *text, size_t len, const char *src, spec **out)
+{
+    if (out) *out = NULL;
+    if (!text || !out) return hr_err(HR_EINVAL, "spec_parse: NULL argument");
+    if (!src) src = "<spec>";
+    spec *s = mem_calloc(1, sizeof *s);
+    char *buf = mem_alloc(len + 1);
+    size_t cap = 16;
+    int rc = HR_OK;
+    if (!s || !buf || !(s->text = mem_alloc(len + 1)) || !(s->term = mem_array(cap, sizeof *s->term))) {
+        rc = hr_err(HR_ENOMEM, "%s: out of memory", src);
+        goto fail;
+    }
+    memcpy(s->text, text, len);
+    s->text[len] = '\0';
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    s->trend_epoch = SPEC_TREND_EPOCH;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        int ln = 1;
+        for (const char *q = text; q < nul; q++) ln += *q == '\n';
+        rc = hr_err(HR_EFORMAT, "%s:%d: NUL byte in specification", src, ln);
+        goto fail;
+    }
+    int line = 0, have_temp = 0, have_err = 0;
+    char *p = buf;
+    while (p && p < buf + len + 1 && *p != '\0') {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = '\0';
+        line++;
+        char *hash = strchr(p, '#');
+        if (hash) *hash = '\0';
+        char *tok[64];
+        int nt = tokens(p, tok, 64);
+        p = nl ? nl + 1 : NULL;
+        if (nt == 0) continue;
+        if (nt == 64) { rc = hr_err(HR_EFORMAT, "%s:%d: line too long", src, line); goto fail; }
+        if (!strcmp(tok[0], "name")) {
+            if (nt != 2 || s->name) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'name NAME' line", src, line);
+                goto fail;
+            }
+            if (!(s->name = mem_strdup(tok[1]))) { rc = hr_err(HR_ENOMEM, "%s: out of memory", src); goto fail; }
+        } else if (!strcmp(tok[0], "temperature")) {
+            if (nt != 2 || have_temp || (strcmp(tok[1], "celsius") && strcmp(tok[1], "fahrenheit"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'temperature celsius|fahrenheit' line", src, line);
+                goto fail;
+            }
+            have_temp = 1;
+            s->fahrenheit = !strcmp(tok[1], "fahrenheit");
+        } else if (!strcmp(tok[0], "trend-epoch")) {
+            cal_civil c;
+            int has_off = 0, off = 0, dst = 0;
+            if (nt != 2 || cal_parse_time(tok[1], strlen(tok[1]), 0, &c, &has_off, &off, &dst)) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want 'trend-epoch YYYY-MM-DDTHH:MM:SSZ'", src, line);
+                goto fail;
+            }
+            s->trend_epoch = cal_civil_to_utc(&c) - (has_off ? off : 0);
+        } else if (!strcmp(tok[0], "term")) {
+            if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term' without terms", src, line); goto fail; }
+            for (int i = 1; i < nt; i++) {
+                if (s->nterm == cap) {
+                    spec_term *t = mem_realloc(s->term, 2 * cap * sizeof *t);
+                    if (!t) { rc = hr_err(HR_ENOMEM, "%s: out of memory", src); goto fail; }
+                    s->term = t;
+                    cap *= 2;
+                }
+                rc = parse_term(tok[i], strlen(tok[i]), src, line, &s->term[s->nterm]);
+                if (rc) goto fail;
+                s->nterm++;
+            }
+        } else if (!strcmp(tok[0], "errors")) {
+            spec_errors *e = &s->errors;
+            int bad = have_err || nt < 2;
+            if (!bad && !strcmp(tok[1], "none")) bad = nt != 2;
+            else if (!bad && !strcmp(tok[1], "arima")) {
+                int *f[7] = { &e->p, &e->d, &e->q, &e->P, &e->D, &e->Q, &e->s };
+                bad = nt != 9;
+                for (int i = 0; !bad && i < 7; i++) bad = parse_int(tok[2 + i], 0, i == 6 ? 10000 : 10, f[i]);
+                e->kind = SPEC_ERR_ARIMA;
+            } else if (!bad && !strcmp(tok[1], "auto-arima")) {
+                bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
+                e->kind = SPEC_ERR_AUTO_ARIMA;
+            } else bad = 1;
+            if (bad) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s' "
+                                        "or 'errors auto-arima s'", src, line);
+                goto fail;
+            }
+            have_err = 1;
+        } else {
+            rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
+                                    "trend-epoch, term or errors)", src, line, tok[0]);
+            goto fail;
+        }
+    }
+    if (s->nterm == 0) { rc = hr_err(HR_EFORMAT, "%s: no 'term' line", src); goto fail; }
+    mem_free(buf);
+    *out = s;
+    return HR_OK;
+fail:
+    mem_free(buf);
+    spec_free(s);
+    return rc;
+}
+
+int spec_load(const char *name_or_path, const char *dir, spec **out)
+{
+    if (out) *out = NULL;
+    if (!name_or_path || !*name_or_path || !out) return hr_err(HR_EINVAL, "spec_load: no model name");
+    size_t nl = strlen(name_or_path);
+    int is_path = strchr(name_or_path, '/') || (nl > 5 && !strcmp(name_or_path + nl - 5, ".spec"));
+    char path[4096];
+    int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
+                    : snprintf(path, sizeof path, "%s/%s.spec", dir ? dir : "models", name_or_path);
+    if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return hr_err(HR_ENOTFOUND, "%s: no such model specification%s", path,
+                          is_path ? "" : " (give a name from models/ or a path)");
+        return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    }
+    size_t cap = 4096, len = 0;
+    char *text = mem_alloc(cap);
+    int rc = HR_OK;
+    while (text) {
+        size_t got = fread(text + len, 1, cap - len, f);
+        len += got;
+        if (len < cap) break;
+        if (cap >= (1u << 20)) { rc = hr_err(HR_EFORMAT, "%s: larger than 1 MiB", path); break; }
+        char *t = mem_realloc(text, cap * 2);
+        if (!t) break;
+        text = t;
+        cap *= 2;
+    }
+    if (!text) rc = hr_err(HR_ENOMEM, "%s: out of memory", path);
+    else if (!rc && ferror(f)) rc = hr_err(HR_EIO, "%s: read error", path);
+    fclose(f);
+    if (!rc) rc = spec_parse(text, len, path, out);
+    if (!rc && !(*out)->name) {
+        /* default name: file name without directory and .spec */
+        const char *b = strrchr(path, '/');
+        b = b ? b + 1 : path;
+        size_t bl = strlen(b);
+        if (bl > 5 && !strcmp(b + bl - 5, ".spec")) bl -= 5;
+        char *nm = mem_alloc(bl + 1);
+        if (!nm) {
+            spec_free(*out);
+            *out = NULL;
+            rc = hr_err(HR_ENOMEM, "%s: out of memory", path);
+        } else {
+            memcpy(nm, b, bl);
+            nm[bl] = '\0';
+            (*out)->name = nm;
+        }
+    }
+    mem_free(text);
+    return rc;
+}

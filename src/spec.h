@@ -1,0 +1,90 @@
+/* spec.h — model specifications: which regression terms, which error model
+ * (private).
+ *
+ * A specification is a small text file (models/NAME.spec), one directive
+ * per line, '#' starts a comment:
+ *
+ *   name vanilla                      # optional; default: the file name
+ *   temperature fahrenheit            # unit of T in the terms: celsius (default)
+ *                                     # or fahrenheit (temp_c converted back)
+ *   trend-epoch 2000-01-01T00:00:00Z  # hour where trend = 1 (default shown)
+ *   term intercept trend month        # one or more terms per line
+ *   term weekday:hour hour:T hour:T2 hour:T3
+ *   errors none                       # or: errors arima p d q P D Q s
+ *                                     #     errors auto-arima s
+ *
+ * A term is one atom or a product of up to three atoms joined by ':'
+ * (R's interaction); its columns are the cartesian product of the atoms'
+ * columns (full dummy coding: every level gets a column; aliased columns
+ * are left to the rank-revealing fit, as in R). Atoms:
+ *   intercept           1
+ *   trend               hours since trend-epoch, plus 1 (Hong 2010)
+ *   month               12 indicators (local month 1..12)
+ *   weekday             7 indicators (local day of week, Sunday first)
+ *   hour                24 indicators (local hour of day 0..23)
+ *   holidays            3 indicators: observed US federal holiday, day after
+ *                       Thanksgiving, Christmas Eve
+ *   holidays_each       11 + 2 indicators, one per federal holiday + the two
+ *   T, T2, T3           temperature, its square and cube (spec's unit)
+ *   hdd(BASE), cdd(BASE) max(0, BASE - T), max(0, T - BASE)
+ *   fourier_daily(K), fourier_weekly(K), fourier_annual(K)
+ *                       sin/cos pairs k = 1..K of the 24 h, 168 h and
+ *                       365.2425 day cycles (2K columns)
+ *   lag(L)              load_mw L hours earlier (NaN where unavailable)
+ * Calendar atoms use local time when the data has a time zone, else UTC.
+ */
+#ifndef HR_SPEC_H
+#define HR_SPEC_H
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum {
+    SA_INTERCEPT, SA_TREND, SA_MONTH, SA_WEEKDAY, SA_HOUR, SA_HOLIDAYS, SA_HOLIDAYS_EACH,
+    SA_T, SA_T2, SA_T3, SA_HDD, SA_CDD, SA_FOURIER_DAILY, SA_FOURIER_WEEKLY,
+    SA_FOURIER_ANNUAL, SA_LAG, SA_NKINDS
+} spec_atom_kind;
+
+typedef struct {
+    spec_atom_kind kind;
+    double arg;      /* BASE of hdd/cdd; K of fourier_*; L of lag */
+} spec_atom;
+
+#define SPEC_MAX_ATOMS 3
+typedef struct {
+    int natom;
+    spec_atom atom[SPEC_MAX_ATOMS];
+} spec_term;
+
+typedef enum { SPEC_ERR_NONE = 0, SPEC_ERR_ARIMA, SPEC_ERR_AUTO_ARIMA } spec_err_kind;
+typedef struct {
+    spec_err_kind kind;
+    int p, d, q, P, D, Q, s;   /* SPEC_ERR_ARIMA: all; SPEC_ERR_AUTO_ARIMA: s only */
+} spec_errors;
+
+typedef struct spec {
+    char *name;
+    char *text;              /* the source text, verbatim (for model files) */
+    int fahrenheit;          /* 1: T in degrees F                            */
+    int64_t trend_epoch;     /* UTC second where trend = 1                   */
+    size_t nterm;
+    spec_term *term;         /* [nterm] in file order                        */
+    spec_errors errors;      /* parsed for the ARIMA module; ignored by OLS  */
+} spec;
+
+/* Parse specification text (len bytes, need not be NUL-terminated); src
+ * names the source in messages ("models/vanilla.spec"). Errors: HR_EFORMAT
+ * with "src:line: problem", HR_ENOMEM, HR_EINVAL (NULL). */
+int spec_parse(const char *text, size_t len, const char *src, spec **out);
+/* Load by name or path: a name without '/' and without ".spec" is looked up
+ * as DIR/NAME.spec (dir NULL = "models"); anything else is a path.
+ * Errors: HR_ENOTFOUND (no such model), HR_EIO, HR_EFORMAT, HR_ENOMEM. */
+int spec_load(const char *name_or_path, const char *dir, spec **out);
+void spec_free(spec *s);
+
+/* Number of columns atom a produces. */
+size_t spec_atom_width(const spec_atom *a);
+/* 1 if any term uses temperature (T, T2, T3, hdd, cdd) / load lags. */
+int spec_needs_temp(const spec *s);
+int spec_needs_load(const spec *s);
+
+#endif
