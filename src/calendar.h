@@ -26,7 +26,7 @@ void cal_civil_from_days(int64_t days, int *y, int *m, int *d);
 int64_t cal_civil_to_utc(const cal_civil *c);
 /* Break t (UTC) down; weekday 0 = Sunday..6, yday 0-365. */
 void cal_utc_to_civil(int64_t t, cal_civil *c, int *weekday, int *yday);
-/* Floor division of t to the hour. */
+/* t rounded down to the hour: a multiple of 3600 s (floor, also for t < 0). */
 int64_t cal_floor_hour(int64_t t);
 /* "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
 void cal_format_utc(int64_t t, char buf[21]);
