@@ -217,11 +217,312 @@ HR_API int hr_time_parse(const char *s, int64_t *t_utc);
  * (regression + ARIMA: hr_model, specifications, fit, forecast, save/load) */
 /* @section models */
 
+/*
+ * hr_model: one region's fitted forecasting model — a regression on
+ * calendar / Fourier / weather terms named by a specification file
+ * (models/NAME.spec), with optional seasonal ARIMA errors; or a pure
+ * (seasonal) ARIMA. Fitted models save to versioned text files (.hrm).
+ */
+typedef struct hr_model hr_model;
+
+enum { HR_METHOD_CSS_ML = 0, HR_METHOD_ML = 1, HR_METHOD_CSS = 2 };
+
+typedef struct {
+    const char *model;      /* spec name ("vanilla"), spec path, "arima" or
+                               "auto-arima" [Default: "calendar"]              */
+    const char *models_dir; /* where spec names are looked up [Default: "models"] */
+    const char *spec_text;  /* spec given as text instead (overrides model)   */
+    int64_t from_utc;       /* first training hour [Default: INT64_MIN = all] */
+    int64_t to_utc;         /* last training hour  [Default: INT64_MAX = all] */
+    int order[7];           /* "arima": p d q P D Q s [Default: 1 0 0 0 0 0 1] */
+    int season;             /* "auto-arima": seasonal period [Default: 24]    */
+    int method;             /* HR_METHOD_* for ARIMA fits [Default: CSS_ML]   */
+    size_t arima_window;    /* hours of the newest data the ARIMA part is fitted
+                               on (0 = all) [Default: 2016 = 12 weeks]        */
+    int threads;            /* candidate fits in parallel (auto-arima) [2]    */
+    const char *tzdir;      /* TZif directory [Default: /usr/share/zoneinfo]  */
+    hr_log_fn log;          /* optional                                        */
+    void *log_ud;
+} hr_fit_opts;
+
+/* Fill *o with the defaults above. */
+HR_API void hr_fit_opts_init(hr_fit_opts *o);
+
+/* Fit a model to region `region` of s (its cleaned load_mw, and temp_c when
+ * the specification has weather terms), over the training window of o.
+ * On success *out is a new model (hr_model_free). Errors: HR_EINVAL,
+ * HR_ENOTFOUND (no such model/spec, column or zone), HR_EFORMAT (bad spec),
+ * HR_EDATA (too few hours), HR_ESINGULAR, HR_ENOCONV, HR_ENOMEM. Thread-safe
+ * for distinct outputs; s is only read. */
+HR_API int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o,
+                        hr_model **out);
+HR_API void hr_model_free(hr_model *m);
+
+/* Summary of a fitted model. Strings belong to the model. Statistics that do
+ * not apply are NaN (e.g. loglik of a pure regression, r2 of a pure ARIMA). */
+typedef struct {
+    const char *region;      /* region the model was fitted to                 */
+    const char *model;       /* model name ("vanilla", "arima", ...)           */
+    const char *errors;      /* "none" or "ARIMA(p,d,q)(P,D,Q)[s]"             */
+    int64_t first_utc, last_utc; /* training span (hour-beginning)             */
+    size_t n;                /* hours used by the regression (or the ARIMA)    */
+    size_t ncoef;            /* coefficients (regression then ARIMA)           */
+    double sigma2;           /* innovation variance (MW^2)                     */
+    double r2, adj_r2;       /* regression part                                */
+    double loglik, aic, aicc, bic; /* ARIMA part, R's constants                */
+    int order[7];            /* p d q P D Q s; all 0 without ARIMA errors      */
+    int converged;           /* 1 unless the optimiser stopped at its limit    */
+    const char *fallback;    /* "" or what the order search fell back to       */
+    double fit_seconds;      /* wall time of the fit                           */
+} hr_model_info;
+HR_API int hr_model_info_get(const hr_model *m, hr_model_info *info);
+
+/* Coefficient i < info.ncoef: name (owned by m), value and standard error
+ * (NaN when aliased or unavailable). Any pointer may be NULL. */
+HR_API int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value,
+                         double *se);
+
+/* Caller-owned forecast buffers: cap >= horizon. lo/hi hold nlevels blocks
+ * of cap values (level j at lo[j*cap ...]); either may be NULL. t_utc may be
+ * NULL. */
+typedef struct {
+    size_t cap;
+    int64_t *t_utc;  /* [cap] hour-beginning UTC                   */
+    double *mean;    /* [cap] MW                                     */
+    double *lo, *hi; /* [nlevels*cap] MW                             */
+} hr_forecast_buf;
+
+/* Forecast the `horizon` hours after the last hour with load in region
+ * `region` of s (a model is applied to the region of its name when
+ * region == (size_t)-1). levels: nlevels central interval levels in percent
+ * (80, 95). Models with weather terms read the future temperatures from s's
+ * hours after the last load and fail with HR_EDATA when they are missing.
+ * Errors: HR_EINVAL, HR_ENOTFOUND, HR_EDATA, HR_ENOMEM. */
+HR_API int hr_model_forecast(const hr_model *m, const hr_series *s, size_t region,
+                             size_t horizon, const double *levels, size_t nlevels,
+                             hr_forecast_buf *out);
+
+/* npaths simulated sample paths of the `horizon` hours after the last load
+ * (column-major horizon x npaths), seeded and reproducible. */
+HR_API int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region,
+                             size_t horizon, size_t npaths, uint64_t seed, double *paths);
+
+/* Save n models to path as versioned text (written to a temporary file and
+ * renamed). Errors: HR_EINVAL, HR_EIO. */
+HR_API int hr_model_save(const hr_model *const *models, size_t n, const char *path);
+/* Load all models of a file. *models is an array of *n models; free each with
+ * hr_model_free and the array with hr_models_free. Errors: HR_EIO, HR_EFORMAT
+ * (malformed or truncated: hr_last_error names file and line), HR_EVERSION. */
+HR_API int hr_model_load(const char *path, hr_model ***models, size_t *n);
+/* Free an array returned by hr_model_load, with its models. */
+HR_API void hr_models_free(hr_model **models, size_t n);
+
 /* ---------------------------------------------------------------- backtest */
 /* @section backtest */
 
+/* Rolling-origin evaluation. For origin k = 0..origins-1 at t_k = start +
+ * k*step hours, the model is fitted on the hours before t_k (the last
+ * `window` hours, 0 = all; refitted every refit_every origins, the state
+ * updated with fixed parameters in between) and forecasts hours
+ * t_k+lead .. t_k+lead+horizon-1. Baselines on exactly the same hours:
+ * snaive24, snaive168 and ba_forecast (the data's forecast_mw) when present.
+ * Hours whose actual load is missing or was flagged by screening, or where
+ * ba_forecast is missing, are excluded for every model alike and counted. */
+typedef struct {
+    hr_fit_opts fit;        /* the model and its options                    */
+    int64_t start_utc;      /* first origin [required]                      */
+    size_t origins;         /* [1]                                          */
+    size_t step;            /* hours between origins [24]                   */
+    size_t lead;            /* hours from origin to the first forecast [0]  */
+    size_t horizon;         /* hours forecast per origin [24]               */
+    size_t refit_every;     /* origins per refit [7]                        */
+    size_t window;          /* training hours, 0 = all before the origin [0]*/
+    int threads;            /* origins in parallel [2]                      */
+    int by_horizon;         /* also rows per lead hour                      */
+    int keep_hours;         /* keep per-hour forecasts (hr_backtest_hour_get) */
+} hr_backtest_opts;
+HR_API void hr_backtest_opts_init(hr_backtest_opts *o);
+
+/* One row of metrics (Hyndman & Athanasopoulos, FPP3 ch. 5.8-5.9). */
+typedef struct {
+    const char *model;   /* owned by the result                             */
+    int horizon;         /* 0 = all hours; h >= 1 = lead hour h only         */
+    size_t n;            /* hours scored                                     */
+    size_t excluded;     /* hours excluded for every model                   */
+    double mae, rmse;    /* MW                                               */
+    double mape;         /* percent                                          */
+    double mase;         /* MAE / in-sample seasonal-naive-168 MAE of the training window */
+    double coverage80, coverage95; /* fraction of actuals inside the intervals */
+    double winkler95;    /* Winkler (1972) interval score at 95 %, MW        */
+    double pinball;      /* pinball loss averaged over quantiles 0.01..0.99, MW */
+} hr_backtest_row;
+
+/* One forecast hour of one model. */
+typedef struct {
+    const char *model;
+    int64_t origin_utc, t_utc;
+    double actual, mean, lo80, hi80, lo95, hi95;
+} hr_backtest_hour;
+
+typedef struct hr_backtest hr_backtest;
+/* Run the backtest on region `region` of s. Errors: HR_EINVAL (options),
+ * HR_EDATA (origins outside the data), and the errors of hr_model_fit. */
+HR_API int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o,
+                           hr_backtest **out);
+HR_API size_t hr_backtest_row_count(const hr_backtest *b);
+HR_API int hr_backtest_row_get(const hr_backtest *b, size_t i, hr_backtest_row *row);
+HR_API size_t hr_backtest_hour_count(const hr_backtest *b);
+HR_API int hr_backtest_hour_get(const hr_backtest *b, size_t i, hr_backtest_hour *h);
+HR_API void hr_backtest_free(hr_backtest *b);
+
+/* Metrics of n forecasts with Gaussian predictive distributions
+ * N(mean[i], sd[i]^2) against actual[i]; scale[i] is the MASE denominator for
+ * hour i (NULL: mase = NaN). NaN actual or mean hours are skipped. */
+HR_API int hr_metrics(const double *actual, const double *mean, const double *sd,
+                      const double *scale, size_t n, hr_backtest_row *row);
+
 /* ---------------------------------------------------------------- headroom */
 /* @section headroom */
+/*
+ * Headroom (PRODUCT.md section 5; Norris et al. 2025, "Rethinking Load
+ * Growth", Duke Nicholas Institute). For hourly load D_t, threshold T_t and
+ * an added load L with hourly shape s_t (flat: s_t = 1):
+ *   C_t(L) = min(L s_t, max(0, D_t + L s_t - T_t))       curtailed MW
+ *   r_y(L) = sum_{t in y} C_t / sum_{t in y} L s_t       yearly rate
+ *   headroom(b) = largest L with mean_y r_y(L) <= b, solved exactly (the rate
+ *   is monotone and piecewise of the form a - c/L) and rounded DOWN to 0.1 MW.
+ * Study years are whole calendar years (UTC). Hours with NaN load are left
+ * out of both sums and counted. Thread-safe; nothing is retained.
+ */
+#define HR_MAX_BUDGETS 8
+#define HR_CURVE_MAX 401 /* curve points: up to 100 % of peak in 0.25 % steps */
+#define HR_MAX_FUELS 24
+
+/* Threshold kinds. */
+enum {
+    HR_THRESH_SEASONAL = 0, /* highest Jun-Aug and Dec-Feb peaks of the study years;
+                               Apr-May, Sep-Oct use summer, Mar and Nov winter */
+    HR_THRESH_ANNUAL,       /* one threshold: the highest hour of the study years */
+    HR_THRESH_CAPACITY      /* caller's threshold_summer_mw / threshold_winter_mw */
+};
+/* Seasons of the threshold mapping (and of hr_assess_month_season). */
+enum { HR_SEASON_WINTER = 0, HR_SEASON_SUMMER = 1 };
+
+typedef struct {
+    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b < 100);
+                                           default 0.25, 0.5, 1, 5                */
+    size_t nbudgets;                    /* default 4                              */
+    int threshold_kind;                 /* HR_THRESH_*; default SEASONAL          */
+    double threshold_summer_mw;         /* HR_THRESH_CAPACITY only                */
+    double threshold_winter_mw;         /* HR_THRESH_CAPACITY only                */
+    int season_slack;                   /* 1: seasonal peak windows widen by one
+                                           month (May-Sep, Nov-Mar); default 0     */
+    int year_from, year_to;             /* study years (UTC, whole calendar years);
+                                           0, 0 (default) = every whole year present */
+    const double *profile;              /* shape s_t of the added load, or NULL =
+                                           flat. 24 values = by UTC hour of day,
+                                           168 = by UTC hour of week from Monday
+                                           00:00, 8760 = by hour of year (Feb 29
+                                           repeats Feb 28). Must average 1 (within
+                                           1e-3) and be >= 0. Not retained.          */
+    size_t profile_len;                 /* 0, 24, 168 or 8760                     */
+    double curve_step_pct_peak;         /* curve step, % of peak; default 0.25     */
+    double curve_max_pct_peak;          /* curve end, % of peak; default 25        */
+} hr_assess_opts;
+
+/* Fill *o with the defaults above. */
+HR_API void hr_assess_opts_init(hr_assess_opts *o);
+
+/* One row of the headroom table (one budget). Hour counts are per year
+ * (mean over the study years). */
+typedef struct {
+    double budget_pct;               /* the budget b, %                               */
+    double headroom_mw;              /* largest L (MW, multiple of 0.1) within b       */
+    double headroom_pct_peak;        /* 100 * headroom_mw / peak_mw                   */
+    double curtailed_hours_per_year; /* hours with C_t > 0                            */
+    double hours_ge50, hours_ge75, hours_ge90; /* curtailed hours keeping >= 50/75/90 %
+                                                  of the added load                   */
+    double mean_event_hours;         /* mean length of runs of curtailed hours (0: none) */
+    double max_event_hours;          /* longest run (runs cross year boundaries)     */
+    double peak_mw;                  /* peak load over the study years               */
+    double load_factor;              /* mean / peak load over the study years        */
+} hr_headroom_row;
+
+/* The result of one assessment (plain data, caller-owned; ~25 kB). */
+typedef struct {
+    int year_from, year_to;          /* study years used                              */
+    size_t nyears;
+    double threshold_summer_mw;      /* thresholds used (equal for ANNUAL)            */
+    double threshold_winter_mw;
+    size_t hours;                    /* hours in the study years                      */
+    size_t missing_hours;            /* of which NaN load (left out)                  */
+    double peak_mw, mean_mw, load_factor;
+    size_t nrows;                    /* = opts nbudgets, in the opts order            */
+    hr_headroom_row rows[HR_MAX_BUDGETS];
+    /* curtailed hours per year at each row's headroom by UTC month (0 = Jan)
+     * and UTC hour of day */
+    double curtailed_by_month_hour[HR_MAX_BUDGETS][12][24];
+    /* rate-versus-added-load curve: curve_rate_pct[k] = 100 * mean_y r_y(L_k)
+     * at L_k = curve_added_mw[k] = (k+1) * step * peak / 100 */
+    size_t ncurve;
+    double curve_added_mw[HR_CURVE_MAX];
+    double curve_rate_pct[HR_CURVE_MAX];
+} hr_assessment;
+
+/* Season of month (1-12) in the threshold mapping: HR_SEASON_WINTER for
+ * Nov-Mar, HR_SEASON_SUMMER for Apr-Oct; -1 for an invalid month. */
+HR_API int hr_assess_month_season(int month);
+
+/* Headroom of region `region` of s (column load_mw, or load_raw_mw when the
+ * series has no load_mw). o may be NULL (defaults). Fills *out.
+ * Errors: HR_EINVAL (bad options: budget out of (0,100), bad profile length
+ * or mean, capacity threshold not positive), HR_ENOTFOUND (no load column),
+ * HR_EDATA (no whole calendar year, a requested year not whole on the grid,
+ * a year with no load), HR_ENOMEM. On error *out is unspecified. */
+HR_API int hr_assess(const hr_series *s, size_t region, const hr_assess_opts *o,
+                     hr_assessment *out);
+
+/* The same on caller arrays: load_mw[n] on the hourly grid starting at
+ * t0_utc (hour-beginning, a multiple of 3600), NaN = missing. */
+HR_API int hr_assess_arrays(int64_t t0_utc, const double *load_mw, size_t n,
+                            const hr_assess_opts *o, hr_assessment *out);
+
+/* Probabilistic headroom on simulated years. paths: npaths x nh values,
+ * row-major (path p, hour h at paths[p*nh + h]) on the hourly grid starting
+ * at t0_utc; each path is one period (its curtailment rate is not split by
+ * year). Thresholds are the historical ones (T_t = summer_mw in Apr-Oct,
+ * winter_mw in Nov-Mar); o supplies budgets and profile (o may be NULL).
+ * headroom_mw: optional [npaths * nbudgets] (path-major), each rounded down
+ * to 0.1 MW. quantiles: [nbudgets * 3] = P10, P50, P90 of the paths'
+ * headroom per budget (linear interpolation, R's quantile type 7).
+ * Errors: HR_EINVAL, HR_EDATA (a path with no finite hour), HR_ENOMEM. */
+HR_API int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npaths,
+                           double threshold_summer_mw, double threshold_winter_mw,
+                           const hr_assess_opts *o, double *headroom_mw, double *quantiles);
+
+/* Generation mix overall and during curtailment (shares in %). A fuel's
+ * generation is its positive part (net generation below zero, e.g. storage
+ * charging, is consumption). Carbon-free: nuclear, hydro, wind, solar,
+ * geothermal and storage discharge (battery / pumped storage). */
+typedef struct {
+    size_t nfuels;
+    char fuel[HR_MAX_FUELS][48];         /* "nuclear" from column gen_nuclear_mw     */
+    int carbon_free[HR_MAX_FUELS];       /* 1 if counted as carbon-free              */
+    double share_all_pct[HR_MAX_FUELS];  /* share of generation over the study hours */
+    double carbon_free_all_pct;
+    size_t nrows;                        /* = the assessment's nrows                */
+    /* weighted by curtailed MWh at each row's headroom; NaN if no curtailment */
+    double share_curtailed_pct[HR_MAX_BUDGETS][HR_MAX_FUELS];
+    double carbon_free_curtailed_pct[HR_MAX_BUDGETS];
+    size_t hours_used;                   /* study hours with load and all fuels     */
+    size_t hours_skipped;                /* study hours left out (a NaN or no generation) */
+} hr_genmix;
+
+/* Generation mix of region `region` of s from its gen_<fuel>_mw columns,
+ * with a = the result of hr_assess(s, region, o, a) for the same o.
+ * Errors: HR_EINVAL, HR_ENOTFOUND (no gen_*_mw column), HR_EDATA, HR_ENOMEM. */
+HR_API int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
+                            const hr_assessment *a, hr_genmix *out);
 
 #ifdef __cplusplus
 }

@@ -625,6 +625,11 @@ int screen_load(const double *raw, size_t n, int64_t t0, uint8_t *flag, double *
             if (first == n) first = t;
             last = t;
         }
+    /* Nothing is invented outside the observed span: hours before the first
+     * and after the last raw value stay NaN (a weather file may extend the
+     * grid past the load, e.g. future temperatures for a forecast). */
+    for (size_t t = 0; t < n; t++)
+        if (first == n || t < first || t > last) clean[t] = NAN;
     if (first < n) {
         q->first_utc = t0 + 3600 * (int64_t)first;
         q->last_utc = t0 + 3600 * (int64_t)last;

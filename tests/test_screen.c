@@ -106,7 +106,10 @@ static void check_counts(const double *raw, size_t n, const res *r)
     }
     for (size_t t = 0; t < n; t++) {
         if (r->flag[t] == HR_FLAG_OKAY) cr_assert_eq(r->clean[t], raw[t], "OKAY hours keep raw");
-        cr_assert(isfinite(r->clean[t]), "clean is complete (t=%zu)", t);
+        if (q->hours && r->q.first_utc <= T0 + 3600 * (int64_t)t && T0 + 3600 * (int64_t)t <= r->q.last_utc)
+            cr_assert(isfinite(r->clean[t]), "clean is complete inside the span (t=%zu)", t);
+        else
+            cr_assert(isnan(r->clean[t]), "nothing invented outside the span (t=%zu)", t);
     }
 }
 
@@ -345,7 +348,8 @@ Test(screen, flags_at_series_edges)
     cr_assert_eq(r.flag[n - 3], HR_FLAG_GLOBAL_DEM_PLUS_MINUS);
     for (size_t t = 0; t < 5; t++) cr_assert_eq(r.flag[t], HR_FLAG_MISSING);
     cr_assert_eq(r.q.missing, 0, "the leading NaNs are outside the span");
-    for (size_t t = 0; t < 8; t++) cr_assert(rel_eq(r.clean[t], truth[t], 0.04), "t=%zu", t);
+    for (size_t t = 0; t < 5; t++) cr_assert(isnan(r.clean[t]), "t=%zu: nothing invented before the span", t);
+    for (size_t t = 5; t < 8; t++) cr_assert(rel_eq(r.clean[t], truth[t], 0.04), "t=%zu", t);
     for (size_t t = n - 3; t < n; t++) cr_assert(rel_eq(r.clean[t], truth[t], 0.04), "t=%zu", t);
     check_counts(x, n, &r);
     res_free(&r);

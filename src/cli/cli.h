@@ -3,6 +3,7 @@
 #ifndef HR_CLI_H
 #define HR_CLI_H
 #include "headroom.h"
+#include <stdint.h>
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
@@ -19,4 +20,15 @@ int cmd_forecast(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+
+/* cli_common.c */
+int cli_parse_time(const char *arg, int64_t *t);          /* 0 / -1 */
+int cli_parse_size(const char *arg, size_t *v);           /* 0 / -1 */
+int cli_parse_ints(const char *arg, int *v, int n);       /* "1,0,2": exactly n */
+int cli_parse_doubles(const char *arg, double *v, int max, int *n);
+void cli_json_str(FILE *f, const char *s);
+void cli_json_num(FILE *f, double x);                     /* NaN -> null */
+/* Atomic output file: write to a temporary name, rename on success. */
+FILE *cli_open_out(const char *path, char *tmp, size_t cap);
+int cli_close_out(const char *cmd, FILE *f, const char *tmp, const char *path, int ok);
 #endif

@@ -6,9 +6,5 @@
     int fn(int argc, char **argv) { (void)argc; (void)argv; \
         return cli_fail(name, "not available in this build yet"); }
 
-PENDING(cmd_ingest, "ingest")
-PENDING(cmd_fit, "fit")
-PENDING(cmd_forecast, "forecast")
-PENDING(cmd_backtest, "backtest")
 PENDING(cmd_assess, "assess")
 PENDING(cmd_report, "report")

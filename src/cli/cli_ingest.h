@@ -1,0 +1,40 @@
+/* cli_ingest.h — the input options every command that reads FILE... shares
+ * (format, duplicates, overlaps, the `series` column options). */
+#ifndef HR_CLI_INGEST_H
+#define HR_CLI_INGEST_H
+#include "headroom.h"
+#include <getopt.h>
+
+#define INGEST_NOPTS 10
+#define INGEST_OPTIONS_HELP \
+    "input options:\n" \
+    "  --format NAME          auto|long|eia930|eia930-ba|ercot-native|ercot-fuel|pjm-gen|\n" \
+    "                         us48|series|weather [Default: auto, from the header]\n" \
+    "  --on-duplicate RULE    error|mean|first|last for a repeated non-DST hour [Default: error]\n" \
+    "  --on-overlap RULE      error|first|last when files disagree on an hour [Default: error]\n" \
+    "  --time-col NAME        (series) time column; several as A,B (e.g. Date,Hour)\n" \
+    "  --value-col NAME       (series) value column, repeatable; the first is the load\n" \
+    "  --region NAME          region name [Default: from the file]\n" \
+    "  --tz ZONE              IANA zone of naive local timestamps [Default: UTC]\n" \
+    "  --hour-ending          timestamps mark the end of the hour\n" \
+    "  --scale X              multiply values by X (e.g. 0.001 for kW to MW) [Default: 1]\n" \
+    "  --no-screen            keep raw load (no screening or imputation)\n"
+
+typedef struct {
+    hr_ingest_opts opts;
+    size_t nvalue;
+    char problem[256];
+} cli_ingest;
+
+void cli_ingest_init(cli_ingest *in);
+/* Append the input options to lo (room for INGEST_NOPTS); returns the count. */
+size_t ingest_long_options(struct option *lo);
+/* Handle option code c (from ingest_long_options) with argument arg.
+ * Returns 0, or -1 with in->problem set. */
+int cli_ingest_option(cli_ingest *in, int c, const char *arg);
+/* Read FILE... with the input options; prints the error and returns the
+ * exit code on failure (cli_common.c). */
+int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, hr_series **s);
+/* 1 if c is one of the input option codes. */
+int cli_ingest_is_option(int c);
+#endif

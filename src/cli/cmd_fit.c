@@ -1,0 +1,136 @@
+/* cmd_fit.c — `headroom fit`: fit one model per region, save them to a
+ * .hrm file, optionally print a JSON summary. */
+#include "cli.h"
+#include "cli_ingest.h"
+#include "cli_model.h"
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const help =
+    "usage: headroom fit --model SPEC [options] [-o FILE.hrm] FILE...\n"
+    "\n"
+    "Fits one model per region of the input files and saves them to FILE.hrm.\n"
+    "\n"
+    MODEL_OPTIONS_HELP
+    "  --from T, --to T       training window (UTC, ISO 8601) [Default: all data]\n"
+    "  --json                 print a JSON summary per region on stdout\n"
+    "  -o, --output FILE.hrm  where the fitted models go (required without --json)\n"
+    "\n" INGEST_OPTIONS_HELP
+    "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
+
+static void print_json(FILE *f, const hr_model *m)
+{
+    hr_model_info in;
+    hr_model_info_get(m, &in);
+    fputs("{\"region\":", f);
+    cli_json_str(f, in.region);
+    fputs(",\"model\":", f);
+    cli_json_str(f, in.model);
+    fprintf(f, ",\"n\":%zu", in.n);
+    if (in.order[6]) {
+        fprintf(f, ",\"order\":[%d,%d,%d],\"seasonal\":[%d,%d,%d,%d]", in.order[0], in.order[1],
+                in.order[2], in.order[3], in.order[4], in.order[5], in.order[6]);
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        fputs(pass ? ",\"se\":{" : ",\"coef\":{", f);
+        for (size_t i = 0; i < in.ncoef; i++) {
+            const char *nm;
+            double v, se;
+            hr_model_coef(m, i, &nm, &v, &se);
+            if (i) fputc(',', f);
+            cli_json_str(f, nm);
+            fputc(':', f);
+            cli_json_num(f, pass ? se : v);
+        }
+        fputc('}', f);
+    }
+    fputs(",\"sigma2\":", f);
+    cli_json_num(f, in.sigma2);
+    fputs(",\"r2\":", f);
+    cli_json_num(f, in.r2);
+    fputs(",\"loglik\":", f);
+    cli_json_num(f, in.loglik);
+    fputs(",\"aic\":", f);
+    cli_json_num(f, in.aic);
+    fputs(",\"aicc\":", f);
+    cli_json_num(f, in.aicc);
+    fputs(",\"bic\":", f);
+    cli_json_num(f, in.bic);
+    fprintf(f, ",\"converged\":%s,\"fallback\":", in.converged ? "true" : "false");
+    cli_json_str(f, in.fallback);
+    fputs(",\"errors\":", f);
+    cli_json_str(f, in.errors);
+    fputs(",\"fit_seconds\":", f);
+    cli_json_num(f, in.fit_seconds);
+    fputc('}', f);
+}
+
+int cmd_fit(int argc, char **argv)
+{
+    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 6];
+    size_t nlo = ingest_long_options(lo);
+    nlo += model_long_options(lo + nlo);
+    enum { O_FROM = 1300, O_TO, O_JSON };
+    lo[nlo++] = (struct option){"from", required_argument, 0, O_FROM};
+    lo[nlo++] = (struct option){"to", required_argument, 0, O_TO};
+    lo[nlo++] = (struct option){"json", no_argument, 0, O_JSON};
+    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
+    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
+    lo[nlo] = (struct option){0, 0, 0, 0};
+    cli_ingest in;
+    cli_ingest_init(&in);
+    cli_model cm;
+    cli_model_init(&cm);
+    const char *out = NULL;
+    int json = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return EXIT_OK;
+        } else if (c == 'o') out = optarg;
+        else if (c == O_JSON) json = 1;
+        else if (c == O_FROM || c == O_TO) {
+            if (cli_parse_time(optarg, c == O_FROM ? &cm.fit.from_utc : &cm.fit.to_utc))
+                return cli_usage("fit", "invalid time '%s' (ISO 8601, UTC)", optarg);
+        } else if (cli_ingest_is_option(c)) {
+            if (cli_ingest_option(&in, c, optarg)) return cli_usage("fit", "%s", in.problem);
+        } else if (cli_model_is_option(c)) {
+            if (cli_model_option(&cm, c, optarg)) return cli_usage("fit", "%s", cm.problem);
+        } else
+            return cli_usage("fit", "unknown or incomplete option '%s'", argv[optind - 1]);
+    }
+    if (!out && !json) return cli_usage("fit", "-o FILE.hrm or --json is required");
+    if (optind >= argc) return cli_usage("fit", "no input files");
+    hr_series *s = NULL;
+    int rc = cli_read_series("fit", &in, argc - optind, argv + optind, &s);
+    if (rc) return rc;
+    size_t nr = hr_series_region_count(s);
+    hr_model **ms = calloc(nr ? nr : 1, sizeof *ms);
+    if (!ms) {
+        hr_series_free(s);
+        return cli_fail("fit", "out of memory");
+    }
+    for (size_t i = 0; i < nr && !rc; i++)
+        if (hr_model_fit(s, i, &cm.fit, &ms[i]))
+            rc = cli_fail("fit", "region '%s': %s", hr_series_region_name(s, i), hr_last_error());
+    if (!rc && out && hr_model_save((const hr_model *const *)ms, nr, out))
+        rc = cli_fail("fit", "%s", hr_last_error());
+    if (!rc && json) {
+        if (nr > 1) fputc('[', stdout);
+        for (size_t i = 0; i < nr; i++) {
+            if (i) fputs(",\n", stdout);
+            print_json(stdout, ms[i]);
+        }
+        fputs(nr > 1 ? "]\n" : "\n", stdout);
+    }
+    for (size_t i = 0; i < nr; i++) hr_model_free(ms[i]);
+    free(ms);
+    hr_series_free(s);
+    return rc;
+}

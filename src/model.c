@@ -1,0 +1,560 @@
+/* model.c — fitted forecasting models: a regression on the terms of a
+ * specification (design.c, regress.c) with optional seasonal ARIMA errors
+ * (arima.c), or a pure ARIMA. Exports the public hr_model_fit,
+ * hr_model_forecast, hr_model_simulate, hr_model_info_get, hr_model_coef,
+ * hr_model_free, and the internal model_fit_range / model_forecast_at used by
+ * the backtest. Saving and loading live in model_io.c.
+ *
+ * Regression with ARIMA errors is fitted in two stages: OLS for beta on the
+ * whole training window, then the SARIMA on the newest `arima_window` hours
+ * of the OLS residuals. R's arima(xreg=) optimises beta jointly; with the
+ * 100-300 calendar columns of an hourly load model that joint optimisation
+ * (numerical gradients over every beta) is far too slow, and with n in the
+ * tens of thousands the OLS beta is consistent anyway (the GLS gain is
+ * small). A pure ARIMA with a mean is fitted jointly, as R does. */
+#include "model.h"
+#include "arima.h"
+#include "calendar.h"
+#include "design.h"
+#include "error.h"
+#include "mem.h"
+#include "regress.h"
+#include "series.h"
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void hr_fit_opts_init(hr_fit_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->model = "calendar";
+    o->from_utc = INT64_MIN;
+    o->to_utc = INT64_MAX;
+    o->order[0] = 1;
+    o->order[6] = 1;
+    o->season = 24;
+    o->method = HR_METHOD_CSS_ML;
+    o->arima_window = 2016;
+    o->threads = 2;
+}
+
+void hr_model_free(hr_model *m)
+{
+    if (!m) return;
+    mem_free(m->region);
+    mem_free(m->tz);
+    mem_free(m->name);
+    spec_free(m->sp);
+    for (size_t j = 0; j < m->p; j++) mem_free(m->feat[j]);
+    mem_free(m->feat);
+    mem_free(m->beta);
+    mem_free(m->beta_se);
+    for (size_t j = 0; j < m->ncoef; j++) mem_free(m->cname[j]);
+    mem_free(m->cname);
+    mem_free(m->coef);
+    mem_free(m->coef_se);
+    mem_free(m->fallback);
+    mem_free(m);
+}
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Spec for the model named in o: spec text, "arima", "auto-arima", or a
+ * spec name/path. */
+int model_spec_for(const hr_fit_opts *o, spec **out)
+{
+    char buf[256];
+    if (o->spec_text) return spec_parse(o->spec_text, strlen(o->spec_text), "spec", out);
+    const char *name = o->model ? o->model : "calendar";
+    if (!strcmp(name, "arima")) {
+        const int *r = o->order;
+        for (int i = 0; i < 7; i++)
+            if (r[i] < 0 || (i == 6 && r[i] < 1))
+                return hr_err(HR_EINVAL, "arima: invalid order");
+        snprintf(buf, sizeof buf, "name arima\nerrors arima %d %d %d %d %d %d %d\n", r[0], r[1],
+                 r[2], r[3], r[4], r[5], r[6]);
+        return spec_parse(buf, strlen(buf), "arima", out);
+    }
+    if (!strcmp(name, "auto-arima")) {
+        if (o->season < 1) return hr_err(HR_EINVAL, "auto-arima: season must be >= 1");
+        snprintf(buf, sizeof buf, "name auto-arima\nerrors auto-arima %d\n", o->season);
+        return spec_parse(buf, strlen(buf), "auto-arima", out);
+    }
+    return spec_load(name, o->models_dir, out);
+}
+
+/* Copy the design names into m. */
+static int take_names(hr_model *m, design_matrix *dm)
+{
+    m->p = dm->p;
+    m->feat = mem_calloc(dm->p ? dm->p : 1, sizeof(char *));
+    if (!m->feat) return hr_err(HR_ENOMEM, "out of memory");
+    for (size_t j = 0; j < dm->p; j++) {
+        m->feat[j] = mem_strdup(dm->names[j]);
+        if (!m->feat[j]) return hr_err(HR_ENOMEM, "out of memory");
+    }
+    return HR_OK;
+}
+
+/* The ARIMA order a spec asks for (auto-arima: search). */
+static void order_from_spec(const spec *sp, int has_terms, arima_order *o, int method)
+{
+    memset(o, 0, sizeof *o);
+    o->p = sp->errors.p, o->d = sp->errors.d, o->q = sp->errors.q;
+    o->P = sp->errors.P, o->D = sp->errors.D, o->Q = sp->errors.Q;
+    o->s = sp->errors.s > 0 ? sp->errors.s : 1;
+    /* The regression's intercept already carries the mean. */
+    o->include_mean = !has_terms && o->d + o->D == 0;
+    o->method = method == HR_METHOD_ML ? ARIMA_ML : method == HR_METHOD_CSS ? ARIMA_CSS : ARIMA_CSS_ML;
+}
+
+/* Store the ARIMA fit's coefficients and statistics in m. */
+static int take_arima(hr_model *m, const arima_fit *af)
+{
+    m->has_arima = 1;
+    m->order = arima_fit_order(af);
+    m->ncoef = arima_coef_count(af);
+    m->cname = mem_calloc(m->ncoef ? m->ncoef : 1, sizeof(char *));
+    m->coef = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
+    m->coef_se = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
+    if (!m->cname || !m->coef || !m->coef_se) return hr_err(HR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < m->ncoef; i++) {
+        m->cname[i] = mem_strdup(arima_coef_name(af, i));
+        if (!m->cname[i]) return hr_err(HR_ENOMEM, "out of memory");
+        m->coef[i] = arima_coef(af, i);
+        m->coef_se[i] = arima_coef_se(af, i);
+    }
+    m->sigma2 = arima_sigma2(af);
+    m->loglik = arima_loglik(af);
+    m->aic = arima_aic(af);
+    m->aicc = arima_aicc(af);
+    m->bic = arima_bic(af);
+    m->converged = arima_converged(af);
+    const arima_order *a = &m->order;
+    snprintf(m->errors_text, sizeof m->errors_text, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]", a->p, a->d,
+             a->q, a->P, a->D, a->Q, a->s);
+    m->arima_nobs = arima_nobs(af);
+    const char *note = arima_note(af);
+    mem_free(m->fallback);
+    m->fallback = mem_strdup(note ? note : "");
+    if (!m->fallback) return hr_err(HR_ENOMEM, "out of memory");
+    return HR_OK;
+}
+
+int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts *o,
+                    size_t from, size_t to, hr_model **out)
+{
+    *out = NULL;
+    double t_start = now_seconds();
+    const double *load = series_col_get(r, "load_mw");
+    if (!load) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (to > r->n) to = r->n;
+    /* Trim the window to the hours with load. */
+    while (from < to && isnan(load[from])) from++;
+    while (to > from && isnan(load[to - 1])) to--;
+    if (to - from < 48)
+        return hr_err(HR_EDATA, "region '%s': %zu hours of load in the training window (need >= 48)",
+                      r->name, to - from);
+
+    hr_model *m = mem_calloc(1, sizeof *m);
+    if (!m) return hr_err(HR_ENOMEM, "out of memory");
+    int st = HR_ENOMEM;
+    double *e = NULL;
+    design_matrix dm;
+    memset(&dm, 0, sizeof dm);
+    regress_fit *rf = NULL;
+    arima_fit *af = NULL;
+
+    m->region = mem_strdup(r->name);
+    m->tz = r->tz ? mem_strdup(r->tz) : NULL;
+    m->fallback = mem_strdup("");
+    if (!m->region || (r->tz && !m->tz) || !m->fallback) goto fail;
+    st = spec_parse(sp_in->text, strlen(sp_in->text), sp_in->name, &m->sp);
+    if (st) goto fail;
+    m->name = mem_strdup(sp_in->name);
+    if (!m->name) goto fail;
+    m->first_utc = r->t0 + 3600 * (int64_t)from;
+    m->last_utc = r->t0 + 3600 * (int64_t)(to - 1);
+    m->r2 = m->adj_r2 = m->loglik = m->aic = m->aicc = m->bic = NAN;
+    m->converged = 1;
+
+    size_t n = to - from;
+    e = mem_array(n, sizeof(double));
+    if (!e) goto fail;
+    memcpy(e, load + from, n * sizeof(double));
+
+    if (m->sp->nterm > 0) {
+        st = design_build_region(m->sp, r, o->tzdir, from, to, &dm);
+        if (st) goto fail;
+        st = regress_fit_ols(dm.X, dm.n, dm.p, e, NULL, 0.0, &rf);
+        if (st) goto fail;
+        st = take_names(m, &dm);
+        if (st) goto fail;
+        m->beta = mem_array(dm.p, sizeof(double));
+        m->beta_se = mem_array(dm.p, sizeof(double));
+        if (!m->beta || !m->beta_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        memcpy(m->beta, regress_coef(rf), dm.p * sizeof(double));
+        memcpy(m->beta_se, regress_se(rf), dm.p * sizeof(double));
+        m->nobs = regress_nobs(rf);
+        m->r2 = regress_r2(rf);
+        m->adj_r2 = regress_adj_r2(rf);
+        double sg = regress_sigma(rf);
+        m->sigma2 = sg * sg;
+        /* Residuals feed the error model. */
+        double *yhat = mem_array(n, sizeof(double));
+        if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, yhat);
+        for (size_t k = 0; k < n; k++) e[k] = e[k] - yhat[k];
+        mem_free(yhat);
+        if (st) goto fail;
+    } else {
+        m->nobs = n;
+    }
+
+    if (m->sp->errors.kind != SPEC_ERR_NONE) {
+        size_t w = o->arima_window && o->arima_window < n ? o->arima_window : n;
+        const double *ew = e + (n - w);
+        arima_opts ao;
+        arima_opts_init(&ao);
+        if (m->sp->errors.kind == SPEC_ERR_ARIMA) {
+            arima_order ord;
+            order_from_spec(m->sp, m->sp->nterm > 0, &ord, o->method);
+            st = arima_fit_model(ew, w, NULL, 0, &ord, &ao, &af);
+        } else {
+            arima_auto_opts auo;
+            arima_auto_opts_init(&auo);
+            auo.s = m->sp->errors.s;
+            auo.threads = o->threads > 0 ? o->threads : 1;
+            if (m->sp->nterm > 0) auo.allow_mean = 0, auo.allow_drift = 0;
+            st = arima_auto(ew, w, NULL, 0, &auo, &ao, &af, NULL);
+        }
+        if (st) goto fail;
+        st = take_arima(m, af);
+        if (st) goto fail;
+        if (m->sp->nterm == 0) m->nobs = arima_nobs(af);
+    }
+    m->fit_seconds = now_seconds() - t_start;
+    arima_free(af);
+    regress_free(rf);
+    design_matrix_free(&dm);
+    mem_free(e);
+    *out = m;
+    return HR_OK;
+fail:
+    if (st == HR_ENOMEM && !hr_last_error()[0]) hr_err(HR_ENOMEM, "out of memory");
+    arima_free(af);
+    regress_free(rf);
+    design_matrix_free(&dm);
+    mem_free(e);
+    hr_model_free(m);
+    return st ? st : HR_ENOMEM;
+}
+
+/* Grid index range [from, to) of the training window of o within r. */
+static void window_of(const series_region *r, int64_t from_utc, int64_t to_utc, size_t *from,
+                      size_t *to)
+{
+    int64_t t_end = r->t0 + 3600 * (int64_t)r->n;
+    int64_t a = from_utc < r->t0 ? r->t0 : from_utc;
+    int64_t b = to_utc >= t_end ? t_end - 1 : to_utc;
+    if (b < a) {
+        *from = *to = 0;
+        return;
+    }
+    *from = (size_t)((a - r->t0 + 3599) / 3600);
+    *to = (size_t)((b - r->t0) / 3600) + 1;
+}
+
+int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_model **out)
+{
+    hr_err_clear();
+    if (!s || !out) return hr_err(HR_EINVAL, "hr_model_fit: NULL argument");
+    *out = NULL;
+    if (region >= s->nreg) return hr_err(HR_EINVAL, "hr_model_fit: no region %zu", region);
+    hr_fit_opts def;
+    if (!o) {
+        hr_fit_opts_init(&def);
+        o = &def;
+    }
+    spec *sp = NULL;
+    int st = model_spec_for(o, &sp);
+    if (st) return st;
+    const series_region *r = &s->reg[region];
+    size_t from, to;
+    window_of(r, o->from_utc, o->to_utc, &from, &to);
+    st = model_fit_range(r, sp, o, from, to, out);
+    spec_free(sp);
+    return st;
+}
+
+int hr_model_info_get(const hr_model *m, hr_model_info *info)
+{
+    if (!m || !info) return hr_err(HR_EINVAL, "hr_model_info_get: NULL argument");
+    memset(info, 0, sizeof *info);
+    info->region = m->region;
+    info->model = m->name;
+    info->first_utc = m->first_utc;
+    info->last_utc = m->last_utc;
+    info->n = m->nobs;
+    info->ncoef = m->p + m->ncoef;
+    info->sigma2 = m->sigma2;
+    info->r2 = m->r2;
+    info->adj_r2 = m->adj_r2;
+    info->loglik = m->loglik;
+    info->aic = m->aic;
+    info->aicc = m->aicc;
+    info->bic = m->bic;
+    if (m->has_arima) {
+        const arima_order *a = &m->order;
+        int v[7] = {a->p, a->d, a->q, a->P, a->D, a->Q, a->s};
+        memcpy(info->order, v, sizeof v);
+    }
+    info->errors = m->has_arima ? m->errors_text : "none";
+    info->converged = m->converged;
+    info->fallback = m->fallback ? m->fallback : "";
+    info->fit_seconds = m->fit_seconds;
+    return HR_OK;
+}
+
+int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value, double *se)
+{
+    if (!m) return hr_err(HR_EINVAL, "hr_model_coef: NULL model");
+    if (i < m->p) {
+        if (name) *name = m->feat[i];
+        if (value) *value = m->beta[i];
+        if (se) *se = m->beta_se ? m->beta_se[i] : NAN;
+        return HR_OK;
+    }
+    i -= m->p;
+    if (i >= m->ncoef) return hr_err(HR_EINVAL, "hr_model_coef: index out of range");
+    if (name) *name = m->cname[i];
+    if (value) *value = m->coef[i];
+    if (se) *se = m->coef_se ? m->coef_se[i] : NAN;
+    return HR_OK;
+}
+
+/* ------------------------------------------------------------- forecasting */
+
+/* Regression mean of rows [a, b) of an extended grid: r's columns up to r->n,
+ * NaN beyond (temperature beyond the grid is unknown). */
+static int regression_mean(const hr_model *m, const series_region *r, const char *tzdir,
+                           size_t a, size_t b, size_t cut, double *mu)
+{
+    if (m->p == 0) {
+        for (size_t k = a; k < b; k++) mu[k - a] = 0.0;
+        return HR_OK;
+    }
+    size_t next = b > r->n ? b : r->n;
+    double *temp = NULL, *lo = NULL;
+    const double *tc = series_col_get(r, "temp_c");
+    const double *ld = series_col_get(r, "load_mw");
+    int st = HR_OK;
+    cal_tz *tz = NULL;
+    if (spec_needs_temp(m->sp)) {
+        temp = mem_array(next, sizeof(double));
+        if (!temp) return hr_err(HR_ENOMEM, "out of memory");
+        for (size_t k = 0; k < next; k++) temp[k] = (tc && k < r->n) ? tc[k] : NAN;
+        for (size_t k = a; k < b; k++)
+            if (isnan(temp[k])) {
+                char ts[21];
+                cal_format_utc(r->t0 + 3600 * (int64_t)k, ts);
+                mem_free(temp);
+                return hr_err(HR_EDATA,
+                              "region '%s': model '%s' needs temperatures for the forecast hours; "
+                              "none for %s (give rows with temperature and no load)",
+                              r->name, m->name, ts);
+            }
+    }
+    lo = mem_array(next, sizeof(double));
+    if (!lo) {
+        mem_free(temp);
+        return hr_err(HR_ENOMEM, "out of memory");
+    }
+    /* Load at or after the origin is never read (lag terms see NaN there). */
+    for (size_t k = 0; k < next; k++) lo[k] = (ld && k < r->n && k < cut) ? ld[k] : NAN;
+    if (m->tz && cal_tz_load(m->tz, tzdir, &tz) != 0) {
+        mem_free(temp);
+        mem_free(lo);
+        return hr_err(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
+    }
+    design_data d = {.t0 = r->t0, .t_utc = NULL, .n = next, .temp_c = temp, .load_mw = lo, .tz = tz};
+    design_matrix dm;
+    st = design_build(m->sp, &d, a, b, &dm);
+    if (!st) {
+        if (dm.p != m->p) {
+            st = hr_err(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
+                        m->name, dm.p, m->p);
+        } else {
+            for (size_t j = 0; j < dm.p && !st; j++)
+                if (strcmp(dm.names[j], m->feat[j]) != 0)
+                    st = hr_err(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt",
+                                m->name, j, m->feat[j], dm.names[j]);
+            if (!st) st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, mu);
+        }
+        design_matrix_free(&dm);
+    }
+    cal_tz_free(tz);
+    mem_free(temp);
+    mem_free(lo);
+    return st;
+}
+
+/* ARIMA state for forecasting from hour o: the error model's parameters
+ * applied (fixed) to the newest residuals before o. */
+static int arima_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
+                    arima_fit **af)
+{
+    *af = NULL;
+    size_t w = m->arima_nobs > 0 ? m->arima_nobs : 2016;
+    if (w < 672) w = 672;
+    size_t a = o > w ? o - w : 0;
+    const double *ld = series_col_get(r, "load_mw");
+    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    double *e = mem_array(o - a ? o - a : 1, sizeof(double));
+    if (!e) return hr_err(HR_ENOMEM, "out of memory");
+    int st = regression_mean(m, r, tzdir, a, o, o, e);
+    if (st) {
+        mem_free(e);
+        return st;
+    }
+    for (size_t k = a; k < o; k++) e[k - a] = (k < r->n ? ld[k] : NAN) - e[k - a];
+    arima_opts ao;
+    arima_opts_init(&ao);
+    st = arima_fit_fixed(e, o - a, NULL, 0, &m->order, &ao, m->coef, m->sigma2, af);
+    mem_free(e);
+    return st;
+}
+
+int model_forecast_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
+                      size_t lead, size_t h, double *mean, double *var)
+{
+    size_t hh = lead + h;
+    double *mu = mem_array(hh, sizeof(double));
+    if (!mu) return hr_err(HR_ENOMEM, "out of memory");
+    int st = regression_mean(m, r, tzdir, o, o + hh, o, mu);
+    if (!st && m->has_arima) {
+        arima_fit *af = NULL;
+        double *em = mem_array(hh, sizeof(double)), *ev = mem_array(hh, sizeof(double));
+        if (!em || !ev) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!st) st = arima_at(m, r, tzdir, o, &af);
+        if (!st) st = arima_forecast(af, NULL, hh, em, ev);
+        if (!st)
+            for (size_t k = 0; k < h; k++) {
+                mean[k] = mu[lead + k] + em[lead + k];
+                var[k] = ev[lead + k];
+            }
+        arima_free(af);
+        mem_free(em);
+        mem_free(ev);
+    } else if (!st) {
+        for (size_t k = 0; k < h; k++) {
+            mean[k] = mu[lead + k];
+            var[k] = m->sigma2;
+        }
+    }
+    mem_free(mu);
+    return st;
+}
+
+/* Region of s the model applies to, and the hour after its last load. */
+static int target(const hr_model *m, const hr_series *s, size_t region, const series_region **r,
+                  size_t *o)
+{
+    if (region == (size_t)-1) {
+        size_t i;
+        int st = hr_series_region_index(s, m->region, &i);
+        if (st) return st;
+        region = i;
+    }
+    if (region >= s->nreg) return hr_err(HR_EINVAL, "no region %zu", region);
+    *r = &s->reg[region];
+    const double *ld = series_col_get(*r, "load_mw");
+    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", (*r)->name);
+    size_t last = (*r)->n;
+    while (last > 0 && isnan(ld[last - 1])) last--;
+    if (last == 0) return hr_err(HR_EDATA, "region '%s' has no load", (*r)->name);
+    *o = last;
+    return HR_OK;
+}
+
+int hr_model_forecast(const hr_model *m, const hr_series *s, size_t region, size_t horizon,
+                      const double *levels, size_t nlevels, hr_forecast_buf *out)
+{
+    hr_err_clear();
+    if (!m || !s || !out || !out->mean || horizon == 0 || out->cap < horizon ||
+        (nlevels && !levels))
+        return hr_err(HR_EINVAL, "hr_model_forecast: invalid argument");
+    for (size_t j = 0; j < nlevels; j++)
+        if (!(levels[j] > 0 && levels[j] < 100))
+            return hr_err(HR_EINVAL, "interval level %g is not in (0, 100)", levels[j]);
+    const series_region *r;
+    size_t o;
+    int st = target(m, s, region, &r, &o);
+    if (st) return st;
+    double *var = mem_array(horizon, sizeof(double));
+    if (!var) return hr_err(HR_ENOMEM, "out of memory");
+    st = model_forecast_at(m, r, NULL, o, 0, horizon, out->mean, var);
+    if (!st) {
+        for (size_t k = 0; k < horizon; k++)
+            if (out->t_utc) out->t_utc[k] = r->t0 + 3600 * (int64_t)(o + k);
+        for (size_t j = 0; j < nlevels; j++) {
+            double z = arima_qnorm(0.5 + levels[j] / 200.0);
+            for (size_t k = 0; k < horizon; k++) {
+                double sd = sqrt(var[k]);
+                if (out->lo) out->lo[j * out->cap + k] = out->mean[k] - z * sd;
+                if (out->hi) out->hi[j * out->cap + k] = out->mean[k] + z * sd;
+            }
+        }
+    }
+    mem_free(var);
+    return st;
+}
+
+int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size_t horizon,
+                      size_t npaths, uint64_t seed, double *paths)
+{
+    hr_err_clear();
+    if (!m || !s || !paths || horizon == 0 || npaths == 0)
+        return hr_err(HR_EINVAL, "hr_model_simulate: invalid argument");
+    const series_region *r;
+    size_t o;
+    int st = target(m, s, region, &r, &o);
+    if (st) return st;
+    double *mu = mem_array(horizon, sizeof(double));
+    if (!mu) return hr_err(HR_ENOMEM, "out of memory");
+    st = regression_mean(m, r, NULL, o, o + horizon, o, mu);
+    if (!st && m->has_arima) {
+        arima_fit *af = NULL;
+        st = arima_at(m, r, NULL, o, &af);
+        if (!st) st = arima_simulate(af, NULL, horizon, npaths, seed, paths);
+        arima_free(af);
+        if (!st)
+            for (size_t j = 0; j < npaths; j++)
+                for (size_t k = 0; k < horizon; k++) paths[j * horizon + k] += mu[k];
+    } else if (!st) {
+        /* No error model: independent Gaussian errors with the residual variance. */
+        uint64_t x = seed ? seed : 0x9E3779B97F4A7C15ull;
+        double sd = sqrt(m->sigma2);
+        for (size_t j = 0; j < npaths; j++)
+            for (size_t k = 0; k < horizon; k++) {
+                /* splitmix64 (Steele et al. 2014) + Box-Muller */
+                double u[2];
+                for (int i = 0; i < 2; i++) {
+                    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+                    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+                    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+                    z ^= z >> 31;
+                    u[i] = ((double)(z >> 11) + 0.5) * 0x1.0p-53;
+                }
+                paths[j * horizon + k] = mu[k] + sd * sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+            }
+    }
+    mem_free(mu);
+    return st;
+}

@@ -1,0 +1,428 @@
+/* model_io.c — fitted models to and from versioned text files (.hrm):
+ * hr_model_save, hr_model_load, hr_models_free.
+ *
+ * Format (line-oriented, diffable; doubles as %.17g so they round-trip):
+ *   headroom-model 1
+ *   writer headroom 0.1.0
+ *   models N
+ *   begin REGION                (then, in this order:)
+ *   name NAME | tz ZONE or - | span FIRST LAST | nobs N
+ *   fit SIGMA2 R2 ADJR2 SECONDS
+ *   spec K  + K lines of the specification, verbatim
+ *   beta P  + P lines "VALUE SE NAME"
+ *   arima 0 | arima p d q P D Q s mean drift method nobs
+ *     coef K + K lines "VALUE SE NAME"; stats LOGLIK AIC AICC BIC CONVERGED;
+ *     fallback TEXT
+ *   end-model
+ *   end
+ * The reader refuses other magic words and newer major versions
+ * (HR_EVERSION), unknown or out-of-order keys and counts that disagree
+ * (HR_EFORMAT), and files without the final `end` (truncated). Numbers are
+ * written and read under a thread-local "C" locale (uselocale), never
+ * setlocale, so an embedding program's locale cannot change them. */
+#include "error.h"
+#include "mem.h"
+#include "model.h"
+#include "calendar.h"
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define HRM_MAGIC "headroom-model"
+#define HRM_VERSION 1
+
+static void put_num(FILE *f, double x)
+{
+    if (isnan(x)) fputs("nan", f);
+    else fprintf(f, "%.17g", x);
+}
+
+static int write_one(FILE *f, const hr_model *m)
+{
+    char a[21], b[21];
+    cal_format_utc(m->first_utc, a);
+    cal_format_utc(m->last_utc, b);
+    fprintf(f, "begin %s\nname %s\ntz %s\nspan %s %s\nnobs %zu\nfit ", m->region, m->name,
+            m->tz ? m->tz : "-", a, b, m->nobs);
+    put_num(f, m->sigma2), fputc(' ', f), put_num(f, m->r2), fputc(' ', f);
+    put_num(f, m->adj_r2), fputc(' ', f), put_num(f, m->fit_seconds), fputc('\n', f);
+    const char *t = m->sp->text;
+    size_t lines = 0;
+    for (const char *c = t; *c; c++) lines += *c == '\n';
+    if (*t && t[strlen(t) - 1] != '\n') lines++;
+    fprintf(f, "spec %zu\n%s%s", lines, t, (*t && t[strlen(t) - 1] != '\n') ? "\n" : "");
+    fprintf(f, "beta %zu\n", m->p);
+    for (size_t j = 0; j < m->p; j++) {
+        put_num(f, m->beta[j]), fputc(' ', f), put_num(f, m->beta_se[j]);
+        fprintf(f, " %s\n", m->feat[j]);
+    }
+    if (!m->has_arima) {
+        fputs("arima 0\n", f);
+    } else {
+        const arima_order *o = &m->order;
+        fprintf(f, "arima %d %d %d %d %d %d %d %d %d %d %zu\ncoef %zu\n", o->p, o->d, o->q, o->P,
+                o->D, o->Q, o->s, o->include_mean, o->include_drift, o->method, m->arima_nobs,
+                m->ncoef);
+        for (size_t j = 0; j < m->ncoef; j++) {
+            put_num(f, m->coef[j]), fputc(' ', f), put_num(f, m->coef_se[j]);
+            fprintf(f, " %s\n", m->cname[j]);
+        }
+        fputs("stats ", f);
+        put_num(f, m->loglik), fputc(' ', f), put_num(f, m->aic), fputc(' ', f);
+        put_num(f, m->aicc), fputc(' ', f), put_num(f, m->bic);
+        fprintf(f, " %d\nfallback %s\n", m->converged, m->fallback ? m->fallback : "");
+    }
+    fputs("end-model\n", f);
+    return HR_OK;
+}
+
+int hr_model_save(const hr_model *const *models, size_t n, const char *path)
+{
+    hr_err_clear();
+    if (!models || n == 0 || !path) return hr_err(HR_EINVAL, "hr_model_save: invalid argument");
+    for (size_t i = 0; i < n; i++)
+        if (!models[i]) return hr_err(HR_EINVAL, "hr_model_save: model %zu is NULL", i);
+    size_t len = strlen(path);
+    char *tmp = mem_alloc(len + 16);
+    if (!tmp) return hr_err(HR_ENOMEM, "out of memory");
+    snprintf(tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f) {
+        int st = hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+        mem_free(tmp);
+        return st;
+    }
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    fprintf(f, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
+    for (size_t i = 0; i < n; i++) write_one(f, models[i]);
+    fputs("end\n", f);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0) bad = 1;
+    if (bad || rename(tmp, path) != 0) {
+        int st = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(errno));
+        remove(tmp);
+        mem_free(tmp);
+        return st;
+    }
+    mem_free(tmp);
+    return HR_OK;
+}
+
+/* ------------------------------------------------------------------ reader */
+
+typedef struct {
+    const char *path;
+    char *buf;      /* whole file */
+    char *cur;      /* next line */
+    size_t line;    /* number of the line last returned */
+} reader;
+
+/* Next line (NUL-terminated in place), or NULL at end of file. */
+static char *next_line(reader *r)
+{
+    if (!r->cur || !*r->cur) return NULL;
+    char *s = r->cur;
+    char *nl = strchr(s, '\n');
+    if (nl) {
+        *nl = '\0';
+        r->cur = nl + 1;
+    } else {
+        r->cur = s + strlen(s);
+    }
+    r->line++;
+    return s;
+}
+
+static int bad(reader *r, const char *what)
+{
+    return hr_err(HR_EFORMAT, "%s:%zu: %s", r->path, r->line, what);
+}
+
+/* Line that must start with "key " (or be exactly "key"); returns the rest. */
+static char *expect_key(reader *r, const char *key, int *st)
+{
+    char *s = next_line(r);
+    if (!s) {
+        *st = hr_err(HR_EFORMAT, "%s:%zu: truncated model file (expected '%s')", r->path, r->line + 1, key);
+        return NULL;
+    }
+    size_t k = strlen(key);
+    if (strncmp(s, key, k) != 0 || (s[k] != ' ' && s[k] != '\0')) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "expected '%s', found '%.40s'", key, s);
+        *st = bad(r, msg);
+        return NULL;
+    }
+    *st = HR_OK;
+    return s[k] ? s + k + 1 : s + k;
+}
+
+static int parse_num(const char **p, double *x)
+{
+    char *end;
+    while (**p == ' ') (*p)++;
+    if (!strncmp(*p, "nan", 3)) {
+        *x = NAN;
+        *p += 3;
+        return 0;
+    }
+    *x = strtod(*p, &end);
+    if (end == *p) return -1;
+    *p = end;
+    return 0;
+}
+
+static int parse_size(const char *s, size_t *v)
+{
+    char *end;
+    errno = 0;
+    unsigned long long x = strtoull(s, &end, 10);
+    if (end == s || errno || (*end && *end != ' ')) return -1;
+    *v = (size_t)x;
+    return 0;
+}
+
+/* "VALUE SE NAME" lines into arrays. */
+static int read_coefs(reader *r, size_t n, double *v, double *se, char **names)
+{
+    for (size_t j = 0; j < n; j++) {
+        const char *s = next_line(r);
+        if (!s) return hr_err(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
+        if (parse_num(&s, &v[j]) || parse_num(&s, &se[j]) || *s != ' ' || !s[1])
+            return bad(r, "expected 'VALUE SE NAME'");
+        names[j] = mem_strdup(s + 1);
+        if (!names[j]) return hr_err(HR_ENOMEM, "out of memory");
+    }
+    return HR_OK;
+}
+
+static int read_one(reader *r, hr_model **out)
+{
+    int st;
+    char *s;
+    hr_model *m = mem_calloc(1, sizeof *m);
+    if (!m) return hr_err(HR_ENOMEM, "out of memory");
+#define KEY(k) do { s = expect_key(r, k, &st); if (!s) goto fail; } while (0)
+#define DUP(dst, src) do { dst = mem_strdup(src); if (!dst) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; } } while (0)
+    KEY("begin");
+    DUP(m->region, s);
+    KEY("name");
+    DUP(m->name, s);
+    KEY("tz");
+    if (strcmp(s, "-") != 0) DUP(m->tz, s);
+    KEY("span");
+    {
+        char a[32], b[32];
+        if (sscanf(s, "%31s %31s", a, b) != 2 || hr_time_parse(a, &m->first_utc) ||
+            hr_time_parse(b, &m->last_utc)) {
+            st = bad(r, "bad span");
+            goto fail;
+        }
+    }
+    KEY("nobs");
+    if (parse_size(s, &m->nobs)) { st = bad(r, "bad nobs"); goto fail; }
+    KEY("fit");
+    {
+        const char *p = s;
+        if (parse_num(&p, &m->sigma2) || parse_num(&p, &m->r2) || parse_num(&p, &m->adj_r2) ||
+            parse_num(&p, &m->fit_seconds) || *p) {
+            st = bad(r, "bad fit line");
+            goto fail;
+        }
+    }
+    KEY("spec");
+    {
+        size_t k, specline = r->line, len = 0, cap = 256;
+        if (parse_size(s, &k)) { st = bad(r, "bad spec line count"); goto fail; }
+        char *text = mem_alloc(cap);
+        if (!text) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        for (size_t j = 0; j < k; j++) {
+            const char *ln = next_line(r);
+            if (!ln) {
+                mem_free(text);
+                st = hr_err(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
+                goto fail;
+            }
+            size_t l = strlen(ln);
+            if (len + l + 2 > cap) {
+                while (len + l + 2 > cap) cap *= 2;
+                char *nt = mem_realloc(text, cap);
+                if (!nt) { mem_free(text); st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+                text = nt;
+            }
+            memcpy(text + len, ln, l);
+            len += l;
+            text[len++] = '\n';
+        }
+        text[len] = '\0';
+        char src[300];
+        snprintf(src, sizeof src, "%s:%zu: spec", r->path, specline);
+        st = spec_parse(text, len, src, &m->sp);
+        mem_free(text);
+        if (st) goto fail;
+    }
+    KEY("beta");
+    if (parse_size(s, &m->p)) { st = bad(r, "bad beta count"); goto fail; }
+    m->feat = mem_calloc(m->p ? m->p : 1, sizeof(char *));
+    m->beta = mem_array(m->p ? m->p : 1, sizeof(double));
+    m->beta_se = mem_array(m->p ? m->p : 1, sizeof(double));
+    if (!m->feat || !m->beta || !m->beta_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+    st = read_coefs(r, m->p, m->beta, m->beta_se, m->feat);
+    if (st) goto fail;
+    KEY("arima");
+    m->converged = 1;
+    m->loglik = m->aic = m->aicc = m->bic = NAN;
+    if (strcmp(s, "0") != 0) {
+        arima_order *o = &m->order;
+        int method;
+        size_t an;
+        char tail;
+        if (sscanf(s, "%d %d %d %d %d %d %d %d %d %d %zu%c", &o->p, &o->d, &o->q, &o->P, &o->D,
+                   &o->Q, &o->s, &o->include_mean, &o->include_drift, &method, &an, &tail) != 11 ||
+            o->p < 0 || o->d < 0 || o->q < 0 || o->P < 0 || o->D < 0 || o->Q < 0 || o->s < 1) {
+            st = bad(r, "bad arima order");
+            goto fail;
+        }
+        o->method = method;
+        m->arima_nobs = an;
+        m->has_arima = 1;
+        KEY("coef");
+        if (parse_size(s, &m->ncoef)) { st = bad(r, "bad coef count"); goto fail; }
+        m->cname = mem_calloc(m->ncoef ? m->ncoef : 1, sizeof(char *));
+        m->coef = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
+        m->coef_se = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
+        if (!m->cname || !m->coef || !m->coef_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        st = read_coefs(r, m->ncoef, m->coef, m->coef_se, m->cname);
+        if (st) goto fail;
+        KEY("stats");
+        {
+            const char *p = s;
+            char *end;
+            if (parse_num(&p, &m->loglik) || parse_num(&p, &m->aic) || parse_num(&p, &m->aicc) ||
+                parse_num(&p, &m->bic)) {
+                st = bad(r, "bad stats line");
+                goto fail;
+            }
+            m->converged = (int)strtol(p, &end, 10);
+            if (end == p || *end) { st = bad(r, "bad stats line"); goto fail; }
+        }
+        KEY("fallback");
+        DUP(m->fallback, s);
+        snprintf(m->errors_text, sizeof m->errors_text, "ARIMA(%d,%d,%d)(%d,%d,%d)[%d]", o->p, o->d,
+                 o->q, o->P, o->D, o->Q, o->s);
+    }
+    if (!m->fallback) DUP(m->fallback, "");
+    KEY("end-model");
+    if (*s) { st = bad(r, "junk after end-model"); goto fail; }
+#undef KEY
+#undef DUP
+    *out = m;
+    return HR_OK;
+fail:
+    hr_model_free(m);
+    return st;
+}
+
+void hr_models_free(hr_model **models, size_t n)
+{
+    if (!models) return;
+    for (size_t i = 0; i < n; i++) hr_model_free(models[i]);
+    mem_free(models);
+}
+
+int hr_model_load(const char *path, hr_model ***models, size_t *n)
+{
+    hr_err_clear();
+    if (!path || !models || !n) return hr_err(HR_EINVAL, "hr_model_load: NULL argument");
+    *models = NULL;
+    *n = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = mem_alloc(cap);
+    int st = HR_OK;
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (len < cap - 1) break;
+        char *nb = mem_realloc(buf, cap * 2);
+        if (!nb) {
+            mem_free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (!buf) return hr_err(HR_ENOMEM, "out of memory");
+    if (rerr) {
+        mem_free(buf);
+        return hr_err(HR_EIO, "%s: read error", path);
+    }
+    buf[len] = '\0';
+    if (memchr(buf, '\0', len)) {
+        mem_free(buf);
+        return hr_err(HR_EFORMAT, "%s: not a headroom model file (binary data)", path);
+    }
+    reader r = {path, buf, buf, 0};
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    hr_model **ms = NULL;
+    size_t nm = 0, got = 0;
+    char *s = next_line(&r);
+    int ver = 0;
+    char magic[32];
+    if (!s || sscanf(s, "%31s %d", magic, &ver) != 2 || strcmp(magic, HRM_MAGIC) != 0) {
+        st = hr_err(HR_EFORMAT, "%s:1: not a headroom model file", path);
+        goto done;
+    }
+    if (ver > HRM_VERSION || ver < 1) {
+        st = hr_err(HR_EVERSION, "%s:1: model file version %d; this build reads version %d", path,
+                    ver, HRM_VERSION);
+        goto done;
+    }
+    s = expect_key(&r, "writer", &st);
+    if (!s) goto done;
+    s = expect_key(&r, "models", &st);
+    if (!s) goto done;
+    if (parse_size(s, &nm) || nm == 0 || nm > 100000) {
+        st = bad(&r, "bad model count");
+        goto done;
+    }
+    ms = mem_calloc(nm, sizeof *ms);
+    if (!ms) {
+        st = hr_err(HR_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (got = 0; got < nm; got++) {
+        st = read_one(&r, &ms[got]);
+        if (st) goto done;
+    }
+    s = expect_key(&r, "end", &st);
+    if (!s) goto done;
+    if (*s || next_line(&r)) st = bad(&r, "data after 'end'");
+done:
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+    mem_free(buf);
+    if (st) {
+        hr_models_free(ms, got);
+        return st;
+    }
+    *models = ms;
+    *n = nm;
+    return HR_OK;
+}
