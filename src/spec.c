@@ -252,7 +252,11 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             goto fail;
         }
     }
-    if (s->nterm == 0) { rc = hr_err(HR_EFORMAT, "%s: no 'term' line", src); goto fail; }
+    /* A pure (seasonal) ARIMA has no regression terms; anything else needs one. */
+    if (s->nterm == 0 && s->errors.kind == SPEC_ERR_NONE) {
+        rc = hr_err(HR_EFORMAT, "%s: no 'term' line (and no 'errors' model)", src);
+        goto fail;
+    }
     mem_free(buf);
     *out = s;
     return HR_OK;

@@ -1,0 +1,255 @@
+/* test_model.c — fitted models, model files, forecasts and the backtest
+ * harness: save -> load -> forecast bit-identical, malformed model files,
+ * metric formulas against hand computations, no leakage of future load. */
+#include "helpers.h"
+#include "headroom.h"
+#include "model.h"
+#include "series.h"
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define T0 1514764800 /* 2018-01-01T00:00:00Z, a Monday */
+
+/* A load series with daily and weekly shape, an annual swing and AR(1)
+ * noise (seeded LCG, so the test is reproducible). */
+static hr_series *make_series(size_t n, double noise)
+{
+    int64_t *t = malloc(n * sizeof *t);
+    double *y = malloc(n * sizeof *y);
+    uint64_t s = 12345;
+    double e = 0;
+    for (size_t k = 0; k < n; k++) {
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        double u = ((double)(s >> 11) / 9007199254740992.0) - 0.5;
+        e = 0.8 * e + noise * u;
+        double h = (double)(k % 24), d = (double)((k / 24) % 7);
+        t[k] = T0 + 3600 * (int64_t)k;
+        y[k] = 1000 + 200 * sin(2 * M_PI * (h - 9) / 24) - (d >= 5 ? 80 : 0) +
+               150 * cos(2 * M_PI * (double)k / 8766.0) + e;
+    }
+    hr_series *out = NULL;
+    cr_assert_eq(hr_series_from_arrays("TEST", t, y, n, 0, &out), HR_OK, "%s", hr_last_error());
+    free(t);
+    free(y);
+    return out;
+}
+
+static const char *cal_arima_spec =
+    "name calarima\n"
+    "term intercept trend weekday:hour fourier_annual(2)\n"
+    "errors arima 1 0 0 1 0 0 24\n";
+
+Test(model, save_load_forecast_bit_identical)
+{
+    hr_series *s = make_series(24 * 7 * 10, 30);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = cal_arima_spec;
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    char path[] = "/tmp/hr_test_model_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    close(fd);
+    cr_assert_eq(hr_model_save((const hr_model *const *)&m, 1, path), HR_OK, "%s", hr_last_error());
+    hr_model **ms = NULL;
+    size_t nm = 0;
+    cr_assert_eq(hr_model_load(path, &ms, &nm), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(nm, 1);
+    enum { H = 48 };
+    double lv[2] = {80, 95};
+    double m1[H], m2[H], lo1[2 * H], hi1[2 * H], lo2[2 * H], hi2[2 * H];
+    int64_t t1[H], t2[H];
+    hr_forecast_buf b1 = {H, t1, m1, lo1, hi1}, b2 = {H, t2, m2, lo2, hi2};
+    cr_assert_eq(hr_model_forecast(m, s, 0, H, lv, 2, &b1), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(hr_model_forecast(ms[0], s, 0, H, lv, 2, &b2), HR_OK, "%s", hr_last_error());
+    cr_assert(memcmp(m1, m2, sizeof m1) == 0, "means differ after a save/load round trip");
+    cr_assert(memcmp(lo1, lo2, sizeof lo1) == 0 && memcmp(hi1, hi2, sizeof hi1) == 0);
+    cr_assert_eq(t1[0], T0 + 3600 * (int64_t)(24 * 7 * 10), "first forecast hour follows the data");
+    for (size_t k = 0; k < H; k++) {
+        cr_assert(lo1[k] < m1[k] && m1[k] < hi1[k], "80%% interval brackets the mean");
+        cr_assert(lo1[H + k] < lo1[k] && hi1[H + k] > hi1[k], "95%% is wider than 80%%");
+    }
+    /* Saving the loaded model again gives the same bytes. */
+    char path2[] = "/tmp/hr_test_model2_XXXXXX";
+    fd = mkstemp(path2);
+    close(fd);
+    cr_assert_eq(hr_model_save((const hr_model *const *)ms, 1, path2), HR_OK);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, path2);
+    cr_assert_eq(system(cmd), 0, "re-saved model file differs");
+    remove(path);
+    remove(path2);
+    hr_models_free(ms, nm);
+    hr_model_free(m);
+    hr_series_free(s);
+}
+
+/* Write text to a temporary file; returns its path (static buffer). */
+static const char *temp_file(const char *text)
+{
+    static char path[64];
+    strcpy(path, "/tmp/hr_test_bad_XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+Test(model, malformed_model_files)
+{
+    hr_series *s = make_series(24 * 7 * 6, 10);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = cal_arima_spec;
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    char path[] = "/tmp/hr_test_model3_XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    cr_assert_eq(hr_model_save((const hr_model *const *)&m, 1, path), HR_OK);
+    FILE *f = fopen(path, "rb");
+    static char text[1 << 20];
+    size_t len = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[len] = '\0';
+
+    hr_model **ms = NULL;
+    size_t nm = 0;
+    /* Truncated at every 7th byte: never loads, always names the file. */
+    for (size_t cut = 0; cut < len - 1; cut += 7) {
+        char saved = text[cut];
+        text[cut] = '\0';
+        const char *p = temp_file(text);
+        int st = hr_model_load(p, &ms, &nm);
+        cr_assert(st == HR_EFORMAT, "cut at %zu: status %d", cut, st);
+        cr_assert(strstr(hr_last_error(), p) != NULL, "message names the file: %s", hr_last_error());
+        remove(p);
+        text[cut] = saved;
+    }
+    /* Newer version. */
+    char *v = strstr(text, "headroom-model 1");
+    cr_assert(v);
+    v[15] = '9';
+    const char *p = temp_file(text);
+    cr_assert_eq(hr_model_load(p, &ms, &nm), HR_EVERSION);
+    remove(p);
+    v[15] = '1';
+    /* Unknown key where 'nobs' belongs. */
+    char *k = strstr(text, "\nnobs ");
+    cr_assert(k);
+    memcpy(k + 1, "nobz", 4);
+    p = temp_file(text);
+    cr_assert_eq(hr_model_load(p, &ms, &nm), HR_EFORMAT);
+    cr_assert(strstr(hr_last_error(), ":8:") != NULL, "line of the bad key: %s", hr_last_error());
+    remove(p);
+    cr_assert_eq(hr_model_load("/nonexistent/x.hrm", &ms, &nm), HR_EIO);
+    remove(path);
+    hr_model_free(m);
+    hr_series_free(s);
+}
+
+/* MAE, RMSE, MAPE, coverage, Winkler and pinball by hand on three hours. */
+Test(model, metrics_by_hand)
+{
+    double y[3] = {100, 200, 300}, f[3] = {110, 190, 300}, sd[3] = {6, 6, 6},
+           sc[3] = {20, 20, 40};
+    hr_backtest_row r;
+    cr_assert_eq(hr_metrics(y, f, sd, sc, 3, &r), HR_OK);
+    cr_assert_eq(r.n, 3);
+    cr_assert(rel_eq(r.mae, 20.0 / 3, 1e-15));
+    cr_assert(rel_eq(r.rmse, sqrt(200.0 / 3), 1e-15));
+    cr_assert(rel_eq(r.mape, 100 * (0.1 + 0.05 + 0) / 3, 1e-14));
+    cr_assert(rel_eq(r.mase, (10.0 / 20 + 10.0 / 20 + 0) / 3, 1e-15));
+    /* z80 = 1.2815515655446004, z95 = 1.959963984540054 (R: qnorm). Errors
+     * of 10 with sd 6: outside the 80 % half-width 7.69, inside the 95 % one
+     * (11.76). */
+    cr_assert(rel_eq(r.coverage80, 1.0 / 3, 1e-15));
+    cr_assert(rel_eq(r.coverage95, 1.0, 1e-15));
+    cr_assert(rel_eq(r.winkler95, 2 * 1.959963984540054 * 6, 1e-12), "all inside: width only");
+    /* Pinball of N(0,1) at y = mu: mean over q of (1-q)*z_q for z_q>0 ... by
+     * symmetry E = sum_q max(q(y-qf), (1-q)(qf-y)); compute independently. */
+    double pin = 0;
+    for (int i = 1; i <= 99; i++) {
+        double q = i / 100.0;
+        /* R: qnorm(q) via erfinv-free bisection on erfc */
+        double lo = -10, hi = 10;
+        for (int it = 0; it < 200; it++) {
+            double mid = 0.5 * (lo + hi);
+            if (0.5 * erfc(-mid / sqrt(2)) < q) lo = mid;
+            else hi = mid;
+        }
+        double z = 0.5 * (lo + hi);
+        for (int h = 0; h < 3; h++) {
+            double qf = f[h] + z * sd[h];
+            pin += (y[h] >= qf ? q * (y[h] - qf) : (1 - q) * (qf - y[h])) / 99 / 3;
+        }
+    }
+    cr_assert(rel_eq(r.pinball, pin, 1e-9), "pinball %g vs %g", r.pinball, pin);
+    /* An actual outside the 95 % interval: Winkler adds 2/alpha * distance. */
+    double y2[1] = {100}, f2[1] = {200}, sd2[1] = {10};
+    cr_assert_eq(hr_metrics(y2, f2, sd2, NULL, 1, &r), HR_OK);
+    double lo95 = 200 - 1.959963984540054 * 10;
+    cr_assert(rel_eq(r.winkler95, 2 * 1.959963984540054 * 10 + 40 * (lo95 - 100), 1e-12));
+    cr_assert(isnan(r.mase));
+}
+
+/* Forecasts from origin o must not read load at or after o. */
+Test(model, no_leakage)
+{
+    size_t n = 24 * 7 * 12;
+    hr_series *s = make_series(n, 30);
+    series_region *r = &s->reg[0];
+    double *y = series_col_get(r, "load_mw");
+    double *keep = malloc(n * sizeof *keep);
+    memcpy(keep, y, n * sizeof *keep);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    spec *sp = NULL;
+    o.spec_text = cal_arima_spec;
+    cr_assert_eq(model_spec_for(&o, &sp), HR_OK);
+    for (size_t origin = 24 * 7 * 8; origin < n - 48; origin += 24 * 9 + 5) {
+        hr_model *m = NULL;
+        cr_assert_eq(model_fit_range(r, sp, &o, 0, origin, &m), HR_OK, "%s", hr_last_error());
+        double m1[36], v1[36], m2[36], v2[36];
+        cr_assert_eq(model_forecast_at(m, r, NULL, origin, 12, 24, m1, v1), HR_OK);
+        for (size_t k = origin; k < n; k++) y[k] = (k % 2 ? 1e9 : -1e9); /* garbage */
+        cr_assert_eq(model_forecast_at(m, r, NULL, origin, 12, 24, m2, v2), HR_OK);
+        cr_assert(memcmp(m1, m2, 24 * sizeof(double)) == 0, "forecast changed with future load");
+        cr_assert(memcmp(v1, v2, 24 * sizeof(double)) == 0);
+        hr_model *m3 = NULL;
+        cr_assert_eq(model_fit_range(r, sp, &o, 0, origin, &m3), HR_OK);
+        cr_assert(memcmp(m->coef, m3->coef, m->ncoef * sizeof(double)) == 0,
+                  "fit changed with future load");
+        hr_model_free(m3);
+        memcpy(y, keep, n * sizeof *keep);
+        hr_model_free(m);
+    }
+    spec_free(sp);
+    free(keep);
+    hr_series_free(s);
+}
+
+/* A weather model refuses to forecast without future temperatures. */
+Test(model, weather_model_needs_future_temperature)
+{
+    hr_series *s = make_series(24 * 7 * 6, 10);
+    series_region *r = &s->reg[0];
+    double *tc = series_add_col(r, "temp_c");
+    for (size_t k = 0; k < r->n; k++) tc[k] = 10 + 10 * sin(2 * M_PI * (double)k / 24);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = "name w\nterm intercept hour hour:T\n";
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    double mean[24];
+    hr_forecast_buf b = {24, NULL, mean, NULL, NULL};
+    cr_assert_eq(hr_model_forecast(m, s, 0, 24, NULL, 0, &b), HR_EDATA);
+    cr_assert(strstr(hr_last_error(), "temperature") != NULL, "%s", hr_last_error());
+    hr_model_free(m);
+    hr_series_free(s);
+}
