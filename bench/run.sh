@@ -1,0 +1,288 @@
+#!/bin/sh
+# bench/run.sh — the benchmarks of `make bench` (PRODUCT.md section 8).
+#
+#   HR_DATA=../shared/datasets OPENBLAS_NUM_THREADS=1 sh bench/run.sh
+#
+# Run from anywhere; works in the project root. Expects `make all` to have
+# built build/headroom and build/libheadroom.a. Each section prints its own
+# table, or one line saying why it was skipped; an unavailable command never
+# fails the whole bench. The exit status is non-zero only for an error of
+# this script itself (bad environment, cannot create build/bench).
+# Environment: HR_DATA (shared data, default ../shared/datasets),
+# BENCH_RUNS (repetitions per timing, default 5), CC (default cc),
+# HEADROOM (the CLI to time, default build/headroom), BENCH_INGEST_OPTS
+# (options of the timed ingest; default --on-overlap=last because the shared
+# set holds two EIA-930 releases that overlap in 2020-01..07).
+# See bench/README.md for what each number means.
+# shellcheck disable=SC2317  # functions are called indirectly (section_$s)
+set -u
+
+cd "$(dirname "$0")/.." || { echo "bench: cannot cd to project root" >&2; exit 1; }
+HR_DATA=${HR_DATA:-../shared/datasets}
+RUNS=${BENCH_RUNS:-5}
+CC=${CC:-cc}
+HEADROOM=${HEADROOM:-build/headroom}
+INGEST_OPTS=${BENCH_INGEST_OPTS---on-overlap=last}
+B=build/bench
+LDLIBS="-llapacke -lopenblas -lcsv -lm -pthread"
+export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
+
+case $RUNS in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 1 ;; esac
+mkdir -p "$B" || { echo "bench: cannot create $B" >&2; exit 1; }
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hrbench.XXXXXX") || { echo "bench: mktemp failed" >&2; exit 1; }
+trap 'rm -rf "$TMP"' EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- helpers --
+# now: seconds since the epoch with nanoseconds (GNU date).
+now() { date +%s.%N; }
+case $(now) in *N*|'') echo "bench: needs GNU date (date +%s.%N)" >&2; exit 1 ;; esac
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# timeit LABEL CMD...: run CMD RUNS times (stdout to /dev/null, stderr to
+# $TMP/err), appending wall seconds to $TMP/t.LABEL; returns the status of
+# the first failing run (and stops), or 0.
+timeit() {
+    label=$1; shift
+    : > "$TMP/t.$label"
+    r=0
+    while [ "$r" -lt "$RUNS" ]; do
+        t0=$(now)
+        "$@" > /dev/null 2> "$TMP/err" || return $?
+        t1=$(now)
+        awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >> "$TMP/t.$label"
+        r=$((r + 1))
+    done
+    return 0
+}
+
+# peak RSS in KiB of one run of CMD... (stdout discarded), or "-".
+PEAKRSS=""
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M -o "$TMP/rss" true 2>/dev/null; then
+    PEAKRSS=gnu
+elif "$CC" -std=c11 -O2 -o "$B/peakrss" bench/peakrss.c 2>"$TMP/cc.err"; then
+    PEAKRSS=own
+fi
+peak_rss_kb() {
+    rm -f "$TMP/rss"
+    case $PEAKRSS in
+        gnu) /usr/bin/time -f %M -o "$TMP/rss" "$@" > /dev/null 2>&1 ;;
+        own) "$B/peakrss" "$TMP/rss" "$@" > /dev/null 2>&1 ;;
+        *) echo "-"; return 0 ;;
+    esac
+    if [ -s "$TMP/rss" ]; then tail -n 1 "$TMP/rss"; else echo "-"; fi
+}
+
+# the last command's first stderr line mentioning "error" (a compiler's
+# real message), else its first non-blank line, for "n/a (reason)"
+reason() {
+    r=$(grep -m 1 'error' "$TMP/err" 2>/dev/null)
+    [ -n "$r" ] || r=$(grep -v '^[[:space:]]*$' "$TMP/err" 2>/dev/null | head -n 1)
+    echo "${r:-exit status $1}"
+}
+
+mbps() { awk -v b="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.1f", b / 1e6 / s; else print "inf" }'; }
+mb_kib() { case $1 in -) echo "-" ;; *) awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' ;; esac; }
+
+# build_c OUT SRC [EXTRA...]: compile a bench program against the library;
+# 0 on success, else the compiler's first message is left in $TMP/err.
+build_c() {
+    out=$1 src=$2; shift 2
+    [ -f "$src" ] || { echo "$src not found" > "$TMP/err"; return 1; }
+    "$CC" -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o "$out" "$src" "$@" 2> "$TMP/err"
+}
+
+have_headroom_cmd() { # have_headroom_cmd CMD: the CLI exists and CMD answers --help
+    [ -x "$HEADROOM" ] || { echo "$HEADROOM not built (run make all)" > "$TMP/err"; return 1; }
+    "$HEADROOM" "$1" --help > /dev/null 2> "$TMP/err"
+}
+
+section() { printf '\n== %s\n' "$*"; }
+
+echo "headroom bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -m), $(nproc 2>/dev/null || echo ?) CPUs," \
+     "OPENBLAS_NUM_THREADS=$OPENBLAS_NUM_THREADS, $RUNS runs per timing (median reported)"
+[ -x "$HEADROOM" ] && echo "binary: $HEADROOM ($("$HEADROOM" --version 2>/dev/null | head -n 1))"
+
+# =========================================================================
+# SECTION ingest — raw read vs libcsv tokenising vs headroom ingest
+# (PRODUCT.md 8: "ingest MB/s next to libcsv-only and raw read MB/s";
+# peak memory of the ingest run)
+# =========================================================================
+section_ingest() {
+    section "ingest throughput"
+    src="$HR_DATA/eia930"
+    # balancing_authority_acronyms.csv is a lookup table (BA code, name,
+    # zone), not hourly data: no reader takes it, so it is left out.
+    find "$src" -type f -name '*.csv' ! -name balancing_authority_acronyms.csv 2>/dev/null |
+        LC_ALL=C sort > "$TMP/files"
+    if [ ! -s "$TMP/files" ]; then
+        echo "no CSV under $src (set HR_DATA); using the generated default data instead"
+        src=datasets/default
+        find "$src" -type f -name '*.csv' 2>/dev/null | LC_ALL=C sort > "$TMP/files"
+    fi
+    if [ ! -s "$TMP/files" ]; then
+        echo "skipped: no input files (neither \$HR_DATA/eia930 nor datasets/default; run make datasets)"
+        return 0
+    fi
+    if grep -q '[[:space:]]' "$TMP/files"; then
+        echo "skipped: file names with blanks under $src are not supported by this script"
+        return 0
+    fi
+    set -f
+    # shellcheck disable=SC2046  # file names are checked above to have no blanks
+    set -- $(cat "$TMP/files")
+    set +f
+    bytes=$(cat "$@" | wc -c | tr -d ' ')
+    nfiles=$#
+    echo "input: $nfiles files under $src, $bytes bytes ($(mbps "$bytes" 1) MB); page cache warmed by one read"
+    cat "$@" > /dev/null  # warm the page cache
+
+    printf '%-28s %12s %10s %12s   %s\n' "step" "median s" "MB/s" "peak RSS MB" "note"
+    row() { printf '%-28s %12s %10s %12s   %s\n' "$1" "$2" "$3" "$4" "$5"; }
+
+    # 1. raw read
+    if timeit cat cat "$@"; then
+        s_cat=$(median < "$TMP/t.cat")
+        row "cat > /dev/null" "$s_cat" "$(mbps "$bytes" "$s_cat")" "-" "raw read from page cache"
+    else
+        row "cat > /dev/null" "n/a" "-" "-" "$(reason $?)"
+    fi
+
+    # 2. libcsv only
+    s_csv=""
+    if "$CC" -std=c11 -O2 -o "$B/csvcount" bench/csvcount.c -lcsv 2> "$TMP/err"; then
+        if timeit csv "$B/csvcount" "$@"; then
+            s_csv=$(median < "$TMP/t.csv")
+            rss=$(peak_rss_kb "$B/csvcount" "$@")
+            row "libcsv count (csvcount)" "$s_csv" "$(mbps "$bytes" "$s_csv")" "$(mb_kib "$rss")" \
+                "$("$B/csvcount" "$@" | awk '{ print $6 " records, " $8 " fields" }')"
+        else
+            row "libcsv count (csvcount)" "n/a" "-" "-" "$(reason $?)"
+        fi
+    else
+        row "libcsv count (csvcount)" "n/a" "-" "-" "build failed: $(reason 1)"
+    fi
+
+    # 3. headroom ingest (one warm-up run decides whether it works at all)
+    s_ing=""
+    set -f
+    # shellcheck disable=SC2086  # INGEST_OPTS is a word list
+    set -- $INGEST_OPTS "$@"
+    set +f
+    if [ ! -x "$HEADROOM" ]; then
+        echo "ingest: n/a ($HEADROOM not built; run make all)"
+    elif "$HEADROOM" ingest "$@" > /dev/null 2> "$TMP/err"; rc=$?; [ "$rc" -ne 0 ]; then
+        echo "ingest: n/a ($(reason "$rc"))"
+    elif timeit ing "$HEADROOM" ingest "$@"; then
+        s_ing=$(median < "$TMP/t.ing")
+        rss=$(peak_rss_kb "$HEADROOM" ingest "$@")
+        row "headroom ingest" "$s_ing" "$(mbps "$bytes" "$s_ing")" "$(mb_kib "$rss")" \
+            "read + grid + screen + impute; options: ${INGEST_OPTS:-none}"
+    else
+        echo "ingest: n/a ($(reason $?))"
+    fi
+
+    if [ -n "$s_ing" ] && [ -n "$s_csv" ]; then
+        awk -v i="$s_ing" -v c="$s_csv" 'BEGIN { if (c > 0 && i > 0)
+            printf "ratio ingest/libcsv (time): %.2fx  (ingest runs at %.0f %% of the libcsv-only speed)\n", i / c, 100 * c / i }'
+    else
+        echo "ratio ingest/libcsv: n/a"
+    fi
+    return 0
+}
+
+# =========================================================================
+# SECTION regress — regression fit time vs the BLAS time of its X'X (dsyrk)
+# (PRODUCT.md 8). HOOK: owned by the regression helper; bench/regress_bench.c
+# prints its own table. Replace the body, keep the skip-with-message rule.
+# =========================================================================
+section_regress() {
+    section "regression fit vs dsyrk of X'X"
+    if [ ! -f bench/regress_bench.c ]; then echo "skipped: bench/regress_bench.c not present yet"; return 0; fi
+    if [ ! -f build/libheadroom.a ]; then echo "skipped: build/libheadroom.a not built (run make all)"; return 0; fi
+    # shellcheck disable=SC2086  # LDLIBS is a word list
+    if ! build_c "$B/regress_bench" bench/regress_bench.c build/libheadroom.a $LDLIBS; then
+        echo "skipped: bench/regress_bench.c does not build: $(reason 1)"; return 0
+    fi
+    "$B/regress_bench" models 2> "$TMP/err" || echo "regress_bench failed: $(reason $?)"
+    return 0
+}
+
+# =========================================================================
+# SECTION arima — SARIMA fit time vs R stats::arima / forecast::auto.arima
+# (PRODUCT.md 8). HOOK: owned by the ARIMA helper. bench/arima_bench.c times
+# our kernel; an R comparison script (bench/arima_R.R, when added) runs if
+# Rscript is installed.
+# =========================================================================
+section_arima() {
+    section "ARIMA fit vs R"
+    # shellcheck disable=SC2086  # LDLIBS is a word list
+    if [ ! -f bench/arima_bench.c ]; then
+        echo "skipped: bench/arima_bench.c not present yet"
+    elif [ ! -f build/libheadroom.a ]; then
+        echo "skipped: build/libheadroom.a not built (run make all)"
+    elif ! build_c "$B/arima_bench" bench/arima_bench.c build/libheadroom.a $LDLIBS; then
+        echo "skipped: bench/arima_bench.c does not build: $(reason 1)"
+    else
+        "$B/arima_bench" 2> "$TMP/err" || echo "arima_bench failed: $(reason $?)"
+    fi
+    if ! command -v Rscript > /dev/null 2>&1; then
+        echo "R comparison skipped: Rscript not installed"
+    elif [ ! -f bench/arima_R.R ]; then
+        echo "R comparison skipped: bench/arima_R.R not present yet"
+    else
+        Rscript bench/arima_R.R 2> "$TMP/err" || echo "R comparison failed: $(reason $?)"
+    fi
+    return 0
+}
+
+# =========================================================================
+# SECTION assess — headroom computation on the default data
+# HOOK: owned by the headroom/assess helper; refine (per-region timing,
+# budgets) as needed.
+# =========================================================================
+section_assess() {
+    section "assess (headroom at the default budgets)"
+    if ! have_headroom_cmd assess; then echo "skipped: assess unavailable ($(reason 1))"; return 0; fi
+    set -- datasets/default/*.csv
+    [ -f "$1" ] || { echo "skipped: datasets/default is empty (run make datasets)"; return 0; }
+    if timeit assess "$HEADROOM" assess "$@"; then
+        s=$(median < "$TMP/t.assess")
+        echo "headroom assess, $# files of datasets/default: median $s s, peak RSS $(mb_kib "$(peak_rss_kb "$HEADROOM" assess "$@")") MB"
+    else
+        echo "assess: n/a ($(reason $?))"
+    fi
+    return 0
+}
+
+# =========================================================================
+# SECTION report — end-to-end `report` on the whole shared data set
+# HOOK: owned by the report helper; decide the file set (all of $HR_DATA
+# or a documented subset) and the options. One run (it is long).
+# =========================================================================
+section_report() {
+    section "report end-to-end"
+    if ! have_headroom_cmd report; then echo "skipped: report unavailable ($(reason 1))"; return 0; fi
+    set -- datasets/default/*.csv
+    [ -f "$1" ] || { echo "skipped: datasets/default is empty (run make datasets)"; return 0; }
+    t0=$(now)
+    if "$HEADROOM" report -o "$TMP/report" "$@" > /dev/null 2> "$TMP/err"; then
+        t1=$(now)
+        awk -v a="$t0" -v b="$t1" -v n="$#" 'BEGIN { printf "headroom report on datasets/default (%d files): %.2f s (one run)\n", n, b - a }'
+    else
+        echo "report: n/a ($(reason $?))"
+    fi
+    return 0
+}
+
+# ------------------------------------------------------------------ main --
+# A section returns non-zero only on an error of this script; the others
+# still run and the script then exits 1.
+status=0
+for s in ingest regress arima assess report; do
+    "section_$s" || { echo "bench: section $s: script error" >&2; status=1; }
+done
+echo
+exit $status
