@@ -524,6 +524,40 @@ typedef struct {
 HR_API int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
                             const hr_assessment *a, hr_genmix *out);
 
+/* ---------------------------------------------------------------- report */
+
+/* The batch site-selection report (PRODUCT.md section 6): for every region
+ * of the inputs, data quality, a day-ahead backtest of the model against the
+ * baselines over the last year, a 14-day forecast, deterministic and
+ * probabilistic headroom, and the generation mix where the data has one;
+ * written atomically to outdir (index.html, regions.csv, regions.json,
+ * run.json). */
+typedef struct {
+    hr_ingest_opts ingest;      /* how the inputs are read                       */
+    hr_fit_opts fit;            /* forecasting model [Default: model "auto"]     */
+    hr_assess_opts assess;      /* budgets, thresholds, profile                  */
+    double rank_budget_pct;     /* ranking budget [Default: 0.5]                 */
+    size_t backtest_days;       /* day-ahead origins, last days [Default: 365]   */
+    size_t forecast_hours;      /* [Default: 336 = 14 days]                      */
+    size_t scenarios;           /* simulated next years [Default: 100]           */
+    double growth_pct;          /* annual load growth of the scenarios [0]       */
+    uint64_t seed;              /* scenario seed [Default: 1]                    */
+    int threads;                /* regions in parallel [Default: 2]              */
+    const char *options_text;   /* shown in run.json (e.g. the command line)     */
+    /* Optional progress callback: done of total regions finished. Called
+     * from worker threads, serialised by the library. */
+    void (*progress)(size_t done, size_t total, void *ud);
+    void *progress_ud;
+    int fail_after_files;       /* test hook: fail after writing k files         */
+} hr_report_opts;
+HR_API void hr_report_opts_init(hr_report_opts *o);
+
+/* Run the report over npaths input files into outdir. Errors: those of
+ * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
+ * backtest fails is reported with a warning, not an error. */
+HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
+                     const char *outdir);
+
 #ifdef __cplusplus
 }
 #endif

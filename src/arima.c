@@ -1,0 +1,1641 @@
+/* arima.c — SARIMA with regression errors: R-compatible exact likelihood,
+ * fits, forecasts and sample paths.
+ *
+ * Exported (arima.h): arima_opts_init, arima_fit_model, arima_fit_fixed,
+ * arima_loglik_at, the arima_coef* / arima_sigma2 / arima_loglik / arima_aic /
+ * arima_aicc / arima_bic / arima_converged / arima_nobs / arima_fit_order /
+ * arima_note accessors, arima_forecast, arima_interval, arima_qnorm,
+ * arima_simulate, arima_free (arima_auto lives at the end of this file).
+ *
+ * Model (Durbin & Koopman 2012, "Time Series Analysis by State Space
+ * Methods", 2nd ed., sec. 3.4; R's makeARIMA): with Delta the coefficients of
+ * (1-B)^d (1-B^s)^D and w_t = (1-B)^d (1-B^s)^D (y_t - x_t'beta) a stationary
+ * ARMA(p', q') with p' = p + sP, q' = q + sQ, the state alpha_t has
+ * rd = r + nd elements, r = max(p', q'+1), nd = d + sD:
+ *   y_t - x_t'beta = Z alpha_t,         Z = (1, 0, ..., 0, Delta_1..Delta_nd)
+ *   alpha_{t+1} = T alpha_t + R eps,    eps ~ N(0, sigma2), R = (1, theta, 0)
+ * T holds phi in its first column and ones on the superdiagonal of the ARMA
+ * block (companion form), the row (1, 0.., Delta) and a shift for the
+ * differencing block. Symbols (R's ARIMA_Like): a = a_{t|t}, P = P_{t|t},
+ * anew = a_{t+1|t}, Pnew = P_{t+1|t}, M = Pnew Z', gain = Z Pnew Z' (F_t).
+ *
+ * Structure exploited: T is a companion/shift matrix, so T P T' costs
+ * O(rd^2) instead of O(rd^3); and the Riccati recursion of a time-invariant
+ * model converges, so once Pnew stops changing (to 1e-12 relative) the gain
+ * is frozen and each further hour costs O(rd) (statsmodels' "converged"
+ * filter); a missing hour unfreezes it. The initial ARMA covariance Q0 solves
+ * the discrete Lyapunov equation Q0 = T Q0 T' + R R' by doubling (Smith 1968;
+ * Anderson & Moore 1979, sec. 6.7): O(r^3) per iteration and ~log2 of R's
+ * series length iterations, which scales to s = 168 where R's Gardner et al.
+ * (1980) solver needs O(r^4) memory. */
+#include "arima.h"
+#include "error.h"
+#include "linalg.h"
+#include "mem.h"
+#include "optim.h"
+#include <complex.h>
+#include <float.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h> /* snprintf for coefficient names only */
+#include <string.h>
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+/* ------------------------------------------------------------------ options */
+
+void arima_opts_init(arima_opts *o)
+{
+    o->kappa = 1e6;
+    o->maxit = 100;
+    o->transform_pars = 1;
+    o->xreg_names = NULL;
+}
+
+/* --------------------------------------------------- parameter transforms */
+
+/* Jones (1980) / Monahan (1984) reparametrisation (R's partrans): map raw in
+ * R^p to the partial autocorrelations tanh(raw) in (-1,1), then to AR
+ * coefficients by the Durbin-Levinson recursion
+ *   phi_{j,k} = phi_{j-1,k} - phi_{jj} phi_{j-1,j-k}   (Brockwell & Davis 5.2.6).
+ * Every output is a stationary AR polynomial. */
+static void partrans(size_t p, const double *raw, double *out)
+{
+    double work[128];
+    for (size_t j = 0; j < p; j++) work[j] = out[j] = tanh(raw[j]);
+    for (size_t j = 1; j < p; j++) {
+        double a = out[j];
+        for (size_t k = 0; k < j; k++) work[k] -= a * out[j - k - 1];
+        for (size_t k = 0; k < j; k++) out[k] = work[k];
+    }
+}
+
+/* Inverse of partrans (backwards Durbin-Levinson, then atanh). Returns 0, or
+ * -1 when phi is not stationary (some partial autocorrelation |.| >= 1):
+ * the Schur-Cohn step-down test, used also as R's arCheck. */
+static int invpartrans(size_t p, const double *phi, double *out)
+{
+    double work[128], nw[128];
+    for (size_t j = 0; j < p; j++) work[j] = nw[j] = phi[j];
+    for (size_t j = p; j-- > 1;) {
+        double a = nw[j];
+        if (!(fabs(a) < 1.0)) return -1;
+        for (size_t k = 0; k < j; k++) work[k] = (nw[k] + a * nw[j - k - 1]) / (1.0 - a * a);
+        for (size_t k = 0; k < j; k++) nw[k] = work[k];
+    }
+    if (p > 0 && !(fabs(nw[0]) < 1.0)) return -1;
+    if (out)
+        for (size_t j = 0; j < p; j++) out[j] = atanh(nw[j]);
+    return 0;
+}
+
+static int ar_stationary(size_t p, const double *phi)
+{
+    while (p > 0 && phi[p - 1] == 0.0) p--;   /* R's arCheck trims trailing zeros */
+    return invpartrans(p, phi, NULL) == 0;
+}
+
+/* Roots of c[0] + c[1] z + ... + c[m] z^m (c[m] != 0) by the Durand-Kerner
+ * (Weierstrass) iteration; m is a handful here (MA orders). */
+static void polyroots(size_t m, const double *c, double complex *z)
+{
+    double complex w[64];
+    for (size_t i = 0; i < m; i++) z[i] = cpow(0.4 + 0.9 * I, (double)i) * (1.0 + 0.1 * (double)i);
+    for (int it = 0; it < 500; it++) {
+        double change = 0.0;
+        for (size_t i = 0; i < m; i++) {
+            double complex num = c[m], den = c[m];
+            for (size_t k = m; k-- > 0;) num = num * z[i] + c[k];
+            for (size_t j = 0; j < m; j++)
+                if (j != i) den *= (z[i] - z[j]);
+            w[i] = num / den;
+            change = fmax(change, cabs(w[i]) / fmax(1.0, cabs(z[i])));
+        }
+        for (size_t i = 0; i < m; i++) z[i] -= w[i];
+        if (change < 1e-15) break;
+    }
+}
+
+/* R's maInvert: reflect the roots of 1 + ma_1 z + ... inside the unit
+ * circle to 1/root, giving the invertible MA with the same autocovariances. */
+static void ma_invert(size_t q, double *ma)
+{
+    size_t q0 = q;
+    while (q0 > 0 && ma[q0 - 1] == 0.0) q0--;
+    if (q0 == 0 || q0 > 60) return;
+    double c[64];
+    double complex z[64], x[64];
+    c[0] = 1.0;
+    for (size_t i = 0; i < q0; i++) c[i + 1] = ma[i];
+    polyroots(q0, c, z);
+    int any = 0;
+    for (size_t i = 0; i < q0; i++) any |= cabs(z[i]) < 1.0;
+    if (!any) return;
+    if (q0 == 1) { ma[0] = 1.0 / ma[0]; return; }
+    for (size_t i = 0; i < q0; i++)
+        if (cabs(z[i]) < 1.0) z[i] = 1.0 / z[i];
+    /* x(B) = prod (1 - B / z_i) */
+    x[0] = 1.0;
+    size_t len = 1;
+    for (size_t i = 0; i < q0; i++) {
+        x[len] = 0.0;
+        for (size_t k = len; k > 0; k--) x[k] -= x[k - 1] / z[i];
+        len++;
+    }
+    for (size_t i = 0; i < q0; i++) ma[i] = creal(x[i + 1]);
+}
+
+/* ------------------------------------------------------------- model spec */
+
+/* The per-fit constants: orders, Delta, regression design. */
+typedef struct {
+    int p, q, P, Q, s, d, D;
+    size_t narma;          /* p + q + P + Q                               */
+    size_t pe, qe, r, nd;  /* expanded AR/MA orders, state r, len(Delta)  */
+    double *delta;         /* [nd] y_t = sum Delta_k y_{t-k} + w_t          */
+    size_t ncx;            /* regression columns (intercept, drift, xreg)  */
+    double *X;             /* [n * ncx] column-major, or NULL              */
+    size_t n;
+    double kappa;
+} spec;
+
+/* Expand (ar, ma, sar, sma) to phi[pe], theta[qe] (R's ARIMA_transPars):
+ * (1 - phi(B))(1 - Phi(B^s)) and (1 + theta(B))(1 + Theta(B^s)). With trans
+ * the AR and SAR blocks of par are first mapped through partrans. */
+static void trans_pars(const spec *m, const double *par, int trans, double *phi, double *theta)
+{
+    double tp[256];
+    const double *pp = par;
+    if (trans) {
+        memcpy(tp, par, m->narma * sizeof(double));
+        if (m->p > 0) partrans((size_t)m->p, par, tp);
+        size_t v = (size_t)(m->p + m->q);
+        if (m->P > 0) partrans((size_t)m->P, par + v, tp + v);
+        pp = tp;
+    }
+    size_t s = (size_t)m->s;
+    for (size_t i = 0; i < m->pe; i++) phi[i] = 0.0;
+    for (size_t i = 0; i < m->qe; i++) theta[i] = 0.0;
+    for (int i = 0; i < m->p; i++) phi[i] = pp[i];
+    for (int i = 0; i < m->q; i++) theta[i] = pp[m->p + i];
+    for (int j = 0; j < m->P; j++) {
+        double Phi = pp[m->p + m->q + j];
+        phi[(size_t)(j + 1) * s - 1] += Phi;
+        for (int i = 0; i < m->p; i++) phi[(size_t)(j + 1) * s + (size_t)i] -= pp[i] * Phi;
+    }
+    for (int j = 0; j < m->Q; j++) {
+        double Th = pp[m->p + m->q + m->P + j];
+        theta[(size_t)(j + 1) * s - 1] += Th;
+        for (int i = 0; i < m->q; i++) theta[(size_t)(j + 1) * s + (size_t)i] += pp[m->p + i] * Th;
+    }
+}
+
+/* --------------------------------------------------- state-space workspace */
+
+typedef struct {
+    size_t r, nd, rd;
+    double *phi;   /* [r] first column of T, zero-padded                */
+    double *v;     /* [r] R = (1, theta_1, ..., theta_{r-1}), zero-padded */
+    size_t nv;     /* nonzero length of v (q' + 1)                     */
+    const double *delta;
+    size_t *dnz, ndnz;   /* indices of nonzero Delta                     */
+    double *Pn;    /* [rd^2] P_{1|0}: Q0 (+ kappa I on the Delta block)  */
+    double *a, *P; /* filtered state after the last run                  */
+    double *anew, *Pnew, *Pold, *mm, *M; /* workspace                     */
+    double kappa;  /* prior variance of the differencing states         */
+} ssm;
+
+static void ssm_free(ssm *S)
+{
+    if (!S) return;
+    mem_free(S->phi);
+    mem_free(S->dnz);
+    mem_free(S->Pn);
+    memset(S, 0, sizeof *S);
+}
+
+static int ssm_alloc(ssm *S, const spec *m)
+{
+    memset(S, 0, sizeof *S);
+    S->r = m->r;
+    S->nd = m->nd;
+    S->rd = m->r + m->nd;
+    size_t rd = S->rd;
+    S->phi = mem_array(2 * m->r + 3 * rd + 1, sizeof(double));
+    S->dnz = mem_array(m->nd + 1, sizeof(size_t));
+    S->Pn = mem_array(5 * rd * rd, sizeof(double));
+    if (!S->phi || !S->dnz || !S->Pn) {
+        ssm_free(S);
+        return hr_err(HR_ENOMEM, "arima.c: out of memory (state %zu)", rd);
+    }
+    S->v = S->phi + m->r;
+    S->a = S->v + m->r;
+    S->anew = S->a + rd;
+    S->M = S->anew + rd;
+    S->P = S->Pn + rd * rd;
+    S->Pnew = S->P + rd * rd;
+    S->Pold = S->Pnew + rd * rd;
+    S->mm = S->Pold + rd * rd;
+    S->delta = m->delta;
+    for (size_t k = 0; k < m->nd; k++)
+        if (m->delta[k] != 0.0) S->dnz[S->ndnz++] = k;
+    return 0;
+}
+
+/* out = T in, for a vector (T never formed). */
+static inline void T_vec(const ssm *S, const double *in, double *out)
+{
+    const size_t r = S->r;
+    const double a0 = in[0];
+    for (size_t i = 0; i + 1 < r; i++) out[i] = S->phi[i] * a0 + in[i + 1];
+    out[r - 1] = S->phi[r - 1] * a0;
+    if (S->nd) {
+        double t = a0;
+        for (size_t k = 0; k < S->ndnz; k++) t += S->delta[S->dnz[k]] * in[r + S->dnz[k]];
+        out[r] = t;
+        for (size_t i = 1; i < S->nd; i++) out[r + i] = in[r + i - 1];
+    }
+}
+
+/* out = T in T' for symmetric in (rd x rd, column-major): T applied to the
+ * columns of in, the result transposed (in symmetric => (T in)' = in T'),
+ * T applied again. 2 rd^2 + O(rd * nnz(Delta)) flops. */
+static void T_sym(const ssm *S, const double *in, double *out, double *tmp)
+{
+    const size_t rd = S->rd;
+    for (size_t j = 0; j < rd; j++) T_vec(S, in + j * rd, out + j * rd);
+    for (size_t j = 0; j < rd; j++)
+        for (size_t i = 0; i < rd; i++) tmp[i * rd + j] = out[j * rd + i];
+    for (size_t j = 0; j < rd; j++) T_vec(S, tmp + j * rd, out + j * rd);
+}
+
+/* Q0 = sum_k T^k V T'^k by doubling: A_0 = T, Q_0 = V;
+ * Q_{j+1} = Q_j + A_j Q_j A_j', A_{j+1} = A_j^2 (Smith 1968). Stops when the
+ * increment is below 1e-16 of Q (the tail is then smaller still). Returns 0,
+ * or -1 when it does not converge (non-stationary phi). */
+static int q0_doubling(size_t r, const double *phi, const double *v, double *Q, double *work)
+{
+    double *A = work, *B = A + r * r, *C = B + r * r;
+    memset(A, 0, r * r * sizeof(double));
+    for (size_t i = 0; i < r; i++) A[i] = phi[i];
+    for (size_t i = 0; i + 1 < r; i++) A[(i + 1) * r + i] = 1.0;
+    for (size_t j = 0; j < r; j++)
+        for (size_t i = 0; i < r; i++) Q[j * r + i] = v[i] * v[j];
+    for (int it = 0; it < 80; it++) {
+        la_gemm(0, 0, r, r, r, 1.0, A, r, Q, r, 0.0, B, r); /* B = A Q  (dgemm) */
+        la_gemm(0, 1, r, r, r, 1.0, B, r, A, r, 0.0, C, r); /* C = B A'          */
+        double dmax = 0.0, qmax = 0.0;
+        for (size_t i = 0; i < r * r; i++) {
+            Q[i] += C[i];
+            dmax = fmax(dmax, fabs(C[i]));
+            qmax = fmax(qmax, fabs(Q[i]));
+        }
+        if (!isfinite(qmax)) return -1;
+        if (dmax <= 1e-16 * qmax) return 0;
+        la_gemm(0, 0, r, r, r, 1.0, A, r, A, r, 0.0, B, r); /* A <- A^2 */
+        double amax = 0.0;
+        for (size_t i = 0; i < r * r; i++) amax = fmax(amax, fabs(B[i]));
+        memcpy(A, B, r * r * sizeof(double));
+        if (amax == 0.0) return 0;       /* nilpotent T (pure MA): sum is exact */
+    }
+    return -1;
+}
+
+/* Set phi/theta and the initial covariance Pn (R's makeARIMA / upARIMA).
+ * Returns 0, or -1 when Q0 cannot be computed. */
+static int ssm_set(ssm *S, const spec *m, const double *phi, const double *theta, double kappa)
+{
+    const size_t r = S->r, rd = S->rd;
+    for (size_t i = 0; i < r; i++) {
+        S->phi[i] = i < m->pe ? phi[i] : 0.0;
+        S->v[i] = i == 0 ? 1.0 : (i - 1 < m->qe ? theta[i - 1] : 0.0);
+    }
+    S->nv = m->qe + 1;
+    memset(S->Pn, 0, rd * rd * sizeof(double));
+    if (r == 1) {
+        S->Pn[0] = m->pe > 0 ? 1.0 / (1.0 - phi[0] * phi[0]) : 1.0;
+        if (!(S->Pn[0] > 0.0) || !isfinite(S->Pn[0])) return -1;
+    } else {
+        /* Q0 into the leading r x r block; workspace = Pnew.. (3 r^2 <= 3 rd^2) */
+        double *Q = S->P;
+        if (q0_doubling(r, S->phi, S->v, Q, S->Pnew)) return -1;
+        for (size_t j = 0; j < r; j++)
+            for (size_t i = 0; i < r; i++) S->Pn[j * rd + i] = Q[j * r + i];
+    }
+    for (size_t i = 0; i < m->nd; i++) S->Pn[(r + i) * rd + r + i] = kappa;
+    S->kappa = kappa;
+    return 0;
+}
+
+typedef struct {
+    double ssq, sumlog;
+    size_t nu;
+} lik_sums;
+
+/* The Kalman filter of R's ARIMA_Like on w (n values, NaN skipped), from
+ * a_{1|0} = 0, P_{1|0} = Pn. Observations with gain >= 1e4 (diffuse
+ * start) update the state but are left out of the sums, as R.
+ * std_resid (optional) receives the standardised innovations. Leaves
+ * S->a, S->P at the filtered state of the last hour. */
+static lik_sums ssm_filter(ssm *S, const double *w, size_t n, double *std_resid)
+{
+    const size_t r = S->r, rd = S->rd, nd = S->nd;
+    double *a = S->a, *P = S->P, *anew = S->anew, *Pnew = S->Pnew, *M = S->M;
+    lik_sums L = { 0.0, 0.0, 0 };
+    int frozen = 0, have_old = 0;
+    double gain = 1.0;
+    memset(a, 0, rd * sizeof(double));
+    for (size_t l = 0; l < n; l++) {
+        if (l == 0) {
+            memset(anew, 0, rd * sizeof(double));
+            memcpy(Pnew, S->Pn, rd * rd * sizeof(double));
+        } else {
+            T_vec(S, a, anew);
+            if (!frozen) {
+                T_sym(S, P, Pnew, S->mm);
+                for (size_t j = 0; j < S->nv; j++)
+                    for (size_t i = 0; i < S->nv; i++) Pnew[j * rd + i] += S->v[i] * S->v[j];
+            }
+        }
+        if (!isnan(w[l])) {
+            double resid = w[l] - anew[0];
+            for (size_t k = 0; k < S->ndnz; k++) resid -= S->delta[S->dnz[k]] * anew[r + S->dnz[k]];
+            if (!frozen) {
+                /* M = Pnew Z', gain = Z Pnew Z' (Z sparse) */
+                for (size_t i = 0; i < rd; i++) {
+                    double t = Pnew[i];
+                    for (size_t k = 0; k < S->ndnz; k++)
+                        t += Pnew[(r + S->dnz[k]) * rd + i] * S->delta[S->dnz[k]];
+                    M[i] = t;
+                }
+                gain = M[0];
+                for (size_t k = 0; k < S->ndnz; k++) gain += S->delta[S->dnz[k]] * M[r + S->dnz[k]];
+            }
+            if (gain < 1e4) {
+                L.nu++;
+                L.ssq += resid * resid / gain;
+                L.sumlog += log(gain);
+            }
+            if (std_resid) std_resid[l] = resid / sqrt(gain);
+            const double f = resid / gain;
+            for (size_t i = 0; i < rd; i++) a[i] = anew[i] + M[i] * f;
+            if (!frozen) {
+                double dmax = 0.0, pmax = 0.0;
+                for (size_t j = 0; j < rd; j++) {
+                    const double mj = M[j] / gain;
+                    for (size_t i = 0; i < rd; i++) {
+                        const double pn = Pnew[j * rd + i];
+                        P[j * rd + i] = pn - M[i] * mj;
+                        if (have_old) {
+                            dmax = fmax(dmax, fabs(pn - S->Pold[j * rd + i]));
+                            pmax = fmax(pmax, fabs(pn));
+                        }
+                    }
+                }
+                /* Steady state: a time-invariant Riccati map at its fixed
+                 * point stays there (Anderson & Moore 1979, ch. 4). With
+                 * d + D > 0 the diffuse start leaves rounding noise of about
+                 * 1e-15 kappa in P (cancellation of kappa-sized terms; R's
+                 * filter carries the same noise), so the test cannot ask for
+                 * less than 4e-15 kappa there; measured effect on the
+                 * log-likelihood <= 1.2e-10 relative (tests/test_arima.c). */
+                double tol = fmax(1e-12 * fmax(1.0, pmax), nd ? 4e-15 * S->kappa : 0.0);
+                if (have_old && l > nd && dmax <= tol) frozen = 1;
+                else {
+                    memcpy(S->Pold, Pnew, rd * rd * sizeof(double));
+                    have_old = 1;
+                }
+            }
+        } else {
+            memcpy(a, anew, rd * sizeof(double));
+            memcpy(P, Pnew, rd * rd * sizeof(double));
+            frozen = 0;
+            have_old = 0;
+            if (std_resid) std_resid[l] = NAN;
+        }
+    }
+    return L;
+}
+
+/* --------------------------------------------------------------- the spec */
+
+static void spec_free(spec *m)
+{
+    mem_free(m->delta);
+    mem_free(m->X);
+}
+
+/* Build the spec: Delta = coefficients of (1-B)^d (1-B^s)^D negated (R's
+ * Delta), and the full design [intercept][drift][xreg] (R's arima adds the
+ * intercept, forecast::Arima the drift 1..n). */
+static int spec_init(spec *m, const arima_order *o, size_t n, const double *xreg, size_t k,
+                     double kappa)
+{
+    memset(m, 0, sizeof *m);
+    if (o->p < 0 || o->d < 0 || o->q < 0 || o->P < 0 || o->D < 0 || o->Q < 0 || o->s < 1 ||
+        o->p > 100 || o->q > 100 || o->P > 100 || o->Q > 100 || o->d > 3 || o->D > 2 ||
+        o->p + o->q + o->P + o->Q > 200)
+        return hr_err(HR_EINVAL, "arima.c: invalid order (%d,%d,%d)(%d,%d,%d)%d", o->p, o->d,
+                      o->q, o->P, o->D, o->Q, o->s);
+    if (o->include_drift && o->d + o->D > 1)
+        return hr_err(HR_EINVAL, "arima.c: drift needs d + D <= 1 (got d=%d, D=%d)", o->d, o->D);
+    if (o->method < ARIMA_CSS_ML || o->method > ARIMA_CSS)
+        return hr_err(HR_EINVAL, "arima.c: unknown method %d", o->method);
+    if (k > 0 && !xreg) return hr_err(HR_EINVAL, "arima.c: xreg is NULL with k = %zu", k);
+    m->p = o->p; m->q = o->q; m->P = o->P; m->Q = o->Q; m->s = o->s; m->d = o->d; m->D = o->D;
+    m->n = n;
+    m->kappa = kappa;
+    m->narma = (size_t)(o->p + o->q + o->P + o->Q);
+    m->pe = (size_t)o->p + (size_t)o->s * (size_t)o->P;
+    m->qe = (size_t)o->q + (size_t)o->s * (size_t)o->Q;
+    m->r = m->pe > m->qe + 1 ? m->pe : m->qe + 1;
+    m->nd = (size_t)o->d + (size_t)o->s * (size_t)o->D;
+    if (m->pe > 2000 || m->qe > 2000)
+        return hr_err(HR_EINVAL, "arima.c: seasonal lag too long (s = %d)", o->s);
+    if (la_dims_ok("arima.c: state dimension", 1, &m->r)) return HR_EINVAL;
+    /* polynomial (1-B)^d (1-B^s)^D, coefficient of B^i in poly[i] */
+    double *poly = mem_calloc(m->nd + 1, sizeof(double));
+    m->delta = mem_calloc(m->nd + 1, sizeof(double));
+    if (!poly || !m->delta) { mem_free(poly); spec_free(m); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+    poly[0] = 1.0;
+    size_t len = 1;
+    for (int i = 0; i < o->d + o->D; i++) {
+        size_t lag = i < o->d ? 1 : (size_t)o->s;
+        for (size_t j = len + lag - 1; j >= lag; j--) poly[j] -= poly[j - lag];
+        len += lag;
+    }
+    for (size_t i = 0; i < m->nd; i++) m->delta[i] = -poly[i + 1];
+    mem_free(poly);
+    int icpt = o->include_mean && o->d + o->D == 0;
+    int drift = o->include_drift != 0;
+    m->ncx = (size_t)icpt + (size_t)drift + k;
+    if (m->ncx) {
+        m->X = mem_array(n * m->ncx, sizeof(double));
+        if (!m->X) { spec_free(m); return hr_err(HR_ENOMEM, "arima.c: out of memory (xreg)"); }
+        double *c = m->X;
+        if (icpt) { for (size_t t = 0; t < n; t++) c[t] = 1.0; c += n; }
+        if (drift) { for (size_t t = 0; t < n; t++) c[t] = (double)(t + 1); c += n; }
+        if (k) memcpy(c, xreg, n * k * sizeof(double));
+    }
+    return 0;
+}
+
+/* w = y - X beta */
+static void spec_resid(const spec *m, const double *y, const double *beta, double *w)
+{
+    memcpy(w, y, m->n * sizeof(double));
+    for (size_t j = 0; j < m->ncx; j++) {
+        const double b = beta[j], *x = m->X + j * m->n;
+        if (b != 0.0)
+            for (size_t t = 0; t < m->n; t++) w[t] -= b * x[t];
+        else
+            for (size_t t = 0; t < m->n; t++) if (isnan(x[t])) w[t] = NAN;
+    }
+}
+
+/* ------------------------------------------------------- objective context */
+
+typedef struct {
+    const spec *m;
+    const double *y;
+    double *full;       /* [narma + ncx] current full parameter vector */
+    const int *mask;    /* free parameters (R's mask)                 */
+    size_t nfree;
+    int trans;
+    size_t ncond;       /* CSS conditioning length                    */
+    ssm S;
+    double *w, *phi, *theta; /* [n], [pe], [qe] */
+    lik_sums last;
+} lik_ctx;
+
+static void ctx_free(lik_ctx *c)
+{
+    if (!c) return;
+    ssm_free(&c->S);
+    mem_free(c->w);
+    mem_free(c->full);
+    memset(c, 0, sizeof *c);
+}
+
+static int ctx_init(lik_ctx *c, const spec *m, const double *y)
+{
+    memset(c, 0, sizeof *c);
+    c->m = m;
+    c->y = y;
+    size_t np = m->narma + m->ncx;
+    c->full = mem_calloc(np + 1, sizeof(double));
+    c->w = mem_array(m->n + m->pe + m->qe + 2, sizeof(double));
+    if (!c->full || !c->w) { ctx_free(c); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+    c->phi = c->w + m->n;
+    c->theta = c->phi + m->pe + 1;
+    int rc = ssm_alloc(&c->S, m);
+    if (rc) { ctx_free(c); return rc; }
+    return 0;
+}
+
+static void ctx_set(lik_ctx *c, const double *x)
+{
+    size_t j = 0, np = c->m->narma + c->m->ncx;
+    for (size_t i = 0; i < np; i++)
+        if (!c->mask || c->mask[i]) c->full[i] = x[j++];
+}
+
+/* R's armafn: the concentrated -loglik / n.used up to constants,
+ * 0.5 (log(ssq/nu) + sumlog/nu). DBL_MAX when Q0 cannot be built. */
+static double armafn(const double *x, void *ud)
+{
+    lik_ctx *c = ud;
+    const spec *m = c->m;
+    ctx_set(c, x);
+    trans_pars(m, c->full, c->trans, c->phi, c->theta);
+    if (ssm_set(&c->S, m, c->phi, c->theta, m->kappa)) return DBL_MAX;
+    spec_resid(m, c->y, c->full + m->narma, c->w);
+    lik_sums L = ssm_filter(&c->S, c->w, m->n, NULL);
+    c->last = L;
+    if (L.nu == 0 || !(L.ssq > 0.0)) return DBL_MAX;
+    double s2 = L.ssq / (double)L.nu;
+    double f = 0.5 * (log(s2) + L.sumlog / (double)L.nu);
+    return isfinite(f) ? f : DBL_MAX;
+}
+
+/* R's ARIMA_CSS: difference w, then the conditional residual recursion
+ * e_t = w_t - sum phi_j w_{t-j} - sum theta_j e_{t-j} for t >= ncond;
+ * returns ssq / nu. resid (optional, [n]) gets e_t (0 before ncond). */
+static double css_value(const spec *m, double *w, const double *phi, const double *theta,
+                        size_t ncond, double *resid_out, double *resid)
+{
+    const size_t n = m->n, s = (size_t)m->s;
+    for (int i = 0; i < m->d; i++)
+        for (size_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
+    for (int i = 0; i < m->D; i++)
+        for (size_t l = n - 1; l >= s; l--) w[l] -= w[l - s];
+    double ssq = 0.0;
+    size_t nu = 0;
+    for (size_t l = 0; l < ncond && l < n; l++) resid[l] = 0.0;
+    for (size_t l = ncond; l < n; l++) {
+        double t = w[l];
+        for (size_t j = 0; j < m->pe; j++) t -= phi[j] * w[l - j - 1];
+        size_t jm = l - ncond < m->qe ? l - ncond : m->qe;
+        for (size_t j = 0; j < jm; j++) t -= theta[j] * resid[l - j - 1];
+        resid[l] = t;
+        if (!isnan(t)) { nu++; ssq += t * t; }
+    }
+    if (resid_out) memcpy(resid_out, resid, n * sizeof(double));
+    return nu ? ssq / (double)nu : NAN;
+}
+
+typedef struct {
+    lik_ctx *c;
+    double *resid; /* [n] scratch */
+} css_ctx;
+
+static double armacss(const double *x, void *ud)
+{
+    css_ctx *cc = ud;
+    lik_ctx *c = cc->c;
+    const spec *m = c->m;
+    ctx_set(c, x);
+    trans_pars(m, c->full, 0, c->phi, c->theta);
+    spec_resid(m, c->y, c->full + m->narma, c->w);
+    double v = css_value(m, c->w, c->phi, c->theta, c->ncond, NULL, cc->resid);
+    double f = 0.5 * log(v);
+    return isfinite(f) ? f : DBL_MAX;
+}
+
+/* ------------------------------------------------------------ start values */
+
+/* R's start for beta: lm(diff(y) ~ diff(X) - 1, na.omit), and parscale
+ * 10 * s.e. (arima.R). Normal equations X'X = U'U through src/linalg
+ * (dsyrk, dpotrf): k is small and only start values depend on it; a
+ * reciprocal condition number of U below 1e-8 (cond(X'X) > 1e16) is
+ * reported as rank deficiency, as lm() would alias a column. */
+static int ols_start(const spec *m, const double *y, double *beta, double *parscale)
+{
+    const size_t n = m->n, k = m->ncx, s = (size_t)m->s;
+    if (la_dims_ok("arima.c: regression start", 2, (size_t[]){ n, k + 1 })) return HR_EINVAL;
+    double *D = mem_array(n * (k + 1), sizeof(double));
+    double *C = mem_array(n * (k + 1), sizeof(double));
+    double *G = mem_array(2 * k * k + k + 1, sizeof(double));
+    if (!D || !C || !G) { mem_free(D); mem_free(C); mem_free(G); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+    /* column 0: y, columns 1..k: X; differenced as R's diff() (regular, then seasonal) */
+    memcpy(D, y, n * sizeof(double));
+    memcpy(D + n, m->X, n * k * sizeof(double));
+    size_t len = n, off = 0;
+    for (size_t c = 0; c <= k; c++) {
+        double *v = D + c * n;
+        size_t L = n, o2 = 0;
+        for (int i = 0; i < m->d && L > 1; i++) {
+            for (size_t t = L - 1; t > 0; t--) v[o2 + t] -= v[o2 + t - 1];
+            o2++; L--;
+        }
+        for (int i = 0; i < m->D && L > s; i++) {
+            for (size_t t = L - 1; t >= s; t--) v[o2 + t] -= v[o2 + t - s];
+            o2 += s; L -= s;
+        }
+        len = L; off = o2;
+    }
+    /* complete rows into C (used x (k+1)), na.omit */
+    size_t used = 0;
+    for (size_t t = off; t < off + len; t++) {
+        int ok = 1;
+        for (size_t c = 0; c <= k && ok; c++) ok = !isnan(D[c * n + t]);
+        if (ok) used++;
+    }
+    size_t row = 0;
+    for (size_t t = off; t < off + len; t++) {
+        int ok = 1;
+        for (size_t c = 0; c <= k && ok; c++) ok = !isnan(D[c * n + t]);
+        if (!ok) continue;
+        for (size_t c = 0; c <= k; c++) C[c * used + row] = D[c * n + t];
+        row++;
+    }
+    double *U = G, *Ui = G + k * k, *b = Ui + k * k;
+    int rc = 0;
+    double rcond = 0.0;
+    if (used <= k) {
+        rc = hr_err(HR_EDATA, "arima.c: %zu usable rows for %zu regression coefficients", used, k);
+    } else {
+        const double *Xc = C + used, *yc = C;
+        la_syrk_t(used, k, 1.0, Xc, used, 0.0, U, k);
+        la_gemv(1, used, k, 1.0, Xc, used, yc, 0.0, b);
+        if (la_potrf_upper(k, U, k) || la_trcon_upper(k, U, k, &rcond) || !(rcond > 1e-8))
+            rc = hr_err(HR_ESINGULAR, "arima.c: regression design is rank-deficient (%zu columns)", k);
+    }
+    if (!rc) {
+        memcpy(beta, b, k * sizeof(double));
+        la_trsv_upper(1, k, U, k, beta);   /* U' z = X'y */
+        la_trsv_upper(0, k, U, k, beta);   /* U beta = z */
+        double rss = 0.0;
+        for (size_t t = 0; t < used; t++) {
+            double e = C[t];
+            for (size_t c = 0; c < k; c++) e -= beta[c] * C[(c + 1) * used + t];
+            rss += e * e;
+        }
+        double s2 = rss / (double)(used - k);
+        /* diag((X'X)^{-1}) = row sums of squares of U^{-1} */
+        memcpy(Ui, U, k * k * sizeof(double));
+        if (la_trtri_upper(k, Ui, k)) rc = hr_err(HR_ESINGULAR, "arima.c: regression design is singular");
+        for (size_t i = 0; i < k && !rc; i++) {
+            double v = 0.0;
+            for (size_t j = i; j < k; j++) v += Ui[j * k + i] * Ui[j * k + i];
+            double se = sqrt(s2 * v);
+            parscale[i] = se > 0.0 && isfinite(se) ? 10.0 * se : 1.0;
+        }
+    }
+    mem_free(D);
+    mem_free(C);
+    mem_free(G);
+    return rc;
+}
+
+/* --------------------------------------------------------------- the fit */
+
+struct arima_fit {
+    arima_order o;
+    spec m;            /* delta and orders (X dropped after the fit)  */
+    size_t n, k, np, nfree;
+    int icpt, drift;
+    double *coef, *se; /* [np] */
+    char **names;      /* [np] */
+    double sigma2, loglik, aic, aicc, bic;
+    int converged;
+    size_t nobs;
+    char note[256];
+    ssm S;             /* filtered state at the last hour              */
+};
+
+void arima_free(arima_fit *f)
+{
+    if (!f) return;
+    if (f->names)
+        for (size_t i = 0; i < f->np; i++) mem_free(f->names[i]);
+    mem_free(f->names);
+    mem_free(f->coef);
+    ssm_free(&f->S);
+    spec_free(&f->m);
+    mem_free(f);
+}
+
+static void note_add(arima_fit *f, const char *msg)
+{
+    size_t l = strlen(f->note);
+    if (l + 3 + strlen(msg) >= sizeof f->note) return;
+    if (l) { strcat(f->note, "; "); }
+    strcat(f->note, msg);
+}
+
+static int make_names(arima_fit *f, const arima_opts *op)
+{
+    f->names = mem_calloc(f->np + 1, sizeof(char *));
+    if (!f->names) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    char buf[64];
+    size_t i = 0;
+    const struct { const char *pfx; int cnt; } blk[4] = {
+        { "ar", f->o.p }, { "ma", f->o.q }, { "sar", f->o.P }, { "sma", f->o.Q } };
+    for (int b = 0; b < 4; b++)
+        for (int j = 0; j < blk[b].cnt; j++) {
+            snprintf(buf, sizeof buf, "%s%d", blk[b].pfx, j + 1);
+            if (!(f->names[i++] = mem_strdup(buf))) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+        }
+    if (f->icpt && !(f->names[i++] = mem_strdup("intercept"))) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    if (f->drift && !(f->names[i++] = mem_strdup("drift"))) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    for (size_t j = 0; j < f->k; j++) {
+        const char *nm = op->xreg_names && op->xreg_names[j] ? op->xreg_names[j] : NULL;
+        if (!nm) { snprintf(buf, sizeof buf, "xreg%zu", j + 1); nm = buf; }
+        if (!(f->names[i++] = mem_strdup(nm))) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    }
+    return 0;
+}
+
+/* Run the estimation; fixed != NULL means evaluate at those coefficients. */
+static int fit_core(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
+                    const arima_opts *opts, const double *fixed, double fixed_sigma2,
+                    arima_fit **out)
+{
+    arima_opts dflt;
+    if (!opts) { arima_opts_init(&dflt); opts = &dflt; }
+    if (!y || !o || !out) return hr_err(HR_EINVAL, "arima.c: NULL argument");
+    if (n == 0) return hr_err(HR_EDATA, "arima.c: empty series");
+    arima_fit *f = mem_calloc(1, sizeof *f);
+    if (!f) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    lik_ctx c;
+    memset(&c, 0, sizeof c);
+    double *work = NULL;
+    int rc = spec_init(&f->m, o, n, xreg, k, opts->kappa > 0 ? opts->kappa : 1e6);
+    if (rc) { mem_free(f); return rc; }
+    spec *m = &f->m;
+    f->o = *o;
+    f->n = n;
+    f->k = k;
+    f->icpt = o->include_mean && o->d + o->D == 0;
+    f->drift = o->include_drift != 0;
+    f->np = m->narma + m->ncx;
+    const size_t np = f->np, narma = m->narma;
+    f->coef = mem_array(2 * np + 1, sizeof(double));
+    if (!f->coef) { rc = hr_err(HR_ENOMEM, "arima.c: out of memory"); goto fail; }
+    f->se = f->coef + np;
+    if ((rc = make_names(f, opts))) goto fail;
+
+    /* n.used: hours with y and every regressor present, less len(Delta) */
+    size_t nok = 0;
+    int anyna = 0;
+    for (size_t t = 0; t < n; t++) {
+        int ok = !isnan(y[t]);
+        for (size_t j = 0; j < m->ncx && ok; j++) ok = !isnan(m->X[j * n + t]);
+        nok += (size_t)ok;
+        anyna |= !ok;
+    }
+    if (nok <= m->nd + np) {
+        rc = hr_err(HR_EDATA, "arima.c: %zu usable hours for %zu differences and %zu coefficients",
+                    nok, m->nd, np);
+        goto fail;
+    }
+    const size_t nused = nok - m->nd;
+    f->nobs = nused;
+    if ((rc = ctx_init(&c, m, y))) goto fail;
+    /* workspace: mask, x, parscale, H, A, tmp, css residuals */
+    work = mem_array(4 * np + 3 * np * np + n + 4, sizeof(double));
+    if (!work) { rc = hr_err(HR_ENOMEM, "arima.c: out of memory"); goto fail; }
+    double *x = work, *ps = x + np, *H = ps + np, *A = H + np * np, *Tm = A + np * np,
+           *x2 = Tm + np * np, *cres = x2 + np;
+    int *mask = mem_array(np + 1, sizeof(int));
+    if (!mask) { rc = hr_err(HR_ENOMEM, "arima.c: out of memory"); goto fail; }
+    int method = o->method;
+    if (method == ARIMA_CSS_ML && anyna) method = ARIMA_ML;
+    double value;
+
+    if (fixed) {
+        for (size_t i = 0; i < np; i++) mask[i] = 0;
+        c.mask = mask;
+        memcpy(c.full, fixed, np * sizeof(double));
+        c.trans = 0;
+        value = armafn(NULL, &c);
+        mem_free(mask);
+        if (value >= DBL_MAX) {
+            rc = hr_err(HR_ENOCONV, "arima.c: likelihood not finite at the given coefficients "
+                                    "(non-stationary AR part?)");
+            goto fail;
+        }
+        memcpy(f->coef, fixed, np * sizeof(double));
+        for (size_t i = 0; i < np; i++) f->se[i] = NAN;
+        f->nfree = 0;
+        f->converged = 1;
+    } else {
+        mem_free(mask);
+        c.mask = NULL;
+        f->nfree = np;
+        optim_ctl ctl;
+        optim_ctl_init(&ctl);
+        ctl.maxit = opts->maxit;
+        ctl.parscale = ps;
+        for (size_t i = 0; i < np; i++) { x[i] = 0.0; ps[i] = 1.0; }
+        if (m->ncx && (rc = ols_start(m, y, x + narma, ps + narma))) goto fail;
+        c.ncond = 0;
+        if (method != ARIMA_ML)
+            c.ncond = (size_t)o->d + (size_t)o->D * (size_t)o->s + (size_t)o->p +
+                      (size_t)o->s * (size_t)o->P;
+        css_ctx cc = { &c, cres };
+        int iters = 0;
+        if (method == ARIMA_CSS) {
+            rc = optim_bfgs(np, x, &value, armacss, &cc, &ctl, &iters);
+            if (rc && rc != HR_ENOCONV) goto fail;
+            f->converged = rc == 0;
+            if ((rc = optim_hessian(np, x, armacss, &cc, &ctl, H))) goto fail;
+            for (size_t i = 0; i < np * np; i++) H[i] *= (double)nused;
+            if (optim_invert(np, H)) for (size_t i = 0; i < np * np; i++) H[i] = NAN;
+            memcpy(f->coef, x, np * sizeof(double));
+            for (size_t i = 0; i < np; i++) f->se[i] = sqrt(H[i * np + i]);
+        } else {
+            if (method == ARIMA_CSS_ML) {
+                memcpy(x2, x, np * sizeof(double));
+                int r2 = optim_bfgs(np, x2, &value, armacss, &cc, &ctl, &iters);
+                if (r2 == 0) memcpy(x, x2, np * sizeof(double));
+                else if (r2 == HR_ENOMEM) { rc = r2; goto fail; }
+                else note_add(f, "CSS start did not converge: ML started from zeros");
+                int bad = (o->p > 0 && !ar_stationary((size_t)o->p, x)) ||
+                          (o->P > 0 && !ar_stationary((size_t)o->P, x + o->p + o->q));
+                if (bad) { /* R stops here ("non-stationary AR part from CSS") */
+                    for (size_t i = 0; i < narma; i++) x[i] = 0.0;
+                    note_add(f, "CSS start non-stationary: ML started from zeros");
+                }
+                c.ncond = 0;
+            }
+            int trans = opts->transform_pars != 0;
+            if (trans) {
+                if (o->p > 0) invpartrans((size_t)o->p, x, x);
+                if (o->P > 0) invpartrans((size_t)o->P, x + o->p + o->q, x + o->p + o->q);
+                if (o->q > 0) ma_invert((size_t)o->q, x + o->p);
+                if (o->Q > 0) ma_invert((size_t)o->Q, x + o->p + o->q + o->P);
+            }
+            c.trans = trans;
+            rc = optim_bfgs(np, x, &value, armafn, &c, &ctl, &iters);
+            if (rc && rc != HR_ENOCONV) goto fail;
+            f->converged = rc == 0;
+            if (trans) {
+                memcpy(x2, x, np * sizeof(double));
+                if (o->q > 0) ma_invert((size_t)o->q, x + o->p);
+                if (o->Q > 0) ma_invert((size_t)o->Q, x + o->p + o->q + o->P);
+                if (memcmp(x2, x, np * sizeof(double))) {
+                    value = armafn(x, &c);
+                    note_add(f, "MA part reflected to invertible");
+                }
+            }
+            if ((rc = optim_hessian(np, x, armafn, &c, &ctl, H))) goto fail;
+            for (size_t i = 0; i < np * np; i++) H[i] *= (double)nused;
+            int sing = optim_invert(np, H) != 0;
+            if (trans) {
+                /* R's ARIMA_Gradtrans: A_ij = d new_j / d raw_i, forward
+                 * differences with step 1e-3; var = A' H^{-1} A. */
+                for (size_t i = 0; i < np * np; i++) A[i] = 0.0;
+                for (size_t i = 0; i < np; i++) A[i * np + i] = 1.0;
+                const double eps = 1e-3;
+                const size_t blk[2][2] = { { 0, (size_t)o->p }, { (size_t)(o->p + o->q), (size_t)o->P } };
+                for (int b = 0; b < 2; b++) {
+                    size_t v = blk[b][0], pp = blk[b][1];
+                    if (!pp) continue;
+                    double w1[128], w2[128], w3[128];
+                    memcpy(w1, x + v, pp * sizeof(double));
+                    partrans(pp, w1, w2);
+                    for (size_t i = 0; i < pp; i++) {
+                        w1[i] += eps;
+                        partrans(pp, w1, w3);
+                        for (size_t j = 0; j < pp; j++) A[(v + j) * np + v + i] = (w3[j] - w2[j]) / eps;
+                        w1[i] -= eps;
+                    }
+                }
+                /* Tm = H^{-1} A ; var = A' Tm */
+                for (size_t j = 0; j < np; j++)
+                    for (size_t i = 0; i < np; i++) {
+                        double s = 0.0;
+                        for (size_t l = 0; l < np; l++) s += H[l * np + i] * A[j * np + l];
+                        Tm[j * np + i] = s;
+                    }
+                for (size_t i = 0; i < np; i++) {
+                    double s = 0.0;
+                    for (size_t l = 0; l < np; l++) s += A[i * np + l] * Tm[i * np + l];
+                    f->se[i] = sing ? NAN : sqrt(s);
+                }
+                if (o->p > 0) partrans((size_t)o->p, x, x);
+                if (o->P > 0) partrans((size_t)o->P, x + o->p + o->q, x + o->p + o->q);
+            } else {
+                for (size_t i = 0; i < np; i++) f->se[i] = sing ? NAN : sqrt(H[i * np + i]);
+            }
+            memcpy(f->coef, x, np * sizeof(double));
+        }
+        rc = 0;
+    }
+
+    /* Final filter at the (untransformed) coefficients: sigma2 and the
+     * state the forecasts start from (R's arimaSS / mod). */
+    c.mask = NULL;
+    c.trans = 0;
+    double vfin = armafn(f->coef, &c);
+    if (vfin >= DBL_MAX) { rc = hr_err(HR_ENOCONV, "arima.c: likelihood not finite at the estimate"); goto fail; }
+    if (method == ARIMA_CSS && !fixed) {
+        trans_pars(m, f->coef, 0, c.phi, c.theta);
+        spec_resid(m, y, f->coef + narma, c.w);
+        c.ncond = (size_t)o->d + (size_t)o->D * (size_t)o->s + (size_t)o->p + (size_t)o->s * (size_t)o->P;
+        f->sigma2 = css_value(m, c.w, c.phi, c.theta, c.ncond, NULL, cres);
+    } else {
+        f->sigma2 = c.last.ssq / (double)nused;
+    }
+    if (fixed && fixed_sigma2 > 0.0) f->sigma2 = fixed_sigma2;
+    /* R: value = 2 n.used res$value + n.used + n.used log(2 pi); loglik = -value/2;
+     * aic = value + 2 sum(mask) + 2. forecast::Arima: npar = sum(mask) + 1,
+     * nstar = non-missing n - d - D s, aicc = aic + 2 npar (npar+1)/(nstar-npar-1),
+     * bic = aic + npar (log(nstar) - 2). */
+    double nu = (double)nused;
+    double val = 2.0 * nu * value + nu + nu * log(2.0 * M_PI);
+    f->loglik = -0.5 * val;
+    f->aic = method == ARIMA_CSS ? NAN : val + 2.0 * (double)f->nfree + 2.0;
+    double npar = (double)f->nfree + 1.0;
+    double nstar = (double)nused; /* forecast: non-missing hours less len(Delta) */
+    f->aicc = f->aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
+    f->bic = f->aic + npar * (log(nstar) - 2.0);
+    f->o.method = method; /* CSS-ML becomes ML with missing values, as R */
+    /* keep the state; drop the training design */
+    f->S = c.S;
+    memset(&c.S, 0, sizeof c.S);
+    ctx_free(&c);
+    mem_free(work);
+    mem_free(m->X);
+    m->X = NULL;
+    f->S.delta = m->delta;
+    *out = f;
+    return 0;
+fail:
+    ctx_free(&c);
+    mem_free(work);
+    arima_free(f);
+    return rc;
+}
+
+int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
+                    const arima_order *o, const arima_opts *opts, arima_fit **out)
+{
+    return fit_core(y, n, xreg, k, o, opts, NULL, NAN, out);
+}
+
+int arima_fit_fixed(const double *y, size_t n, const double *xreg, size_t k,
+                    const arima_order *o, const arima_opts *opts, const double *coef,
+                    double sigma2, arima_fit **out)
+{
+    if (!coef) return hr_err(HR_EINVAL, "arima.c: coef is NULL");
+    return fit_core(y, n, xreg, k, o, opts, coef, sigma2, out);
+}
+
+int arima_loglik_at(const double *y, size_t n, const double *xreg, size_t k,
+                    const arima_order *o, const double *coef, double kappa,
+                    double *loglik, double *sigma2)
+{
+    arima_opts op;
+    arima_opts_init(&op);
+    if (kappa > 0) op.kappa = kappa;
+    arima_order oo = *o;
+    oo.method = ARIMA_ML;
+    arima_fit *f = NULL;
+    int rc = fit_core(y, n, xreg, k, &oo, &op, coef, NAN, &f);
+    if (rc) return rc;
+    if (loglik) *loglik = f->loglik;
+    if (sigma2) *sigma2 = f->sigma2;
+    arima_free(f);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- accessors */
+
+size_t arima_coef_count(const arima_fit *f) { return f->np; }
+const char *arima_coef_name(const arima_fit *f, size_t i) { return i < f->np ? f->names[i] : NULL; }
+double arima_coef(const arima_fit *f, size_t i) { return i < f->np ? f->coef[i] : NAN; }
+double arima_coef_se(const arima_fit *f, size_t i) { return i < f->np ? f->se[i] : NAN; }
+double arima_sigma2(const arima_fit *f) { return f->sigma2; }
+double arima_loglik(const arima_fit *f) { return f->loglik; }
+double arima_aic(const arima_fit *f) { return f->aic; }
+double arima_aicc(const arima_fit *f) { return f->aicc; }
+double arima_bic(const arima_fit *f) { return f->bic; }
+int arima_converged(const arima_fit *f) { return f->converged; }
+size_t arima_nobs(const arima_fit *f) { return f->nobs; }
+arima_order arima_fit_order(const arima_fit *f) { return f->o; }
+const char *arima_note(const arima_fit *f) { return f->note; }
+
+/* ---------------------------------------------------------------- forecasts */
+
+/* Regression part of the forecast at future hour t (0-based after the end). */
+static double xb_future(const arima_fit *f, const double *xf, size_t h, size_t t)
+{
+    const double *beta = f->coef + f->m.narma;
+    double s = 0.0;
+    size_t j = 0;
+    if (f->icpt) s += beta[j++];
+    if (f->drift) s += beta[j++] * (double)(f->n + t + 1);
+    for (size_t c = 0; c < f->k; c++) s += beta[j++] * xf[c * h + t];
+    return s;
+}
+
+/* R's KalmanForecast from the filtered (a_n, P_n): a <- T a,
+ * P <- T P T' + R R', mean = Z a (+ x'beta), var = sigma2 Z P Z'. */
+int arima_forecast(const arima_fit *f, const double *xreg_future, size_t h,
+                   double *mean, double *var)
+{
+    if (!f || !mean || (f->k && !xreg_future && h)) return hr_err(HR_EINVAL, "arima.c: NULL argument");
+    const ssm *S0 = &f->S;
+    const size_t rd = S0->rd, r = S0->r;
+    ssm S = *S0; /* shares the constant parts; own a, P below */
+    double *w = mem_array(3 * rd * rd + 2 * rd + 1, sizeof(double));
+    if (!w) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    double *a = w, *an = a + rd, *P = an + rd, *Pn = P + rd * rd, *tmp = Pn + rd * rd;
+    memcpy(a, S0->a, rd * sizeof(double));
+    memcpy(P, S0->P, rd * rd * sizeof(double));
+    for (size_t t = 0; t < h; t++) {
+        T_vec(&S, a, an);
+        memcpy(a, an, rd * sizeof(double));
+        double fc = a[0];
+        for (size_t k = 0; k < S.ndnz; k++) fc += S.delta[S.dnz[k]] * a[r + S.dnz[k]];
+        mean[t] = fc + xb_future(f, xreg_future, h, t);
+        T_sym(&S, P, Pn, tmp);
+        for (size_t j = 0; j < S.nv; j++)
+            for (size_t i = 0; i < S.nv; i++) Pn[j * rd + i] += S.v[i] * S.v[j];
+        memcpy(P, Pn, rd * rd * sizeof(double));
+        if (var) {
+            /* Z P Z' with Z = (1, 0.., Delta) */
+            double zz = P[0];
+            for (size_t k = 0; k < S.ndnz; k++) {
+                size_t ik = r + S.dnz[k];
+                double dk = S.delta[S.dnz[k]];
+                zz += 2.0 * dk * P[ik];
+                for (size_t l = 0; l < S.ndnz; l++)
+                    zz += dk * S.delta[S.dnz[l]] * P[(r + S.dnz[l]) * rd + ik];
+            }
+            var[t] = f->sigma2 * zz;
+        }
+    }
+    mem_free(w);
+    return 0;
+}
+
+/* Wichura (1988), Algorithm AS 241 PPND16: the normal quantile to about
+ * 1e-16 relative. */
+double arima_qnorm(double p)
+{
+    if (!(p > 0.0 && p < 1.0)) return p == 0.0 ? -INFINITY : p == 1.0 ? INFINITY : NAN;
+    double q = p - 0.5, r, v;
+    if (fabs(q) <= 0.425) {
+        r = 0.180625 - q * q;
+        return q * (((((((2509.0809287301226727 * r + 33430.575583588128105) * r + 67265.770927008700853) * r +
+                        45921.953931549871457) * r + 13731.693765509461125) * r + 1971.5909503065514427) * r +
+                     133.14166789178437745) * r + 3.387132872796366608) /
+               (((((((5226.495278852545925 * r + 28729.085735721942674) * r + 39307.89580009271061) * r +
+                    21213.794301586595867) * r + 5394.1960214247511077) * r + 687.1870074920579083) * r +
+                 42.313330701600911252) * r + 1.0);
+    }
+    r = q < 0 ? p : 1.0 - p;
+    r = sqrt(-log(r));
+    if (r <= 5.0) {
+        r -= 1.6;
+        v = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+                1.27045825245236838258) * r + 3.64784832476320460504) * r + 5.7694972214606914055) * r +
+              4.6303378461565452959) * r + 1.42343711074968357734) /
+            (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+                 0.14810397642748007459) * r + 0.68976733498510000455) * r + 1.6763848301838038494) * r +
+              2.05319162663775882187) * r + 1.0);
+    } else {
+        r -= 5.0;
+        v = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+                0.026532189526576123093) * r + 0.29656057182850489123) * r + 1.7848265399172913358) * r +
+              5.4637849111641143699) * r + 6.6579046435011037772) /
+            (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+                 7.868691311456132591e-4) * r + 0.0148753612908506148525) * r + 0.13692988092273580531) * r +
+              0.59983220655588793769) * r + 1.0);
+    }
+    return q < 0.0 ? -v : v;
+}
+
+int arima_interval(const double *mean, const double *var, size_t h, double level,
+                   double *lo, double *hi)
+{
+    if (!mean || !var || !(level > 0.0 && level < 1.0))
+        return hr_err(HR_EINVAL, "arima.c: interval level %g not in (0, 1)", level);
+    double z = arima_qnorm(0.5 + 0.5 * level);
+    for (size_t t = 0; t < h; t++) {
+        double sd = sqrt(var[t] > 0.0 ? var[t] : 0.0);
+        if (lo) lo[t] = mean[t] - z * sd;
+        if (hi) hi[t] = mean[t] + z * sd;
+    }
+    return 0;
+}
+
+/* ----------------------------------------------------------- sample paths */
+
+/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64. */
+typedef struct { uint64_t s[4]; int has; double spare; } rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static void rng_seed(rng *g, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++) g->s[i] = splitmix64(&seed);
+    g->has = 0;
+}
+
+static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rng_next(rng *g)
+{
+    uint64_t *s = g->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
+    s[2] ^= t; s[3] = rotl(s[3], 45);
+    return res;
+}
+
+/* uniform on (-1, 1) from the top 53 bits */
+static double rng_sym(rng *g) { return ((double)(rng_next(g) >> 11) * 0x1.0p-53) * 2.0 - 1.0; }
+
+/* Marsaglia & Bray (1964) polar method. */
+static double rng_norm(rng *g)
+{
+    if (g->has) { g->has = 0; return g->spare; }
+    double u, v, s;
+    do { u = rng_sym(g); v = rng_sym(g); s = u * u + v * v; } while (s >= 1.0 || s == 0.0);
+    double m = sqrt(-2.0 * log(s) / s);
+    g->spare = v * m;
+    g->has = 1;
+    return u * m;
+}
+
+int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size_t npaths,
+                   uint64_t seed, double *paths)
+{
+    if (!f || !paths || (f->k && !xreg_future && h)) return hr_err(HR_EINVAL, "arima.c: NULL argument");
+    const ssm *S = &f->S;
+    const size_t rd = S->rd, r = S->r;
+    double *w = mem_array(rd * rd + 2 * rd + h + 1, sizeof(double));
+    if (!w) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    double *L = w, *al = L + rd * rd, *an = al + rd, *xb = an + rd;
+    /* L L' = P_n (positive semi-definite: columns with a pivot below
+     * 1e-12 of the scale are set to zero instead of failing). */
+    memcpy(L, S->P, rd * rd * sizeof(double));
+    double scale = 0.0;
+    for (size_t i = 0; i < rd; i++) scale = fmax(scale, fabs(L[i * rd + i]));
+    for (size_t j = 0; j < rd; j++) {
+        double d = L[j * rd + j];
+        for (size_t t = 0; t < j; t++) d -= L[t * rd + j] * L[t * rd + j];
+        if (d <= 1e-12 * scale) {
+            for (size_t i = j; i < rd; i++) L[j * rd + i] = 0.0;
+            continue;
+        }
+        d = sqrt(d);
+        L[j * rd + j] = d;
+        for (size_t i = j + 1; i < rd; i++) {
+            double s = L[j * rd + i];
+            for (size_t t = 0; t < j; t++) s -= L[t * rd + i] * L[t * rd + j];
+            L[j * rd + i] = s / d;
+        }
+    }
+    for (size_t t = 0; t < h; t++) xb[t] = xb_future(f, xreg_future, h, t);
+    const double sd = sqrt(f->sigma2 > 0.0 ? f->sigma2 : 0.0);
+    rng g;
+    rng_seed(&g, seed);
+    for (size_t pth = 0; pth < npaths; pth++) {
+        /* alpha_n ~ N(a_n, sigma2 P_n) */
+        for (size_t i = 0; i < rd; i++) an[i] = rng_norm(&g);
+        for (size_t i = 0; i < rd; i++) {
+            double s = 0.0;
+            for (size_t j = 0; j <= i; j++) s += L[j * rd + i] * an[j];
+            al[i] = S->a[i] + sd * s;
+        }
+        double *out = paths + pth * h;
+        for (size_t t = 0; t < h; t++) {
+            T_vec(S, al, an);
+            double e = sd * rng_norm(&g);
+            for (size_t i = 0; i < S->nv; i++) an[i] += S->v[i] * e;
+            memcpy(al, an, rd * sizeof(double));
+            double yv = al[0];
+            for (size_t k = 0; k < S->ndnz; k++) yv += S->delta[S->dnz[k]] * al[r + S->dnz[k]];
+            out[t] = yv + xb[t];
+        }
+    }
+    mem_free(w);
+    return 0;
+}
+
+/* ---------------------------------------------------------- order search */
+/* Hyndman & Khandakar (2008), "Automatic time series forecasting: the
+ * forecast package for R", J. Stat. Softw. 27(3), sec. 3.2, as
+ * forecast::auto.arima (8.20): d by repeated KPSS tests, D by seasonal
+ * strength, a stepwise search over (p, q, P, Q, constant) by AICc, CSS
+ * criteria during the search for long or finely seasonal series and an
+ * exact CSS-ML refit of the winner. Differences from auto.arima, each on
+ * purpose:
+ *  - the KPSS long-run variance uses the Newey & West (1994) automatic
+ *    Bartlett bandwidth (as Hobijn, Franses & Ooms 2004), never shorter
+ *    than one seasonal period: auto.arima's 4 (n/100)^(1/4) lags miss the
+ *    lag-24 correlation of hourly load and over-difference (REFERENCES.md);
+ *  - the seasonal strength comes from a classical (moving-average)
+ *    decomposition instead of STL (same statistic, Wang, Smith & Hyndman
+ *    2006: F_s = max(0, 1 - Var(R) / Var(S + R)), D = 1 when F_s > 0.64);
+ *  - each step evaluates the whole neighbourhood of the current model in
+ *    parallel (pthreads) and moves to its best member (best improvement)
+ *    rather than to the first improving one. */
+
+void arima_auto_opts_init(arima_auto_opts *o)
+{
+    o->max_p = 5; o->max_q = 5; o->max_P = 2; o->max_Q = 2;
+    o->max_order = 5;
+    o->max_d = 2; o->max_D = 1;
+    o->d = -1; o->D = -1;
+    o->s = 1;
+    o->allow_mean = 1; o->allow_drift = 1;
+    o->max_models = 94;
+    o->threads = 2;
+    o->css_search = -1;
+}
+
+/* Compact copy of the non-missing values (differencing tests ignore gaps). */
+static size_t compact(const double *y, size_t n, double *out)
+{
+    size_t m = 0;
+    for (size_t t = 0; t < n; t++)
+        if (!isnan(y[t])) out[m++] = y[t];
+    return m;
+}
+
+/* KPSS level-stationarity statistic (Kwiatkowski et al. 1992, eq. 13):
+ * eta = sum S_t^2 / (n^2 s^2(l)), S_t partial sums of y - mean, s^2(l) the
+ * Bartlett long-run variance; l from Newey & West (1994) with floor minlag. */
+static double kpss_stat(const double *y, size_t n, size_t minlag)
+{
+    double mu = 0.0;
+    for (size_t t = 0; t < n; t++) mu += y[t];
+    mu /= (double)n;
+    double g[1024];
+    size_t maxl = n / 2 < 1000 ? n / 2 : 1000;
+    /* autocovariances up to maxl */
+    for (size_t j = 0; j <= maxl; j++) {
+        double s = 0.0;
+        for (size_t t = j; t < n; t++) s += (y[t] - mu) * (y[t - j] - mu);
+        g[j] = s / (double)n;
+    }
+    /* NW94: pre-bandwidth m0 = 4 (n/100)^(2/9); s0 = g0 + 2 sum g_j,
+     * s1 = 2 sum j g_j; gamma = 1.1447 ((s1/s0)^2)^(1/3); l = gamma n^(1/3). */
+    size_t m0 = (size_t)floor(4.0 * pow((double)n / 100.0, 2.0 / 9.0));
+    if (m0 > maxl) m0 = maxl;
+    double s0 = g[0], s1 = 0.0;
+    for (size_t j = 1; j <= m0; j++) { s0 += 2.0 * g[j]; s1 += 2.0 * (double)j * g[j]; }
+    double gam = s0 != 0.0 ? 1.1447 * cbrt((s1 / s0) * (s1 / s0)) : 0.0;
+    size_t l = (size_t)floor(gam * cbrt((double)n));
+    if (l < minlag) l = minlag;
+    if (l > maxl) l = maxl;
+    double lr = g[0];
+    for (size_t j = 1; j <= l; j++) lr += 2.0 * (1.0 - (double)j / ((double)l + 1.0)) * g[j];
+    if (!(lr > 0.0)) return 0.0;
+    double cs = 0.0, ss = 0.0;
+    for (size_t t = 0; t < n; t++) { cs += y[t] - mu; ss += cs * cs; }
+    return ss / ((double)n * (double)n * lr);
+}
+
+/* forecast::ndiffs: difference while KPSS rejects at 5 % (critical value
+ * 0.463, Kwiatkowski et al. 1992, Table 1). */
+static int choose_d(const double *y, size_t n, int max_d, size_t minlag, double *work)
+{
+    size_t m = compact(y, n, work);
+    int d = 0;
+    while (d < max_d && m > 10) {
+        double eta = kpss_stat(work, m, minlag);
+        if (!(eta > 0.463)) break;
+        for (size_t t = 0; t + 1 < m; t++) work[t] = work[t + 1] - work[t];
+        m--;
+        d++;
+    }
+    return d;
+}
+
+/* Seasonal strength F_s from a moving-average decomposition: trend by a
+ * centred 2 x s moving average, seasonal = local mean of the detrended
+ * values at the same phase (11 cycles), remainder = detrended - seasonal. */
+static double seas_strength(const double *y, size_t n, size_t s, double *work)
+{
+    if (s < 2 || n < 3 * s) return 0.0;
+    double *tr = work; /* [n] trend */
+    size_t h = s / 2;
+    for (size_t t = 0; t < n; t++) {
+        tr[t] = NAN;
+        if (t < h || t + h >= n) continue;
+        double acc = 0.0, w = 0.0;
+        int ok = 1;
+        for (size_t j = t - h; j <= t + h && ok; j++) {
+            double wt = (s % 2 == 0 && (j == t - h || j == t + h)) ? 0.5 : 1.0;
+            if (isnan(y[j])) ok = 0;
+            acc += wt * y[j];
+            w += wt;
+        }
+        if (ok) tr[t] = acc / w;
+    }
+    double sr = 0, sr2 = 0, r = 0, r2 = 0;
+    size_t c = 0;
+    for (size_t t = 0; t < n; t++) {
+        if (isnan(tr[t]) || isnan(y[t])) continue;
+        /* seasonal value: mean detrended value at the same phase over the
+         * 11 cycles centred on t (an evolving seasonal pattern, like
+         * mstl's s.window = 11), less its mean over the cycle */
+        double a = 0.0;
+        size_t ca = 0;
+        for (long j = -5; j <= 5; j++) {
+            long u = (long)t + j * (long)s;
+            if (u < 0 || u >= (long)n || isnan(tr[u]) || isnan(y[u])) continue;
+            a += y[u] - tr[u];
+            ca++;
+        }
+        double dt = y[t] - tr[t], se = a / (double)ca, re = dt - se;
+        sr += dt; sr2 += dt * dt; r += re; r2 += re * re; c++;
+    }
+    if (c < 2) return 0.0;
+    double vsr = sr2 / (double)c - (sr / (double)c) * (sr / (double)c);
+    double vr = r2 / (double)c - (r / (double)c) * (r / (double)c);
+    if (!(vsr > 0.0)) return 0.0;
+    double F = 1.0 - vr / vsr;
+    return F > 0.0 ? F : 0.0;
+}
+
+/* min |root| of 1 - sum c_i z^i (or 1 + ... when sign > 0), Inf if none. */
+static double min_root(size_t m, const double *c, double sign)
+{
+    while (m > 0 && c[m - 1] == 0.0) m--;
+    if (m == 0) return INFINITY;
+    if (m > 60) return INFINITY;
+    double cc[64];
+    double complex z[64];
+    cc[0] = 1.0;
+    for (size_t i = 0; i < m; i++) cc[i + 1] = sign * c[i];
+    polyroots(m, cc, z);
+    double mn = INFINITY;
+    for (size_t i = 0; i < m; i++) mn = fmin(mn, cabs(z[i]));
+    return mn;
+}
+
+typedef struct {
+    int p, q, P, Q, cst;
+    double ic;   /* AICc (or its CSS approximation); Inf when unusable */
+    int done;
+    arima_fit *fit; /* kept when the search asks for it (final ranking) */
+} cand;
+
+typedef struct {
+    const double *y, *xreg;
+    size_t n, k;
+    int d, D, s, css;
+    double offset;     /* CSS approximation offset (forecast's `offset`) */
+    size_t nstar;
+    const arima_opts *opts;
+    int keep;          /* keep the fits (exact final ranking)            */
+    cand *list;
+    size_t next, end;
+    pthread_mutex_t mu;
+} search;
+
+static arima_order cand_order(const search *S, const cand *c, int method)
+{
+    arima_order o = { c->p, S->d, c->q, c->P, S->D, c->Q, S->s, 0, 0, method };
+    if (c->cst && S->d + S->D == 0) o.include_mean = 1;
+    if (c->cst && S->d + S->D == 1) o.include_drift = 1;
+    return o;
+}
+
+/* forecast's myarima: the fit's AICc, Inf when it fails or has AR/MA roots
+ * within 1.01 of the unit circle. */
+static double cand_eval(const search *S, cand *c)
+{
+    arima_order o = cand_order(S, c, S->css ? ARIMA_CSS : ARIMA_CSS_ML);
+    arima_fit *f = NULL;
+    if (fit_core(S->y, S->n, S->xreg, S->k, &o, S->opts, NULL, NAN, &f)) return INFINITY;
+    double npar = (double)f->nfree + 1.0, nstar = (double)f->nobs, ic;
+    if (S->css) {
+        double aic = S->offset + nstar * log(f->sigma2) + 2.0 * npar;
+        ic = aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
+    } else ic = f->aicc;
+    /* root checks on each factor: seasonal roots are |u|^(1/s) */
+    const double *cf = f->coef;
+    double r1 = fmin(min_root((size_t)c->p, cf, -1.0),
+                     pow(min_root((size_t)c->P, cf + c->p + c->q, -1.0), 1.0 / S->s));
+    double r2 = fmin(min_root((size_t)c->q, cf + c->p, 1.0),
+                     pow(min_root((size_t)c->Q, cf + c->p + c->q + c->P, 1.0), 1.0 / S->s));
+    if (fmin(r1, r2) < 1.01 || !isfinite(f->sigma2) || !isfinite(f->loglik)) ic = INFINITY;
+    if (S->keep && isfinite(ic)) c->fit = f;
+    else arima_free(f);
+    return isfinite(ic) ? ic : INFINITY;
+}
+
+static void *search_worker(void *arg)
+{
+    search *S = arg;
+    for (;;) {
+        pthread_mutex_lock(&S->mu);
+        size_t i = S->next < S->end ? S->next++ : S->end;
+        pthread_mutex_unlock(&S->mu);
+        if (i >= S->end) break;
+        S->list[i].ic = cand_eval(S, &S->list[i]);
+        S->list[i].done = 1;
+    }
+    return NULL;
+}
+
+/* Evaluate list[from..to) with up to `threads` threads. */
+static void eval_batch(search *S, size_t from, size_t to, int threads)
+{
+    S->next = from;
+    S->end = to;
+    pthread_t th[8];
+    int nt = 0;
+    if (threads > 8) threads = 8;
+    for (int i = 1; i < threads && (size_t)i < to - from; i++)
+        if (pthread_create(&th[nt], NULL, search_worker, S) == 0) nt++;
+    search_worker(S);
+    for (int i = 0; i < nt; i++) pthread_join(th[i], NULL);
+}
+
+static int cand_seen(const cand *l, size_t m, const cand *c)
+{
+    for (size_t i = 0; i < m; i++)
+        if (l[i].p == c->p && l[i].q == c->q && l[i].P == c->P && l[i].Q == c->Q && l[i].cst == c->cst)
+            return 1;
+    return 0;
+}
+
+int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
+               const arima_auto_opts *ao, const arima_opts *opts, arima_fit **out, int *models)
+{
+    arima_auto_opts dflt;
+    if (!ao) { arima_auto_opts_init(&dflt); ao = &dflt; }
+    if (!y || !out || ao->s < 1 || (k && !xreg)) return hr_err(HR_EINVAL, "arima.c: auto: bad arguments");
+    size_t nok = 0;
+    for (size_t t = 0; t < n; t++) nok += isnan(y[t]) ? 0u : 1u;
+    if (nok < 10) return hr_err(HR_EDATA, "arima.c: auto: %zu observations", nok);
+    const size_t s = (size_t)ao->s;
+    double *work = mem_array(2 * n + s + 2, sizeof(double));
+    int maxm = ao->max_models > 0 ? ao->max_models : 94;
+    cand *list = mem_calloc((size_t)maxm + 32, sizeof(cand));
+    if (!work || !list) { mem_free(work); mem_free(list); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+
+    /* D by seasonal strength, then d by KPSS on the seasonally differenced data */
+    int D = ao->D;
+    if (D < 0) D = (s > 1 && ao->max_D > 0 && seas_strength(y, n, s, work) > 0.64) ? 1 : 0;
+    double *sd = mem_array(n + 1, sizeof(double));
+    if (!sd) { mem_free(work); mem_free(list); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+    size_t ns = n;
+    memcpy(sd, y, n * sizeof(double));
+    for (int i = 0; i < D && ns > s; i++) {
+        for (size_t t = ns; t-- > s;) sd[t] = sd[t] - sd[t - s];
+        memmove(sd, sd + s, (ns - s) * sizeof(double));
+        ns -= s;
+    }
+    int d = ao->d;
+    if (d < 0) d = choose_d(sd, ns, ao->max_d, s > 1 ? s + 1 : 0, work);
+    mem_free(sd);
+
+    search S;
+    memset(&S, 0, sizeof S);
+    S.y = y; S.xreg = xreg; S.n = n; S.k = k; S.d = d; S.D = D; S.s = ao->s;
+    S.opts = opts;
+    S.list = list;
+    int anyna = nok < n;
+    S.css = ao->css_search >= 0 ? ao->css_search : (n > 2000 || ao->s > 12);
+    double *yi = NULL;
+    if (S.css && anyna) {
+        /* CSS recursions cannot skip gaps: search on a linearly interpolated
+         * copy; the re-ranking and the final fit use the data as given
+         * (exact likelihood, gaps skipped). */
+        yi = mem_array(n + 1, sizeof(double));
+        if (!yi) { mem_free(work); mem_free(list); return hr_err(HR_ENOMEM, "arima.c: out of memory"); }
+        size_t prev = n;
+        for (size_t t = 0; t < n; t++) {
+            if (isnan(y[t])) continue;
+            if (prev == n) for (size_t u = 0; u < t; u++) yi[u] = y[t];
+            else for (size_t u = prev + 1; u < t; u++)
+                yi[u] = y[prev] + (y[t] - y[prev]) * (double)(u - prev) / (double)(t - prev);
+            yi[t] = y[t];
+            prev = t;
+        }
+        for (size_t u = prev + 1; u < n; u++) yi[u] = y[prev];
+        S.y = yi;
+    }
+    pthread_mutex_init(&S.mu, NULL);
+    int allow_cst = (d + D == 0 && ao->allow_mean) || (d + D == 1 && ao->allow_drift);
+    char note[160] = "";
+    if (S.css) {
+        /* forecast: offset = -2 loglik - n log(sigma2) of an exact (1,d,0)(0,D,0) fit */
+        cand c0 = { 1, 0, 0, 0, 0, 0, 0, NULL };
+        arima_order o = cand_order(&S, &c0, ARIMA_CSS_ML);
+        arima_fit *f = NULL;
+        if (fit_core(S.y, n, xreg, k, &o, opts, NULL, NAN, &f) == 0) {
+            S.offset = -2.0 * f->loglik - (double)f->nobs * log(f->sigma2);
+            arima_free(f);
+        } else S.css = 0;
+    }
+    const int seasonal = ao->s > 1;
+    cand init[4] = {
+        { 2, 2, seasonal ? 1 : 0, seasonal ? 1 : 0, allow_cst, 0, 0, NULL },
+        { 0, 0, 0, 0, allow_cst, 0, 0, NULL },
+        { 1, 0, seasonal ? 1 : 0, 0, allow_cst, 0, 0, NULL },
+        { 0, 1, 0, seasonal ? 1 : 0, allow_cst, 0, 0, NULL },
+    };
+    size_t m = 0;
+    for (int i = 0; i < 4; i++) {
+        cand c = init[i];
+        if (c.p > ao->max_p) c.p = ao->max_p;
+        if (c.q > ao->max_q) c.q = ao->max_q;
+        if (c.P > ao->max_P) c.P = ao->max_P;
+        if (c.Q > ao->max_Q) c.Q = ao->max_Q;
+        if (!cand_seen(list, m, &c)) list[m++] = c;
+    }
+    if (allow_cst) { cand c = { 0, 0, 0, 0, 0, 0, 0, NULL }; if (!cand_seen(list, m, &c)) list[m++] = c; }
+    eval_batch(&S, 0, m, ao->threads);
+    size_t best = 0;
+    for (size_t i = 1; i < m; i++) if (list[i].ic < list[best].ic) best = i;
+    /* stepwise: neighbourhood of the current best (H&K 2008, step 2) */
+    static const int mv[16][4] = {
+        { 0, 0, -1, 0 }, { 0, 0, 1, 0 }, { 0, 0, 0, -1 }, { 0, 0, 0, 1 },
+        { 0, 0, -1, -1 }, { 0, 0, 1, 1 }, { 0, 0, -1, 1 }, { 0, 0, 1, -1 },
+        { -1, 0, 0, 0 }, { 1, 0, 0, 0 }, { 0, -1, 0, 0 }, { 0, 1, 0, 0 },
+        { -1, -1, 0, 0 }, { 1, 1, 0, 0 }, { -1, 1, 0, 0 }, { 1, -1, 0, 0 } };
+    while (m < (size_t)maxm && isfinite(list[best].ic)) {
+        size_t from = m;
+        cand b = list[best];
+        for (int j = 0; j <= 16 && m < (size_t)maxm; j++) {
+            cand c = b;
+            if (j < 16) {
+                if (!seasonal && (mv[j][2] || mv[j][3])) continue;
+                c.p += mv[j][0]; c.q += mv[j][1]; c.P += mv[j][2]; c.Q += mv[j][3];
+            } else {
+                if (!allow_cst) continue;
+                c.cst = !c.cst;
+            }
+            if (c.p < 0 || c.q < 0 || c.P < 0 || c.Q < 0 || c.p > ao->max_p || c.q > ao->max_q ||
+                c.P > ao->max_P || c.Q > ao->max_Q || c.p + c.q + c.P + c.Q > ao->max_order)
+                continue;
+            c.ic = 0; c.done = 0;
+            if (!cand_seen(list, m, &c)) list[m++] = c;
+        }
+        if (m == from) break;
+        eval_batch(&S, from, m, ao->threads);
+        size_t nb = best;
+        for (size_t i = from; i < m; i++) if (list[i].ic < list[nb].ic) nb = i;
+        if (nb == best) break;
+        best = nb;
+    }
+    /* Final ranking by the exact (CSS-ML) AICc, fits kept. The CSS
+     * criterion only approximates AICc and favours seasonal MA terms, so
+     * after a CSS search up to 5 candidates within 10 units of its best
+     * are refitted exactly (in parallel); after an exact search, the best. */
+    cand top[5];
+    size_t nt = 0;
+    double best_ic = list[best].ic;
+    for (; nt < (S.css ? 5u : 1u); nt++) {
+        size_t bi = m;
+        for (size_t i = 0; i < m; i++)
+            if (isfinite(list[i].ic) && !cand_seen(top, nt, &list[i]) && (bi == m || list[i].ic < list[bi].ic))
+                bi = i;
+        if (bi == m || (nt > 0 && list[bi].ic > best_ic + 10.0)) break;
+        top[nt] = list[bi];
+        top[nt].fit = NULL;
+    }
+    S.css = 0;
+    S.y = y;
+    S.keep = 1;
+    S.list = top;
+    if (nt) eval_batch(&S, 0, nt, ao->threads);
+    pthread_mutex_destroy(&S.mu);
+    int rc = HR_ENOCONV;
+    arima_fit *f = NULL;
+    size_t bi = nt;
+    for (size_t i = 0; i < nt; i++)
+        if (top[i].fit && (bi == nt || top[i].ic < top[bi].ic)) bi = i;
+    for (size_t i = 0; i < nt; i++)
+        if (i != bi) arima_free(top[i].fit);
+    if (bi < nt) { f = top[bi].fit; rc = 0; }
+    else if (nt) snprintf(note, sizeof note, "exact refit of the search winners failed");
+    if (rc && rc != HR_ENOMEM) {
+        /* fallback: ARIMA(0,d,0)(0,D,0) with constant when allowed, then without */
+        for (int cst = allow_cst; cst >= 0 && rc; cst--) {
+            cand c = { 0, 0, 0, 0, cst, 0, 0, NULL };
+            arima_order o = cand_order(&S, &c, ARIMA_ML);
+            rc = fit_core(y, n, xreg, k, &o, opts, NULL, NAN, &f);
+        }
+        snprintf(note, sizeof note, "no candidate could be fitted: fell back to ARIMA(0,%d,0)(0,%d,0)", d, D);
+    }
+    mem_free(work);
+    mem_free(list);
+    mem_free(yi);
+    if (models) *models = (int)m;
+    if (rc) return rc == HR_ENOMEM ? rc : hr_err(HR_ENOCONV, "arima.c: auto: no model could be fitted");
+    if (note[0]) note_add(f, note);
+    *out = f;
+    return 0;
+}

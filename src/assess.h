@@ -1,0 +1,48 @@
+/* assess.h — internal interface of the headroom kernel (private).
+ *
+ * The kernel works on plain arrays (no I/O): see src/headroom.c for the
+ * method (Norris et al. 2025) and the exact solver. These functions are
+ * shared with the tests and with later modules (report, scenarios). */
+#ifndef HR_HEADROOM_INT_H
+#define HR_HEADROOM_INT_H
+#include "headroom.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* One hour's contribution to the mean curtailment rate:
+ * L = breakpoint (T_t - D_t)^+ / s_t, MW, where the hour starts to curtail;
+ * w = s_t / (Y * S_y), its weight in the mean of the yearly rates.
+ * For L > 0: mean rate R(L) = sum_{L_t < L} w_t (L - L_t) / L. */
+typedef struct {
+    double L;
+    double w;
+} headroom_item;
+
+/* Sort it[m] ascending by L (all L >= +0.0) with an LSD radix sort on the
+ * IEEE bit patterns; tmp[m] is scratch. */
+void headroom_sort_items(headroom_item *it, size_t m, headroom_item *tmp);
+
+/* Exact solution of R(L) = b for each budget b_asc[j] (fractions, ascending,
+ * 0 < b < 1) over items sorted by L: L_out[j] is the largest L with
+ * R(L) <= b (not rounded). */
+void headroom_solve(const headroom_item *it, size_t m, const double *b_asc, size_t nb,
+                    double *L_out);
+
+/* R(L) (fraction) over sorted items; R(0) is the limit from the right. */
+double headroom_rate_at(const headroom_item *it, size_t m, double L);
+
+/* Round L down to a multiple of 0.1 MW (allowing 1e-12 relative noise). */
+double headroom_round_down(double L);
+
+/* Quantile of sorted x[n] at probability p, R's type 7 (linear). */
+double headroom_quantile7(const double *x, size_t n, double p);
+
+/* Generation mix on arrays: gen[f] = the nf columns gen_<names[f]>_mw on the
+ * load's grid; a = hr_assess_arrays(t0, load, n, o, a). */
+int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n,
+                           const double *const *gen, const char *const *names, size_t nf,
+                           const hr_assess_opts *o, const hr_assessment *a, hr_genmix *out);
+
+/* 1 if fuel name (without gen_ and _mw) counts as carbon-free. */
+int headroom_fuel_carbon_free(const char *fuel);
+#endif

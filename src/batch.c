@@ -1,0 +1,390 @@
+/* batch.c — the report driver: hr_report_opts_init, hr_report.
+ *
+ * Reads the inputs once, then computes every region independently (worker
+ * threads take regions in turn and write into the region's own slot, so the
+ * output does not depend on the thread count), then renders the report with
+ * report_write. Per region: quality counts; deterministic headroom with its
+ * curve and month x hour curtailment; the load-duration curve; a day-ahead
+ * backtest (issued 12:00 UTC for the next UTC day) over the last
+ * backtest_days days; a forecast of the next forecast_hours hours; S
+ * simulated paths of the next calendar year for P10/P50/P90 headroom; the
+ * generation mix when gen_*_mw columns exist. A stage that fails for a
+ * region becomes a warning and an empty section, not a failed report. */
+#include "calendar.h"
+#include "error.h"
+#include "mem.h"
+#include "report.h"
+#include "series.h"
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void hr_report_opts_init(hr_report_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    hr_ingest_opts_init(&o->ingest);
+    hr_fit_opts_init(&o->fit);
+    o->fit.model = "auto";
+    hr_assess_opts_init(&o->assess);
+    o->rank_budget_pct = 0.5;
+    o->backtest_days = 365;
+    o->forecast_hours = 336;
+    o->scenarios = 100;
+    o->seed = 1;
+    o->threads = 2;
+}
+
+enum { NLDC = 200, NHIST = 168, MAXBT = 8 };
+
+/* Everything computed for one region; owns the arrays report_region borrows. */
+typedef struct {
+    report_region rr;
+    hr_assessment a;
+    double ldc[NLDC];
+    double heat[24 * 12];
+    report_headroom hr[HR_MAX_BUDGETS];
+    report_backtest bt[MAXBT];
+    char bt_names[MAXBT][48];
+    double *fmean, *flo, *fhi, hist[NHIST];
+    hr_genmix gm;
+    const char *fuel_names[HR_MAX_FUELS];
+    double gm_share[HR_MAX_FUELS], gm_cur[HR_MAX_FUELS];
+    char warn[3][320];
+    double sec_assess, sec_backtest, sec_forecast, sec_scen;
+} region_out;
+
+typedef struct {
+    const hr_series *s;
+    const hr_report_opts *o;
+    region_out *out;
+    size_t n, next, done;
+    int rank;
+    pthread_mutex_t lock;
+} batch;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x < y) - (x > y);
+}
+
+static void warn(region_out *R, const char *stage)
+{
+    for (int i = 0; i < 3; i++)
+        if (!R->warn[i][0]) {
+            snprintf(R->warn[i], sizeof R->warn[i], "%s: %s: %s", R->rr.name, stage, hr_last_error());
+            return;
+        }
+}
+
+/* Load-duration curve of the study years' load as % of peak. */
+static void make_ldc(region_out *R, const series_region *r)
+{
+    const double *y = series_col_get(r, "load_mw");
+    double *v = mem_array(r->n ? r->n : 1, sizeof(double));
+    if (!y || !v) {
+        mem_free(v);
+        return;
+    }
+    size_t m = 0;
+    int64_t a = cal_days_from_civil(R->a.year_from, 1, 1) * 86400;
+    int64_t b = cal_days_from_civil(R->a.year_to + 1, 1, 1) * 86400;
+    for (size_t k = 0; k < r->n; k++) {
+        int64_t t = r->t0 + 3600 * (int64_t)k;
+        if (t >= a && t < b && !isnan(y[k])) v[m++] = y[k];
+    }
+    if (m >= 2 && R->a.peak_mw > 0) {
+        qsort(v, m, sizeof *v, cmp_desc);
+        for (size_t i = 0; i < NLDC; i++)
+            R->ldc[i] = 100 * v[(size_t)((double)i * (double)(m - 1) / (NLDC - 1))] / R->a.peak_mw;
+        R->rr.nldc = NLDC;
+        R->rr.ldc_pct = R->ldc;
+    }
+    mem_free(v);
+}
+
+/* Day-ahead backtest over the last backtest_days days of load. */
+static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o)
+{
+    const series_region *r = &s->reg[i];
+    int64_t last = R->rr.quality.last_utc;
+    int64_t day_end = (last + 3600) / 86400 * 86400; /* 00:00 after the last whole day */
+    size_t days = o->backtest_days;
+    int64_t first_ok = R->rr.quality.first_utc + 86400 * 60; /* keep 60 days to train */
+    while (days > 0 && day_end - 86400 * (int64_t)days - 43200 < first_ok) days--;
+    if (days < 7) {
+        hr_err(HR_EDATA, "too little data for a day-ahead backtest");
+        warn(R, "backtest");
+        return;
+    }
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    bo.fit = o->fit;
+    bo.start_utc = day_end - 86400 * (int64_t)days - 43200; /* 12:00 UTC the day before */
+    bo.origins = days;
+    bo.step = 24;
+    bo.lead = 12;
+    bo.horizon = 24;
+    bo.threads = 1;
+    hr_backtest *b = NULL;
+    (void)r;
+    if (hr_backtest_run(s, i, &bo, &b)) {
+        warn(R, "backtest");
+        return;
+    }
+    size_t nb = hr_backtest_row_count(b);
+    for (size_t k = 0; k < nb && k < MAXBT; k++) {
+        hr_backtest_row row;
+        hr_backtest_row_get(b, k, &row);
+        report_backtest *t = &R->bt[k];
+        snprintf(R->bt_names[k], sizeof R->bt_names[k], "%s", row.model);
+        t->model = R->bt_names[k];
+        t->n = row.n;
+        t->mae = row.mae, t->rmse = row.rmse, t->mape = row.mape, t->mase = row.mase;
+        t->coverage80 = 100 * row.coverage80, t->coverage95 = 100 * row.coverage95;
+        t->winkler95 = row.winkler95, t->pinball = row.pinball;
+        R->rr.nbacktest = k + 1;
+    }
+    R->rr.backtest = R->bt;
+    hr_backtest_free(b);
+}
+
+/* Forecast of the next hours and scenarios of the next calendar year. */
+static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o)
+{
+    double t_a = now_s();
+    hr_model *m = NULL;
+    if (hr_model_fit(s, i, &o->fit, &m)) {
+        warn(R, "forecast");
+        return;
+    }
+    const series_region *r = &s->reg[i];
+    size_t H = o->forecast_hours;
+    double lv[2] = {80, 95};
+    R->fmean = mem_array(H, sizeof(double));
+    R->flo = mem_array(2 * H, sizeof(double));
+    R->fhi = mem_array(2 * H, sizeof(double));
+    if (R->fmean && R->flo && R->fhi) {
+        hr_forecast_buf fb = {H, NULL, R->fmean, R->flo, R->fhi};
+        if (hr_model_forecast(m, s, i, H, lv, 2, &fb) == HR_OK) {
+            report_forecast *f = &R->rr.forecast;
+            f->t0_utc = R->rr.quality.last_utc + 3600;
+            f->h = H;
+            f->mean = R->fmean;
+            f->lo80 = R->flo, f->hi80 = R->fhi;
+            f->lo95 = R->flo + H, f->hi95 = R->fhi + H;
+            const double *y = series_col_get(r, "load_mw");
+            size_t end = (size_t)((f->t0_utc - r->t0) / 3600);
+            for (size_t k = 0; k < NHIST; k++)
+                R->hist[k] = end >= NHIST - k ? y[end - NHIST + k] : NAN;
+            f->nhist = NHIST;
+            f->history = R->hist;
+        } else
+            warn(R, "forecast");
+    }
+    R->sec_forecast = now_s() - t_a;
+    t_a = now_s();
+    /* Scenarios: S paths from the hour after the last load to the end of the
+     * next calendar year; headroom of each path's next-year slice against the
+     * historical thresholds. */
+    if (o->scenarios > 0 && R->a.nyears > 0) {
+        int64_t t0 = R->rr.quality.last_utc + 3600;
+        cal_civil c;
+        cal_utc_to_civil(t0, &c, NULL, NULL);
+        int year = c.year + 1;
+        int64_t ya = cal_days_from_civil(year, 1, 1) * 86400;
+        int64_t yb = cal_days_from_civil(year + 1, 1, 1) * 86400;
+        size_t skip = (size_t)((ya - t0) / 3600), nh = (size_t)((yb - ya) / 3600);
+        size_t hz = skip + nh, S = o->scenarios;
+        double *paths = mem_array(hz * S, sizeof(double));
+        double *slice = mem_array(nh * S, sizeof(double));
+        double q[HR_MAX_BUDGETS * 3];
+        if (paths && slice && hr_model_simulate(m, s, i, hz, S, o->seed, paths) == HR_OK) {
+            /* growth compounds from the last observed hour */
+            double g = o->growth_pct / 100.0;
+            for (size_t p = 0; p < S; p++)
+                for (size_t k = 0; k < nh; k++) {
+                    double yrs = (double)(skip + k) / 8766.0;
+                    slice[p * nh + k] = paths[p * hz + skip + k] * pow(1 + g, yrs);
+                }
+            if (hr_assess_paths(ya, slice, nh, S, R->a.threshold_summer_mw, R->a.threshold_winter_mw,
+                                &o->assess, NULL, q) == HR_OK) {
+                for (size_t b = 0; b < R->a.nrows; b++) {
+                    R->hr[b].p10_mw = q[b * 3];
+                    R->hr[b].p50_mw = q[b * 3 + 1];
+                    R->hr[b].p90_mw = q[b * 3 + 2];
+                }
+            } else
+                warn(R, "scenarios");
+        } else
+            warn(R, "scenarios");
+        mem_free(paths);
+        mem_free(slice);
+    }
+    R->sec_scen = now_s() - t_a;
+    hr_model_free(m);
+}
+
+static void do_region(batch *B, size_t i)
+{
+    region_out *R = &B->out[i];
+    const series_region *r = &B->s->reg[i];
+    const hr_report_opts *o = B->o;
+    report_region_init(&R->rr);
+    R->rr.name = r->name;
+    hr_series_quality(B->s, i, &R->rr.quality);
+    double t_a = now_s();
+    if (hr_assess(B->s, i, &o->assess, &R->a) != HR_OK) {
+        warn(R, "headroom");
+        R->a.nrows = 0;
+    }
+    R->sec_assess = now_s() - t_a;
+    R->rr.peak_mw = R->a.nrows ? R->a.peak_mw : R->rr.quality.peak_mw;
+    R->rr.load_factor = R->a.nrows ? R->a.load_factor : NAN;
+    for (size_t b = 0; b < R->a.nrows; b++) {
+        const hr_headroom_row *h = &R->a.rows[b];
+        report_headroom *t = &R->hr[b];
+        t->budget_pct = h->budget_pct;
+        t->headroom_mw = h->headroom_mw;
+        t->headroom_pct_peak = h->headroom_pct_peak;
+        t->curtailed_hours_per_year = h->curtailed_hours_per_year;
+        t->hours_ge50 = h->hours_ge50, t->hours_ge75 = h->hours_ge75, t->hours_ge90 = h->hours_ge90;
+        t->mean_event_hours = h->mean_event_hours;
+        t->max_event_hours = h->max_event_hours;
+        t->p10_mw = t->p50_mw = t->p90_mw = NAN;
+    }
+    if (R->a.nrows) {
+        R->rr.nbudgets = R->a.nrows;
+        R->rr.headroom = R->hr;
+        R->rr.ncurve = R->a.ncurve;
+        R->rr.curve_mw = R->a.curve_added_mw;
+        R->rr.curve_rate_pct = R->a.curve_rate_pct;
+        for (int h = 0; h < 24; h++)
+            for (int mo = 0; mo < 12; mo++)
+                R->heat[h * 12 + mo] = R->a.curtailed_by_month_hour[B->rank][mo][h];
+        R->rr.heatmap = R->heat;
+        R->rr.heatmap_budget_pct = R->a.rows[B->rank].budget_pct;
+        make_ldc(R, r);
+        if (hr_assess_genmix(B->s, i, &o->assess, &R->a, &R->gm) == HR_OK) {
+            report_genmix *g = &R->rr.genmix;
+            for (size_t f = 0; f < R->gm.nfuels; f++) {
+                R->fuel_names[f] = R->gm.fuel[f];
+                R->gm_share[f] = R->gm.share_all_pct[f];
+                R->gm_cur[f] = R->gm.share_curtailed_pct[B->rank][f];
+            }
+            g->nfuels = R->gm.nfuels;
+            g->fuel = R->fuel_names;
+            g->share_pct = R->gm_share;
+            g->share_curtailed_pct = R->gm_cur;
+            g->cf_share_pct = R->gm.carbon_free_all_pct;
+            g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank];
+        }
+    }
+    t_a = now_s();
+    do_backtest(R, B->s, i, o);
+    R->sec_backtest = now_s() - t_a;
+    do_forecast(R, B->s, i, o);
+}
+
+static void *worker(void *arg)
+{
+    batch *B = arg;
+    for (;;) {
+        pthread_mutex_lock(&B->lock);
+        size_t i = B->next++;
+        pthread_mutex_unlock(&B->lock);
+        if (i >= B->n) break;
+        do_region(B, i);
+        pthread_mutex_lock(&B->lock);
+        B->done++;
+        if (B->o->progress) B->o->progress(B->done, B->n, B->o->progress_ud);
+        pthread_mutex_unlock(&B->lock);
+    }
+    return NULL;
+}
+
+int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, const char *outdir)
+{
+    hr_err_clear();
+    if (!paths || !npaths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: invalid argument");
+    int rank = -1;
+    for (size_t b = 0; b < o->assess.nbudgets; b++)
+        if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rank = (int)b;
+    if (rank < 0)
+        return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
+    double t_start = now_s();
+    hr_series *s = NULL;
+    int st = hr_series_read(paths, npaths, &o->ingest, &s);
+    if (st) return st;
+    double t_read = now_s() - t_start;
+    batch B = {.s = s, .o = o, .n = s->nreg, .rank = rank};
+    B.out = mem_calloc(B.n ? B.n : 1, sizeof(region_out));
+    if (!B.out) {
+        hr_series_free(s);
+        return hr_err(HR_ENOMEM, "out of memory");
+    }
+    pthread_mutex_init(&B.lock, NULL);
+    int nth = o->threads > 0 ? o->threads : 1;
+    if (nth > 64) nth = 64;
+    pthread_t th[64];
+    int started = 0;
+    for (int k = 1; k < nth && (size_t)k < B.n; k++)
+        if (pthread_create(&th[k], NULL, worker, &B) == 0) started++;
+    worker(&B);
+    for (int k = 1; k <= started; k++) pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&B.lock);
+
+    /* Render. */
+    report_region *rr = mem_calloc(B.n ? B.n : 1, sizeof *rr);
+    const char **warns = mem_calloc(3 * B.n + 1, sizeof *warns);
+    st = (!rr || !warns) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    size_t nw = 0, nrr = 0;
+    double sec[4] = {0, 0, 0, 0};
+    for (size_t i = 0; !st && i < B.n; i++) {
+        region_out *R = &B.out[i];
+        for (int w = 0; w < 3; w++)
+            if (R->warn[w][0]) warns[nw++] = R->warn[w];
+        sec[0] += R->sec_assess, sec[1] += R->sec_backtest, sec[2] += R->sec_forecast;
+        sec[3] += R->sec_scen;
+        /* Regions must share the budgets: those whose assessment failed
+         * (e.g. less than a whole year) are listed in the warnings only. */
+        if (R->rr.nbudgets == o->assess.nbudgets) rr[nrr++] = R->rr;
+    }
+    if (!st) {
+        report_timing tm[6] = {{"read+screen", t_read},       {"headroom (cpu)", sec[0]},
+                               {"backtest (cpu)", sec[1]},    {"forecast (cpu)", sec[2]},
+                               {"scenarios (cpu)", sec[3]},   {"total", now_s() - t_start}};
+        report_run run;
+        report_run_init(&run);
+        run.inputs = paths;
+        run.ninputs = npaths;
+        run.options = o->options_text ? o->options_text : "";
+        run.created_utc = (int64_t)time(NULL);
+        run.timings = tm;
+        run.ntimings = 6;
+        run.warnings = warns;
+        run.nwarnings = nw;
+        run.fail_after_files = o->fail_after_files;
+        st = report_write(outdir, rr, nrr, &run, rank);
+    }
+    for (size_t i = 0; i < B.n; i++) {
+        mem_free(B.out[i].fmean);
+        mem_free(B.out[i].flo);
+        mem_free(B.out[i].fhi);
+    }
+    mem_free(warns);
+    mem_free(rr);
+    mem_free(B.out);
+    hr_series_free(s);
+    return st;
+}

@@ -1,0 +1,493 @@
+/* cmd_assess.c — `headroom assess [options] FILE...`: deterministic headroom
+ * per region and budget (Norris et al. 2025 method; PRODUCT.md section 5),
+ * with optional curtailment by season x hour, rate-versus-load curve and
+ * generation mix. Uses only include/headroom.h. */
+#include "cli.h"
+#include "cli_ingest.h"
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const help =
+    "usage: headroom assess [options] FILE...\n"
+    "\n"
+    "Headroom: the largest constant (or shaped) added load, in MW, whose mean\n"
+    "yearly curtailment rate stays within each budget, solved exactly and\n"
+    "rounded down to 0.1 MW. Curtailment in hour t: min(L s_t, max(0, D_t + L s_t - T_t)).\n"
+    "One CSV row per region and budget on stdout:\n"
+    "  region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,\n"
+    "  hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor\n"
+    "(hours_geX: curtailed hours per year keeping >= X % of the added load; events:\n"
+    "runs of consecutive curtailed hours.)\n"
+    "\n"
+    "headroom options:\n"
+    "  --threshold KIND       seasonal | annual | capacity:FILE [Default: seasonal]\n"
+    "                         seasonal: highest Jun-Aug and Dec-Feb peaks of the study\n"
+    "                         years (Apr-May, Sep-Oct use summer; Mar, Nov winter);\n"
+    "                         capacity:FILE reads region,season,threshold_mw with season\n"
+    "                         summer, winter or annual\n"
+    "  --season-slack 0|1     1: a peak within one month of its window counts (summer\n"
+    "                         May-Sep, winter Nov-Mar) [Default: 0]\n"
+    "  --years Y1-Y2          study years, whole UTC calendar years [Default: every whole\n"
+    "                         year present]\n"
+    "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
+    "  --ai-profile flat|FILE shape of the added load: 24 (UTC hour of day), 168 (UTC hour\n"
+    "                         of week from Monday 00:00) or 8760 (hour of year) numbers\n"
+    "                         averaging 1, one per line (last field of each line)\n"
+    "                         [Default: flat]\n"
+    "  --regions LIST         only these regions (comma-separated) [Default: all]\n"
+    "  --by-season            add curtailed hours per year by season (DJF, MAM, JJA,\n"
+    "                         SON) and UTC hour of day\n"
+    "  --curve                add the mean curtailment rate versus added MW, in steps of\n"
+    "                         0.25 % of peak up to 25 %\n"
+    "  --genmix               add the generation mix (gen_<fuel>_mw columns) overall and\n"
+    "                         weighted by curtailed MWh at each budget's headroom\n"
+    "\n" INGEST_OPTIONS_HELP
+    "\noutput:\n"
+    "  -o, --output FILE      write the table to FILE (extra tables to FILE's stem +\n"
+    "                         _by_season.csv, _curve.csv, _genmix.csv) [Default: stdout,\n"
+    "                         extra tables after a blank line]\n"
+    "  -h, --help             this text\n"
+    "\n"
+    "exit codes: 0 success, 1 data / numerical / I-O failure, 2 usage error\n";
+
+#define CMD "assess"
+
+/* ---------------------------------------------------------------- capacity table */
+
+typedef struct {
+    char region[96];
+    double summer, winter;
+} cap_row;
+
+typedef struct {
+    cap_row *row;
+    size_t n;
+} cap_table;
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s)) s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1])) s[--n] = '\0';
+    if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+        s[n - 1] = '\0';
+        s++;
+    }
+    return s;
+}
+
+/* Split a line into at most max comma-separated trimmed fields. */
+static int split(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *c = strchr(p, ',');
+        if (c) *c = '\0';
+        f[n++] = trim(p);
+        if (!c) break;
+        p = c + 1;
+    }
+    return n;
+}
+
+static int read_capacity(const char *path, cap_table *t)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
+    char line[1024];
+    int ir = -1, is = -1, it = -1;
+    unsigned long ln = 0;
+    int rc = EXIT_OK;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        char *p = line;
+        if (ln == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+            p += 3;
+        char *fld[16];
+        int nf = split(p, fld, 16);
+        if (ln == 1) {
+            for (int k = 0; k < nf; k++) {
+                if (!strcmp(fld[k], "region")) ir = k;
+                else if (!strcmp(fld[k], "season")) is = k;
+                else if (!strcmp(fld[k], "threshold_mw")) it = k;
+            }
+            if (ir < 0 || is < 0 || it < 0) {
+                rc = cli_fail(CMD, "%s:1: header must name region,season,threshold_mw", path);
+                break;
+            }
+            continue;
+        }
+        if (nf == 1 && !fld[0][0]) continue; /* blank line */
+        int need = ir > is ? ir : is;
+        if (it > need) need = it;
+        if (nf <= need) {
+            rc = cli_fail(CMD, "%s:%lu: expected %d fields", path, ln, need + 1);
+            break;
+        }
+        char *end;
+        double v = strtod(fld[it], &end);
+        if (end == fld[it] || *end || !(v > 0) || !isfinite(v)) {
+            rc = cli_fail(CMD, "%s:%lu: column 'threshold_mw': not a positive number: \"%s\"", path, ln, fld[it]);
+            break;
+        }
+        char se[16];
+        snprintf(se, sizeof se, "%s", fld[is]);
+        for (char *q = se; *q; q++) *q = (char)tolower((unsigned char)*q);
+        int summer = !strcmp(se, "summer"), winter = !strcmp(se, "winter");
+        int annual = !strcmp(se, "annual") || !strcmp(se, "all");
+        if (!summer && !winter && !annual) {
+            rc = cli_fail(CMD, "%s:%lu: column 'season': \"%s\" is not summer, winter or annual", path, ln, fld[is]);
+            break;
+        }
+        size_t k = 0;
+        while (k < t->n && strcmp(t->row[k].region, fld[ir])) k++;
+        if (k == t->n) {
+            cap_row *r = realloc(t->row, (t->n + 1) * sizeof *r);
+            if (!r) {
+                rc = cli_fail(CMD, "out of memory");
+                break;
+            }
+            t->row = r;
+            snprintf(r[k].region, sizeof r[k].region, "%s", fld[ir]);
+            r[k].summer = r[k].winter = NAN;
+            t->n++;
+        }
+        if (summer || annual) t->row[k].summer = v;
+        if (winter || annual) t->row[k].winter = v;
+    }
+    if (rc == EXIT_OK && ferror(f)) rc = cli_fail(CMD, "%s: read error", path);
+    if (rc == EXIT_OK && ir < 0) rc = cli_fail(CMD, "%s: empty file", path);
+    fclose(f);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- profile */
+
+static int read_profile(const char *path, double **prof, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
+    size_t cap = 8760, m = 0;
+    double *v = malloc(cap * sizeof *v);
+    char line[1024];
+    unsigned long ln = 0;
+    int rc = EXIT_OK;
+    while (v && fgets(line, sizeof line, f)) {
+        ln++;
+        char *last = strrchr(line, ',');
+        char *s = trim(last ? last + 1 : line);
+        if (!*s) continue;
+        char *end;
+        double x = strtod(s, &end);
+        if (end == s || *end) {
+            if (m == 0 && ln == 1) continue; /* a header line */
+            rc = cli_fail(CMD, "%s:%lu: not a number: \"%s\"", path, ln, s);
+            break;
+        }
+        if (m == cap) {
+            rc = cli_fail(CMD, "%s: more than %zu values (24, 168 or 8760 expected)", path, cap);
+            break;
+        }
+        v[m++] = x;
+    }
+    fclose(f);
+    if (!v) return cli_fail(CMD, "out of memory");
+    if (rc == EXIT_OK && m != 24 && m != 168 && m != 8760)
+        rc = cli_fail(CMD, "%s: %zu values (24, 168 or 8760 expected)", path, m);
+    if (rc) {
+        free(v);
+        return rc;
+    }
+    *prof = v;
+    *n = m;
+    return EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- output */
+
+typedef struct {
+    const char *path; /* NULL = stdout */
+    char tmp[4200];
+    char name[4200];
+    FILE *f;
+} out_file;
+
+static int out_open(out_file *o, const char *base, const char *suffix)
+{
+    if (!base) {
+        o->path = NULL;
+        o->f = stdout;
+        return EXIT_OK;
+    }
+    if (suffix) {
+        size_t n = strlen(base);
+        if (n > 4 && !strcmp(base + n - 4, ".csv")) n -= 4;
+        snprintf(o->name, sizeof o->name, "%.*s%s", (int)n, base, suffix);
+    } else {
+        snprintf(o->name, sizeof o->name, "%s", base);
+    }
+    o->path = o->name;
+    o->f = cli_open_out(o->path, o->tmp, sizeof o->tmp);
+    if (!o->f) return cli_fail(CMD, "%s: %s", o->path, strerror(errno));
+    return EXIT_OK;
+}
+
+static int out_close(out_file *o, int ok)
+{
+    if (!o->f) return ok ? EXIT_OK : EXIT_FAIL;
+    int rc = o->path ? cli_close_out(CMD, o->f, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
+    o->f = NULL;
+    return rc;
+}
+
+static void put_num(FILE *f, double x)
+{
+    if (isnan(x)) fputc('\n', f);
+    else fprintf(f, "%.4f\n", x);
+}
+
+static int in_list(const char *list, const char *name)
+{
+    if (!list) return 1;
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (len == n && !strncmp(p, name, n)) return 1;
+        if (!c) break;
+        p = c + 1;
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- command */
+
+int cmd_assess(int argc, char **argv)
+{
+    enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX };
+    struct option lo[INGEST_NOPTS + 12];
+    size_t nlo = ingest_long_options(lo);
+    lo[nlo++] = (struct option){"threshold", required_argument, 0, O_THRESH};
+    lo[nlo++] = (struct option){"season-slack", required_argument, 0, O_SLACK};
+    lo[nlo++] = (struct option){"years", required_argument, 0, O_YEARS};
+    lo[nlo++] = (struct option){"budgets", required_argument, 0, O_BUDGETS};
+    lo[nlo++] = (struct option){"ai-profile", required_argument, 0, O_PROFILE};
+    lo[nlo++] = (struct option){"regions", required_argument, 0, O_REGIONS};
+    lo[nlo++] = (struct option){"by-season", no_argument, 0, O_BYSEASON};
+    lo[nlo++] = (struct option){"curve", no_argument, 0, O_CURVE};
+    lo[nlo++] = (struct option){"genmix", no_argument, 0, O_GENMIX};
+    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
+    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
+    lo[nlo] = (struct option){0, 0, 0, 0};
+
+    cli_ingest in;
+    cli_ingest_init(&in);
+    hr_assess_opts ao;
+    hr_assess_opts_init(&ao);
+    const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
+    int by_season = 0, curve = 0, genmix = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+ho:", lo, NULL)) != -1) {
+        switch (c) {
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        case 'o': outpath = optarg; break;
+        case O_THRESH:
+            if (!strcmp(optarg, "seasonal")) ao.threshold_kind = HR_THRESH_SEASONAL;
+            else if (!strcmp(optarg, "annual")) ao.threshold_kind = HR_THRESH_ANNUAL;
+            else if (!strncmp(optarg, "capacity:", 9) && optarg[9]) {
+                ao.threshold_kind = HR_THRESH_CAPACITY;
+                capfile = optarg + 9;
+            } else return cli_usage(CMD, "--threshold: '%s' is not seasonal, annual or capacity:FILE", optarg);
+            break;
+        case O_SLACK:
+            if (strcmp(optarg, "0") && strcmp(optarg, "1"))
+                return cli_usage(CMD, "--season-slack: '%s' is not 0 or 1", optarg);
+            ao.season_slack = optarg[0] == '1';
+            break;
+        case O_YEARS: {
+            char *end;
+            long a = strtol(optarg, &end, 10), b = a;
+            if (*end == '-') b = strtol(end + 1, &end, 10);
+            if (*end || a < 1900 || b < a || b > 9999)
+                return cli_usage(CMD, "--years: '%s' is not Y1-Y2 (e.g. 2016-2019)", optarg);
+            ao.year_from = (int)a;
+            ao.year_to = (int)b;
+            break;
+        }
+        case O_BUDGETS: {
+            int nb;
+            if (cli_parse_doubles(optarg, ao.budgets_pct, HR_MAX_BUDGETS, &nb))
+                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d numbers", optarg, HR_MAX_BUDGETS);
+            for (int j = 0; j < nb; j++)
+                if (!(ao.budgets_pct[j] > 0 && ao.budgets_pct[j] < 100))
+                    return cli_usage(CMD, "--budgets: %g is not a percentage in (0, 100)", ao.budgets_pct[j]);
+            ao.nbudgets = (size_t)nb;
+            break;
+        }
+        case O_PROFILE: proffile = strcmp(optarg, "flat") ? optarg : NULL; break;
+        case O_REGIONS: regions = optarg; break;
+        case O_BYSEASON: by_season = 1; break;
+        case O_CURVE: curve = 1; break;
+        case O_GENMIX: genmix = 1; break;
+        case '?':
+        case ':': return cli_usage(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
+        default:
+            if (cli_ingest_option(&in, c, optarg)) return cli_usage(CMD, "%s", in.problem);
+        }
+    }
+    if (optind >= argc) return cli_usage(CMD, "no input files");
+
+    cap_table cap = {0};
+    double *prof = NULL;
+    hr_series *s = NULL;
+    out_file main_out = {0}, seas_out = {0}, curve_out = {0}, gen_out = {0};
+    int rc = EXIT_OK;
+    if (capfile && (rc = read_capacity(capfile, &cap))) goto done;
+    if (proffile) {
+        if ((rc = read_profile(proffile, &prof, &ao.profile_len))) goto done;
+        ao.profile = prof;
+    }
+    if ((rc = cli_read_series(CMD, &in, argc - optind, argv + optind, &s))) goto done;
+
+    size_t nreg = hr_series_region_count(s), nsel = 0;
+    for (size_t i = 0; i < nreg; i++) nsel += in_list(regions, hr_series_region_name(s, i));
+    if (nsel == 0) {
+        rc = cli_fail(CMD, "no region matches --regions %s", regions);
+        goto done;
+    }
+    /* Open every output first so that a bad path fails before the work. */
+    if ((rc = out_open(&main_out, outpath, NULL))) goto done;
+    if (by_season && outpath && (rc = out_open(&seas_out, outpath, "_by_season.csv"))) goto done;
+    if (curve && outpath && (rc = out_open(&curve_out, outpath, "_curve.csv"))) goto done;
+    if (genmix && outpath && (rc = out_open(&gen_out, outpath, "_genmix.csv"))) goto done;
+
+    /* Results are kept per region so the extra tables can follow the main one on stdout. */
+    hr_assessment *all = calloc(nreg, sizeof *all);
+    hr_genmix *gall = genmix ? calloc(nreg, sizeof *gall) : NULL;
+    int *have_gen = calloc(nreg, sizeof *have_gen);
+    if (!all || (genmix && !gall) || !have_gen) {
+        free(all), free(gall), free(have_gen);
+        rc = cli_fail(CMD, "out of memory");
+        goto done;
+    }
+    /* Compute everything first: a failing region leaves no partial table. */
+    for (size_t i = 0; i < nreg && rc == EXIT_OK; i++) {
+        const char *name = hr_series_region_name(s, i);
+        if (!in_list(regions, name)) continue;
+        hr_assess_opts o = ao;
+        if (o.threshold_kind == HR_THRESH_CAPACITY) {
+            size_t k = 0;
+            while (k < cap.n && strcmp(cap.row[k].region, name)) k++;
+            if (k == cap.n || isnan(cap.row[k].summer) || isnan(cap.row[k].winter)) {
+                rc = cli_fail(CMD, "%s: no %sthreshold for region '%s'", capfile,
+                              k == cap.n ? "" : isnan(cap.row[k].summer) ? "summer " : "winter ", name);
+                break;
+            }
+            o.threshold_summer_mw = cap.row[k].summer;
+            o.threshold_winter_mw = cap.row[k].winter;
+        }
+        if (hr_assess(s, i, &o, &all[i])) {
+            rc = cli_fail(CMD, "%s", hr_last_error());
+            break;
+        }
+        if (genmix) {
+            int g = hr_assess_genmix(s, i, &o, &all[i], &gall[i]);
+            if (g == HR_OK) have_gen[i] = 1;
+            else if (g != HR_ENOTFOUND) {
+                rc = cli_fail(CMD, "%s", hr_last_error());
+                break;
+            } else {
+                fprintf(stderr, "headroom: %s: region '%s' has no gen_<fuel>_mw columns; no generation mix\n",
+                        CMD, name);
+            }
+        }
+    }
+    FILE *f = main_out.f;
+    if (rc == EXIT_OK) {
+        fputs("region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,hours_ge75,"
+              "hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor\n",
+              f);
+        for (size_t i = 0; i < nreg; i++) {
+            const char *name = hr_series_region_name(s, i);
+            if (!in_list(regions, name)) continue;
+            const hr_assessment *r = &all[i];
+            for (size_t j = 0; j < r->nrows; j++) {
+                const hr_headroom_row *w = &r->rows[j];
+                fprintf(f, "%s,%g,%.1f,%.4f,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6f\n", name,
+                        w->budget_pct, w->headroom_mw, w->headroom_pct_peak, w->curtailed_hours_per_year,
+                        w->hours_ge50, w->hours_ge75, w->hours_ge90, w->mean_event_hours, w->max_event_hours,
+                        w->peak_mw, w->load_factor);
+            }
+        }
+    }
+    if (rc == EXIT_OK && by_season) {
+        FILE *g = outpath ? seas_out.f : f;
+        if (!outpath) fputc('\n', g);
+        fputs("region,budget_pct,season,hour_utc,curtailed_hours_per_year\n", g);
+        static const char *const sn[4] = {"DJF", "MAM", "JJA", "SON"};
+        for (size_t i = 0; i < nreg; i++) {
+            if (!in_list(regions, hr_series_region_name(s, i))) continue;
+            const hr_assessment *r = &all[i];
+            for (size_t j = 0; j < r->nrows; j++)
+                for (int q = 0; q < 4; q++)
+                    for (int h = 0; h < 24; h++) {
+                        double x = 0;
+                        for (int mth = 0; mth < 12; mth++) /* month index 0 = Jan; DJF = 11, 0, 1 */
+                            if (((mth + 1) % 12) / 3 == q) x += r->curtailed_by_month_hour[j][mth][h];
+                        fprintf(g, "%s,%g,%s,%d,%.10g\n", hr_series_region_name(s, i), r->rows[j].budget_pct, sn[q],
+                                h, x);
+                    }
+        }
+    }
+    if (rc == EXIT_OK && curve) {
+        FILE *g = outpath ? curve_out.f : f;
+        if (!outpath) fputc('\n', g);
+        fputs("region,added_mw,added_pct_peak,rate_pct\n", g);
+        for (size_t i = 0; i < nreg; i++) {
+            if (!in_list(regions, hr_series_region_name(s, i))) continue;
+            const hr_assessment *r = &all[i];
+            for (size_t k = 0; k < r->ncurve; k++)
+                fprintf(g, "%s,%.1f,%.2f,%.6f\n", hr_series_region_name(s, i), r->curve_added_mw[k],
+                        100 * r->curve_added_mw[k] / r->peak_mw, r->curve_rate_pct[k]);
+        }
+    }
+    if (rc == EXIT_OK && genmix) {
+        FILE *g = outpath ? gen_out.f : f;
+        if (!outpath) fputc('\n', g);
+        fputs("region,fuel,carbon_free,share_all_pct,budget_pct,share_curtailed_pct\n", g);
+        for (size_t i = 0; i < nreg; i++) {
+            if (!have_gen[i]) continue;
+            const hr_genmix *m = &gall[i];
+            const char *name = hr_series_region_name(s, i);
+            for (size_t j = 0; j < m->nrows; j++) {
+                double b = all[i].rows[j].budget_pct;
+                /* share during curtailment is empty when nothing curtails */
+                fprintf(g, "%s,carbon_free,1,%.4f,%g,", name, m->carbon_free_all_pct, b);
+                put_num(g, m->carbon_free_curtailed_pct[j]);
+                for (size_t k = 0; k < m->nfuels; k++) {
+                    fprintf(g, "%s,%s,%d,%.4f,%g,", name, m->fuel[k], m->carbon_free[k], m->share_all_pct[k], b);
+                    put_num(g, m->share_curtailed_pct[j][k]);
+                }
+            }
+        }
+    }
+    free(all), free(gall), free(have_gen);
+done: {
+    int ok = rc == EXIT_OK;
+    int r1 = out_close(&main_out, ok), r2 = out_close(&seas_out, ok), r3 = out_close(&curve_out, ok),
+        r4 = out_close(&gen_out, ok);
+    if (ok) rc = r1 ? r1 : r2 ? r2 : r3 ? r3 : r4;
+}
+    hr_series_free(s);
+    free(prof);
+    free(cap.row);
+    return rc;
+}

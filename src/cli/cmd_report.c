@@ -1,0 +1,163 @@
+/* cmd_report.c — `headroom report -o DIR FILE...`: the batch site-selection
+ * report over every region of the inputs. */
+#include "cli.h"
+#include "cli_ingest.h"
+#include "cli_model.h"
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *const help =
+    "usage: headroom report -o DIR [options] FILE...\n"
+    "\n"
+    "For every region of the inputs: data quality, a day-ahead backtest of the model\n"
+    "against the baselines over the last year, a 14-day forecast, headroom at each\n"
+    "budget (deterministic, and P10/P50/P90 over simulated next years), and the\n"
+    "generation mix where the data has one; regions ranked by headroom. Writes\n"
+    "DIR/index.html, regions.csv, regions.json and run.json, atomically.\n"
+    "\n"
+    "report options:\n"
+    "  -o, --output DIR       output directory [required]\n"
+    "  --rank-budget B        budget (%) that ranks the regions [Default: 0.5]\n"
+    "  --backtest-days N      day-ahead origins over the last N days [Default: 365]\n"
+    "  --forecast-hours H     [Default: 336]\n"
+    "  --scenarios S          simulated next years [Default: 100]\n"
+    "  --growth PCT           annual load growth in the scenarios [Default: 0]\n"
+    "  --seed N               scenario seed [Default: 1]\n"
+    "  -j, --threads N        regions in parallel [Default: 2]\n"
+    "  -q, --quiet            no progress bar\n"
+    "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
+    "  --threshold KIND       seasonal | annual [Default: seasonal]\n"
+    "  --season-slack 0|1     seasonal peaks may fall one month outside their window\n"
+    "  --years Y1-Y2          study years (whole UTC years) [Default: all whole years]\n"
+    "\n" MODEL_OPTIONS_HELP "\n" INGEST_OPTIONS_HELP
+    "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
+
+typedef struct {
+    double t0;
+    int tty;
+} progress_state;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress(size_t done, size_t total, void *ud)
+{
+    progress_state *p = ud;
+    double el = now_s() - p->t0;
+    double eta = done ? el * (double)(total - done) / (double)done : 0;
+    int w = 30, fill = total ? (int)(w * done / total) : w;
+    fprintf(stderr, "\rregion %zu/%zu [", done, total);
+    for (int i = 0; i < w; i++) fputc(i < fill ? '#' : '.', stderr);
+    fprintf(stderr, "] %.0fs elapsed, ETA %.0fs ", el, eta);
+    if (done == total) fputc('\n', stderr);
+    fflush(stderr);
+}
+
+int cmd_report(int argc, char **argv)
+{
+    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 16];
+    size_t nlo = ingest_long_options(lo);
+    nlo += model_long_options(lo + nlo);
+    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS };
+    lo[nlo++] = (struct option){"budgets", required_argument, 0, O_BUD};
+    lo[nlo++] = (struct option){"threshold", required_argument, 0, O_THR};
+    lo[nlo++] = (struct option){"season-slack", required_argument, 0, O_SLACK};
+    lo[nlo++] = (struct option){"years", required_argument, 0, O_YEARS};
+    lo[nlo++] = (struct option){"rank-budget", required_argument, 0, O_RANK};
+    lo[nlo++] = (struct option){"backtest-days", required_argument, 0, O_BTD};
+    lo[nlo++] = (struct option){"forecast-hours", required_argument, 0, O_FH};
+    lo[nlo++] = (struct option){"scenarios", required_argument, 0, O_SCEN};
+    lo[nlo++] = (struct option){"growth", required_argument, 0, O_GROWTH};
+    lo[nlo++] = (struct option){"seed", required_argument, 0, O_SEED};
+    lo[nlo++] = (struct option){"threads", required_argument, 0, 'j'};
+    lo[nlo++] = (struct option){"quiet", no_argument, 0, 'q'};
+    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
+    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
+    lo[nlo] = (struct option){0, 0, 0, 0};
+    cli_ingest in;
+    cli_ingest_init(&in);
+    cli_model cm;
+    cli_model_init(&cm);
+    cm.fit.model = "auto";
+    hr_report_opts ro;
+    hr_report_opts_init(&ro);
+    const char *out = NULL;
+    int quiet = 0;
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "hqj:o:", lo, NULL)) != -1) {
+        size_t v = 0;
+        int bad = 0, n = 0;
+        double d = 0;
+        switch (c) {
+        case 'h': fputs(help, stdout); return EXIT_OK;
+        case 'q': quiet = 1; break;
+        case 'o': out = optarg; break;
+        case 'j': bad = cli_parse_size(optarg, &v) || v < 1 || v > 64; ro.threads = (int)v; break;
+        case O_RANK: bad = cli_parse_doubles(optarg, &d, 1, &n); ro.rank_budget_pct = d; break;
+        case O_BTD: bad = cli_parse_size(optarg, &ro.backtest_days); break;
+        case O_FH: bad = cli_parse_size(optarg, &ro.forecast_hours) || !ro.forecast_hours; break;
+        case O_SCEN: bad = cli_parse_size(optarg, &ro.scenarios) || ro.scenarios > 100000; break;
+        case O_GROWTH: bad = cli_parse_doubles(optarg, &ro.growth_pct, 1, &n); break;
+        case O_SEED: bad = cli_parse_size(optarg, &v); ro.seed = v; break;
+        case O_BUD: {
+            double b[HR_MAX_BUDGETS];
+            bad = cli_parse_doubles(optarg, b, HR_MAX_BUDGETS, &n);
+            for (int k = 0; !bad && k < n; k++) bad = !(b[k] > 0 && b[k] < 100);
+            if (!bad) {
+                memcpy(ro.assess.budgets_pct, b, (size_t)n * sizeof *b);
+                ro.assess.nbudgets = (size_t)n;
+            }
+            break;
+        }
+        case O_THR:
+            if (!strcmp(optarg, "seasonal")) ro.assess.threshold_kind = HR_THRESH_SEASONAL;
+            else if (!strcmp(optarg, "annual")) ro.assess.threshold_kind = HR_THRESH_ANNUAL;
+            else bad = 1;
+            break;
+        case O_SLACK: bad = strcmp(optarg, "0") && strcmp(optarg, "1"); ro.assess.season_slack = optarg[0] == '1'; break;
+        case O_YEARS: {
+            int y[2];
+            bad = sscanf(optarg, "%d-%d", &y[0], &y[1]) != 2 || y[0] > y[1] || y[0] < 1900;
+            if (!bad) ro.assess.year_from = y[0], ro.assess.year_to = y[1];
+            break;
+        }
+        default:
+            if (cli_ingest_is_option(c)) {
+                if (cli_ingest_option(&in, c, optarg)) return cli_usage("report", "%s", in.problem);
+            } else if (cli_model_is_option(c)) {
+                if (cli_model_option(&cm, c, optarg)) return cli_usage("report", "%s", cm.problem);
+            } else
+                return cli_usage("report", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, argv[optind - 1]);
+    }
+    if (!out) return cli_usage("report", "-o DIR is required");
+    if (optind >= argc) return cli_usage("report", "no input files");
+    ro.ingest = in.opts;
+    ro.fit = cm.fit;
+    char opts[2048] = "";
+    for (int i = 1; i < optind; i++) {
+        strncat(opts, argv[i], sizeof opts - strlen(opts) - 2);
+        strncat(opts, " ", sizeof opts - strlen(opts) - 1);
+    }
+    ro.options_text = opts;
+    progress_state ps = {now_s(), isatty(2)};
+    if (!quiet && ps.tty) {
+        ro.progress = progress;
+        ro.progress_ud = &ps;
+    }
+    int rc = EXIT_OK;
+    if (hr_report((const char *const *)argv + optind, (size_t)(argc - optind), &ro, out))
+        rc = cli_fail("report", "%s", hr_last_error());
+    return rc;
+}
