@@ -50,6 +50,30 @@ else
     die "no generated default data in $D (make datasets)"
 fi
 
+# ---- assess on the default data
+if ls $D/*.csv >/dev/null 2>&1; then
+    expect 0 "$H" assess $D/*.csv && head -1 "$T/out" | grep -qx "region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor" || die "assess header"
+    expect 2 "$H" assess --budgets 0 $D/COASTAL.csv
+    expect 2 "$H" assess --threshold bogus $D/COASTAL.csv
+    expect 1 "$H" assess --years 1990-1991 $D/COASTAL.csv
+
+    # ---- fit / forecast round trip and model-file errors
+    expect 0 "$H" fit --model calendar -o "$T/m.hrm" $D/COASTAL.csv
+    expect 0 "$H" forecast -m "$T/m.hrm" --horizon 48 $D/COASTAL.csv
+    head -1 "$T/out" | grep -qx "region,timestamp,mean,lo_80,hi_80,lo_95,hi_95" || die "forecast header"
+    [ "$(tail -n +2 "$T/out" | wc -l)" -eq 48 ] || die "forecast: want 48 rows"
+    head -c 300 "$T/m.hrm" > "$T/trunc.hrm"
+    expect 1 "$H" forecast -m "$T/trunc.hrm" --horizon 4 $D/COASTAL.csv && grep -q "trunc.hrm" "$T/err" || die "truncated model file not named"
+    expect 2 "$H" forecast --horizon 4 $D/COASTAL.csv
+    expect 1 "$H" fit --model nosuchmodel -o "$T/x.hrm" $D/COASTAL.csv
+    [ -e "$T/x.hrm" ] && die "failed fit wrote a model file"
+    expect 0 "$H" fit --model arima --order 1,0,0 --seasonal 1,0,0,24 --json $D/HIGHLAND.csv
+    python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["order"]==[1,0,0] and "loglik" in d and "aicc" in d' "$T/out" || die "fit --json"
+    expect 0 "$H" backtest --model calendar --start 2023-06-01T12:00:00Z --origins 5 --lead 12 $D/HIGHLAND.csv
+    head -1 "$T/out" | grep -qx "region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball" || die "backtest header"
+    grep -q "^HIGHLAND,ba_forecast," "$T/out" || die "backtest: no ba_forecast row"
+fi
+
 # ---- malformed corpus: exit 1, message names file and line, no output written
 for f in tests/malformed/*; do
     [ -f "$f" ] || continue
