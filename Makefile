@@ -19,7 +19,7 @@ CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
              -DHR_BUILDING_LIBRARY -Iinclude -Isrc
 LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
 
-DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3
 
 LIB_SRC := $(sort $(wildcard src/*.c))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
@@ -36,7 +36,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test check check-asan unit-tests cli-tests bench install clean datasets
+.PHONY: all deps run test check check-asan unit-tests cli-tests examples browser-check bench install clean datasets
 .DELETE_ON_ERROR:
 
 all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc
@@ -126,7 +126,25 @@ check-asan: deps $(TESTS_A) $(BA)/headroom $(GEN_OUT)
 	  $(TEST_ENV) HR_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 $$t --jobs 2 --short-filename; done
 	$(TEST_ENV) HR_ASAN=1 HEADROOM=$(BA)/headroom sh tests/cli.sh
 
-test: unit-tests cli-tests check-asan
+# The C example builds against an installed copy (pkg-config), the Python one
+# loads build/libheadroom.so through ctypes; both run from the project root.
+EXAMPLE_PREFIX := $(CURDIR)/build/example-prefix
+examples: all $(GEN_OUT)
+	rm -rf $(EXAMPLE_PREFIX)
+	$(MAKE) -s install PREFIX=$(EXAMPLE_PREFIX) DESTDIR=
+	$(CC) -std=c11 -Wall -Wextra -Werror examples/example.c -o $(B)/example \
+	  $$(PKG_CONFIG_PATH=$(EXAMPLE_PREFIX)/lib/pkgconfig pkg-config --cflags --libs headroom)
+	LD_LIBRARY_PATH=$(EXAMPLE_PREFIX)/lib $(B)/example
+	HEADROOM_LIB=$(B)/libheadroom.so python3 examples/example.py
+	@nm -D --defined-only $(B)/libheadroom.so | awk '$$2 ~ /[TDBR]/ {print $$3}' | grep -v '^hr_' \
+	  && { echo "libheadroom.so exports non-hr_ symbols" >&2; exit 1; } || true
+
+# Headless Chromium renders a report and checks every chart (tests/browser).
+browser-check: all
+	EXTRA_PKGS=chromium $(MAKE) -s deps
+	sh tests/browser/check.sh
+
+test: unit-tests cli-tests examples browser-check check-asan
 	@echo "all tests passed"
 check: test
 

@@ -74,6 +74,32 @@ if ls $D/*.csv >/dev/null 2>&1; then
     grep -q "^HIGHLAND,ba_forecast," "$T/out" || die "backtest: no ba_forecast row"
 fi
 
+# ---- report on two default regions (short backtest to stay quick)
+if ls $D/*.csv >/dev/null 2>&1; then
+    R="$T/rep"
+    expect 0 "$H" report -q -o "$R" --backtest-days 14 --scenarios 20 $D/HIGHLAND.csv $D/VALLEY.csv
+    for f in index.html regions.csv regions.json run.json; do [ -s "$R/$f" ] || die "report: no $f"; done
+    python3 - "$R" <<'PY' || die "report: JSON/CSV content"
+import csv, json, sys
+d = sys.argv[1]
+regions = json.load(open(d + "/regions.json"))["regions"]
+names = sorted(r["region"] for r in regions)
+assert names == ["HIGHLAND", "VALLEY"], names
+rows = list(csv.DictReader(open(d + "/regions.csv")))
+assert sorted(r["region"] for r in rows) == names
+for r in rows:
+    assert float(r["headroom_mw_0.5"]) >= 0 and float(r["peak_mw"]) > 0
+run = json.load(open(d + "/run.json"))
+assert len(run["inputs"]) == 2 and all(len(i["sha256"]) == 64 for i in run["inputs"])
+PY
+    grep -Eq 'https?://[^"]*\.(js|css|woff|png)|<script|<link ' "$R/index.html" && die "report: external resource"
+    [ "$(grep -o '<svg' "$R/index.html" | wc -l)" -ge 5 ] || die "report: too few charts"
+    cp "$R/regions.csv" "$T/before.csv"
+    expect 1 "$H" report -q -o "$R" --backtest-days 14 $D/HIGHLAND.csv "$T/nothere.csv"
+    cmp -s "$R/regions.csv" "$T/before.csv" || die "report: a failed run changed the previous report"
+    ls -d "$R".tmp* 2>/dev/null && die "report: temporary directory left behind"
+fi
+
 # ---- malformed corpus: exit 1, message names file and line, no output written
 for f in tests/malformed/*; do
     [ -f "$f" ] || continue
