@@ -35,7 +35,7 @@ void hr_fit_opts_init(hr_fit_opts *o)
     o->order[6] = 1;
     o->season = 24;
     o->method = HR_METHOD_CSS_ML;
-    o->arima_window = 2016;
+    o->arima_window = (size_t)-1; /* auto: see hr_fit_opts */
     o->threads = 2;
 }
 
@@ -218,7 +218,10 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
     }
 
     if (m->sp->errors.kind != SPEC_ERR_NONE) {
-        size_t w = o->arima_window && o->arima_window < n ? o->arima_window : n;
+        /* A pure ARIMA is fitted on the whole window (as R's arima); the
+         * errors of a regression on its newest 12 weeks unless told. */
+        size_t aw = o->arima_window == (size_t)-1 ? (m->sp->nterm > 0 ? 2016 : 0) : o->arima_window;
+        size_t w = aw && aw < n ? aw : n;
         const double *ew = e + (n - w);
         arima_opts ao;
         arima_opts_init(&ao);

@@ -13,8 +13,9 @@
     "  --seasonal P,D,Q,s     (arima) seasonal order and period [Default: 0,0,0,1]\n" \
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
     "  --method M             css-ml|ml|css for ARIMA fits [Default: css-ml]\n" \
-    "  --arima-window H       hours of the newest data the ARIMA part is fitted on\n" \
-    "                         (0 = all) [Default: 2016]\n" \
+    "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
+    "                         regression are fitted on (0 = all) [Default: 2016;\n" \
+    "                         a pure ARIMA uses all]\n" \
     "  --models-dir DIR       where specification names are looked up [Default: models]\n"
 
 typedef struct {
