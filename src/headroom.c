@@ -471,10 +471,58 @@ static void row_metrics(const study *st, const double *Ds, double L, hr_headroom
     r->max_event_hours = (double)maxrun;
 }
 
+/* EIA-930 and most utility files are hour-ending: a file of whole UTC years,
+ * put on the hour-beginning grid, starts one hour before a year or stops one
+ * hour short of one. Grids that miss at most EDGE_PAD_H hours of a calendar
+ * year at either end are padded with missing hours (left out and counted, as
+ * any missing hour), so those years still count as whole study years. */
+enum { EDGE_PAD_H = 24 };
+
+static void edge_pad(int64_t t0, size_t n, size_t *front, size_t *back)
+{
+    int y, mo, d;
+    *front = *back = 0;
+    civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
+    int64_t ys = year_start(y);
+    if (t0 > ys && t0 - ys <= 3600 * EDGE_PAD_H) *front = (size_t)((t0 - ys) / 3600);
+    int64_t te = t0 + 3600 * (int64_t)n;
+    civil_from_days(floor_div(te, 86400), &y, &mo, &d);
+    int64_t ye = year_start(y + 1);
+    if (te > year_start(y) && ye - te <= 3600 * EDGE_PAD_H) *back = (size_t)((ye - te) / 3600);
+}
+
+/* v[n] copied between front and back NaNs; NULL on ENOMEM. */
+static double *pad_copy(const double *v, size_t n, size_t front, size_t back)
+{
+    double *p = mem_array(front + n + back, sizeof *p);
+    if (!p) return NULL;
+    for (size_t i = 0; i < front; i++) p[i] = NAN;
+    memcpy(p + front, v, n * sizeof *p);
+    for (size_t i = 0; i < back; i++) p[front + n + i] = NAN;
+    return p;
+}
+
+static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o,
+                       hr_assessment *out);
+
 int hr_assess_arrays(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o,
                      hr_assessment *out)
 {
     hr_err_clear();
+    if (!load_mw || !out || n == 0) return hr_err(HR_EINVAL, "hr_assess_arrays: invalid argument");
+    size_t front, back;
+    edge_pad(t0_utc, n, &front, &back);
+    if (!front && !back) return assess_core(t0_utc, load_mw, n, o, out);
+    double *p = pad_copy(load_mw, n, front, back);
+    if (!p) return hr_err(HR_ENOMEM, "headroom: out of memory");
+    int rc = assess_core(t0_utc - 3600 * (int64_t)front, p, front + n + back, o, out);
+    mem_free(p);
+    return rc;
+}
+
+static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o,
+                       hr_assessment *out)
+{
     hr_assess_opts def;
     if (!o) {
         hr_assess_opts_init(&def);
@@ -758,7 +806,22 @@ int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
         nf++;
     }
     if (nf == 0) return hr_err(HR_ENOTFOUND, "region '%s': no gen_<fuel>_mw column", r->name);
-    rc = headroom_genmix_arrays(r->t0, D, r->n, gen, names, nf, o, a, out);
+    size_t front, back;
+    edge_pad(r->t0, r->n, &front, &back);
+    if (!front && !back) {
+        rc = headroom_genmix_arrays(r->t0, D, r->n, gen, names, nf, o, a, out);
+    } else {
+        /* the same padding as hr_assess, on the load and every fuel */
+        double *pd[HR_MAX_FUELS + 1] = {0};
+        rc = HR_OK;
+        for (size_t f = 0; f <= nf && !rc; f++)
+            if (!(pd[f] = pad_copy(f < nf ? gen[f] : D, r->n, front, back)))
+                rc = hr_err(HR_ENOMEM, "headroom: out of memory");
+        if (!rc)
+            rc = headroom_genmix_arrays(r->t0 - 3600 * (int64_t)front, pd[nf], front + r->n + back,
+                                        (const double *const *)pd, names, nf, o, a, out);
+        for (size_t f = 0; f <= nf; f++) mem_free(pd[f]);
+    }
     if (rc) hr_err_prefix(rc, r->name);
     return rc;
 }

@@ -845,3 +845,35 @@ Test(headroom, out_of_memory_paths)
     cr_assert(ok);
     free(D);
 }
+
+/* Hour-ending files of whole UTC years land one hour short of the year on
+ * the hour-beginning grid; that year still counts, with the hour missing. */
+Test(headroom, edge_hour_short_year_counts)
+{
+    const int64_t y2019 = 1546300800; /* 2019-01-01T00:00:00Z */
+    size_t n = 8760;
+    double *full = malloc(n * sizeof *full);
+    for (size_t k = 0; k < n; k++) full[k] = 1000 + 300 * sin(2 * M_PI * (double)k / 24) + (double)(k % 97);
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    hr_assessment a, b;
+    /* reference: the whole year with its last hour missing */
+    double keep = full[n - 1];
+    full[n - 1] = NAN;
+    cr_assert_eq(hr_assess_arrays(y2019, full, n, &o, &a), HR_OK, "%s", hr_last_error());
+    full[n - 1] = keep;
+    /* the same data one hour short, starting 23:00 the day before (hour-ending file) */
+    double *he = malloc(n * sizeof *he);
+    he[0] = 999;
+    memcpy(he + 1, full, (n - 1) * sizeof *he);
+    cr_assert_eq(hr_assess_arrays(y2019 - 3600, he, n, &o, &b), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(b.year_from, 2019);
+    cr_assert_eq(b.nyears, 1);
+    cr_assert_eq(b.missing_hours, 1);
+    for (size_t j = 0; j < a.nrows; j++)
+        cr_assert_eq(a.rows[j].headroom_mw, b.rows[j].headroom_mw, "budget %zu", j);
+    /* 25 hours short is not a whole year */
+    cr_assert_eq(hr_assess_arrays(y2019, full, n - 25, &o, &b), HR_EDATA);
+    free(he);
+    free(full);
+}
