@@ -184,11 +184,29 @@ section_ingest() {
         echo "ingest: n/a ($(reason $?))"
     fi
 
+    # 4. parsing alone (no screening), the figure the issue's goal is about
+    s_ns=""
+    if [ -n "$s_ing" ] && timeit ingns "$HEADROOM" ingest --no-screen "$@"; then
+        s_ns=$(median < "$TMP/t.ingns")
+        row "headroom ingest --no-screen" "$s_ns" "$(mbps "$bytes" "$s_ns")" "-" "read + grid only"
+    fi
+
     if [ -n "$s_ing" ] && [ -n "$s_csv" ]; then
         awk -v i="$s_ing" -v c="$s_csv" 'BEGIN { if (c > 0 && i > 0)
             printf "ratio ingest/libcsv (time): %.2fx  (ingest runs at %.0f %% of the libcsv-only speed)\n", i / c, 100 * c / i }'
+        [ -n "$s_ns" ] && awk -v i="$s_ns" -v c="$s_csv" 'BEGIN { if (c > 0 && i > 0)
+            printf "without screening:          %.2fx  (%.0f %% of the libcsv-only speed; goal >= 50 %%)\n", i / c, 100 * c / i }'
     else
         echo "ratio ingest/libcsv: n/a"
+    fi
+    # Peak memory against the numeric data held: hours x numeric columns x 8
+    # bytes over every region (from the normalised per-region files).
+    if [ -n "$s_ing" ] && "$HEADROOM" ingest -o "$TMP/norm" "$@" > /dev/null 2>&1; then
+        held=$(for f in "$TMP"/norm/*.csv; do
+            awk -F, 'NR == 1 { c = NF - 3 } END { print (NR - 1) * c * 8 + (NR - 1) }' "$f"; done |
+            awk '{ s += $1 } END { print s }')
+        awk -v r="$rss" -v h="$held" 'BEGIN { if (h > 0 && r != "-")
+            printf "peak RSS / numeric data held: %.1f MB / %.1f MB = %.2fx (goal <= 3x)\n", r / 1024, h / 1e6, r * 1024 / h }'
     fi
     return 0
 }

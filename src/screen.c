@@ -18,8 +18,9 @@
  * same hour of the neighbouring weeks for long ones, blended by distance
  * across the gap) shifted to the levels observed at the gap's edges.
  *
- * Cost: the moving order statistics use sorted windows (O(n w) memmove in
- * the worst case, small in practice); global quantiles use selection (O(n));
+ * Cost: O(n) per series in practice: one radix sort per screened series
+ * (d, Δ, δ), then each moving quantile in O(1) amortised bit-set steps per
+ * hour (see "Order statistics"); global quantiles use selection (O(n));
  * everything else is a constant number of passes. No I/O, no global state.
  */
 #include "screen.h"
@@ -64,106 +65,306 @@
 
 /* ---------------------------------------------------------------------------
  * Order statistics.
+ *
+ * The moving medians and IQRs are exact order statistics of sliding windows.
+ * A window kept as a sorted array costs a binary search and an O(w) memmove
+ * per step (w up to 480), which dominated the screening. As in Suomela
+ * (2014), "Median filtering is equivalent to sorting", arXiv:1406.1717, we
+ * sort first and then only move through ranks: the series is sorted once
+ * (radix sort, O(n)), every hour gets the rank of its value, and a window is
+ * the set of its hours' ranks, kept as a two-level bit set over [0, R). Per
+ * step one rank leaves and one enters; a quantile is the k-th member, found
+ * by a cursor that moves over O(1) members per step (Suomela's median
+ * pointer over a sorted linked list; here word scans of the bit set, with no
+ * per-block sorting, since the ranks are global). All moving statistics of
+ * one series (M_48 and M_480 on d; IQR_dem and the 24 diurnal medians on Δ)
+ * share its ranks.
+ *
+ * Every quantile is computed from the exact k-th and (k+1)-th smallest values
+ * with the same type-7 formula as a sorted window would use, so the result
+ * does not depend on the algorithm: ties are equal values, NaN never enters,
+ * and -0 cannot occur (every input is d > 0, a difference of such values, or
+ * a difference from a median of them).
  */
 
-/* A sorted multiset of doubles in v[0..m). */
-typedef struct {
-    double *v;
-    size_t m;
-} ost;
+#define RANK_NONE UINT32_MAX /* hour without a value (NaN) */
 
-/* First index with v[i] >= x. Branch-free halving (the compiler emits a
- * conditional move): the comparisons are unpredictable, and mispredicted
- * branches would dominate the moving-median cost. */
-static size_t ost_lb(const ost *s, double x)
+/* Type-7 quantile p (Hyndman & Fan 1996; numpy/pandas default) of m >= 1
+ * values given vk, the k-th smallest (0-based, k = floor(p (m-1))), and vk1,
+ * the (k+1)-th (not used when k + 1 >= m). */
+static double q_type7(double p, size_t m, double vk, double vk1)
 {
-    const double *b = s->v;
-    size_t len = s->m;
-    if (len == 0) return 0;
-    while (len > 1) {
-        size_t half = len / 2;
-        b = b[half] < x ? b + half : b;
-        len -= half;
-    }
-    return (size_t)(b - s->v) + (*b < x);
-}
-
-static void ost_ins(ost *s, double x)
-{
-    size_t j = ost_lb(s, x);
-    memmove(&s->v[j + 1], &s->v[j], (s->m - j) * sizeof(double));
-    s->v[j] = x;
-    s->m++;
-}
-
-static void ost_del(ost *s, double x)
-{
-    size_t i = ost_lb(s, x); /* x is present: v[i] == x */
-    memmove(&s->v[i], &s->v[i + 1], (s->m - i - 1) * sizeof(double));
-    s->m--;
-}
-
-/* Replace one copy of old by x, moving only the elements between them.
- * Both positions are searched in one interleaved loop so that the two
- * dependency chains overlap. */
-static void ost_rep(ost *s, double old, double x)
-{
-    const double *bi = s->v, *bj = s->v;
-    size_t len = s->m; /* >= 1: old is present */
-    while (len > 1) {
-        size_t half = len / 2;
-        bi = bi[half] < old ? bi + half : bi;
-        bj = bj[half] < x ? bj + half : bj;
-        len -= half;
-    }
-    size_t i = (size_t)(bi - s->v) + (*bi < old), j = (size_t)(bj - s->v) + (*bj < x);
-    if (j > i) {
-        memmove(&s->v[i], &s->v[i + 1], (j - 1 - i) * sizeof(double));
-        s->v[j - 1] = x;
-    } else {
-        memmove(&s->v[j + 1], &s->v[j], (i - j) * sizeof(double));
-        s->v[j] = x;
-    }
-}
-
-/* Quantile p of a sorted array of m values, linear between order statistics
- * (Hyndman & Fan 1996 type 7: numpy/pandas default). */
-static double q_sorted(const double *v, size_t m, double p)
-{
-    if (m == 0) return NAN;
     double h = p * (double)(m - 1);
     size_t k = (size_t)h;
-    if (k + 1 >= m) return v[m - 1];
-    return v[k] + (h - (double)k) * (v[k + 1] - v[k]);
+    if (k + 1 >= m) return vk;
+    return vk + (h - (double)k) * (vk1 - vk);
+}
+
+/* k of q_type7 for p and m >= 1. */
+static size_t q_rank(double p, size_t m) { return (size_t)(p * (double)(m - 1)); }
+
+/* Type-7 quantile p of the values x[ord[0..m)] sorted ascending. */
+static double q_ord(const double *x, const uint32_t *ord, size_t m, double p)
+{
+    if (m == 0) return NAN;
+    size_t k = q_rank(p, m);
+    return q_type7(p, m, x[ord[k]], k + 1 < m ? x[ord[k + 1]] : NAN);
+}
+
+/* Order-preserving map of a double to an unsigned key (flip the sign bit of
+ * a positive number, every bit of a negative one) for the radix sort. */
+static uint64_t dkey(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u ^ (((uint64_t)0 - (u >> 63)) | (uint64_t)1 << 63);
+}
+
+/* Sort scratch for n values: two key and two index buffers. */
+typedef struct {
+    uint64_t *key, *key2;
+    uint32_t *ord2;
+} sortws;
+
+/* ord[0..m) = the k < n with x[k] not NaN, ordered by value: an LSD radix
+ * sort (Knuth, TAOCP vol. 3, 5.2.5) with 11-bit digits over only the key
+ * bits that differ between the values (for whole-MW readings, the sign,
+ * the top exponent bits and the low mantissa bits are all equal), so real
+ * load data takes 2-3 passes. Returns m. */
+#define RADIX_BITS 11
+static size_t sort_idx(const double *x, size_t n, uint32_t *ord, const sortws *s)
+{
+    uint64_t *key = s->key, *key2 = s->key2;
+    uint32_t *o = ord, *o2 = s->ord2;
+    size_t m = 0;
+    uint64_t diff = 0; /* bits in which some key differs from the first */
+    for (size_t k = 0; k < n; k++) {
+        if (isnan(x[k])) continue;
+        key[m] = dkey(x[k]);
+        diff |= key[m] ^ key[0];
+        o[m++] = (uint32_t)k;
+    }
+    if (!diff) return m; /* all equal (or m < 2): any order is sorted */
+    const unsigned lo = (unsigned)__builtin_ctzll(diff), hi = 64u - (unsigned)__builtin_clzll(diff);
+    const unsigned npass = (hi - lo + RADIX_BITS - 1) / RADIX_BITS; /* <= 6 */
+    const uint64_t mask = ((uint64_t)1 << RADIX_BITS) - 1;
+    uint32_t cnt[6][(size_t)1 << RADIX_BITS];
+    memset(cnt, 0, npass * sizeof cnt[0]);
+    for (size_t i = 0; i < m; i++)
+        for (unsigned p = 0; p < npass; p++) cnt[p][(key[i] >> (lo + RADIX_BITS * p)) & mask]++;
+    for (unsigned p = 0; p < npass; p++) {
+        const unsigned sh = lo + RADIX_BITS * p;
+        uint32_t *c = cnt[p], sum = 0;
+        for (size_t j = 0; j <= mask; j++) {
+            uint32_t cj = c[j];
+            c[j] = sum;
+            sum += cj;
+        }
+        for (size_t i = 0; i < m; i++) {
+            uint32_t j = c[(key[i] >> sh) & mask]++;
+            key2[j] = key[i];
+            o2[j] = o[i];
+        }
+        uint64_t *tk = key;
+        key = key2;
+        key2 = tk;
+        uint32_t *to = o;
+        o = o2;
+        o2 = to;
+    }
+    if (o != ord) memcpy(ord, o, m * sizeof *ord);
+    return m;
+}
+
+/* A set of ranks in [0, R) as a two-level bit set: b0 has one bit per rank,
+ * b1 one bit per non-zero word of b0, so that the next or previous member
+ * is found in a few word scans however sparse the set is (a window of w
+ * values spread over the ranks of a whole series). */
+typedef struct {
+    uint64_t *b0, *b1;
+    size_t n0, n1; /* words: n0 = ceil(R/64), n1 = ceil(n0/64) */
+} rankset;
+
+static void rs_add(rankset *s, uint32_t r)
+{
+    s->b0[r / 64] |= (uint64_t)1 << (r % 64);
+    s->b1[r / 4096] |= (uint64_t)1 << (r / 64 % 64);
+}
+
+static void rs_del(rankset *s, uint32_t r)
+{
+    if (!(s->b0[r / 64] &= ~((uint64_t)1 << (r % 64))))
+        s->b1[r / 4096] &= ~((uint64_t)1 << (r / 64 % 64));
+}
+
+/* Smallest member in a word after wi, or 64 n0 if none (via b1). */
+static size_t rs_next_word(const rankset *s, size_t wi)
+{
+    size_t j = wi + 1, ji = j / 64;
+    if (ji >= s->n1) return 64 * s->n0;
+    uint64_t y = s->b1[ji] & (~(uint64_t)0 << (j % 64));
+    while (!y) {
+        if (++ji == s->n1) return 64 * s->n0;
+        y = s->b1[ji];
+    }
+    wi = 64 * ji + (size_t)__builtin_ctzll(y);
+    return 64 * wi + (size_t)__builtin_ctzll(s->b0[wi]);
+}
+
+/* Smallest member >= i, or 64 n0 if none. */
+static inline size_t rs_next(const rankset *s, size_t i)
+{
+    size_t wi = i / 64;
+    if (wi >= s->n0) return 64 * s->n0;
+    uint64_t x = s->b0[wi] & (~(uint64_t)0 << (i % 64));
+    if (x) return 64 * wi + (size_t)__builtin_ctzll(x);
+    return rs_next_word(s, wi);
+}
+
+/* Largest member < i (one must exist). */
+static size_t rs_prev(const rankset *s, size_t i)
+{
+    size_t wi = (i - 1) / 64;
+    unsigned sh = (unsigned)(63 - (i - 1) % 64);
+    uint64_t x = s->b0[wi] << sh >> sh; /* bits 0 .. (i-1) % 64 */
+    if (x) return 64 * wi + 63 - (size_t)__builtin_clzll(x);
+    size_t ji = wi / 64; /* wi > 0 here: a member lies below */
+    sh = (unsigned)(64 - wi % 64);
+    uint64_t y = sh == 64 ? 0 : s->b1[ji] << sh >> sh; /* words below wi */
+    while (!y) y = s->b1[--ji];
+    wi = 64 * ji + 63 - (size_t)__builtin_clzll(y);
+    return 64 * wi + 63 - (size_t)__builtin_clzll(s->b0[wi]);
+}
+
+/* Cursor on the k-th smallest member: pos is a rank and c the number of
+ * members below pos. Insertions and deletions below pos update c; cur_seek
+ * then moves pos to the k-th member, O(1) members per window step since
+ * each step changes the set and k by at most one or two. */
+typedef struct {
+    size_t pos, c;
+    size_t m, k; /* k = floor(h) for m values, h = p (m-1) (cached: m rarely changes) */
+    double frac; /* h - k */
+} cursor;
+
+static void cur_seek(cursor *q, const rankset *s, size_t k)
+{
+    q->pos = rs_next(s, q->pos); /* on a member (or past the end) */
+    while (q->c < k) {
+        q->c++;
+        q->pos = rs_next(s, q->pos + 1);
+    }
+    while (q->c > k) {
+        q->pos = rs_prev(s, q->pos);
+        q->c--;
+    }
+}
+
+/* Type-7 quantile p of the m >= 1 members of s (sv[rank] = value): the
+ * formula of q_type7, with h and k recomputed only when m changes. */
+static inline double cur_quant(cursor *q, const rankset *s, const double *sv, size_t m, double p)
+{
+    if (m != q->m) {
+        double h = p * (double)(m - 1);
+        q->m = m;
+        q->k = (size_t)h;
+        q->frac = h - (double)q->k;
+    }
+    const size_t k = q->k;
+    if (q->c != k || q->pos >= 64 * s->n0 || !(s->b0[q->pos / 64] >> (q->pos % 64) & 1))
+        cur_seek(q, s, k);
+    double vk = sv[q->pos];
+    if (k + 1 >= m) return vk;
+    double vk1 = sv[rs_next(s, q->pos + 1)];
+    return vk + q->frac * (vk1 - vk);
+}
+
+/* rk[k] = rank of x[k] in ord[0..m) (RANK_NONE for NaN), sv[r] = x[ord[r]]. */
+static void ranks(const double *x, size_t n, const uint32_t *ord, size_t m, uint32_t *rk,
+                  double *sv)
+{
+    for (size_t k = 0; k < n; k++) rk[k] = RANK_NONE;
+    for (size_t r = 0; r < m; r++) {
+        rk[ord[r]] = (uint32_t)r;
+        sv[r] = x[ord[r]];
+    }
 }
 
 /* Moving quantiles over the centred window [t-lo, t+hi] ∩ [0,n) of the
- * non-NaN values of x (pandas rolling(lo+hi+1, center=True, min_periods=1)).
- * out_a[t] = quantile pa; if out_b != NULL, out_b[t] = quantile pb (else the
- * value is not computed). NaN when the window holds no value. buf holds
- * lo+hi+1 doubles. x may be strided: element k is x[k*stride]; outputs
- * use the same stride. */
-static void roll_quant(const double *x, size_t n, size_t stride, size_t lo, size_t hi,
-                       double pa, double *out_a, double pb, double *out_b, double *buf)
+ * values of a series given by their ranks rk[k*stride] (RANK_NONE = NaN,
+ * skipped) among R values sv[0..R) sorted ascending (pandas rolling(lo+hi+1,
+ * center=True, min_periods=1)): out_a[t*stride] = quantile pa and, if
+ * out_b != NULL, out_b[t*stride] = quantile pb; NaN when the window holds
+ * no value. s is scratch for R ranks. */
+static void roll_quant(const uint32_t *rk, size_t n, size_t stride, size_t lo, size_t hi,
+                       const double *sv, size_t R, double pa, double *out_a, double pb,
+                       double *out_b, rankset *s)
 {
-    ost s = {buf, 0};
+    s->n0 = (R + 63) / 64;
+    s->n1 = (s->n0 + 63) / 64;
+    memset(s->b0, 0, s->n0 * sizeof *s->b0);
+    memset(s->b1, 0, s->n1 * sizeof *s->b1);
+    size_t cnt = 0; /* values in the window */
     for (size_t k = 0; k <= hi && k < n; k++)
-        if (!isnan(x[k * stride])) ost_ins(&s, x[k * stride]);
+        if (rk[k * stride] != RANK_NONE) {
+            rs_add(s, rk[k * stride]);
+            cnt++;
+        }
+    cursor qa = {0, 0, 0, 0, 0}, qb = {0, 0, 0, 0, 0};
     for (size_t t = 0; t < n; t++) {
         if (t > 0) {
-            double in = NAN, out = NAN;
-            if (t + hi < n) in = x[(t + hi) * stride];
-            if (t >= lo + 1) out = x[(t - lo - 1) * stride];
-            if (!isnan(in) && !isnan(out))
-                ost_rep(&s, out, in);
-            else if (!isnan(out))
-                ost_del(&s, out);
-            else if (!isnan(in))
-                ost_ins(&s, in);
+            if (t >= lo + 1) {
+                uint32_t r = rk[(t - lo - 1) * stride];
+                if (r != RANK_NONE) {
+                    rs_del(s, r);
+                    cnt--;
+                    qa.c -= r < qa.pos;
+                    qb.c -= r < qb.pos;
+                }
+            }
+            if (t + hi < n) {
+                uint32_t r = rk[(t + hi) * stride];
+                if (r != RANK_NONE) {
+                    rs_add(s, r);
+                    cnt++;
+                    qa.c += r < qa.pos;
+                    qb.c += r < qb.pos;
+                }
+            }
         }
-        out_a[t * stride] = q_sorted(s.v, s.m, pa);
-        if (out_b) out_b[t * stride] = q_sorted(s.v, s.m, pb);
+        if (cnt == 0) {
+            out_a[t * stride] = NAN;
+            if (out_b) out_b[t * stride] = NAN;
+            continue;
+        }
+        out_a[t * stride] = cur_quant(&qa, s, sv, cnt, pa);
+        if (out_b) out_b[t * stride] = cur_quant(&qb, s, sv, cnt, pb);
     }
+}
+
+int screen_moving_quantile(const double *x, size_t n, size_t lo, size_t hi, double p,
+                           double *out)
+{
+    if (n == 0) return HR_OK;
+    if (n > UINT32_MAX / 4) return HR_ENOMEM; /* 32-bit ranks, as in screen_load */
+    size_t nb0 = n / 64 + 1, nb1 = nb0 / 64 + 1;
+    uint32_t *ib = mem_array(3 * n, sizeof(uint32_t));
+    uint64_t *kb = mem_array(2 * n + nb0 + nb1, sizeof(uint64_t));
+    double *sv = mem_array(n, sizeof(double));
+    if (!ib || !kb || !sv) {
+        mem_free(ib);
+        mem_free(kb);
+        mem_free(sv);
+        return HR_ENOMEM;
+    }
+    sortws sw = {kb, kb + n, ib + 2 * n};
+    rankset rs = {kb + 2 * n, kb + 2 * n + nb0, 0, 0};
+    size_t m = sort_idx(x, n, ib, &sw);
+    ranks(x, n, ib, m, ib + n, sv);
+    roll_quant(ib + n, n, 1, lo, hi, sv, m, p, out, 0, NULL, &rs);
+    mem_free(ib);
+    mem_free(kb);
+    mem_free(sv);
+    return HR_OK;
 }
 
 /* k-th smallest (0-based) of a[0..m), m > 0, partially reordering a so
@@ -210,15 +411,6 @@ static double q_select(double *a, size_t m, double p)
     for (size_t i = k + 2; i < m; i++)
         if (a[i] < hi) hi = a[i];
     return lo + (h - (double)k) * (hi - lo);
-}
-
-/* Copy the non-NaN values of x[0..n) into tmp; return their count. */
-static size_t gather(const double *x, size_t n, double *tmp)
-{
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(x[i])) tmp[m++] = x[i];
-    return m;
 }
 
 /* ---------------------------------------------------------------------------
@@ -402,8 +594,11 @@ static void mark(uint8_t *flag, double *d, size_t t, int f)
 }
 
 /* Step 1: non-positive, identical runs, global outliers and their
- * neighbours. d starts as raw with NaN for missing. */
-static void step1(double *d, uint8_t *flag, size_t n, double *tmp)
+ * neighbours. d starts as raw with NaN for missing. Leaves in ord[0..*m)
+ * the hours still valid, sorted by d (the median needs the sort anyway,
+ * and step 2 reuses it). */
+static void step1(double *d, uint8_t *flag, size_t n, uint32_t *ord, size_t *m_out,
+                  const sortws *sw)
 {
     for (size_t t = 0; t < n; t++) {
         if (isnan(d[t]))
@@ -421,8 +616,8 @@ static void step1(double *d, uint8_t *flag, size_t n, double *tmp)
     for (size_t t = 2; t < n; t++)
         if (flag[t] == HR_FLAG_IDENTICAL_RUN) d[t] = NAN;
     /* global demand filter: d_t >= 10 median(d); also catches +inf */
-    size_t m = gather(d, n, tmp);
-    double med = q_select(tmp, m, 0.5);
+    size_t m = sort_idx(d, n, ord, sw);
+    double med = q_ord(d, ord, m, 0.5);
     if (!isnan(med)) {
         for (size_t t = 0; t < n; t++)
             if (!isnan(d[t]) && d[t] >= GLOBAL_CUT * med) mark(flag, d, t, HR_FLAG_GLOBAL_DEM);
@@ -434,33 +629,52 @@ static void step1(double *d, uint8_t *flag, size_t n, double *tmp)
                 mark(flag, d, t + 1, HR_FLAG_GLOBAL_DEM_PLUS_MINUS);
         }
     }
+    /* drop the hours just removed; the rest stays sorted */
+    size_t k = 0;
+    for (size_t i = 0; i < m; i++)
+        if (!isnan(d[ord[i]])) ord[k++] = ord[i];
+    *m_out = k;
 }
 
-/* Workspace of step 2: eight n-arrays plus a window buffer. */
+/* Workspace of step 2: ten n-arrays of statistics, the sorted order of d
+ * (from step 1), and the scratch of the moving quantiles. */
 typedef struct {
-    double *M, *ML, *dev, *iqr_dem, *dpre, *dpost, *iqr_d, *h, *r, *rl, *buf;
+    double *M, *ML, *dev, *iqr_dem, *dpre, *dpost, *iqr_d, *h, *r, *rl;
+    uint32_t *ord; /* [n] hours sorted by value (d from step 1, then others) */
+    size_t m;      /* valid hours in ord */
+    uint32_t *rk;  /* [n] rank of each hour's value, RANK_NONE if NaN */
+    double *sv;    /* [n] the values in rank order */
+    sortws sort;
+    rankset set;
 } ws2;
 
 static void step2_stats(const double *d, size_t n, ws2 *w, double *tmp, double *iqr_r)
 {
     /* moving medians M_{t,48hr}, M_{t,480hr} */
-    roll_quant(d, n, 1, SHORT_HALF, SHORT_HALF - 1, 0.5, w->M, 0, NULL, w->buf);
-    roll_quant(d, n, 1, 24 * N_DAYS, 24 * N_DAYS - 1, 0.5, w->ML, 0, NULL, w->buf);
+    ranks(d, n, w->ord, w->m, w->rk, w->sv);
+    roll_quant(w->rk, n, 1, SHORT_HALF, SHORT_HALF - 1, w->sv, w->m, 0.5, w->M, 0, NULL, &w->set);
+    roll_quant(w->rk, n, 1, 24 * N_DAYS, 24 * N_DAYS - 1, w->sv, w->m, 0.5, w->ML, 0, NULL,
+               &w->set);
     for (size_t t = 0; t < n; t++) {
         w->dev[t] = d[t] - w->M[t];
         w->dpre[t] = t > 0 ? d[t] - d[t - 1] : NAN;
         w->dpost[t] = t + 1 < n ? d[t] - d[t + 1] : NAN;
     }
     /* moving IQRs: q75 into iqr, q25 into tmp */
-    roll_quant(w->dev, n, 1, IQR_HALF, IQR_HALF - 1, 0.75, w->iqr_dem, 0.25, tmp, w->buf);
+    size_t m = sort_idx(w->dev, n, w->ord, &w->sort);
+    ranks(w->dev, n, w->ord, m, w->rk, w->sv);
+    roll_quant(w->rk, n, 1, IQR_HALF, IQR_HALF - 1, w->sv, m, 0.75, w->iqr_dem, 0.25, tmp,
+               &w->set);
     for (size_t t = 0; t < n; t++) w->iqr_dem[t] -= tmp[t];
-    roll_quant(w->dpre, n, 1, IQR_HALF, IQR_HALF - 1, 0.75, w->iqr_d, 0.25, tmp, w->buf);
-    for (size_t t = 0; t < n; t++) w->iqr_d[t] -= tmp[t];
     /* diurnal template: median of Δ at the same hour over ±10 days, one
-     * moving median per hour-of-day phase (stride 24) */
+     * moving median per hour-of-day phase (stride 24), on the ranks of Δ */
     for (size_t ph = 0; ph < 24 && ph < n; ph++)
-        roll_quant(w->dev + ph, (n - ph + 23) / 24, 24, N_DAYS, N_DAYS, 0.5, w->h + ph, 0, NULL,
-                   w->buf);
+        roll_quant(w->rk + ph, (n - ph + 23) / 24, 24, N_DAYS, N_DAYS, w->sv, m, 0.5, w->h + ph,
+                   0, NULL, &w->set);
+    m = sort_idx(w->dpre, n, w->ord, &w->sort);
+    ranks(w->dpre, n, w->ord, m, w->rk, w->sv);
+    roll_quant(w->rk, n, 1, IQR_HALF, IQR_HALF - 1, w->sv, m, 0.75, w->iqr_d, 0.25, tmp, &w->set);
+    for (size_t t = 0; t < n; t++) w->iqr_d[t] -= tmp[t];
     for (size_t t = 0; t < n; t++) {
         double lvl = w->ML[t];
         w->h[t] = 1.0 + w->h[t] / lvl;
@@ -473,7 +687,7 @@ static void step2_stats(const double *d, size_t n, ws2 *w, double *tmp, double *
         }
     }
     /* global IQR of r_t - r_{t-1} */
-    size_t m = 0;
+    m = 0;
     for (size_t t = 1; t < n; t++) {
         double dr = w->r[t] - w->r[t - 1];
         if (!isnan(dr)) tmp[m++] = dr;
@@ -582,22 +796,32 @@ int screen_load(const double *raw, size_t n, int64_t t0, uint8_t *flag, double *
     q->peak_mw = q->mean_mw = NAN;
     if (n == 0) return HR_OK;
 
-    /* one block for the n-arrays: d, tmp, 11 statistics, plus the window */
-    size_t wlen = 2 * 24 * N_DAYS + 1;
-    double *blk = mem_array(13 * n + wlen, sizeof(double));
+    /* Indices are 32-bit (half the memory traffic of the sorts and lists);
+     * a billion hours is far beyond any load series, and its workspace
+     * would not fit in memory anyway. */
+    if (n > UINT32_MAX / 4) return HR_ENOMEM;
+    /* one block each for the n-arrays of doubles (d, tmp, 10 statistics,
+     * sorted values), of 32-bit indices (order, ranks, sort scratch) and of
+     * 64-bit words (sort keys, rank set) */
+    size_t nb0 = n / 64 + 1, nb1 = nb0 / 64 + 1;
+    double *blk = mem_array(13 * n, sizeof(double));
+    uint32_t *ib = mem_array(3 * n, sizeof(uint32_t));
+    uint64_t *kb = mem_array(2 * n + nb0 + nb1, sizeof(uint64_t));
     size_t *cs = mem_array(2 * n + 1, sizeof(size_t));
     uint8_t *bytes = mem_alloc(2 * n);
-    if (!blk || !cs || !bytes) {
+    if (!blk || !ib || !kb || !cs || !bytes) {
         mem_free(blk);
+        mem_free(ib);
+        mem_free(kb);
         mem_free(cs);
         mem_free(bytes);
         return HR_ENOMEM;
     }
     double *d = blk, *tmp = blk + n;
-    ws2 w = {blk + 2 * n, blk + 3 * n,  blk + 4 * n,  blk + 5 * n,
-             blk + 6 * n, blk + 7 * n,  blk + 8 * n,  blk + 9 * n,
-             blk + 10 * n, blk + 11 * n, blk + 12 * n};
-    w.buf = blk + 13 * n;
+    ws2 w = {blk + 2 * n, blk + 3 * n, blk + 4 * n,  blk + 5 * n,       blk + 6 * n,
+             blk + 7 * n, blk + 8 * n, blk + 9 * n,  blk + 10 * n,      blk + 11 * n,
+             ib,          0,           ib + n,       blk + 12 * n,      {kb, kb + n, ib + 2 * n},
+             {kb + 2 * n, kb + 2 * n + nb0, 0, 0}};
     uint8_t *dup = bytes, *low = bytes + n;
 
     for (size_t t = 0; t < n; t++) {
@@ -605,7 +829,7 @@ int screen_load(const double *raw, size_t n, int64_t t0, uint8_t *flag, double *
         flag[t] = HR_FLAG_OKAY;
         d[t] = raw[t];
     }
-    step1(d, flag, n, tmp);
+    step1(d, flag, n, w.ord, &w.m, &w.sort);
     double iqr_r;
     step2_stats(d, n, &w, tmp, &iqr_r);
     step2_filters(d, flag, n, &w, iqr_r);
@@ -652,6 +876,8 @@ int screen_load(const double *raw, size_t n, int64_t t0, uint8_t *flag, double *
         }
     }
     mem_free(blk);
+    mem_free(ib);
+    mem_free(kb);
     mem_free(cs);
     mem_free(bytes);
     return HR_OK;

@@ -429,9 +429,14 @@ Test(screen, out_of_memory)
     double *x = gen(n, 12), *c = malloc(n * sizeof *c);
     uint8_t *f = calloc(n, 1);
     hr_quality q;
-    for (unsigned long k = 1; k <= 3; k++) {
+    /* every one of screen_load's five allocations fails cleanly */
+    for (unsigned long k = 1; k <= 5; k++) {
         mem_fail_at(k);
         cr_assert_eq(screen_load(x, n, T0, f, c, &q), HR_ENOMEM, "allocation %lu", k);
+    }
+    for (unsigned long k = 1; k <= 3; k++) {
+        mem_fail_at(k);
+        cr_assert_eq(screen_moving_quantile(x, n, 24, 23, 0.5, c), HR_ENOMEM, "allocation %lu", k);
     }
     mem_fail_at(1);
     cr_assert_eq(screen_impute(c, n, T0), HR_ENOMEM);
@@ -439,6 +444,72 @@ Test(screen, out_of_memory)
     free(x);
     free(c);
     free(f);
+}
+
+/* ------------------------------------------------ moving quantile (exact) */
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Independent reference: sort each window with qsort, type-7 quantile
+ * (Hyndman & Fan 1996, numpy's default: v[k] + (h-k)(v[k+1]-v[k]),
+ * h = p(m-1)), written out here. */
+static double brute_quant(const double *x, size_t n, size_t t, size_t lo, size_t hi, double p,
+                          double *buf)
+{
+    size_t a = t >= lo ? t - lo : 0, b = t + hi < n ? t + hi : n - 1, m = 0;
+    for (size_t i = a; i <= b; i++)
+        if (!isnan(x[i])) buf[m++] = x[i];
+    if (!m) return NAN;
+    qsort(buf, m, sizeof *buf, cmp_d);
+    double h = p * (double)(m - 1);
+    size_t k = (size_t)h;
+    if (k + 1 >= m) return buf[m - 1];
+    return buf[k] + (h - (double)k) * (buf[k + 1] - buf[k]);
+}
+
+/* Bit-identical to sorting every window: whole-MW values with many ties,
+ * negative and positive differences, fractional values, NaN runs (empty
+ * windows included), the windows screen_load uses and odd ones. */
+Test(screen, moving_quantile_matches_sorted_windows)
+{
+    const size_t n = 1200;
+    double *x = malloc(n * sizeof *x), *out = malloc(n * sizeof *out), buf[1024];
+    const size_t win[][2] = {{24, 23}, {240, 239}, {120, 119}, {10, 10}, {0, 0}, {0, 5}, {7, 0},
+                             {300, 400}};
+    const double ps[] = {0.5, 0.25, 0.75, 0.1, 1.0, 0.0};
+    rs = 99;
+    for (int kind = 0; kind < 4; kind++) {
+        for (size_t t = 0; t < n; t++) {
+            double u = urand();
+            if (kind == 0) x[t] = floor(5000 + 50 * u); /* heavy ties */
+            if (kind == 1) x[t] = floor(1000 * (u - 0.5)); /* signed, as Δ and δ */
+            if (kind == 2) x[t] = 1e4 * gauss() + 0.5 * (t % 3); /* fractional */
+            if (kind == 3) x[t] = (t / 150) % 3 == 1 ? NAN : u < 0.2 ? NAN : floor(100 * u);
+        }
+        for (size_t wi = 0; wi < sizeof win / sizeof win[0]; wi++)
+            for (size_t pi = 0; pi < sizeof ps / sizeof ps[0]; pi++) {
+                size_t lo = win[wi][0], hi = win[wi][1];
+                cr_assert_eq(screen_moving_quantile(x, n, lo, hi, ps[pi], out), HR_OK);
+                for (size_t t = 0; t < n; t++) {
+                    double ref = brute_quant(x, n, t, lo, hi, ps[pi], buf);
+                    /* exact: both take the same two order statistics */
+                    cr_assert(isnan(ref) ? isnan(out[t]) : out[t] == ref,
+                              "kind %d lo %zu hi %zu p %g t %zu: %.17g vs %.17g", kind, lo, hi,
+                              ps[pi], t, out[t], ref);
+                }
+            }
+    }
+    /* a short series (shorter than the window) and n = 0 */
+    double y[3] = {3, NAN, 1}, o[3];
+    cr_assert_eq(screen_moving_quantile(y, 3, 240, 239, 0.5, o), HR_OK);
+    for (int t = 0; t < 3; t++) cr_assert_eq(o[t], 2.0, "median of {3, 1} is 2");
+    cr_assert_eq(screen_moving_quantile(y, 0, 1, 1, 0.5, o), HR_OK);
+    free(x);
+    free(out);
 }
 
 /* ---------------------------------------------------------------- real data */
