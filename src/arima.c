@@ -1626,6 +1626,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
         top[nt] = list[bi];
         top[nt].fit = NULL;
     }
+    int used_css = S.css;
     S.css = 0;
     S.y = y;
     S.keep = 1;
@@ -1641,6 +1642,21 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
         if (i != bi) arima_free(top[i].fit);
     if (bi < nt) { f = top[bi].fit; rc = 0; }
     else if (nt) snprintf(note, sizeof note, "exact refit of the search winners failed");
+    if (rc && rc != HR_ENOMEM && used_css) {
+        /* The CSS criterion can rank first only models whose exact fits sit
+         * on the unit circle (over-differenced residual series do this);
+         * search again with the exact criterion before falling back. */
+        mem_free(work);
+        mem_free(list);
+        mem_free(yi);
+        arima_auto_opts a2 = *ao;
+        a2.css_search = 0;
+        int m2 = 0;
+        int r2 = arima_auto(y, n, xreg, k, &a2, opts, out, &m2);
+        if (models) *models = (int)m + m2;
+        if (r2 == 0) note_add(*out, "the CSS search's winners failed their exact refits: exact search used");
+        return r2;
+    }
     if (rc && rc != HR_ENOMEM) {
         /* fallback: ARIMA(0,d,0)(0,D,0) with constant when allowed, then without */
         for (int cst = allow_cst; cst >= 0 && rc; cst--) {
