@@ -56,6 +56,7 @@ void arima_opts_init(arima_opts *o)
     o->maxit = 100;
     o->transform_pars = 1;
     o->xreg_names = NULL;
+    o->polish = 1;
 }
 
 /* --------------------------------------------------- parameter transforms */
@@ -877,7 +878,7 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
             rc = optim_bfgs(np, x, &value, armafn, &c, &ctl, &iters);
             if (rc && rc != HR_ENOCONV) goto fail;
             f->converged = rc == 0;
-            if (rc == 0) {
+            if (rc == 0 && opts->polish) {
                 /* Polish: R's reltol (1.5e-8 of a log-likelihood of ~1e5 on a
                  * year of hours) stops up to ~1e-3 short of the optimum; a
                  * restart with a fresh inverse Hessian and a tighter tolerance
@@ -1523,7 +1524,11 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     search S;
     memset(&S, 0, sizeof S);
     S.y = y; S.xreg = xreg; S.n = n; S.k = k; S.d = d; S.D = D; S.s = ao->s;
-    S.opts = opts;
+    arima_opts sopts; /* candidates are compared, not polished */
+    if (opts) sopts = *opts;
+    else arima_opts_init(&sopts);
+    sopts.polish = 0;
+    S.opts = &sopts;
     S.list = list;
     int anyna = nok < n;
     S.css = ao->css_search >= 0 ? ao->css_search : (n > 2000 || ao->s > 12);

@@ -30,6 +30,8 @@ typedef struct {
     int transform_pars; /* optimise AR parts through R's partrans [1]           */
     const char *const *xreg_names; /* [k] names of the user xreg columns, or
                                       NULL for "xreg1".."xregk" (copied)        */
+    int polish;         /* ML: restart once at a tighter tolerance [1]; the
+                           order search turns it off for its candidates        */
 } arima_opts;
 
 typedef struct arima_fit arima_fit;
