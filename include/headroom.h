@@ -527,6 +527,38 @@ typedef struct {
 HR_API int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
                             const hr_assessment *a, hr_genmix *out);
 
+/* Hours of calendar year `year` (UTC): 8784 in leap years, else 8760. */
+HR_API size_t hr_year_hours(int year);
+
+/* Year-ahead load scenarios for probabilistic headroom (src/scenario.c has
+ * the method and its references): S simulated hourly load paths of calendar
+ * year `year` (UTC, from year-01-01T00:00:00Z) for the region of s the model
+ * was fitted to (region index, or (size_t)-1 = the model's region by name).
+ * Each path = the model's regression mean for that year (calendar, trend;
+ * with temperature terms, the temperatures of a historical year shifted by
+ * up to +-3 days) + residuals of the training window drawn as a seasonal
+ * block bootstrap (one-week blocks from the same weeks of other training
+ * years, offset by up to +-3 days; residuals of a model without logs are
+ * resampled as ratios to the mean) + one level shift per path for the error
+ * of the model's level in that year (Student t from the spread of the
+ * training years' mean residuals); the ARIMA errors' conditional mean at
+ * the end of training is added, tapered to zero over four weeks. The whole
+ * path is then scaled by (1 + growth_pct/100)^years, years counted from the
+ * hour after the last training hour (0 before it): growth on top of the
+ * model's own trend. paths: [S * hr_year_hours(year)] MW, row-major (path p,
+ * hour h at paths[p*nh + h]), the layout hr_assess_paths reads.
+ * Reproducible: path p depends only on (m, s, seed, p), not on S or on any
+ * thread count. For a held-out check, fit the model on the years before
+ * `year`. Errors: HR_EINVAL (NULL, S = 0, growth_pct <= -100, year outside
+ * 1900-9999, a model with load-lag terms), HR_ENOTFOUND (no load, or no
+ * temp_c for a weather model), HR_EDATA (the training window on s's grid
+ * does not cover every week of the year, a trend model has under 2 years
+ * of training, or a weather model has no whole year of temperatures in
+ * it), HR_EFORMAT (model and specification
+ * disagree), HR_ENOMEM. m and s are only read. */
+HR_API int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
+                        size_t S, double growth_pct, uint64_t seed, double *paths);
+
 /* ---------------------------------------------------------------- report */
 
 /* The batch site-selection report (PRODUCT.md section 6): for every region

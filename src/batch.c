@@ -7,7 +7,8 @@
  * curve and month x hour curtailment; the load-duration curve; a day-ahead
  * backtest (issued 12:00 UTC for the next UTC day) over the last
  * backtest_days days; a forecast of the next forecast_hours hours; S
- * simulated paths of the next calendar year for P10/P50/P90 headroom; the
+ * scenario paths of the next calendar year (hr_scenarios: regression mean +
+ * seasonal block bootstrap of residuals) for P10/P50/P90 headroom; the
  * generation mix when gen_*_mw columns exist. A stage that fails for a
  * region becomes a warning and an empty section, not a failed report. */
 #include "calendar.h"
@@ -194,42 +195,28 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
     }
     R->sec_forecast = now_s() - t_a;
     t_a = now_s();
-    /* Scenarios: S paths from the hour after the last load to the end of the
-     * next calendar year; headroom of each path's next-year slice against the
-     * historical thresholds. */
+    /* Scenarios: S paths of the first calendar year after the data
+     * (hr_scenarios); headroom of each against the historical thresholds. */
     if (o->scenarios > 0 && R->a.nyears > 0) {
         int64_t t0 = R->rr.quality.last_utc + 3600;
         cal_civil c;
         cal_utc_to_civil(t0, &c, NULL, NULL);
-        int year = c.year + 1;
+        /* the first calendar year after the data */
+        int year = (t0 == cal_days_from_civil(c.year, 1, 1) * 86400) ? c.year : c.year + 1;
         int64_t ya = cal_days_from_civil(year, 1, 1) * 86400;
-        int64_t yb = cal_days_from_civil(year + 1, 1, 1) * 86400;
-        size_t skip = (size_t)((ya - t0) / 3600), nh = (size_t)((yb - ya) / 3600);
-        size_t hz = skip + nh, S = o->scenarios;
-        double *paths = mem_array(hz * S, sizeof(double));
-        double *slice = mem_array(nh * S, sizeof(double));
-        double q[HR_MAX_BUDGETS * 3];
-        if (paths && slice && hr_model_simulate(m, s, i, hz, S, o->seed, paths) == HR_OK) {
-            /* growth compounds from the last observed hour */
-            double g = o->growth_pct / 100.0;
-            for (size_t p = 0; p < S; p++)
-                for (size_t k = 0; k < nh; k++) {
-                    double yrs = (double)(skip + k) / 8766.0;
-                    slice[p * nh + k] = paths[p * hz + skip + k] * pow(1 + g, yrs);
-                }
-            if (hr_assess_paths(ya, slice, nh, S, R->a.threshold_summer_mw, R->a.threshold_winter_mw,
-                                &o->assess, NULL, q) == HR_OK) {
-                for (size_t b = 0; b < R->a.nrows; b++) {
-                    R->hr[b].p10_mw = q[b * 3];
-                    R->hr[b].p50_mw = q[b * 3 + 1];
-                    R->hr[b].p90_mw = q[b * 3 + 2];
-                }
-            } else
-                warn(R, "scenarios");
+        size_t nh = hr_year_hours(year), S = o->scenarios;
+        double *paths = mem_array(nh * S, sizeof(double)), q[HR_MAX_BUDGETS * 3];
+        if (paths && hr_scenarios(m, s, i, year, S, o->growth_pct, o->seed, paths) == HR_OK &&
+            hr_assess_paths(ya, paths, nh, S, R->a.threshold_summer_mw, R->a.threshold_winter_mw,
+                            &o->assess, NULL, q) == HR_OK) {
+            for (size_t b = 0; b < R->a.nrows; b++) {
+                R->hr[b].p10_mw = q[b * 3];
+                R->hr[b].p50_mw = q[b * 3 + 1];
+                R->hr[b].p90_mw = q[b * 3 + 2];
+            }
         } else
             warn(R, "scenarios");
         mem_free(paths);
-        mem_free(slice);
     }
     R->sec_scen = now_s() - t_a;
     hr_model_free(m);

@@ -1,9 +1,12 @@
 /* cmd_assess.c — `headroom assess [options] FILE...`: deterministic headroom
  * per region and budget (Norris et al. 2025 method; PRODUCT.md section 5),
  * with optional curtailment by season x hour, rate-versus-load curve and
- * generation mix. Uses only include/headroom.h. */
+ * generation mix; with --forecast-year, probabilistic headroom (P10/P50/P90)
+ * of that year from S simulated load paths (hr_scenarios). Uses only
+ * include/headroom.h. */
 #include "cli.h"
 #include "cli_ingest.h"
+#include "cli_model.h"
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -46,6 +49,21 @@ static const char *const help =
     "                         0.25 % of peak up to 25 %\n"
     "  --genmix               add the generation mix (gen_<fuel>_mw columns) overall and\n"
     "                         weighted by curtailed MWh at each budget's headroom\n"
+    "\n"
+    "probabilistic headroom (instead of the table above):\n"
+    "  --forecast-year Y      fit the model on the hours before year Y, simulate S hourly\n"
+    "                         paths of year Y (regression mean + a seasonal block bootstrap\n"
+    "                         of the training residuals; weather models: shifted weather\n"
+    "                         years), and report per region and budget\n"
+    "                           region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw\n"
+    "                         against the historical thresholds of the study years (which\n"
+    "                         end before Y unless --years says otherwise)\n"
+    "  --scenarios S          number of paths [Default: 200]\n"
+    "  --growth PCT           annual load growth on top of the model's trend, compounding\n"
+    "                         from the end of training [Default: 0]\n"
+    "  --seed N               scenario seed [Default: 1]\n"
+    "\n" MODEL_OPTIONS_HELP
+    "                         (with --forecast-year the default model is auto)\n"
     "\n" INGEST_OPTIONS_HELP
     "\noutput:\n"
     "  -o, --output FILE      write the table to FILE (extra tables to FILE's stem +\n"
@@ -266,13 +284,101 @@ static int in_list(const char *list, const char *name)
     return 0;
 }
 
+/* ---------------------------------------------------------------- forecast year */
+
+/* Thresholds for region `name` from the capacity table into *o; EXIT_OK or
+ * a failure already reported. */
+static int capacity_for(const cap_table *cap, const char *capfile, const char *name, hr_assess_opts *o)
+{
+    if (o->threshold_kind != HR_THRESH_CAPACITY) return EXIT_OK;
+    size_t k = 0;
+    while (k < cap->n && strcmp(cap->row[k].region, name)) k++;
+    if (k == cap->n || isnan(cap->row[k].summer) || isnan(cap->row[k].winter))
+        return cli_fail(CMD, "%s: no %sthreshold for region '%s'", capfile,
+                        k == cap->n ? "" : isnan(cap->row[k].summer) ? "summer " : "winter ", name);
+    o->threshold_summer_mw = cap->row[k].summer;
+    o->threshold_winter_mw = cap->row[k].winter;
+    return EXIT_OK;
+}
+
+/* --forecast-year: per region, historical headroom and thresholds of the
+ * study years (ending before Y unless --years was given), a model fitted on
+ * the hours before Y, S scenario paths of Y, P10/P50/P90 per budget. All
+ * regions are computed before anything is written. */
+static int run_forecast_year(const hr_series *s, const char *regions, const hr_assess_opts *ao_in,
+                             const cap_table *cap, const char *capfile, const hr_fit_opts *fit_in, int Y,
+                             size_t S, double growth, uint64_t seed, FILE *f)
+{
+    char ys[16];
+    int64_t tY;
+    snprintf(ys, sizeof ys, "%04d-01-01", Y);
+    if (hr_time_parse(ys, &tY)) return cli_fail(CMD, "--forecast-year %d: %s", Y, hr_last_error());
+    size_t nreg = hr_series_region_count(s), nh = hr_year_hours(Y);
+    if (S > (size_t)-1 / sizeof(double) / nh) return cli_fail(CMD, "--scenarios %zu: too many", S);
+    double *paths = malloc(S * nh * sizeof *paths);
+    double *q = calloc(nreg * HR_MAX_BUDGETS * 3, sizeof *q);
+    hr_assessment *a = calloc(nreg, sizeof *a);
+    int rc = EXIT_OK;
+    if (!paths || !q || !a) rc = cli_fail(CMD, "out of memory");
+    for (size_t i = 0; i < nreg && rc == EXIT_OK; i++) {
+        const char *name = hr_series_region_name(s, i);
+        if (!in_list(regions, name)) continue;
+        hr_assess_opts o = *ao_in;
+        if ((rc = capacity_for(cap, capfile, name, &o))) break;
+        if (hr_assess(s, i, &o, &a[i])) {
+            rc = cli_fail(CMD, "%s", hr_last_error());
+            break;
+        }
+        if (!ao_in->year_to && a[i].year_to >= Y) { /* keep year Y out of the history */
+            o.year_to = Y - 1;
+            if (hr_assess(s, i, &o, &a[i])) {
+                rc = cli_fail(CMD, "%s: no whole study year before %d: %s", name, Y, hr_last_error());
+                break;
+            }
+        }
+        hr_fit_opts fo = *fit_in;
+        if (fo.to_utc > tY - 3600) fo.to_utc = tY - 3600;
+        hr_model *m = NULL;
+        if (hr_model_fit(s, i, &fo, &m)) {
+            rc = cli_fail(CMD, "%s: fit: %s", name, hr_last_error());
+            break;
+        }
+        if (hr_scenarios(m, s, i, Y, S, growth, seed, paths) ||
+            hr_assess_paths(tY, paths, nh, S, a[i].threshold_summer_mw, a[i].threshold_winter_mw, &o, NULL,
+                            q + i * HR_MAX_BUDGETS * 3))
+            rc = cli_fail(CMD, "%s: scenarios: %s", name, hr_last_error());
+        hr_model_free(m);
+    }
+    if (rc == EXIT_OK) {
+        fputs("region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw\n", f);
+        for (size_t i = 0; i < nreg; i++) {
+            const char *name = hr_series_region_name(s, i);
+            if (!in_list(regions, name)) continue;
+            const double *qi = q + i * HR_MAX_BUDGETS * 3;
+            for (size_t j = 0; j < a[i].nrows; j++)
+                fprintf(f, "%s,%g,%.1f,%.1f,%.1f,%.1f\n", name, a[i].rows[j].budget_pct, qi[3 * j], qi[3 * j + 1],
+                        qi[3 * j + 2], a[i].rows[j].headroom_mw);
+        }
+    }
+    free(paths);
+    free(q);
+    free(a);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- command */
 
 int cmd_assess(int argc, char **argv)
 {
-    enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX };
-    struct option lo[INGEST_NOPTS + 12];
+    enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
+           O_FYEAR, O_SCEN, O_GROWTH, O_SEED };
+    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 16];
     size_t nlo = ingest_long_options(lo);
+    nlo += model_long_options(lo + nlo);
+    lo[nlo++] = (struct option){"forecast-year", required_argument, 0, O_FYEAR};
+    lo[nlo++] = (struct option){"scenarios", required_argument, 0, O_SCEN};
+    lo[nlo++] = (struct option){"growth", required_argument, 0, O_GROWTH};
+    lo[nlo++] = (struct option){"seed", required_argument, 0, O_SEED};
     lo[nlo++] = (struct option){"threshold", required_argument, 0, O_THRESH};
     lo[nlo++] = (struct option){"season-slack", required_argument, 0, O_SLACK};
     lo[nlo++] = (struct option){"years", required_argument, 0, O_YEARS};
@@ -291,7 +397,12 @@ int cmd_assess(int argc, char **argv)
     hr_assess_opts ao;
     hr_assess_opts_init(&ao);
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
-    int by_season = 0, curve = 0, genmix = 0;
+    int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0;
+    size_t nscen = 200, seed = 1;
+    double growth = 0;
+    cli_model cm;
+    cli_model_init(&cm);
+    cm.fit.model = "auto";
     optind = 1;
     opterr = 0;
     int c;
@@ -337,13 +448,43 @@ int cmd_assess(int argc, char **argv)
         case O_BYSEASON: by_season = 1; break;
         case O_CURVE: curve = 1; break;
         case O_GENMIX: genmix = 1; break;
+        case O_FYEAR: {
+            char *end;
+            long y = strtol(optarg, &end, 10);
+            if (end == optarg || *end || y < 1901 || y > 9999)
+                return cli_usage(CMD, "--forecast-year: '%s' is not a year", optarg);
+            fyear = (int)y;
+            break;
+        }
+        case O_SCEN:
+            if (cli_parse_size(optarg, &nscen) || nscen == 0 || nscen > 100000)
+                return cli_usage(CMD, "--scenarios: '%s' is not a number of paths in 1-100000", optarg);
+            break;
+        case O_GROWTH: {
+            char *end;
+            growth = strtod(optarg, &end);
+            if (end == optarg || *end || !isfinite(growth) || !(growth > -100))
+                return cli_usage(CMD, "--growth: '%s' is not a percentage above -100", optarg);
+            break;
+        }
+        case O_SEED:
+            if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
+            break;
         case '?':
         case ':': return cli_usage(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
         default:
-            if (cli_ingest_option(&in, c, optarg)) return cli_usage(CMD, "%s", in.problem);
+            if (cli_model_is_option(c)) {
+                if (cli_model_option(&cm, c, optarg)) return cli_usage(CMD, "%s", cm.problem);
+                model_given = 1;
+            } else if (cli_ingest_option(&in, c, optarg))
+                return cli_usage(CMD, "%s", in.problem);
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
+    if (fyear && (by_season || curve || genmix))
+        return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year");
+    if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))
+        return cli_usage(CMD, "--model, --scenarios, --growth and --seed need --forecast-year");
 
     cap_table cap = {0};
     double *prof = NULL;
@@ -368,6 +509,11 @@ int cmd_assess(int argc, char **argv)
     if (by_season && outpath && (rc = out_open(&seas_out, outpath, "_by_season.csv"))) goto done;
     if (curve && outpath && (rc = out_open(&curve_out, outpath, "_curve.csv"))) goto done;
     if (genmix && outpath && (rc = out_open(&gen_out, outpath, "_genmix.csv"))) goto done;
+    if (fyear) {
+        rc = run_forecast_year(s, regions, &ao, &cap, capfile, &cm.fit, fyear, nscen, growth, (uint64_t)seed,
+                               main_out.f);
+        goto done;
+    }
 
     /* Results are kept per region so the extra tables can follow the main one on stdout. */
     hr_assessment *all = calloc(nreg, sizeof *all);
