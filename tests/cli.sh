@@ -56,6 +56,10 @@ if ls $D/*.csv >/dev/null 2>&1; then
     expect 2 "$H" assess --budgets 0 $D/COASTAL.csv
     expect 2 "$H" assess --threshold bogus $D/COASTAL.csv
     expect 1 "$H" assess --years 1990-1991 $D/COASTAL.csv
+    expect 0 "$H" assess --forecast-year 2024 --scenarios 50 --model calendar $D/HIGHLAND.csv
+    head -1 "$T/out" | grep -qx "region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw" || die "assess --forecast-year header"
+    [ "$(tail -n +2 "$T/out" | wc -l)" -eq 4 ] || die "assess --forecast-year: want 4 budgets"
+    expect 2 "$H" assess --scenarios 50 $D/HIGHLAND.csv
 
     # ---- fit / forecast round trip and model-file errors
     expect 0 "$H" fit --model calendar -o "$T/m.hrm" $D/COASTAL.csv
