@@ -104,6 +104,29 @@ PY
     ls -d "$R".tmp* 2>/dev/null && die "report: temporary directory left behind"
 fi
 
+# ---- golden numbers of the report on the whole default data (deterministic
+# columns: quality counts, peak, load factor, headroom and curtailment), and
+# the same headroom through `assess`
+if ls $D/*.csv >/dev/null 2>&1; then
+    expect 0 "$H" report -q -o "$T/gold" --backtest-days 7 --scenarios 10 $D/*.csv
+    expect 0 "$H" assess $D/*.csv
+    python3 - "$T/gold/regions.csv" tests/golden/regions_default.csv "$T/out" <<'PY' || die "report: golden regions.csv"
+import csv, math, sys
+got = {r["region"]: r for r in csv.DictReader(open(sys.argv[1]))}
+want = list(csv.DictReader(open(sys.argv[2])))
+assert sorted(got) == sorted(r["region"] for r in want), (sorted(got), [r["region"] for r in want])
+for w in want:
+    g = got[w["region"]]
+    for k, v in w.items():
+        if k == "region": continue
+        a, b = float(g[k]), float(v)
+        assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (w["region"], k, a, b)
+for r in csv.DictReader(open(sys.argv[3])):
+    b = r["budget_pct"].rstrip("0").rstrip(".") if "." in r["budget_pct"] else r["budget_pct"]
+    assert math.isclose(float(r["headroom_mw"]), float(got[r["region"]]["headroom_mw_" + b]), abs_tol=1e-9), r
+PY
+fi
+
 # ---- malformed corpus: exit 1, message names file and line, no output written
 for f in tests/malformed/*; do
     [ -f "$f" ] || continue
