@@ -36,7 +36,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test check check-asan unit-tests cli-tests examples browser-check bench install clean datasets
+.PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets
 .DELETE_ON_ERROR:
 
 all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc
@@ -144,7 +144,26 @@ browser-check: all
 	EXTRA_PKGS=chromium $(MAKE) -s deps
 	sh tests/browser/check.sh
 
-test: unit-tests cli-tests examples browser-check check-asan
+# ---- ThreadSanitizer: the library and tests/test_threads.c built with
+# -fsanitize=thread into build/tsan/ (OpenBLAS itself is not instrumented).
+# Criterion does not start under TSan (Snaipe/Criterion#274), so the test is
+# built with -DHR_NO_CRITERION (its own main) and without -lcriterion.
+BT        := build/tsan
+TSAN      := -fsanitize=thread -fno-omit-frame-pointer
+LIB_OBJ_T := $(LIB_SRC:src/%.c=$(BT)/obj/%.o)
+$(BT)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LIB) -O1 $(TSAN) -c $< -o $@
+$(BT)/libheadroom.a: $(LIB_OBJ_T)
+	@rm -f $@
+	ar rcs $@ $^
+$(BT)/tests/test_threads: tests/test_threads.c tests/helpers.h $(BT)/libheadroom.a
+	@mkdir -p $(@D)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(TSAN) -DHR_NO_CRITERION -pthread -Iinclude -Isrc -Itests -o $@ $< $(BT)/libheadroom.a $(LDLIBS)
+check-tsan: deps $(BT)/tests/test_threads
+	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BT)/tests/test_threads
+
+test: unit-tests cli-tests examples browser-check check-asan check-tsan
 	@echo "all tests passed"
 check: test
 

@@ -19,6 +19,11 @@
  *    used from two threads at once without external locking. Const handles
  *    may be read concurrently.
  *  - The library never prints, exits, aborts or changes the locale.
+ *  - Unless a declaration says otherwise: pointer arguments must not be NULL
+ *    (a NULL is HR_EINVAL, never a crash, for every int-returning call);
+ *    on error, handle out-parameters are set to NULL and counts to 0; a
+ *    log callback (hr_log_fn) is called only on the calling thread;
+ *    _opts_init(o) functions need a valid o.
  */
 #ifndef HEADROOM_H
 #define HEADROOM_H
@@ -41,7 +46,8 @@ extern "C" {
 #define HR_VERSION_PATCH 0
 #define HR_VERSION_STRING "0.1.0"
 
-/* Run-time library version, "MAJOR.MINOR.PATCH"; static storage. */
+/* Run-time library version, "MAJOR.MINOR.PATCH" (equals HR_VERSION_STRING of
+ * the header the library was built with); static storage. Thread-safe. */
 HR_API const char *hr_version(void);
 
 /* ---------------------------------------------------------------- status */
@@ -107,7 +113,8 @@ typedef enum {
     HR_NFLAGS
 } hr_flag;
 
-/* Name of a flag as written in outputs ("OKAY", "MISSING", ...); static. */
+/* Name of a flag as written in outputs ("OKAY", "MISSING", ...); static
+ * storage; "UNKNOWN" for a value outside 0..HR_NFLAGS-1. Thread-safe. */
 HR_API const char *hr_flag_name(int flag);
 
 typedef enum {
@@ -147,7 +154,7 @@ typedef struct {
     void *log_ud;
 } hr_ingest_opts;
 
-/* Fill *o with the defaults above. */
+/* Fill *o with the defaults above (o must not be NULL). Thread-safe. */
 HR_API void hr_ingest_opts_init(hr_ingest_opts *o);
 
 /* Read, merge, grid, screen and impute files into a new series.
@@ -156,39 +163,55 @@ HR_API void hr_ingest_opts_init(hr_ingest_opts *o);
  * Errors: HR_EINVAL (bad arguments), HR_EIO (cannot read), HR_EPARSE
  * (malformed; hr_last_error names file:line and column), HR_EDATA
  * (duplicate hour, conflicting overlap, no data), HR_ENOMEM. On error *out
- * is set to NULL. */
+ * is set to NULL. o may be NULL (defaults); paths and o are not retained.
+ * Thread-safe: concurrent calls on distinct outputs are independent; o->log
+ * is called on the calling thread. */
 HR_API int hr_series_read(const char *const *paths, size_t npaths,
                           const hr_ingest_opts *o, hr_series **out);
 
 /* Build a one-region series from caller arrays: t_utc[n] strictly increasing
  * hour-beginning UTC seconds, multiples of 3600 (gaps allowed); load_mw[n]
- * (NaN = missing). Screening/imputation runs as in hr_series_read when
- * screen != 0. Errors: HR_EINVAL, HR_ENOMEM. */
+ * (NaN = missing; +-Inf is HR_EINVAL), MW. Screening/imputation runs as in
+ * hr_series_read when screen != 0. region, t_utc and load_mw are copied.
+ * The region's zone (for calendar terms) is known for the built-in region
+ * names, else UTC. Errors: HR_EINVAL (NULL or empty region, NULL array,
+ * n = 0, a time not a multiple of 3600 or not strictly increasing, a span
+ * over ~340 years), HR_ENOMEM. On error *out = NULL. Thread-safe. */
 HR_API int hr_series_from_arrays(const char *region, const int64_t *t_utc,
                                  const double *load_mw, size_t n, int screen,
                                  hr_series **out);
 
+/* Free s and everything it owns (column pointers, names); NULL: no-op. */
 HR_API void hr_series_free(hr_series *s);
 
-/* Number of regions (sorted by name). */
+/* Accessors below only read s: any number of threads may call them on one
+ * series at once. */
+/* Number of regions (sorted by name); 0 when s is NULL. */
 HR_API size_t hr_series_region_count(const hr_series *s);
 /* Name of region i; owned by s. NULL if i is out of range. */
 HR_API const char *hr_series_region_name(const hr_series *s, size_t i);
-/* Index of the region named name. Errors: HR_ENOTFOUND. */
+/* Index of the region named name (exact, case-sensitive) into *i. Errors:
+ * HR_EINVAL (NULL argument), HR_ENOTFOUND (*i unchanged). */
 HR_API int hr_series_region_index(const hr_series *s, const char *name, size_t *i);
-/* Grid of region i: first hour (UTC, hour-beginning) and number of hours. */
+/* Grid of region i: first hour (UTC, hour-beginning) and number of hours;
+ * either out pointer may be NULL. Errors: HR_EINVAL (s NULL, i out of range). */
 HR_API int hr_series_grid(const hr_series *s, size_t i, int64_t *t0_utc, size_t *nhours);
-/* Number of columns of region i and the name of column j (owned by s). */
+/* Number of columns of region i (0 if s is NULL or i out of range) and the
+ * name of column j (owned by s, valid until s is freed; NULL if out of range). */
 HR_API size_t hr_series_column_count(const hr_series *s, size_t i);
 HR_API const char *hr_series_column_name(const hr_series *s, size_t i, size_t j);
 /* Pointer to column `name` of region i (nhours values, NaN = missing),
- * owned by s and valid until s is freed. Errors: HR_ENOTFOUND, HR_EINVAL. */
+ * owned by s and valid until s is freed. Errors: HR_EINVAL (NULL argument,
+ * i out of range), HR_ENOTFOUND (no such column). */
 HR_API int hr_series_column(const hr_series *s, size_t i, const char *name,
                             const double **values);
-/* Per-hour flags (hr_flag values) of region i, owned by s. */
+/* Per-hour flags (hr_flag values, nhours of them) of region i, owned by s
+ * and valid until s is freed. Errors: HR_EINVAL (NULL argument, i out of
+ * range), HR_ENOTFOUND (the region has no load). */
 HR_API int hr_series_flags(const hr_series *s, size_t i, const uint8_t **flags);
 
-/* Quality summary of region i's load. */
+/* Quality summary of region i's load (copied into *q). Errors: HR_EINVAL
+ * (NULL argument, i out of range). */
 typedef struct {
     int64_t first_utc, last_utc; /* first and last hour with load (hour-beginning) */
     size_t hours;                /* grid length from first to last              */
@@ -202,15 +225,19 @@ HR_API int hr_series_quality(const hr_series *s, size_t i, hr_quality *q);
 
 /* Write region i as a normalised long CSV (region,timestamp,load_mw,
  * load_raw_mw,flag, then the other columns) to path, atomically (temporary
- * file + rename). Errors: HR_EIO. */
+ * file + rename). Errors: HR_EINVAL (NULL argument, i out of range), HR_EIO,
+ * HR_ENOMEM. Thread-safe for distinct paths. */
 HR_API int hr_series_write_long(const hr_series *s, size_t i, const char *path);
 
 /* ---------------------------------------------------------------- time */
 
-/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */
+/* Format t as "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes, not NULL: the
+ * one call that cannot report a status). Thread-safe. */
 HR_API void hr_time_format(int64_t t_utc, char buf[21]);
 /* Parse an ISO 8601 UTC time ("2020-01-01", "2020-01-01T05:00:00Z",
- * "2020-01-01 05:00", with an optional offset). Errors: HR_EPARSE. */
+ * "2020-01-01 05:00", with an optional offset) into *t_utc (seconds).
+ * Errors: HR_EINVAL (NULL argument), HR_EPARSE (not a valid time; *t_utc
+ * unchanged). Thread-safe. */
 HR_API int hr_time_parse(const char *s, int64_t *t_utc);
 
 /* ---------------------------------------------------------------- models
@@ -248,21 +275,29 @@ typedef struct {
     void *log_ud;
 } hr_fit_opts;
 
-/* Fill *o with the defaults above. */
+/* Fill *o with the defaults above (o must not be NULL). Strings of o are
+ * read during the call only. Thread-safe. */
 HR_API void hr_fit_opts_init(hr_fit_opts *o);
 
 /* Fit a model to region `region` of s (its cleaned load_mw, and temp_c when
  * the specification has weather terms), over the training window of o.
- * On success *out is a new model (hr_model_free). Errors: HR_EINVAL,
- * HR_ENOTFOUND (no such model/spec, column or zone), HR_EFORMAT (bad spec),
- * HR_EDATA (too few hours), HR_ESINGULAR, HR_ENOCONV, HR_ENOMEM. Thread-safe
- * for distinct outputs; s is only read. */
+ * o may be NULL (defaults). On success *out is a new model owned by the
+ * caller (hr_model_free); on error *out = NULL. Errors: HR_EINVAL (NULL s or
+ * out, region out of range, bad order / season / method), HR_ENOTFOUND (no
+ * such model/spec, column or zone), HR_EFORMAT (bad spec), HR_EDATA (under
+ * 48 hours of load in the window), HR_ESINGULAR (more design columns than
+ * hours, or a singular system), HR_ENOCONV (no ARIMA could be fitted),
+ * HR_ENOMEM. Thread-safe for distinct outputs; s and o are only read and
+ * not retained (auto-arima's own worker threads end before it returns). */
 HR_API int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o,
                         hr_model **out);
+/* Free m; NULL: no-op. */
 HR_API void hr_model_free(hr_model *m);
 
-/* Summary of a fitted model. Strings belong to the model. Statistics that do
- * not apply are NaN (e.g. loglik of a pure regression, r2 of a pure ARIMA). */
+/* Summary of a fitted model into *info. Errors: HR_EINVAL (NULL argument).
+ * Thread-safe (m is only read). Strings belong to the model and live until
+ * it is freed. Statistics that do not apply are NaN (e.g. loglik of a pure
+ * regression, r2 of a pure ARIMA). */
 typedef struct {
     const char *region;      /* region the model was fitted to                 */
     const char *model;       /* model name ("vanilla", "arima", ...)           */
@@ -281,7 +316,9 @@ typedef struct {
 HR_API int hr_model_info_get(const hr_model *m, hr_model_info *info);
 
 /* Coefficient i < info.ncoef: name (owned by m), value and standard error
- * (NaN when aliased or unavailable). Any pointer may be NULL. */
+ * (NaN when aliased or unavailable), in the model's units (MW per unit of
+ * the term; log-MW for 'transform log'). Any out pointer may be NULL.
+ * Errors: HR_EINVAL (m NULL, i out of range). Thread-safe. */
 HR_API int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value,
                          double *se);
 
@@ -300,25 +337,62 @@ typedef struct {
  * region == (size_t)-1). levels: nlevels central interval levels in percent
  * (80, 95). Models with weather terms read the future temperatures from s's
  * hours after the last load and fail with HR_EDATA when they are missing.
- * Errors: HR_EINVAL, HR_ENOTFOUND, HR_EDATA, HR_ENOMEM. */
+ * Writes out->mean[0..horizon) (MW), out->t_utc, and lo/hi when not NULL;
+ * nothing is retained. Errors: HR_EINVAL (NULL m, s, out or out->mean,
+ * horizon 0 or > cap, levels NULL with nlevels > 0, a level outside
+ * (0, 100), region out of range), HR_ENOTFOUND (no region of the model's
+ * name, no load column, unknown zone), HR_EDATA (no load, missing
+ * temperatures), HR_EFORMAT (model and its specification disagree),
+ * HR_ENOMEM. Thread-safe: m and s are only read. */
 HR_API int hr_model_forecast(const hr_model *m, const hr_series *s, size_t region,
                              size_t horizon, const double *levels, size_t nlevels,
                              hr_forecast_buf *out);
 
-/* npaths simulated sample paths of the `horizon` hours after the last load
- * (column-major horizon x npaths), seeded and reproducible. */
+/* npaths simulated sample paths (MW) of the `horizon` hours after the last
+ * load into the caller's paths[horizon * npaths]: path j, hour k at
+ * paths[j*horizon + k] (column-major horizon x npaths), seeded and
+ * reproducible for a given (m, s, seed). region as for hr_model_forecast.
+ * Errors: as hr_model_forecast (HR_EINVAL also for paths NULL, horizon 0 or
+ * npaths 0). Thread-safe: m and s are only read. */
 HR_API int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region,
                              size_t horizon, size_t npaths, uint64_t seed, double *paths);
 
-/* Save n models to path as versioned text (written to a temporary file and
- * renamed). Errors: HR_EINVAL, HR_EIO. */
+/* Save n models to path as versioned text (written to a temporary file,
+ * unique per process and thread, then renamed over path). Errors:
+ * HR_EINVAL (models or path NULL or empty, n = 0, a NULL model), HR_EIO,
+ * HR_ENOMEM. Thread-safe: the models are only read. */
 HR_API int hr_model_save(const hr_model *const *models, size_t n, const char *path);
-/* Load all models of a file. *models is an array of *n models; free each with
- * hr_model_free and the array with hr_models_free. Errors: HR_EIO, HR_EFORMAT
- * (malformed or truncated: hr_last_error names file and line), HR_EVERSION. */
+/* Load all models of a file. *models is a new array of *n models owned by
+ * the caller: free array and models with hr_models_free (or take models out
+ * and hr_model_free them, then free the array with hr_models_free(a, 0)).
+ * Errors: HR_EINVAL (NULL argument), HR_EIO, HR_EFORMAT (malformed or
+ * truncated: hr_last_error names file and line), HR_EVERSION, HR_ENOMEM. On
+ * error *models = NULL and *n = 0. Thread-safe. */
 HR_API int hr_model_load(const char *path, hr_model ***models, size_t *n);
-/* Free an array returned by hr_model_load, with its models. */
+/* Free an array returned by hr_model_load / hr_model_load_mem, with its first
+ * n models; models == NULL: no-op. */
 HR_API void hr_models_free(hr_model **models, size_t n);
+
+/* Save n models as the same versioned text hr_model_save writes, into a new
+ * buffer: on success *buf holds *len bytes of text followed by a NUL (not
+ * counted in *len); the caller owns it and frees it with hr_free(). The
+ * bytes equal those of a file written by hr_model_save for the same models.
+ * Errors: HR_EINVAL (models, buf or len NULL, n = 0, a NULL model),
+ * HR_ENOMEM. On error *buf = NULL and *len = 0. Thread-safe; the models are
+ * only read. */
+HR_API int hr_model_save_mem(const hr_model *const *models, size_t n, char **buf,
+                             size_t *len);
+/* Load all models from len bytes of model text at buf (as written by
+ * hr_model_save / hr_model_save_mem; no NUL terminator needed, embedded NULs
+ * are rejected). buf is only read and not retained. Results as for
+ * hr_model_load (free with hr_models_free). Errors: HR_EINVAL (NULL
+ * argument, len = 0), HR_EFORMAT (malformed or truncated: hr_last_error
+ * names "(memory):LINE"), HR_EVERSION (written by a newer format version),
+ * HR_ENOMEM. On error *models = NULL and *n = 0. Thread-safe. */
+HR_API int hr_model_load_mem(const void *buf, size_t len, hr_model ***models, size_t *n);
+/* Free memory the library allocated for the caller (hr_model_save_mem's
+ * buffer). hr_free(NULL) is a no-op. Thread-safe. */
+HR_API void hr_free(void *p);
 
 /* ---------------------------------------------------------------- backtest */
 /* @section backtest */
@@ -344,6 +418,8 @@ typedef struct {
     int by_horizon;         /* also rows per lead hour                      */
     int keep_hours;         /* keep per-hour forecasts (hr_backtest_hour_get) */
 } hr_backtest_opts;
+/* Fill *o with the defaults in brackets above (o must not be NULL; start_utc
+ * is left INT64_MIN and must be set). Thread-safe. */
 HR_API void hr_backtest_opts_init(hr_backtest_opts *o);
 
 /* One row of metrics (Hyndman & Athanasopoulos, FPP3 ch. 5.8-5.9). */
@@ -362,16 +438,25 @@ typedef struct {
 
 /* One forecast hour of one model. */
 typedef struct {
-    const char *model;
-    int64_t origin_utc, t_utc;
-    double actual, mean, lo80, hi80, lo95, hi95;
+    const char *model;          /* owned by the result                      */
+    int64_t origin_utc, t_utc;  /* hour-beginning UTC                       */
+    double actual, mean, lo80, hi80, lo95, hi95; /* MW                      */
 } hr_backtest_hour;
 
 typedef struct hr_backtest hr_backtest;
-/* Run the backtest on region `region` of s. Errors: HR_EINVAL (options),
- * HR_EDATA (origins outside the data), and the errors of hr_model_fit. */
+/* Run the backtest on region `region` of s. On success *out is a new result
+ * owned by the caller (hr_backtest_free). Errors: HR_EINVAL (NULL argument,
+ * region out of range, origins / step / horizon / refit_every 0, start_utc
+ * unset or off the hour), HR_ENOTFOUND (no load), HR_EDATA (origins outside
+ * the data, under 216 hours before the first), and the errors of
+ * hr_model_fit. Thread-safe: s and o are only read; o->threads worker
+ * threads are joined before the call returns. */
 HR_API int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o,
                            hr_backtest **out);
+/* Rows and (with keep_hours) per-hour forecasts of a result: counts are 0
+ * for b == NULL; _get copies entry i (its strings owned by b, valid until
+ * b is freed). Errors: HR_EINVAL (NULL argument, i out of range). Read-only:
+ * safe from several threads at once. hr_backtest_free(NULL) is a no-op. */
 HR_API size_t hr_backtest_row_count(const hr_backtest *b);
 HR_API int hr_backtest_row_get(const hr_backtest *b, size_t i, hr_backtest_row *row);
 HR_API size_t hr_backtest_hour_count(const hr_backtest *b);
@@ -380,7 +465,10 @@ HR_API void hr_backtest_free(hr_backtest *b);
 
 /* Metrics of n forecasts with Gaussian predictive distributions
  * N(mean[i], sd[i]^2) against actual[i]; scale[i] is the MASE denominator for
- * hour i (NULL: mase = NaN). NaN actual or mean hours are skipped. */
+ * hour i (NULL: mase = NaN). Hours with a NaN actual, mean or sd, or an
+ * actual of 0 (MAPE undefined), are skipped; n = 0 gives an empty row.
+ * Units as hr_backtest_row; row->model is "" (static). Errors: HR_EINVAL
+ * (actual, mean, sd or row NULL). Thread-safe; nothing is retained. */
 HR_API int hr_metrics(const double *actual, const double *mean, const double *sd,
                       const double *scale, size_t n, hr_backtest_row *row);
 
@@ -433,7 +521,7 @@ typedef struct {
     double curve_max_pct_peak;          /* curve end, % of peak; default 25        */
 } hr_assess_opts;
 
-/* Fill *o with the defaults above. */
+/* Fill *o with the defaults above (o must not be NULL). Thread-safe. */
 HR_API void hr_assess_opts_init(hr_assess_opts *o);
 
 /* One row of the headroom table (one budget). Hour counts are per year
@@ -478,15 +566,20 @@ HR_API int hr_assess_month_season(int month);
 
 /* Headroom of region `region` of s (column load_mw, or load_raw_mw when the
  * series has no load_mw). o may be NULL (defaults). Fills *out.
- * Errors: HR_EINVAL (bad options: budget out of (0,100), bad profile length
- * or mean, capacity threshold not positive), HR_ENOTFOUND (no load column),
+ * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
+ * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
+ * threshold kind, bad profile length, values or mean, capacity threshold
+ * not positive, curve step not positive, year_from > year_to),
+ * HR_ENOTFOUND (no load column),
  * HR_EDATA (no whole calendar year, a requested year not whole on the grid,
  * a year with no load), HR_ENOMEM. On error *out is unspecified. */
 HR_API int hr_assess(const hr_series *s, size_t region, const hr_assess_opts *o,
                      hr_assessment *out);
 
 /* The same on caller arrays: load_mw[n] on the hourly grid starting at
- * t0_utc (hour-beginning, a multiple of 3600), NaN = missing. */
+ * t0_utc (hour-beginning, a multiple of 3600), NaN = missing, MW. Errors:
+ * as hr_assess (HR_EINVAL also for load_mw NULL, n = 0, t0_utc off the
+ * hour). */
 HR_API int hr_assess_arrays(int64_t t0_utc, const double *load_mw, size_t n,
                             const hr_assess_opts *o, hr_assessment *out);
 
@@ -523,11 +616,13 @@ typedef struct {
 
 /* Generation mix of region `region` of s from its gen_<fuel>_mw columns,
  * with a = the result of hr_assess(s, region, o, a) for the same o.
- * Errors: HR_EINVAL, HR_ENOTFOUND (no gen_*_mw column), HR_EDATA, HR_ENOMEM. */
+ * Errors: HR_EINVAL (NULL s, a or out, region out of range, bad options),
+ * HR_ENOTFOUND (no load or no gen_*_mw column), HR_EDATA, HR_ENOMEM. */
 HR_API int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
                             const hr_assessment *a, hr_genmix *out);
 
-/* Hours of calendar year `year` (UTC): 8784 in leap years, else 8760. */
+/* Hours of calendar year `year` (UTC, Gregorian): 8784 in leap years, else
+ * 8760. Pure; thread-safe. */
 HR_API size_t hr_year_hours(int year);
 
 /* Year-ahead load scenarios for probabilistic headroom (src/scenario.c has
@@ -585,11 +680,17 @@ typedef struct {
     void *progress_ud;
     int fail_after_files;       /* test hook: fail after writing k files         */
 } hr_report_opts;
+/* Fill *o with the defaults in brackets above and those of the embedded
+ * ingest / fit / assess options (o must not be NULL). Thread-safe. */
 HR_API void hr_report_opts_init(hr_report_opts *o);
 
-/* Run the report over npaths input files into outdir. Errors: those of
- * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
- * backtest fails is reported with a warning, not an error. */
+/* Run the report over npaths input files into outdir (built in a temporary
+ * directory, then renamed into place).
+ * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, rank_budget_pct
+ * not one of the budgets), those of hr_series_read, HR_EIO (outdir),
+ * HR_ENOMEM; a region whose forecast or backtest fails is reported with a
+ * warning, not an error. Thread-safe for distinct outdirs: o->threads
+ * worker threads are joined before the call returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
 

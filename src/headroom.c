@@ -784,6 +784,7 @@ int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
                      hr_genmix *out)
 {
     hr_err_clear();
+    if (!a || !out) return hr_err(HR_EINVAL, "hr_assess_genmix: NULL argument");
     const series_region *r;
     const double *D;
     int rc = region_load(s, region, &r, &D);

@@ -1602,12 +1602,15 @@ int hr_series_from_arrays(const char *region, const int64_t *t_utc, const double
     if (!region || !*region || !t_utc || !load_mw || !n || !out)
         return hr_err(HR_EINVAL, "hr_series_from_arrays: invalid argument");
     for (size_t i = 0; i < n; i++) {
+        if (isinf(load_mw[i]))
+            return hr_err(HR_EINVAL, "hr_series_from_arrays: load_mw[%zu] is infinite (NaN = missing)", i);
         if (t_utc[i] % 3600 != 0)
             return hr_err(HR_EINVAL, "hr_series_from_arrays: t_utc[%zu] is not on the hour", i);
         if (i && t_utc[i] <= t_utc[i - 1])
             return hr_err(HR_EINVAL, "hr_series_from_arrays: t_utc not strictly increasing at %zu", i);
     }
-    int64_t span = (t_utc[n - 1] - t_utc[0]) / 3600 + 1;
+    /* hours, not seconds, so that the difference cannot overflow */
+    int64_t span = t_utc[n - 1] / 3600 - t_utc[0] / 3600 + 1;
     if (span > ING_MAX_HOURS)
         return hr_err(HR_EINVAL, "hr_series_from_arrays: span of %lld hours", (long long)span);
     hr_series *s = series_new();

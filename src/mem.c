@@ -1,6 +1,8 @@
-/* mem.c — allocation wrappers; the fault-injection counter is thread-local
- * so that tests of one thread never disturb another. */
+/* mem.c — allocation wrappers (mem_*) and the public hr_free; the
+ * fault-injection counter is thread-local so that tests of one thread never
+ * disturb another. */
 #include "mem.h"
+#include "headroom.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,3 +57,6 @@ char *mem_strdup(const char *s)
 }
 
 void mem_free(void *p) { free(p); }
+
+/* Public: memory the library handed to the caller (hr_model_save_mem). */
+void hr_free(void *p) { free(p); }

@@ -1,5 +1,7 @@
-/* model_io.c — fitted models to and from versioned text files (.hrm):
- * hr_model_save, hr_model_load, hr_models_free.
+/* model_io.c — fitted models to and from versioned text (.hrm files or
+ * memory buffers): hr_model_save, hr_model_save_mem, hr_model_load,
+ * hr_model_load_mem, hr_models_free. Files and buffers share one writer
+ * (write_all) and one reader (load_text), so they are byte-identical.
  *
  * Format (line-oriented, diffable; doubles as %.17g so they round-trip):
  *   headroom-model 1
@@ -27,6 +29,8 @@
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,86 +39,162 @@
 #define HRM_MAGIC "headroom-model"
 #define HRM_VERSION 1
 
-static void put_num(FILE *f, double x)
+/* ------------------------------------------------------------------ writer
+ * One writer for files and memory: the text is built in a growable buffer
+ * (mem_realloc, so the allocation-failure tests reach every step), then
+ * either handed to the caller (hr_model_save_mem) or written to a file in
+ * one fwrite (hr_model_save). A file and a buffer of the same models are
+ * therefore byte-identical. */
+
+typedef struct {
+    char *p;
+    size_t len, cap;
+    int st; /* first failure (HR_ENOMEM), HR_OK otherwise */
+} sbuf;
+
+static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(sbuf *b, const char *fmt, ...)
 {
-    if (isnan(x)) fputs("nan", f);
-    else fprintf(f, "%.17g", x);
+    if (b->st) return;
+    for (int pass = 0; pass < 2; pass++) {
+        va_list ap;
+        va_start(ap, fmt);
+        int k = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (k < 0) {
+            b->st = hr_err(HR_EINVAL, "model_io.c: cannot format model text");
+            return;
+        }
+        if (b->p && (size_t)k < b->cap - b->len) {
+            b->len += (size_t)k;
+            return;
+        }
+        size_t cap = b->cap ? 2 * b->cap : 4096;
+        while (cap < b->len + (size_t)k + 1) cap *= 2;
+        char *np = mem_realloc(b->p, cap);
+        if (!np) {
+            b->st = hr_err(HR_ENOMEM, "out of memory");
+            return;
+        }
+        b->p = np;
+        b->cap = cap;
+    }
 }
 
-static int write_one(FILE *f, const hr_model *m)
+static void put_num(sbuf *b, double x, char sep)
+{
+    if (isnan(x)) sb_printf(b, "nan%c", sep);
+    else sb_printf(b, "%.17g%c", x, sep);
+}
+
+static void write_one(sbuf *f, const hr_model *m)
 {
     char a[21], b[21];
     cal_format_utc(m->first_utc, a);
     cal_format_utc(m->last_utc, b);
-    fprintf(f, "begin %s\nname %s\ntz %s\nspan %s %s\nnobs %zu\nfit ", m->region, m->name,
-            m->tz ? m->tz : "-", a, b, m->nobs);
-    put_num(f, m->sigma2), fputc(' ', f), put_num(f, m->r2), fputc(' ', f);
-    put_num(f, m->adj_r2), fputc(' ', f), put_num(f, m->fit_seconds), fputc('\n', f);
+    sb_printf(f, "begin %s\nname %s\ntz %s\nspan %s %s\nnobs %zu\nfit ", m->region, m->name,
+              m->tz ? m->tz : "-", a, b, m->nobs);
+    put_num(f, m->sigma2, ' '), put_num(f, m->r2, ' ');
+    put_num(f, m->adj_r2, ' '), put_num(f, m->fit_seconds, '\n');
     const char *t = m->sp->text;
     size_t lines = 0;
     for (const char *c = t; *c; c++) lines += *c == '\n';
     if (*t && t[strlen(t) - 1] != '\n') lines++;
-    fprintf(f, "spec %zu\n%s%s", lines, t, (*t && t[strlen(t) - 1] != '\n') ? "\n" : "");
-    fprintf(f, "beta %zu\n", m->p);
+    sb_printf(f, "spec %zu\n%s%s", lines, t, (*t && t[strlen(t) - 1] != '\n') ? "\n" : "");
+    sb_printf(f, "beta %zu\n", m->p);
     for (size_t j = 0; j < m->p; j++) {
-        put_num(f, m->beta[j]), fputc(' ', f), put_num(f, m->beta_se[j]);
-        fprintf(f, " %s\n", m->feat[j]);
+        put_num(f, m->beta[j], ' '), put_num(f, m->beta_se[j], ' ');
+        sb_printf(f, "%s\n", m->feat[j]);
     }
     if (!m->has_arima) {
-        fputs("arima 0\n", f);
+        sb_printf(f, "arima 0\n");
     } else {
         const arima_order *o = &m->order;
-        fprintf(f, "arima %d %d %d %d %d %d %d %d %d %d %zu\ncoef %zu\n", o->p, o->d, o->q, o->P,
-                o->D, o->Q, o->s, o->include_mean, o->include_drift, o->method, m->arima_nobs,
-                m->ncoef);
+        sb_printf(f, "arima %d %d %d %d %d %d %d %d %d %d %zu\ncoef %zu\n", o->p, o->d, o->q, o->P,
+                  o->D, o->Q, o->s, o->include_mean, o->include_drift, o->method, m->arima_nobs,
+                  m->ncoef);
         for (size_t j = 0; j < m->ncoef; j++) {
-            put_num(f, m->coef[j]), fputc(' ', f), put_num(f, m->coef_se[j]);
-            fprintf(f, " %s\n", m->cname[j]);
+            put_num(f, m->coef[j], ' '), put_num(f, m->coef_se[j], ' ');
+            sb_printf(f, "%s\n", m->cname[j]);
         }
-        fputs("stats ", f);
-        put_num(f, m->loglik), fputc(' ', f), put_num(f, m->aic), fputc(' ', f);
-        put_num(f, m->aicc), fputc(' ', f), put_num(f, m->bic);
-        fprintf(f, " %d\nfallback %s\n", m->converged, m->fallback ? m->fallback : "");
+        sb_printf(f, "stats ");
+        put_num(f, m->loglik, ' '), put_num(f, m->aic, ' ');
+        put_num(f, m->aicc, ' '), put_num(f, m->bic, ' ');
+        sb_printf(f, "%d\nfallback %s\n", m->converged, m->fallback ? m->fallback : "");
     }
-    fputs("end-model\n", f);
+    sb_printf(f, "end-model\n");
+}
+
+/* The text of n models into a new NUL-terminated buffer (*buf, *len bytes
+ * before the NUL). Numbers under a thread-local "C" locale. */
+static int write_all(const hr_model *const *models, size_t n, const char *fn, char **buf,
+                     size_t *len)
+{
+    if (!models || n == 0) return hr_err(HR_EINVAL, "%s: no models (models NULL or n = 0)", fn);
+    for (size_t i = 0; i < n; i++)
+        if (!models[i]) return hr_err(HR_EINVAL, "%s: model %zu is NULL", fn, i);
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    if (!c) return hr_err(HR_ENOMEM, "%s: cannot create the C locale", fn);
+    locale_t old = uselocale(c);
+    sbuf b = {NULL, 0, 0, HR_OK};
+    sb_printf(&b, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
+    for (size_t i = 0; i < n; i++) write_one(&b, models[i]);
+    sb_printf(&b, "end\n");
+    uselocale(old);
+    freelocale(c);
+    if (b.st) {
+        mem_free(b.p);
+        return b.st;
+    }
+    *buf = b.p;
+    *len = b.len;
     return HR_OK;
+}
+
+int hr_model_save_mem(const hr_model *const *models, size_t n, char **buf, size_t *len)
+{
+    hr_err_clear();
+    if (buf) *buf = NULL;
+    if (len) *len = 0;
+    if (!buf || !len) return hr_err(HR_EINVAL, "hr_model_save_mem: buf or len is NULL");
+    return write_all(models, n, "hr_model_save_mem", buf, len);
 }
 
 int hr_model_save(const hr_model *const *models, size_t n, const char *path)
 {
     hr_err_clear();
-    if (!models || n == 0 || !path) return hr_err(HR_EINVAL, "hr_model_save: invalid argument");
-    for (size_t i = 0; i < n; i++)
-        if (!models[i]) return hr_err(HR_EINVAL, "hr_model_save: model %zu is NULL", i);
-    size_t len = strlen(path);
-    char *tmp = mem_alloc(len + 16);
-    if (!tmp) return hr_err(HR_ENOMEM, "out of memory");
-    snprintf(tmp, len + 16, "%s.tmp%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
+    if (!path || !*path) return hr_err(HR_EINVAL, "hr_model_save: path is NULL or empty");
+    char *text;
+    size_t tlen;
+    int st = write_all(models, n, "hr_model_save", &text, &tlen);
+    if (st) return st;
+    /* Temporary name unique per process and thread (a stack address), opened
+     * exclusively ("wx") so two savers never share it; then rename. */
+    size_t plen = strlen(path);
+    char *tmp = mem_alloc(plen + 48);
+    if (!tmp) {
+        mem_free(text);
+        return hr_err(HR_ENOMEM, "out of memory");
+    }
+    snprintf(tmp, plen + 48, "%s.tmp%ld.%lx", path, (long)getpid(), (unsigned long)(uintptr_t)&tlen);
+    FILE *f = fopen(tmp, "wx");
     if (!f) {
-        int st = hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+        st = hr_err(HR_EIO, "%s: %s", path, strerror(errno));
         mem_free(tmp);
+        mem_free(text);
         return st;
     }
-    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
-    fprintf(f, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
-    for (size_t i = 0; i < n; i++) write_one(f, models[i]);
-    fputs("end\n", f);
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
-    int bad = ferror(f);
-    if (fclose(f) != 0) bad = 1;
+    int bad = fwrite(text, 1, tlen, f) != tlen;
+    int err = errno;
+    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
     if (bad || rename(tmp, path) != 0) {
-        int st = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(errno));
+        if (!bad) err = errno;
+        st = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(err));
         remove(tmp);
-        mem_free(tmp);
-        return st;
     }
     mem_free(tmp);
-    return HR_OK;
+    mem_free(text);
+    return st;
 }
 
 /* ------------------------------------------------------------------ reader */
@@ -185,11 +265,17 @@ static int parse_size(const char *s, size_t *v)
 {
     char *end;
     errno = 0;
+    if (*s < '0' || *s > '9') return -1; /* strtoull would take "-1" */
     unsigned long long x = strtoull(s, &end, 10);
-    if (end == s || errno || (*end && *end != ' ')) return -1;
+    if (end == s || errno || (*end && *end != ' ') || x > SIZE_MAX) return -1;
     *v = (size_t)x;
     return 0;
 }
+
+/* A count of lines that cannot exceed what is left of the text (each line
+ * takes at least two bytes), so a corrupt count is HR_EFORMAT rather than a
+ * huge allocation. */
+static int count_fits(const reader *r, size_t k) { return k <= strlen(r->cur) / 2; }
 
 /* "VALUE SE NAME" lines into arrays. */
 static int read_coefs(reader *r, size_t n, double *v, double *se, char **names)
@@ -271,11 +357,15 @@ static int read_one(reader *r, hr_model **out)
         if (st) goto fail;
     }
     KEY("beta");
-    if (parse_size(s, &m->p)) { st = bad(r, "bad beta count"); goto fail; }
-    m->feat = mem_calloc(m->p ? m->p : 1, sizeof(char *));
-    m->beta = mem_array(m->p ? m->p : 1, sizeof(double));
-    m->beta_se = mem_array(m->p ? m->p : 1, sizeof(double));
+    /* Counts are stored only once their arrays exist: hr_model_free walks
+     * feat[0..p) and cname[0..ncoef). */
+    size_t cnt;
+    if (parse_size(s, &cnt) || !count_fits(r, cnt)) { st = bad(r, "bad beta count"); goto fail; }
+    m->feat = mem_calloc(cnt ? cnt : 1, sizeof(char *));
+    m->beta = mem_array(cnt ? cnt : 1, sizeof(double));
+    m->beta_se = mem_array(cnt ? cnt : 1, sizeof(double));
     if (!m->feat || !m->beta || !m->beta_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+    m->p = cnt;
     st = read_coefs(r, m->p, m->beta, m->beta_se, m->feat);
     if (st) goto fail;
     KEY("arima");
@@ -296,11 +386,12 @@ static int read_one(reader *r, hr_model **out)
         m->arima_nobs = an;
         m->has_arima = 1;
         KEY("coef");
-        if (parse_size(s, &m->ncoef)) { st = bad(r, "bad coef count"); goto fail; }
-        m->cname = mem_calloc(m->ncoef ? m->ncoef : 1, sizeof(char *));
-        m->coef = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
-        m->coef_se = mem_array(m->ncoef ? m->ncoef : 1, sizeof(double));
+        if (parse_size(s, &cnt) || !count_fits(r, cnt)) { st = bad(r, "bad coef count"); goto fail; }
+        m->cname = mem_calloc(cnt ? cnt : 1, sizeof(char *));
+        m->coef = mem_array(cnt ? cnt : 1, sizeof(double));
+        m->coef_se = mem_array(cnt ? cnt : 1, sizeof(double));
         if (!m->cname || !m->coef || !m->coef_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        m->ncoef = cnt;
         st = read_coefs(r, m->ncoef, m->coef, m->coef_se, m->cname);
         if (st) goto fail;
         KEY("stats");
@@ -339,57 +430,30 @@ void hr_models_free(hr_model **models, size_t n)
     mem_free(models);
 }
 
-int hr_model_load(const char *path, hr_model ***models, size_t *n)
+/* Parse the whole text buf[0..len) (buf[len] == '\0', modified in place;
+ * name labels the messages). Common to files and memory. */
+static int load_text(char *buf, size_t len, const char *name, hr_model ***models, size_t *n)
 {
-    hr_err_clear();
-    if (!path || !models || !n) return hr_err(HR_EINVAL, "hr_model_load: NULL argument");
-    *models = NULL;
-    *n = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = mem_alloc(cap);
-    int st = HR_OK;
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len < cap - 1) break;
-        char *nb = mem_realloc(buf, cap * 2);
-        if (!nb) {
-            mem_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!buf) return hr_err(HR_ENOMEM, "out of memory");
-    if (rerr) {
-        mem_free(buf);
-        return hr_err(HR_EIO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    if (memchr(buf, '\0', len)) {
-        mem_free(buf);
-        return hr_err(HR_EFORMAT, "%s: not a headroom model file (binary data)", path);
-    }
-    reader r = {path, buf, buf, 0};
+    if (memchr(buf, '\0', len))
+        return hr_err(HR_EFORMAT, "%s: not a headroom model file (binary data)", name);
+    reader r = {name, buf, buf, 0};
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    locale_t old = c ? uselocale(c) : (locale_t)0;
+    if (!c) return hr_err(HR_ENOMEM, "%s: cannot create the C locale", name);
+    locale_t old = uselocale(c);
     hr_model **ms = NULL;
     size_t nm = 0, got = 0;
+    int st = HR_OK;
     char *s = next_line(&r);
     int ver = 0;
     char magic[32];
     if (!s || sscanf(s, "%31s %d", magic, &ver) != 2 || strcmp(magic, HRM_MAGIC) != 0) {
-        st = hr_err(HR_EFORMAT, "%s:1: not a headroom model file", path);
+        st = hr_err(HR_EFORMAT, "%s:1: not a headroom model file", name);
         goto done;
     }
     if (ver > HRM_VERSION || ver < 1) {
-        st = hr_err(HR_EVERSION, "%s:1: model file version %d; this build reads version %d", path,
-                    ver, HRM_VERSION);
+        st = hr_err(ver > HRM_VERSION ? HR_EVERSION : HR_EFORMAT,
+                    "%s:1: model file version %d; this build reads version %d", name, ver,
+                    HRM_VERSION);
         goto done;
     }
     s = expect_key(&r, "writer", &st);
@@ -413,11 +477,8 @@ int hr_model_load(const char *path, hr_model ***models, size_t *n)
     if (!s) goto done;
     if (*s || next_line(&r)) st = bad(&r, "data after 'end'");
 done:
-    if (c) {
-        uselocale(old);
-        freelocale(c);
-    }
-    mem_free(buf);
+    uselocale(old);
+    freelocale(c);
     if (st) {
         hr_models_free(ms, got);
         return st;
@@ -425,4 +486,58 @@ done:
     *models = ms;
     *n = nm;
     return HR_OK;
+}
+
+int hr_model_load_mem(const void *buf, size_t len, hr_model ***models, size_t *n)
+{
+    hr_err_clear();
+    if (models) *models = NULL;
+    if (n) *n = 0;
+    if (!buf || !models || !n) return hr_err(HR_EINVAL, "hr_model_load_mem: NULL argument");
+    if (len == 0) return hr_err(HR_EINVAL, "hr_model_load_mem: empty buffer (len = 0)");
+    if (len == SIZE_MAX) return hr_err(HR_EINVAL, "hr_model_load_mem: len too large");
+    /* The parser splits lines in place: work on a NUL-terminated copy. */
+    char *copy = mem_alloc(len + 1);
+    if (!copy) return hr_err(HR_ENOMEM, "out of memory");
+    memcpy(copy, buf, len);
+    copy[len] = '\0';
+    int st = load_text(copy, len, "(memory)", models, n);
+    mem_free(copy);
+    return st;
+}
+
+int hr_model_load(const char *path, hr_model ***models, size_t *n)
+{
+    hr_err_clear();
+    if (models) *models = NULL;
+    if (n) *n = 0;
+    if (!path || !models || !n) return hr_err(HR_EINVAL, "hr_model_load: NULL argument");
+    FILE *f = fopen(path, "rb");
+    if (!f) return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    size_t cap = 1 << 16, len = 0;
+    char *buf = mem_alloc(cap);
+    while (buf) {
+        size_t got = fread(buf + len, 1, cap - len - 1, f);
+        len += got;
+        if (len < cap - 1) break;
+        char *nb = mem_realloc(buf, cap * 2);
+        if (!nb) {
+            mem_free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int rerr = ferror(f);
+    fclose(f);
+    if (!buf) return hr_err(HR_ENOMEM, "out of memory");
+    if (rerr) {
+        mem_free(buf);
+        return hr_err(HR_EIO, "%s: read error", path);
+    }
+    buf[len] = '\0';
+    int st = load_text(buf, len, path, models, n);
+    mem_free(buf);
+    return st;
 }

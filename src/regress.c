@@ -416,7 +416,11 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
     {
         double *fit = mem_array(n, sizeof *fit);
         if (!fit) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
-        regress_predict(f, X, n, p, fit);
+        rc = regress_predict(f, X, n, p, fit);
+        if (rc) {
+            mem_free(fit);
+            goto fail;
+        }
         double sw = 0, swf = 0, rss = 0, mss = 0;
         for (size_t i = 0; i < n; i++)
             if (ok[i]) {

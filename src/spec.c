@@ -180,7 +180,8 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         rc = hr_err(HR_EFORMAT, "%s:%d: NUL byte in specification", src, ln);
         goto fail;
     }
-    int line = 0, have_temp = 0, have_err = 0;
+    int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
+        have_em = 0, have_var = 0, have_cal = 0;
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
         char *nl = strchr(p, '\n');
@@ -246,9 +247,48 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 goto fail;
             }
             have_err = 1;
+        } else if (!strcmp(tok[0], "transform")) {
+            if (nt != 2 || have_tr || (strcmp(tok[1], "log") && strcmp(tok[1], "none"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'transform log|none' line", src, line);
+                goto fail;
+            }
+            have_tr = 1;
+            s->log_transform = !strcmp(tok[1], "log");
+        } else if (!strcmp(tok[0], "error-mean")) {
+            if (nt != 2 || have_em || (strcmp(tok[1], "yes") && strcmp(tok[1], "no"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'error-mean yes|no' line", src, line);
+                goto fail;
+            }
+            have_em = 1;
+            s->error_mean = !strcmp(tok[1], "yes");
+        } else if (!strcmp(tok[0], "calibrate")) {
+            if (nt != 2 || have_cal || parse_int(tok[1], 0, 365, &s->calibrate)) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'calibrate DAYS' line (0..365)", src, line);
+                goto fail;
+            }
+            have_cal = 1;
+        } else if (!strcmp(tok[0], "variance")) {
+            if (nt != 2 || have_var || (strcmp(tok[1], "hourly") && strcmp(tok[1], "constant"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'variance hourly|constant' line", src, line);
+                goto fail;
+            }
+            have_var = 1;
+            s->var_hourly = !strcmp(tok[1], "hourly");
+        } else if (!strcmp(tok[0], "arima-window") || !strcmp(tok[0], "window")) {
+            int aw = !strcmp(tok[0], "arima-window"), v;
+            if (nt != 2 || (aw ? have_aw : have_w) || parse_int(tok[1], 0, 1000000, &v) ||
+                (v > 0 && v < 48)) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one '%s H' line, H = 0 (all) or 48..1000000 hours",
+                            src, line, tok[0]);
+                goto fail;
+            }
+            if (aw) have_aw = 1, s->arima_window = (size_t)v + 1;
+            else have_w = 1, s->window = (size_t)v;
         } else {
             rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
-                                    "trend-epoch, term or errors)", src, line, tok[0]);
+                                    "trend-epoch, term, errors, transform, arima-window, window, error-mean, "
+                                    "variance or calibrate)",
+                        src, line, tok[0]);
             goto fail;
         }
     }

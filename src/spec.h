@@ -12,6 +12,22 @@
  *   term weekday:hour hour:T hour:T2 hour:T3
  *   errors none                       # or: errors arima p d q P D Q s
  *                                     #     errors auto-arima s
+ *   transform log                     # fit log(load) (default: none); the
+ *                                     # forecast is exp of the log forecast
+ *   arima-window 2016                 # hours of the newest residuals the
+ *                                     # ARIMA errors are fitted on (0 = all)
+ *   window 8760                       # hours of the newest data the whole
+ *                                     # model is fitted on (0 = all)
+ *   error-mean yes                    # the ARIMA errors of a regression get
+ *                                     # their own mean (the level of the
+ *                                     # newest residuals; default: no)
+ *   variance hourly                   # forecast variance scaled by hour of
+ *                                     # day (UTC) as the newest residuals'
+ *                                     # spread (default: constant)
+ *   calibrate 28                      # scale the ARIMA forecast variance so
+ *                                     # that 1..36 h forecasts from the last
+ *                                     # 28 days of the fit window have mean
+ *                                     # squared z-score 1 (default: 0 = off)
  *
  * A term is one atom or a product of up to three atoms joined by ':'
  * (R's interaction); its columns are the cartesian product of the atoms'
@@ -69,6 +85,12 @@ typedef struct spec {
     size_t nterm;
     spec_term *term;         /* [nterm] in file order                        */
     spec_errors errors;      /* parsed for the ARIMA module; ignored by OLS  */
+    int log_transform;       /* 1: model log(load_mw) ('transform log')      */
+    size_t arima_window;     /* 'arima-window H': H + 1, 0 = not given       */
+    size_t window;           /* 'window H': training hours, 0 = all          */
+    int error_mean;          /* 1: ARIMA errors with a mean ('error-mean yes') */
+    int var_hourly;          /* 1: 'variance hourly'                          */
+    int calibrate;           /* 'calibrate DAYS': pseudo-origins, 0 = off    */
 } spec;
 
 /* Parse specification text (len bytes, need not be NUL-terminated); src

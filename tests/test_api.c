@@ -1,0 +1,898 @@
+/* test_api.c — the public API as an embedding program sees it:
+ *  - misuse of every public function (NULL pointers, zero lengths, unsorted
+ *    or off-the-hour timestamps, NaN / infinite numbers, out-of-range
+ *    indices) returns the documented status with a non-empty
+ *    hr_last_error(), never a crash;
+ *  - every status code HR_EINVAL .. HR_ENOTFOUND is reachable from a public
+ *    call, each with a message;
+ *  - models round-trip file <-> memory byte for byte (hr_model_save /
+ *    hr_model_save_mem / hr_model_load / hr_model_load_mem);
+ *  - allocation failure: along series-from-arrays -> fit (calendar spec) ->
+ *    forecast -> save to memory -> load from memory -> assess, the k-th
+ *    allocation is failed for every k (src/mem.h hook); each failing call
+ *    returns HR_ENOMEM and leaves its outputs empty, and the run with no
+ *    injected failure succeeds. Under ASan/LSan (make check-asan) nothing
+ *    leaks on any of these paths.
+ * All data is generated here; every expected status is the documented one
+ * in include/headroom.h (the outside reference for this file). */
+#include "helpers.h"
+#include "headroom.h"
+#include "error.h"
+#include "mem.h"
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Under AddressSanitizer, leaks fail the test: LeakSanitizer's own report
+ * in a Criterion worker does not change the test's result. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#define EXPECT_NO_LEAKS()                                                                      \
+    cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "LeakSanitizer found leaks (above)")
+#else
+#define EXPECT_NO_LEAKS() ((void)0)
+#endif
+
+#define T0 1609459200 /* 2021-01-01T00:00:00Z */
+#define NY (8760 + 336) /* the whole of 2021 and two weeks of 2022 */
+
+/* ---------------------------------------------------------------- fixtures */
+
+/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1). */
+static double unif(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* A plausible hourly load: daily and annual cycles plus AR(1) noise. */
+static void gen(int64_t *t, double *y, size_t n)
+{
+    uint64_t seed = 42;
+    double e = 0;
+    for (size_t k = 0; k < n; k++) {
+        t[k] = T0 + 3600 * (int64_t)k;
+        e = 0.9 * e + 20 * (unif(&seed) - 0.5);
+        y[k] = 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
+               150 * cos(2 * M_PI * (double)k / 8766) + e;
+    }
+}
+
+static hr_series *year_series(void)
+{
+    int64_t *t = malloc(NY * sizeof *t);
+    double *y = malloc(NY * sizeof *y);
+    cr_assert(t && y);
+    gen(t, y, NY);
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("API", t, y, NY, 1, &s), HR_OK, "%s", hr_last_error());
+    free(t);
+    free(y);
+    return s;
+}
+
+/* Calendar spec (models/calendar.spec, run from the project root) on the
+ * last four weeks: 672 rows for its 191 columns. */
+static void small_fit_opts(hr_fit_opts *o)
+{
+    hr_fit_opts_init(o);
+    o->model = "calendar";
+    o->from_utc = T0 + 3600 * (int64_t)(NY - 672);
+}
+
+static hr_model *small_model(const hr_series *s)
+{
+    hr_fit_opts o;
+    small_fit_opts(&o);
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    return m;
+}
+
+/* The status of call must be `want` and a message must explain it. The
+ * message is cleared first so a stale one cannot pass. */
+#define MISUSE(want, call)                                                                    \
+    do {                                                                                      \
+        hr_err_clear();                                                                       \
+        int st_ = (call);                                                                     \
+        cr_expect_eq(st_, (want), "%s -> %d (%s: %s), want %d (%s)", #call, st_,              \
+                     hr_strerror(st_), hr_last_error(), (want), hr_strerror(want));           \
+        cr_expect(hr_last_error()[0] != '\0', "%s: empty hr_last_error()", #call);             \
+    } while (0)
+
+static char tmpdir[64];
+static void make_tmpdir(void)
+{
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/hr_api_XXXXXX");
+    cr_assert(mkdtemp(tmpdir));
+}
+static void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f);
+    fputs(text, f);
+    fclose(f);
+}
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    cr_assert(b);
+    cr_assert_eq(fread(b, 1, (size_t)n, f), (size_t)n);
+    fclose(f);
+    b[n] = '\0';
+    *len = (size_t)n;
+    return b;
+}
+
+/* ---------------------------------------------------------------- version, status */
+
+Test(api, version_and_strerror)
+{
+    char want[32];
+    snprintf(want, sizeof want, "%d.%d.%d", HR_VERSION_MAJOR, HR_VERSION_MINOR, HR_VERSION_PATCH);
+    cr_assert_str_eq(hr_version(), want);
+    cr_assert_str_eq(hr_version(), HR_VERSION_STRING);
+    /* every code has its own non-empty text; unknown codes a generic one */
+    for (int a = 0; a < HR_NSTATUS; a++) {
+        cr_assert(hr_strerror(a) && hr_strerror(a)[0]);
+        for (int b = 0; b < a; b++) cr_assert_str_neq(hr_strerror(a), hr_strerror(b));
+    }
+    cr_assert(hr_strerror(-1) && hr_strerror(HR_NSTATUS) && hr_strerror(1 << 30));
+    cr_assert_str_eq(hr_flag_name(HR_FLAG_OKAY), "OKAY");
+    cr_assert_str_eq(hr_flag_name(-1), "UNKNOWN");
+    cr_assert_str_eq(hr_flag_name(HR_NFLAGS), "UNKNOWN");
+    cr_assert_eq(hr_assess_month_season(0), -1);
+    cr_assert_eq(hr_assess_month_season(13), -1);
+    cr_assert_eq(hr_assess_month_season(7), HR_SEASON_SUMMER);
+    cr_assert_eq(hr_assess_month_season(1), HR_SEASON_WINTER);
+    cr_assert_eq(hr_year_hours(2024), 8784u); /* leap year: 366 * 24 */
+    cr_assert_eq(hr_year_hours(2100), 8760u); /* century, not leap */
+    EXPECT_NO_LEAKS();
+}
+
+/* Every free function accepts NULL. */
+Test(api, free_null_is_noop)
+{
+    hr_series_free(NULL);
+    hr_model_free(NULL);
+    hr_models_free(NULL, 3);
+    hr_backtest_free(NULL);
+    hr_free(NULL);
+    cr_assert_eq(hr_series_region_count(NULL), 0u);
+    cr_assert_eq(hr_backtest_row_count(NULL), 0u);
+    cr_assert_eq(hr_backtest_hour_count(NULL), 0u);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- every status code */
+
+Test(api, every_status_reachable)
+{
+    hr_series *s = year_series();
+    hr_model *m = NULL;
+    hr_fit_opts o;
+    int seen[HR_NSTATUS] = {0};
+#define SEE(want, call)                                                                      \
+    do {                                                                                     \
+        MISUSE(want, call);                                                                  \
+        seen[want] = 1;                                                                      \
+    } while (0)
+    /* HR_EINVAL: timestamps not increasing */
+    SEE(HR_EINVAL, hr_series_from_arrays("A", (int64_t[]){7200, 3600}, (double[]){1, 2}, 2, 0,
+                                         &(hr_series *){NULL}));
+    /* HR_ENOMEM: the first allocation of the call fails */
+    mem_fail_at(1);
+    SEE(HR_ENOMEM, hr_series_from_arrays("A", (int64_t[]){3600, 7200}, (double[]){1, 2}, 2, 0,
+                                         &(hr_series *){NULL}));
+    mem_fail_at(0);
+    /* HR_EIO: no such file */
+    SEE(HR_EIO, hr_model_load("/nonexistent/x.hrm", &(hr_model **){NULL}, &(size_t){0}));
+    /* HR_EPARSE: a month 13 in a file, and in a time string */
+    make_tmpdir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/bad.csv", tmpdir);
+    write_file(path, "region,timestamp,load_mw\nA,2020-13-01T00:00:00Z,100\n");
+    hr_series *bad = NULL;
+    SEE(HR_EPARSE, hr_series_read((const char *[]){path}, 1, NULL, &bad));
+    cr_expect(strstr(hr_last_error(), path), "message names the file: %s", hr_last_error());
+    cr_expect_null(bad);
+    SEE(HR_EPARSE, hr_time_parse("2021-13-01", &(int64_t){0}));
+    /* HR_EDATA: a training window with under 48 hours of load */
+    hr_fit_opts_init(&o);
+    o.from_utc = T0 + 3600 * (int64_t)(NY - 24);
+    SEE(HR_EDATA, hr_model_fit(s, 0, &o, &m));
+    /* HR_ESINGULAR: 191 calendar columns on 168 rows */
+    small_fit_opts(&o);
+    o.from_utc = T0 + 3600 * (int64_t)(NY - 168);
+    SEE(HR_ESINGULAR, hr_model_fit(s, 0, &o, &m));
+    /* HR_ENOCONV: auto-arima on loads near 1e160 MW, whose squares
+     * overflow: no candidate has a finite likelihood, not even the
+     * ARIMA(0,d,0) fallback. */
+    {
+        int64_t t[500];
+        double y[500];
+        for (size_t k = 0; k < 500; k++) {
+            t[k] = T0 + 3600 * (int64_t)k;
+            y[k] = 1e160 * (1 + 0.5 * sin(0.3 * (double)k));
+        }
+        hr_series *h = NULL;
+        cr_assert_eq(hr_series_from_arrays("H", t, y, 500, 0, &h), HR_OK, "%s", hr_last_error());
+        hr_fit_opts_init(&o);
+        o.model = "auto-arima";
+        SEE(HR_ENOCONV, hr_model_fit(h, 0, &o, &m));
+        hr_series_free(h);
+    }
+    /* HR_EFORMAT: an unknown term in a specification */
+    hr_fit_opts_init(&o);
+    o.spec_text = "term intercept no_such_term\n";
+    SEE(HR_EFORMAT, hr_model_fit(s, 0, &o, &m));
+    /* HR_EVERSION: a model file from format version 2 */
+    const char *v2 = "headroom-model 2\nwriter headroom 9.0.0\nmodels 1\n";
+    SEE(HR_EVERSION, hr_model_load_mem(v2, strlen(v2), &(hr_model **){NULL}, &(size_t){0}));
+    /* HR_ENOTFOUND: no such region, and no such spec */
+    SEE(HR_ENOTFOUND, hr_series_region_index(s, "NOWHERE", &(size_t){0}));
+    hr_fit_opts_init(&o);
+    o.model = "no-such-spec";
+    SEE(HR_ENOTFOUND, hr_model_fit(s, 0, &o, &m));
+#undef SEE
+    cr_expect_null(m);
+    for (int c = HR_EINVAL; c < HR_NSTATUS; c++) cr_expect(seen[c], "status %d not reached", c);
+    hr_series_free(s);
+    unlink(path);
+    rmdir(tmpdir);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- misuse: series */
+
+Test(api, misuse_series_from_arrays)
+{
+    int64_t t[4] = {T0, T0 + 3600, T0 + 7200, T0 + 10800};
+    double y[4] = {100, 110, 120, 130};
+    hr_series *s = (hr_series *)&s; /* must be reset to NULL on error */
+    MISUSE(HR_EINVAL, hr_series_from_arrays(NULL, t, y, 4, 1, &s));
+    cr_expect_null(s);
+    MISUSE(HR_EINVAL, hr_series_from_arrays("", t, y, 4, 1, &s));
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", NULL, y, 4, 1, &s));
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", t, NULL, 4, 1, &s));
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", t, y, 0, 1, &s));
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", t, y, 4, 1, NULL));
+    int64_t unsorted[4] = {T0, T0 + 7200, T0 + 3600, T0 + 10800};
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", unsorted, y, 4, 1, &s));
+    int64_t dup[4] = {T0, T0 + 3600, T0 + 3600, T0 + 10800};
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", dup, y, 4, 1, &s));
+    int64_t half[4] = {T0, T0 + 3600, T0 + 5400, T0 + 10800};
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", half, y, 4, 1, &s));
+    int64_t neg[4] = {-5400, -3600, 0, 3600}; /* -5400 is not on the hour */
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", neg, y, 4, 1, &s));
+    int64_t wide[2] = {0, (int64_t)3600 * 4000000}; /* ~456 years */
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", wide, y, 2, 1, &s));
+    int64_t far[2] = {INT64_MIN / 3600 * 3600, INT64_MAX / 3600 * 3600}; /* span overflows */
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", far, y, 2, 1, &s));
+    cr_expect_null(s);
+    /* NaN is "missing" (allowed); gaps are allowed and become NaN hours */
+    double ynan[4] = {100, NAN, 120, 130};
+    cr_assert_eq(hr_series_from_arrays("A", t, ynan, 4, 0, &s), HR_OK, "%s", hr_last_error());
+    hr_series_free(s);
+    int64_t gap[3] = {T0, T0 + 3600, T0 + 4 * 3600};
+    cr_assert_eq(hr_series_from_arrays("A", gap, y, 3, 0, &s), HR_OK, "%s", hr_last_error());
+    size_t nh;
+    cr_assert_eq(hr_series_grid(s, 0, NULL, &nh), HR_OK);
+    cr_expect_eq(nh, 5u, "grid from the first to the last hour: 5 hours");
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+/* Infinite load is not a measurement; NaN is the missing value. */
+Test(api, misuse_series_from_arrays_inf)
+{
+    int64_t t[4] = {T0, T0 + 3600, T0 + 7200, T0 + 10800};
+    double yinf[4] = {100, INFINITY, 120, 130};
+    hr_series *s = NULL;
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", t, yinf, 4, 1, &s));
+    yinf[1] = -INFINITY;
+    MISUSE(HR_EINVAL, hr_series_from_arrays("A", t, yinf, 4, 0, &s));
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_series_read)
+{
+    hr_series *s = (hr_series *)&s;
+    const char *p[1] = {"/nonexistent/x.csv"};
+    MISUSE(HR_EINVAL, hr_series_read(NULL, 1, NULL, &s));
+    cr_expect_null(s);
+    MISUSE(HR_EINVAL, hr_series_read(p, 0, NULL, &s));
+    MISUSE(HR_EINVAL, hr_series_read(p, 1, NULL, NULL));
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){NULL}, 1, NULL, &s));
+    MISUSE(HR_EIO, hr_series_read(p, 1, NULL, &s));
+    cr_expect_null(s);
+    hr_ingest_opts io;
+    hr_ingest_opts_init(&io);
+    io.format = (hr_format)99;
+    make_tmpdir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/ok.csv", tmpdir);
+    write_file(path, "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,100\n"
+                     "A,2020-01-01T01:00:00Z,101\n");
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){path}, 1, &io, &s));
+    hr_ingest_opts_init(&io);
+    io.scale = NAN;
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){path}, 1, &io, &s));
+    cr_expect_null(s);
+    unlink(path);
+    rmdir(tmpdir);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_series_accessors)
+{
+    int64_t t[3] = {T0, T0 + 3600, T0 + 7200};
+    double y[3] = {100, 110, 120};
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("A", t, y, 3, 1, &s), HR_OK, "%s", hr_last_error());
+    cr_expect_eq(hr_series_region_count(s), 1u);
+    cr_expect_null(hr_series_region_name(NULL, 0));
+    cr_expect_null(hr_series_region_name(s, 1));
+    size_t i = 7;
+    MISUSE(HR_EINVAL, hr_series_region_index(NULL, "A", &i));
+    MISUSE(HR_EINVAL, hr_series_region_index(s, NULL, &i));
+    MISUSE(HR_EINVAL, hr_series_region_index(s, "A", NULL));
+    MISUSE(HR_ENOTFOUND, hr_series_region_index(s, "B", &i));
+    cr_expect_eq(i, 7u, "not written on error");
+    int64_t t0;
+    size_t n;
+    MISUSE(HR_EINVAL, hr_series_grid(NULL, 0, &t0, &n));
+    MISUSE(HR_EINVAL, hr_series_grid(s, 1, &t0, &n));
+    cr_expect_eq(hr_series_column_count(NULL, 0), 0u);
+    cr_expect_eq(hr_series_column_count(s, 1), 0u);
+    cr_expect_null(hr_series_column_name(NULL, 0, 0));
+    cr_expect_null(hr_series_column_name(s, 1, 0));
+    cr_expect_null(hr_series_column_name(s, 0, hr_series_column_count(s, 0)));
+    const double *v;
+    MISUSE(HR_EINVAL, hr_series_column(NULL, 0, "load_mw", &v));
+    MISUSE(HR_EINVAL, hr_series_column(s, 1, "load_mw", &v));
+    MISUSE(HR_EINVAL, hr_series_column(s, 0, NULL, &v));
+    MISUSE(HR_EINVAL, hr_series_column(s, 0, "load_mw", NULL));
+    MISUSE(HR_ENOTFOUND, hr_series_column(s, 0, "temp_c", &v));
+    const uint8_t *fl;
+    MISUSE(HR_EINVAL, hr_series_flags(NULL, 0, &fl));
+    MISUSE(HR_EINVAL, hr_series_flags(s, 1, &fl));
+    MISUSE(HR_EINVAL, hr_series_flags(s, 0, NULL));
+    hr_quality q;
+    MISUSE(HR_EINVAL, hr_series_quality(NULL, 0, &q));
+    MISUSE(HR_EINVAL, hr_series_quality(s, 1, &q));
+    MISUSE(HR_EINVAL, hr_series_quality(s, 0, NULL));
+    MISUSE(HR_EINVAL, hr_series_write_long(NULL, 0, "/tmp/x.csv"));
+    MISUSE(HR_EINVAL, hr_series_write_long(s, 1, "/tmp/x.csv"));
+    MISUSE(HR_EINVAL, hr_series_write_long(s, 0, NULL));
+    MISUSE(HR_EIO, hr_series_write_long(s, 0, "/nonexistent/dir/x.csv"));
+    /* the happy path for contrast: column values as given */
+    cr_assert_eq(hr_series_column(s, 0, "load_raw_mw", &v), HR_OK);
+    cr_expect(v[0] == 100 && v[1] == 110 && v[2] == 120);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_time)
+{
+    int64_t t = 5;
+    MISUSE(HR_EINVAL, hr_time_parse(NULL, &t));
+    MISUSE(HR_EINVAL, hr_time_parse("2021-01-01", NULL));
+    MISUSE(HR_EPARSE, hr_time_parse("", &t));
+    MISUSE(HR_EPARSE, hr_time_parse("yesterday", &t));
+    MISUSE(HR_EPARSE, hr_time_parse("2021-02-30", &t));
+    cr_assert_eq(hr_time_parse("2021-01-01T05:00:00Z", &t), HR_OK);
+    cr_expect_eq(t, (int64_t)T0 + 5 * 3600);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- misuse: models */
+
+Test(api, misuse_model_fit)
+{
+    hr_series *s = year_series();
+    hr_model *m = (hr_model *)&m;
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    MISUSE(HR_EINVAL, hr_model_fit(NULL, 0, &o, &m));
+    MISUSE(HR_EINVAL, hr_model_fit(s, 0, &o, NULL));
+    MISUSE(HR_EINVAL, hr_model_fit(s, 1, &o, &m));
+    cr_expect_null(m);
+    MISUSE(HR_EINVAL, hr_model_fit(s, (size_t)-1, &o, &m));
+    o.model = "arima";
+    o.order[0] = -1;
+    MISUSE(HR_EINVAL, hr_model_fit(s, 0, &o, &m));
+    hr_fit_opts_init(&o);
+    o.model = "arima";
+    o.order[6] = 0; /* season 0 */
+    MISUSE(HR_EINVAL, hr_model_fit(s, 0, &o, &m));
+    hr_fit_opts_init(&o);
+    o.model = "auto-arima";
+    o.season = 0;
+    MISUSE(HR_EINVAL, hr_model_fit(s, 0, &o, &m));
+    hr_fit_opts_init(&o);
+    o.model = "arima";
+    o.method = 7;
+    MISUSE(HR_EINVAL, hr_model_fit(s, 0, &o, &m));
+    /* a training window outside the data, and one reversed */
+    small_fit_opts(&o);
+    o.from_utc = T0 + 3600 * (int64_t)(NY + 100);
+    MISUSE(HR_EDATA, hr_model_fit(s, 0, &o, &m));
+    small_fit_opts(&o);
+    o.to_utc = o.from_utc - 3600;
+    MISUSE(HR_EDATA, hr_model_fit(s, 0, &o, &m));
+    hr_fit_opts_init(&o);
+    o.spec_text = "";
+    MISUSE(HR_EFORMAT, hr_model_fit(s, 0, &o, &m));
+    o.spec_text = "errors arima 1 0 0\n";
+    MISUSE(HR_EFORMAT, hr_model_fit(s, 0, &o, &m));
+    hr_fit_opts_init(&o);
+    o.spec_text = "term intercept hour:T\n"; /* weather term, no temp_c */
+    MISUSE(HR_ENOTFOUND, hr_model_fit(s, 0, &o, &m));
+    cr_expect_null(m);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_model_use)
+{
+    hr_series *s = year_series();
+    hr_model *m = small_model(s);
+    hr_model_info info;
+    MISUSE(HR_EINVAL, hr_model_info_get(NULL, &info));
+    MISUSE(HR_EINVAL, hr_model_info_get(m, NULL));
+    cr_assert_eq(hr_model_info_get(m, &info), HR_OK);
+    double v, se;
+    const char *name;
+    MISUSE(HR_EINVAL, hr_model_coef(NULL, 0, &name, &v, &se));
+    MISUSE(HR_EINVAL, hr_model_coef(m, info.ncoef, &name, &v, &se));
+    cr_expect_eq(hr_model_coef(m, 0, NULL, NULL, NULL), HR_OK, "every out pointer may be NULL");
+
+    double mean[48], lo[96], hi[96];
+    int64_t t[48];
+    hr_forecast_buf b = {48, t, mean, lo, hi};
+    const double lv[2] = {80, 95};
+    MISUSE(HR_EINVAL, hr_model_forecast(NULL, s, 0, 48, lv, 2, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, NULL, 0, 48, lv, 2, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, lv, 2, NULL));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 0, lv, 2, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 49, lv, 2, &b)); /* cap < horizon */
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, NULL, 2, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 1, 48, lv, 2, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, (double[]){NAN}, 1, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, (double[]){0}, 1, &b));
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, (double[]){100}, 1, &b));
+    hr_forecast_buf nomean = {48, t, NULL, lo, hi};
+    MISUSE(HR_EINVAL, hr_model_forecast(m, s, 0, 48, lv, 2, &nomean));
+    /* the model's region by name, in a series that lacks it */
+    int64_t t2[60];
+    double y2[60];
+    gen(t2, y2, 60);
+    hr_series *other = NULL;
+    cr_assert_eq(hr_series_from_arrays("OTHER", t2, y2, 60, 0, &other), HR_OK);
+    MISUSE(HR_ENOTFOUND, hr_model_forecast(m, other, (size_t)-1, 48, lv, 2, &b));
+    /* a region whose load is all missing */
+    for (size_t k = 0; k < 60; k++) y2[k] = NAN;
+    hr_series *empty = NULL;
+    cr_assert_eq(hr_series_from_arrays("API", t2, y2, 60, 0, &empty), HR_OK, "%s", hr_last_error());
+    MISUSE(HR_EDATA, hr_model_forecast(m, empty, 0, 48, lv, 2, &b));
+    /* NULL t_utc, lo and hi are allowed */
+    hr_forecast_buf meanonly = {48, NULL, mean, NULL, NULL};
+    cr_expect_eq(hr_model_forecast(m, s, 0, 48, lv, 2, &meanonly), HR_OK, "%s", hr_last_error());
+
+    double paths[48 * 3];
+    MISUSE(HR_EINVAL, hr_model_simulate(NULL, s, 0, 48, 3, 1, paths));
+    MISUSE(HR_EINVAL, hr_model_simulate(m, NULL, 0, 48, 3, 1, paths));
+    MISUSE(HR_EINVAL, hr_model_simulate(m, s, 0, 48, 3, 1, NULL));
+    MISUSE(HR_EINVAL, hr_model_simulate(m, s, 0, 0, 3, 1, paths));
+    MISUSE(HR_EINVAL, hr_model_simulate(m, s, 0, 48, 0, 1, paths));
+    MISUSE(HR_EINVAL, hr_model_simulate(m, s, 1, 48, 3, 1, paths));
+    MISUSE(HR_ENOTFOUND, hr_model_simulate(m, other, (size_t)-1, 48, 3, 1, paths));
+
+    double yp[8760];
+    MISUSE(HR_EINVAL, hr_scenarios(NULL, s, 0, 2021, 1, 0, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, NULL, 0, 2021, 1, 0, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 0, 2021, 1, 0, 1, NULL));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 0, 2021, 0, 0, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 0, 2021, 1, -100, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 0, 2021, 1, NAN, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 0, 1800, 1, 0, 1, yp));
+    MISUSE(HR_EINVAL, hr_scenarios(m, s, 1, 2021, 1, 0, 1, yp));
+    hr_series_free(empty);
+    hr_series_free(other);
+    hr_model_free(m);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- model files and memory */
+
+Test(api, model_io_file_memory_round_trip)
+{
+    hr_series *s = year_series();
+    hr_model *m = small_model(s);
+    make_tmpdir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/m.hrm", tmpdir);
+    const hr_model *const ms[2] = {m, m};
+    cr_assert_eq(hr_model_save(ms, 2, path), HR_OK, "%s", hr_last_error());
+    char *buf = NULL;
+    size_t len = 0;
+    cr_assert_eq(hr_model_save_mem(ms, 2, &buf, &len), HR_OK, "%s", hr_last_error());
+    size_t flen;
+    char *file = slurp(path, &flen);
+    /* file and memory: the same bytes, NUL-terminated buffer */
+    cr_assert_eq(len, flen);
+    cr_assert(memcmp(buf, file, len) == 0, "save_mem and save differ");
+    cr_assert_eq(buf[len], '\0');
+    cr_assert_eq(strlen(buf), len);
+
+    /* load from memory (without the NUL) and from the file; saving either
+     * gives the same bytes again */
+    hr_model **a = NULL, **b = NULL;
+    size_t na = 0, nb = 0;
+    cr_assert_eq(hr_model_load_mem(file, flen, &a, &na), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(hr_model_load(path, &b, &nb), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(na, 2u);
+    cr_assert_eq(nb, 2u);
+    char *buf2 = NULL, *buf3 = NULL;
+    size_t len2, len3;
+    cr_assert_eq(hr_model_save_mem((const hr_model *const *)a, na, &buf2, &len2), HR_OK);
+    cr_assert_eq(hr_model_save_mem((const hr_model *const *)b, nb, &buf3, &len3), HR_OK);
+    cr_assert(len2 == len && memcmp(buf2, buf, len) == 0, "memory round trip not bit-identical");
+    cr_assert(len3 == len && memcmp(buf3, buf, len) == 0, "file round trip not bit-identical");
+
+    /* forecasts of the original and the loaded model: identical doubles */
+    double m0[24], m1[24];
+    hr_forecast_buf f0 = {24, NULL, m0, NULL, NULL}, f1 = {24, NULL, m1, NULL, NULL};
+    cr_assert_eq(hr_model_forecast(m, s, 0, 24, NULL, 0, &f0), HR_OK);
+    cr_assert_eq(hr_model_forecast(a[1], s, 0, 24, NULL, 0, &f1), HR_OK);
+    cr_assert(memcmp(m0, m1, sizeof m0) == 0);
+
+    hr_free(buf);
+    hr_free(buf2);
+    hr_free(buf3);
+    free(file);
+    hr_models_free(a, na);
+    hr_models_free(b, nb);
+    hr_model_free(m);
+    hr_series_free(s);
+    unlink(path);
+    rmdir(tmpdir);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_model_io)
+{
+    hr_series *s = year_series();
+    hr_model *m = small_model(s);
+    const hr_model *ms[2] = {m, NULL};
+    char *buf = (char *)&buf;
+    size_t len = 9;
+    MISUSE(HR_EINVAL, hr_model_save_mem(NULL, 1, &buf, &len));
+    cr_expect(buf == NULL && len == 0, "outputs reset on error");
+    MISUSE(HR_EINVAL, hr_model_save_mem(ms, 0, &buf, &len));
+    MISUSE(HR_EINVAL, hr_model_save_mem(ms, 2, &buf, &len)); /* a NULL model */
+    MISUSE(HR_EINVAL, hr_model_save_mem(ms, 1, NULL, &len));
+    MISUSE(HR_EINVAL, hr_model_save_mem(ms, 1, &buf, NULL));
+    MISUSE(HR_EINVAL, hr_model_save(NULL, 1, "/tmp/x.hrm"));
+    MISUSE(HR_EINVAL, hr_model_save(ms, 0, "/tmp/x.hrm"));
+    MISUSE(HR_EINVAL, hr_model_save(ms, 2, "/tmp/x.hrm"));
+    MISUSE(HR_EINVAL, hr_model_save(ms, 1, NULL));
+    MISUSE(HR_EINVAL, hr_model_save(ms, 1, ""));
+    MISUSE(HR_EIO, hr_model_save(ms, 1, "/nonexistent/dir/x.hrm"));
+
+    hr_model **out = (hr_model **)&out;
+    size_t n = 5;
+    MISUSE(HR_EINVAL, hr_model_load(NULL, &out, &n));
+    MISUSE(HR_EINVAL, hr_model_load("/tmp/x.hrm", NULL, &n));
+    MISUSE(HR_EINVAL, hr_model_load("/tmp/x.hrm", &out, NULL));
+    MISUSE(HR_EIO, hr_model_load("/nonexistent/x.hrm", &out, &n));
+    cr_expect(out == NULL && n == 0, "outputs reset on error");
+    MISUSE(HR_EINVAL, hr_model_load_mem(NULL, 10, &out, &n));
+    MISUSE(HR_EINVAL, hr_model_load_mem("x", 0, &out, &n));
+    MISUSE(HR_EINVAL, hr_model_load_mem("x", 1, NULL, &n));
+    MISUSE(HR_EINVAL, hr_model_load_mem("x", 1, &out, NULL));
+    MISUSE(HR_EFORMAT, hr_model_load_mem("x", 1, &out, &n));
+    MISUSE(HR_EFORMAT, hr_model_load_mem("headroom-model 1\0junk", 21, &out, &n));
+    MISUSE(HR_EFORMAT, hr_model_load_mem("headroom-model 0\n", 17, &out, &n));
+
+    /* every truncation of a valid text is HR_EFORMAT (never a crash, never
+     * a partial success), and names the line in memory */
+    cr_assert_eq(hr_model_save_mem((const hr_model *const *)ms, 1, &buf, &len), HR_OK);
+    size_t step = len / 97 + 1;
+    for (size_t cut = 1; cut < len; cut += step) {
+        hr_err_clear();
+        int st = hr_model_load_mem(buf, cut, &out, &n);
+        cr_expect(st == HR_EFORMAT, "cut at %zu: %d (%s)", cut, st, hr_last_error());
+        cr_expect(strstr(hr_last_error(), "(memory):"), "cut at %zu: %s", cut, hr_last_error());
+        cr_expect(out == NULL && n == 0);
+    }
+    /* a later format version in an otherwise valid text */
+    char *v2 = strdup(buf);
+    cr_assert(v2);
+    v2[strlen("headroom-model ")] = '2';
+    MISUSE(HR_EVERSION, hr_model_load_mem(v2, len, &out, &n));
+    cr_expect(strstr(hr_last_error(), "version 2"), "%s", hr_last_error());
+    free(v2);
+    hr_free(buf);
+    hr_model_free(m);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- misuse: backtest, assess, report */
+
+Test(api, misuse_backtest_metrics)
+{
+    hr_series *s = year_series();
+    hr_backtest_opts o;
+    hr_backtest_opts_init(&o);
+    o.fit.model = "calendar";
+    o.start_utc = T0 + 3600 * (int64_t)(NY - 48);
+    hr_backtest *b = (hr_backtest *)&b;
+    MISUSE(HR_EINVAL, hr_backtest_run(NULL, 0, &o, &b));
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, NULL, &b));
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, &o, NULL));
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 1, &o, &b));
+    o.origins = 0;
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, &o, &b));
+    o.origins = 1;
+    o.horizon = 0;
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, &o, &b));
+    o.horizon = 24;
+    o.step = 0;
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, &o, &b));
+    o.step = 24;
+    o.start_utc += 1800; /* not on the hour */
+    MISUSE(HR_EINVAL, hr_backtest_run(s, 0, &o, &b));
+    o.start_utc = T0 + 3600 * 24; /* too little training before it */
+    MISUSE(HR_EDATA, hr_backtest_run(s, 0, &o, &b));
+    o.start_utc = T0 + 3600 * (int64_t)(NY + 500); /* after the data */
+    MISUSE(HR_EDATA, hr_backtest_run(s, 0, &o, &b));
+    hr_backtest_row row;
+    hr_backtest_hour hour;
+    MISUSE(HR_EINVAL, hr_backtest_row_get(NULL, 0, &row));
+    MISUSE(HR_EINVAL, hr_backtest_hour_get(NULL, 0, &hour));
+
+    double a[3] = {1, 2, 3}, mu[3] = {1, 2, 4}, sd[3] = {1, 1, 1};
+    MISUSE(HR_EINVAL, hr_metrics(NULL, mu, sd, NULL, 3, &row));
+    MISUSE(HR_EINVAL, hr_metrics(a, NULL, sd, NULL, 3, &row));
+    MISUSE(HR_EINVAL, hr_metrics(a, mu, NULL, NULL, 3, &row));
+    MISUSE(HR_EINVAL, hr_metrics(a, mu, sd, NULL, 3, NULL));
+    cr_assert_eq(hr_metrics(a, mu, sd, NULL, 3, &row), HR_OK);
+    cr_expect_eq(row.n, 3u);
+    cr_expect(fabs(row.mae - 1.0 / 3) < 1e-15, "MAE of errors 0, 0, 1 is 1/3: %g", row.mae);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_assess)
+{
+    hr_series *s = year_series();
+    hr_assessment *out = malloc(sizeof *out);
+    cr_assert(out);
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    MISUSE(HR_EINVAL, hr_assess(NULL, 0, &o, out));
+    MISUSE(HR_EINVAL, hr_assess(s, 1, &o, out));
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, NULL));
+    const double badb[] = {0, 100, -1, NAN, INFINITY};
+    for (size_t i = 0; i < sizeof badb / sizeof *badb; i++) {
+        hr_assess_opts_init(&o);
+        o.budgets_pct[0] = badb[i];
+        MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    }
+    hr_assess_opts_init(&o);
+    o.nbudgets = 0;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.nbudgets = HR_MAX_BUDGETS + 1;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    hr_assess_opts_init(&o);
+    o.threshold_kind = 7;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.threshold_kind = HR_THRESH_CAPACITY;
+    o.threshold_summer_mw = 0;
+    o.threshold_winter_mw = 1000;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.threshold_summer_mw = NAN;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    double prof[24];
+    for (int h = 0; h < 24; h++) prof[h] = 1;
+    hr_assess_opts_init(&o);
+    o.profile = prof;
+    o.profile_len = 23;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.profile_len = 24;
+    o.profile = NULL;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.profile = prof;
+    prof[3] = NAN;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    prof[3] = 2; /* mean 25/24 != 1 */
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    prof[3] = -1, prof[4] = 3; /* mean 1, one negative */
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    hr_assess_opts_init(&o);
+    o.curve_step_pct_peak = 0;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.curve_step_pct_peak = NAN;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    hr_assess_opts_init(&o);
+    o.year_from = 2022, o.year_to = 2021;
+    MISUSE(HR_EINVAL, hr_assess(s, 0, &o, out));
+    o.year_from = 2022, o.year_to = 2022; /* not whole in the data */
+    MISUSE(HR_EDATA, hr_assess(s, 0, &o, out));
+
+    double y[3] = {1, 2, 3};
+    MISUSE(HR_EINVAL, hr_assess_arrays(T0, NULL, 3, NULL, out));
+    MISUSE(HR_EINVAL, hr_assess_arrays(T0, y, 0, NULL, out));
+    MISUSE(HR_EINVAL, hr_assess_arrays(T0, y, 3, NULL, NULL));
+    MISUSE(HR_EINVAL, hr_assess_arrays(T0 + 60, y, 3, NULL, out));
+    MISUSE(HR_EDATA, hr_assess_arrays(T0, y, 3, NULL, out)); /* no whole year */
+
+    double paths[48], hq[4 * 3];
+    for (int k = 0; k < 48; k++) paths[k] = 900;
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, NULL, 24, 2, 1000, 1000, NULL, NULL, hq));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, paths, 0, 2, 1000, 1000, NULL, NULL, hq));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, paths, 24, 0, 1000, 1000, NULL, NULL, hq));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, paths, 24, 2, 1000, 1000, NULL, NULL, NULL));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, paths, 24, 2, NAN, 1000, NULL, NULL, hq));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, paths, 24, 2, 1000, -5, NULL, NULL, hq));
+    MISUSE(HR_EINVAL, hr_assess_paths(T0 + 1, paths, 24, 2, 1000, 1000, NULL, NULL, hq));
+    for (int k = 24; k < 48; k++) paths[k] = NAN;
+    MISUSE(HR_EDATA, hr_assess_paths(T0, paths, 24, 2, 1000, 1000, NULL, NULL, hq));
+
+    hr_genmix *g = malloc(sizeof *g);
+    cr_assert(g);
+    cr_assert_eq(hr_assess(s, 0, NULL, out), HR_OK, "%s", hr_last_error());
+    MISUSE(HR_EINVAL, hr_assess_genmix(NULL, 0, NULL, out, g));
+    MISUSE(HR_EINVAL, hr_assess_genmix(s, 1, NULL, out, g));
+    MISUSE(HR_EINVAL, hr_assess_genmix(s, 0, NULL, NULL, g));
+    MISUSE(HR_EINVAL, hr_assess_genmix(s, 0, NULL, out, NULL));
+    MISUSE(HR_ENOTFOUND, hr_assess_genmix(s, 0, NULL, out, g));
+    free(g);
+    free(out);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, misuse_report)
+{
+    hr_report_opts o;
+    hr_report_opts_init(&o);
+    const char *p[1] = {"/nonexistent/x.csv"};
+    MISUSE(HR_EINVAL, hr_report(NULL, 1, &o, "/tmp/hr_api_out"));
+    MISUSE(HR_EINVAL, hr_report(p, 0, &o, "/tmp/hr_api_out"));
+    MISUSE(HR_EINVAL, hr_report(p, 1, NULL, "/tmp/hr_api_out"));
+    MISUSE(HR_EINVAL, hr_report(p, 1, &o, NULL));
+    o.rank_budget_pct = 3; /* not one of the budgets */
+    MISUSE(HR_EINVAL, hr_report(p, 1, &o, "/tmp/hr_api_out"));
+    hr_report_opts_init(&o);
+    MISUSE(HR_EIO, hr_report(p, 1, &o, "/tmp/hr_api_out"));
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- allocation failure */
+
+/* The pipeline's steps. Each takes its inputs from a reference run (the
+ * same objects whatever k), so failing allocation j of step i is the same
+ * as failing allocation c_1 + ... + c_{i-1} + j of the whole sequence (the
+ * counts c_i are deterministic: checked below), at a fraction of the cost
+ * of rerunning the sequence for every k. */
+enum { S_SERIES, S_FIT, S_FORECAST, S_SAVE, S_LOAD, S_ASSESS, S_N };
+static const char *const step_name[S_N] = {"hr_series_from_arrays", "hr_model_fit",
+                                           "hr_model_forecast", "hr_model_save_mem",
+                                           "hr_model_load_mem", "hr_assess"};
+typedef struct {
+    int64_t *t;
+    double *y;
+    hr_series *s;     /* from S_SERIES */
+    hr_model *m;      /* from S_FIT */
+    char *buf;        /* from S_SAVE */
+    size_t len;
+    hr_model **ms;    /* from S_LOAD */
+    size_t nms;
+    double mean[48], lo[96], hi[96];
+    hr_assessment *a;
+} pipeline;
+
+/* Run step i into p (outputs owned by p); returns the status. */
+static int run_step(int i, pipeline *p)
+{
+    hr_fit_opts fo;
+    const double lv[2] = {80, 95};
+    hr_forecast_buf fb = {48, NULL, p->mean, p->lo, p->hi};
+    switch (i) {
+    case S_SERIES: return hr_series_from_arrays("API", p->t, p->y, NY, 1, &p->s);
+    case S_FIT: small_fit_opts(&fo); return hr_model_fit(p->s, 0, &fo, &p->m);
+    case S_FORECAST: return hr_model_forecast(p->m, p->s, 0, 48, lv, 2, &fb);
+    case S_SAVE: return hr_model_save_mem((const hr_model *const *)&p->m, 1, &p->buf, &p->len);
+    case S_LOAD: return hr_model_load_mem(p->buf, p->len, &p->ms, &p->nms);
+    default: return hr_assess(p->s, 0, NULL, p->a);
+    }
+}
+
+/* Fail allocation k = 1, 2, ... of step i (inputs from the reference run)
+ * until a run sees no injected failure. Every failing run must return
+ * HR_ENOMEM with a message and empty outputs; the last must succeed with
+ * the reference's allocation count. Non-fatal checks, so one run shows
+ * every bad k. */
+static void sweep(int i)
+{
+    pipeline ref = {0};
+    ref.t = malloc(NY * sizeof *ref.t);
+    ref.y = malloc(NY * sizeof *ref.y);
+    ref.a = malloc(sizeof *ref.a);
+    cr_assert(ref.t && ref.y && ref.a);
+    gen(ref.t, ref.y, NY);
+    unsigned long count = 0;
+    for (int j = 0; j <= i; j++) {
+        mem_fail_at(0);
+        cr_assert_eq(run_step(j, &ref), HR_OK, "%s: %s", step_name[j], hr_last_error());
+        count = mem_fail_at(0);
+    }
+    cr_assert_gt(count, 0, "%s allocates", step_name[i]);
+    size_t bad = 0;
+    for (unsigned long k = 1;; k++) {
+        pipeline p = ref; /* the reference inputs; this step's outputs empty */
+        if (i == S_SERIES) p.s = NULL;
+        if (i == S_FIT) p.m = NULL;
+        if (i == S_SAVE) p.buf = NULL, p.len = 0;
+        p.ms = NULL;
+        p.nms = 0;
+        hr_err_clear();
+        mem_fail_at(k);
+        int st = run_step(i, &p);
+        unsigned long seen = mem_fail_at(0);
+        if (k > count) {
+            /* no injected failure: succeeds as the reference did */
+            cr_expect_eq(st, HR_OK, "%s after the sweep: %s", step_name[i], hr_last_error());
+            cr_expect_eq(seen, count, "%s: allocation count not deterministic", step_name[i]);
+        } else if (bad < 20) {
+            int ok = st == HR_ENOMEM && hr_last_error()[0];
+            if (i == S_SERIES) ok = ok && !p.s;
+            if (i == S_FIT) ok = ok && !p.m;
+            if (i == S_SAVE) ok = ok && !p.buf && !p.len;
+            if (i == S_LOAD) ok = ok && !p.ms && !p.nms;
+            cr_expect(ok, "%s, allocation %lu of %lu failed: status %d (%s), message '%s', outputs %s",
+                      step_name[i], k, count, st, hr_strerror(st), hr_last_error(),
+                      (p.s && i == S_SERIES) || (p.m && i == S_FIT) || (p.buf && i == S_SAVE) ||
+                              (p.ms && i == S_LOAD) ? "set" : "empty");
+            bad += !ok;
+        }
+        /* free whatever this step made */
+        if (i == S_SERIES) hr_series_free(p.s);
+        if (i == S_FIT) hr_model_free(p.m);
+        if (i == S_SAVE) hr_free(p.buf);
+        if (i == S_LOAD) hr_models_free(p.ms, p.nms);
+        if (k > count) break;
+    }
+    hr_models_free(ref.ms, ref.nms);
+    hr_free(ref.buf);
+    hr_model_free(ref.m);
+    hr_series_free(ref.s);
+    free(ref.a);
+    free(ref.t);
+    free(ref.y);
+    EXPECT_NO_LEAKS();
+}
+
+Test(oom, series_from_arrays) { sweep(S_SERIES); }
+Test(oom, model_fit_calendar, .timeout = 60) { sweep(S_FIT); }
+Test(oom, model_forecast) { sweep(S_FORECAST); }
+Test(oom, model_save_mem) { sweep(S_SAVE); }
+Test(oom, model_load_mem) { sweep(S_LOAD); }
+Test(oom, assess) { sweep(S_ASSESS); }
