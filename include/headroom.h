@@ -266,9 +266,9 @@ typedef struct {
     int method;             /* HR_METHOD_* for ARIMA fits [Default: CSS_ML]   */
     size_t arima_window;    /* hours of the newest data the ARIMA errors of a
                                regression are fitted on; 0 = all [Default:
-                               (size_t)-1 = auto: 2016 (12 weeks) for a
-                               regression with ARIMA errors, all for a pure
-                               ARIMA]                                          */
+                               (size_t)-1 = auto: the spec's `arima-window`,
+                               else 2016 (12 weeks) for a regression with
+                               ARIMA errors, all for a pure ARIMA]             */
     int threads;            /* candidate fits in parallel (auto-arima) [2]    */
     const char *tzdir;      /* TZif directory [Default: /usr/share/zoneinfo]  */
     hr_log_fn log;          /* optional                                        */

@@ -14,8 +14,8 @@
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
     "  --method M             css-ml|ml|css for ARIMA fits [Default: css-ml]\n" \
     "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
-    "                         regression are fitted on (0 = all) [Default: 2016;\n" \
-    "                         a pure ARIMA uses all]\n" \
+    "                         regression are fitted on (0 = all) [Default: the\n" \
+    "                         spec's arima-window, else 2016; a pure ARIMA: all]\n" \
     "  --models-dir DIR       where specification names are looked up [Default: models]\n"
 
 typedef struct {
