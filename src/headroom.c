@@ -27,6 +27,7 @@
 #include "headroom.h"
 #include "assess.h"
 #include "error.h"
+#include "calendar.h"
 #include "mem.h"
 #include "series.h"
 #include <ctype.h>
@@ -34,31 +35,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- calendar
- * Civil dates from days since 1970-01-01 (H. Hinnant, "chrono-compatible
- * low-level date algorithms"); kept here so the kernel has no dependency. */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yoe + era * 400 + (*m <= 2));
-}
+/* ---------------------------------------------------------------- calendar */
+static void civil_from_days(int64_t z, int *y, int *m, int *d) { cal_civil_from_days(z, y, m, d); }
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -66,7 +44,7 @@ static int64_t floor_div(int64_t a, int64_t b)
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static int64_t year_start(int y) { return days_from_civil(y, 1, 1) * 86400; }
+static int64_t year_start(int y) { return cal_days_from_civil(y, 1, 1) * 86400; }
 
 static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -192,7 +170,7 @@ static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess
             s = o->profile[wd * 24 + h];
         } else if (o->profile_len == 8760) {
             /* Hour of a 365-day year; Feb 29 reuses Feb 28. */
-            int64_t doy = day - days_from_civil(y, 1, 1);
+            int64_t doy = day - cal_days_from_civil(y, 1, 1);
             if (is_leap(y) && doy >= 59) doy -= 1; /* Feb 29 is day 59 -> 58; later days shift */
             s = o->profile[doy * 24 + h];
         }
