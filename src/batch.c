@@ -137,6 +137,10 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
     bo.lead = 12;
     bo.horizon = 24;
     bo.threads = 1;
+    /* Refit every 4 weeks (the state is still re-filtered to every origin):
+     * a third of the time of weekly refits for ~0.05 points of MAPE
+     * (ISNE 2019-20: 6.25 vs 6.20 %). `headroom backtest` keeps weekly. */
+    bo.refit_every = 28;
     hr_backtest *b = NULL;
     (void)r;
     if (hr_backtest_run(s, i, &bo, &b)) {
