@@ -154,7 +154,7 @@ typedef struct {
     void *log_ud;
 } hr_ingest_opts;
 
-/* Fill *o with the defaults above (o must not be NULL). Thread-safe. */
+/* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
 HR_API void hr_ingest_opts_init(hr_ingest_opts *o);
 
 /* Read, merge, grid, screen and impute files into a new series.
@@ -275,7 +275,7 @@ typedef struct {
     void *log_ud;
 } hr_fit_opts;
 
-/* Fill *o with the defaults above (o must not be NULL). Strings of o are
+/* Fill *o with the defaults above (NULL is a no-op). Strings of o are
  * read during the call only. Thread-safe. */
 HR_API void hr_fit_opts_init(hr_fit_opts *o);
 
@@ -418,7 +418,7 @@ typedef struct {
     int by_horizon;         /* also rows per lead hour                      */
     int keep_hours;         /* keep per-hour forecasts (hr_backtest_hour_get) */
 } hr_backtest_opts;
-/* Fill *o with the defaults in brackets above (o must not be NULL; start_utc
+/* Fill *o with the defaults in brackets above (NULL is a no-op; start_utc
  * is left INT64_MIN and must be set). Thread-safe. */
 HR_API void hr_backtest_opts_init(hr_backtest_opts *o);
 
@@ -521,7 +521,7 @@ typedef struct {
     double curve_max_pct_peak;          /* curve end, % of peak; default 25        */
 } hr_assess_opts;
 
-/* Fill *o with the defaults above (o must not be NULL). Thread-safe. */
+/* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
 HR_API void hr_assess_opts_init(hr_assess_opts *o);
 
 /* One row of the headroom table (one budget). Hour counts are per year
@@ -681,7 +681,7 @@ typedef struct {
     int fail_after_files;       /* test hook: fail after writing k files         */
 } hr_report_opts;
 /* Fill *o with the defaults in brackets above and those of the embedded
- * ingest / fit / assess options (o must not be NULL). Thread-safe. */
+ * ingest / fit / assess options (NULL is a no-op). Thread-safe. */
 HR_API void hr_report_opts_init(hr_report_opts *o);
 
 /* Run the report over npaths input files into outdir (built in a temporary

@@ -30,6 +30,7 @@ static const char *const model_names_base[M_N] = {NULL, "snaive24", "snaive168",
 
 void hr_backtest_opts_init(hr_backtest_opts *o)
 {
+    if (!o) return; /* documented no-op */
     memset(o, 0, sizeof *o);
     hr_fit_opts_init(&o->fit);
     o->start_utc = INT64_MIN;

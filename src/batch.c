@@ -25,6 +25,7 @@
 
 void hr_report_opts_init(hr_report_opts *o)
 {
+    if (!o) return; /* documented no-op */
     memset(o, 0, sizeof *o);
     hr_ingest_opts_init(&o->ingest);
     hr_fit_opts_init(&o->fit);

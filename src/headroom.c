@@ -67,6 +67,7 @@ static int in_peak_window(int month, int season, int slack)
 
 void hr_assess_opts_init(hr_assess_opts *o)
 {
+    if (!o) return; /* documented no-op */
     if (!o) return;
     memset(o, 0, sizeof *o);
     static const double b[] = {0.25, 0.5, 1.0, 5.0};

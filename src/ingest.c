@@ -1575,6 +1575,7 @@ fail:
 
 void hr_ingest_opts_init(hr_ingest_opts *o)
 {
+    if (!o) return; /* documented no-op */
     if (!o) return;
     memset(o, 0, sizeof *o);
     o->format = HR_FORMAT_AUTO;

@@ -34,6 +34,7 @@
 
 void hr_fit_opts_init(hr_fit_opts *o)
 {
+    if (!o) return; /* documented no-op */
     memset(o, 0, sizeof *o);
     o->model = "calendar";
     o->from_utc = INT64_MIN;
@@ -372,6 +373,7 @@ int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_mod
     window_of(r, o->from_utc, o->to_utc, &from, &to);
     st = model_fit_range(r, sp, o, from, to, out);
     spec_free(sp);
+    if (st == HR_OK) hr_err_clear(); /* recovered internal failures leave no message */
     return st;
 }
 

@@ -896,3 +896,35 @@ Test(oom, model_forecast) { sweep(S_FORECAST); }
 Test(oom, model_save_mem) { sweep(S_SAVE); }
 Test(oom, model_load_mem) { sweep(S_LOAD); }
 Test(oom, assess) { sweep(S_ASSESS); }
+
+/* Option initialisers accept NULL (a no-op), and a successful fit leaves no
+ * stale message behind. */
+Test(api, opts_init_null_and_clean_error_after_success)
+{
+    hr_ingest_opts_init(NULL);
+    hr_fit_opts_init(NULL);
+    hr_assess_opts_init(NULL);
+    hr_backtest_opts_init(NULL);
+    hr_report_opts_init(NULL);
+    size_t n = 24 * 7 * 6;
+    int64_t *t = malloc(n * sizeof *t);
+    double *y = malloc(n * sizeof *y);
+    for (size_t k = 0; k < n; k++) {
+        t[k] = 1514764800 + 3600 * (int64_t)k;
+        y[k] = 1000 + 100 * sin(2 * M_PI * (double)k / 24) + (double)(k % 7);
+    }
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("R", t, y, n, 0, &s), HR_OK);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = "name x\nterm intercept hour\nerrors arima 1 0 0 1 0 0 24\n";
+    hr_model *m = NULL;
+    hr_model_fit(s, 99, &o, &m); /* fails: leaves a message */
+    cr_assert(hr_last_error()[0] != '\0');
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    cr_assert_str_empty(hr_last_error());
+    hr_model_free(m);
+    hr_series_free(s);
+    free(t);
+    free(y);
+}
