@@ -373,7 +373,15 @@ int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_mod
     window_of(r, o->from_utc, o->to_utc, &from, &to);
     st = model_fit_range(r, sp, o, from, to, out);
     spec_free(sp);
-    if (st == HR_OK) hr_err_clear(); /* recovered internal failures leave no message */
+    if (st == HR_OK) {
+        hr_err_clear(); /* recovered internal failures leave no message */
+        if (o->log && (*out)->fallback && (*out)->fallback[0]) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "region '%s', model '%s': %s", r->name, (*out)->name,
+                     (*out)->fallback);
+            o->log(1, msg, o->log_ud);
+        }
+    }
     return st;
 }
 
