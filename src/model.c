@@ -216,6 +216,13 @@ static int take_arima(hr_model *m, const arima_fit *af)
     return HR_OK;
 }
 
+/* 1 if hour k of r holds an observed (not imputed) load value. */
+static int hour_observed(const series_region *r, size_t k)
+{
+    if (!r->flag) return 1;
+    return r->flag[k] == HR_FLAG_OKAY || r->flag[k] == HR_FLAG_DUPLICATE_RESOLVED;
+}
+
 int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts *o,
                     size_t from, size_t to, hr_model **out)
 {
@@ -259,6 +266,11 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
     e = mem_array(n, sizeof(double));
     if (!e) goto fail;
     memcpy(e, load + from, n * sizeof(double));
+    /* Fit on observed hours only: hours that screening flagged (and
+     * imputed) are missing to the regression (rows skipped) and to the
+     * Kalman filter (updates skipped), as R treats NA. */
+    for (size_t k = 0; k < n; k++)
+        if (!hour_observed(r, from + k)) e[k] = NAN;
     if (m->sp->log_transform) to_log(e, n);
 
     if (m->sp->nterm > 0) {
@@ -563,7 +575,7 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
         return st;
     }
     for (size_t k = a; k < o; k++) {
-        double y = k < r->n ? ld[k] : NAN;
+        double y = k < r->n && hour_observed(r, k) ? ld[k] : NAN;
         if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
         e[k - a] = y - e[k - a];
     }
