@@ -253,3 +253,36 @@ Test(model, weather_model_needs_future_temperature)
     hr_model_free(m);
     hr_series_free(s);
 }
+
+/* Screened hours are missing to the fit (as NA in R), not imputed values:
+ * a pure ARIMA's n counts only the hours screening left OKAY. */
+Test(model, fit_skips_screened_hours)
+{
+    size_t n = 24 * 7 * 8;
+    int64_t *t = malloc(n * sizeof *t);
+    double *y = malloc(n * sizeof *y);
+    for (size_t k = 0; k < n; k++) {
+        t[k] = T0 + 3600 * (int64_t)k;
+        y[k] = 1000 + 200 * sin(2 * M_PI * ((double)(k % 24) - 9) / 24) + (double)(k * 7 % 13);
+    }
+    y[500] = 2147480000; /* a spike screening must flag */
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("S", t, y, n, 1, &s), HR_OK, "%s", hr_last_error());
+    hr_quality q;
+    hr_series_quality(s, 0, &q);
+    cr_assert(q.flagged >= 1, "the spike is flagged");
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.model = "arima";
+    int ord[7] = {1, 0, 0, 1, 0, 0, 24};
+    memcpy(o.order, ord, sizeof ord);
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    hr_model_info in;
+    hr_model_info_get(m, &in);
+    cr_assert_eq(in.n, n - q.flagged, "n = %zu, want %zu", in.n, n - q.flagged);
+    hr_model_free(m);
+    hr_series_free(s);
+    free(t);
+    free(y);
+}
