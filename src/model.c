@@ -223,6 +223,58 @@ static int hour_observed(const series_region *r, size_t k)
     return r->flag[k] == HR_FLAG_OKAY || r->flag[k] == HR_FLAG_DUPLICATE_RESOLVED;
 }
 
+/* Regression with ARIMA errors by one exact likelihood (R's arima(xreg=)):
+ * y over the newest w hours of the window, xreg = the design columns OLS
+ * found estimable (the intercept left out when d + D > 0: differencing
+ * removes it; columns all zero in the window keep their OLS value). The
+ * joint estimates replace the OLS ones in m->beta / m->beta_se; m->joint_k
+ * records how many trailing ARIMA coefficients are regression ones. */
+static int fit_joint(hr_model *m, const series_region *r, const design_matrix *dm,
+                     const double *load, size_t from, size_t n, size_t w, arima_order *ord,
+                     const arima_opts *ao, arima_fit **af)
+{
+    size_t p = dm->p, k = 0, r0 = n - w;
+    size_t *col = mem_array(p ? p : 1, sizeof *col);
+    double *yw = mem_array(w, sizeof *yw);
+    double *X = NULL;
+    int st = HR_ENOMEM;
+    if (!col || !yw) goto done;
+    for (size_t j = 0; j < p; j++) {
+        if (isnan(m->beta[j])) continue;
+        if (ord->d + ord->D > 0 && !strcmp(dm->names[j], "intercept")) {
+            m->beta[j] = 0.0, m->beta_se[j] = NAN;
+            continue;
+        }
+        int nz = 0;
+        for (size_t i = r0; i < n && !nz; i++) nz = dm->X[j * n + i] != 0.0;
+        if (nz) col[k++] = j;
+    }
+    X = mem_array(w * (k ? k : 1), sizeof *X);
+    if (!X) goto done;
+    for (size_t c = 0; c < k; c++)
+        for (size_t i = 0; i < w; i++) X[c * w + i] = dm->X[col[c] * n + r0 + i];
+    for (size_t i = 0; i < w; i++) {
+        double y = hour_observed(r, from + r0 + i) ? load[from + r0 + i] : NAN;
+        if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
+        yw[i] = y;
+    }
+    ord->include_mean = 0; /* the design's intercept is an xreg column */
+    st = arima_fit_model(yw, w, X, k, ord, ao, af);
+    if (st) goto done;
+    size_t nc = arima_coef_count(*af);
+    for (size_t c = 0; c < k; c++) {
+        m->beta[col[c]] = arima_coef(*af, nc - k + c);
+        m->beta_se[col[c]] = arima_coef_se(*af, nc - k + c);
+    }
+    m->joint_k = k;
+done:
+    if (st == HR_ENOMEM && !hr_last_error()[0]) hr_err(HR_ENOMEM, "out of memory");
+    mem_free(col);
+    mem_free(yw);
+    mem_free(X);
+    return st;
+}
+
 int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts *o,
                     size_t from, size_t to, hr_model **out)
 {
@@ -311,7 +363,12 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
         const double *ew = e + (n - w);
         arima_opts ao;
         arima_opts_init(&ao);
-        if (m->sp->errors.kind == SPEC_ERR_ARIMA) {
+        if (m->sp->errors.kind == SPEC_ERR_ARIMA && m->sp->joint && m->sp->nterm > 0) {
+            arima_order ord;
+            order_from_spec(m->sp, 1, &ord, o->method);
+            st = fit_joint(m, r, &dm, load, from, n, w, &ord, &ao, &af);
+            if (st) goto fail;
+        } else if (m->sp->errors.kind == SPEC_ERR_ARIMA) {
             arima_order ord;
             order_from_spec(m->sp, m->sp->nterm > 0, &ord, o->method);
             st = arima_fit_model(ew, w, NULL, 0, &ord, &ao, &af);
@@ -326,6 +383,12 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
         if (st) goto fail;
         st = take_arima(m, af);
         if (st) goto fail;
+        if (m->joint_k) {
+            /* The regression coefficients came with the ARIMA fit (its last
+             * joint_k coefficients): keep only the ARMA part there. */
+            for (size_t i = m->ncoef - m->joint_k; i < m->ncoef; i++) mem_free(m->cname[i]);
+            m->ncoef -= m->joint_k;
+        }
         if (m->sp->nterm == 0) m->nobs = arima_nobs(af);
         /* The calibrated variance is kept as sigma2 (saved with the model),
          * so forecasts from a loaded model use the same factor. */

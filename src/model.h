@@ -29,6 +29,7 @@ struct hr_model {
     char *fallback;
     double fit_seconds;
     char errors_text[64];
+    size_t joint_k;           /* regression columns fitted jointly with the ARIMA */
 };
 
 /* The specification named by o (text, "arima", "auto-arima", name/path). */

@@ -181,7 +181,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         goto fail;
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
-        have_em = 0, have_var = 0, have_cal = 0;
+        have_em = 0, have_var = 0, have_cal = 0, have_ef = 0;
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
         char *nl = strchr(p, '\n');
@@ -261,6 +261,13 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             }
             have_em = 1;
             s->error_mean = !strcmp(tok[1], "yes");
+        } else if (!strcmp(tok[0], "errors-fit")) {
+            if (nt != 2 || have_ef || (strcmp(tok[1], "joint") && strcmp(tok[1], "two-stage"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'errors-fit joint|two-stage' line", src, line);
+                goto fail;
+            }
+            have_ef = 1;
+            s->joint = !strcmp(tok[1], "joint");
         } else if (!strcmp(tok[0], "calibrate")) {
             if (nt != 2 || have_cal || parse_int(tok[1], 0, 365, &s->calibrate)) {
                 rc = hr_err(HR_EFORMAT, "%s:%d: want one 'calibrate DAYS' line (0..365)", src, line);
@@ -286,8 +293,8 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             else have_w = 1, s->window = (size_t)v;
         } else {
             rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
-                                    "trend-epoch, term, errors, transform, arima-window, window, error-mean, "
-                                    "variance or calibrate)",
+                                    "trend-epoch, term, errors, errors-fit, transform, arima-window, window, "
+                                    "error-mean, variance or calibrate)",
                         src, line, tok[0]);
             goto fail;
         }

@@ -24,6 +24,11 @@
  *   variance hourly                   # forecast variance scaled by hour of
  *                                     # day (UTC) as the newest residuals'
  *                                     # spread (default: constant)
+ *   errors-fit joint                  # fit beta and the ARIMA errors by one
+ *                                     # exact likelihood over the ARIMA window
+ *                                     # (R's arima(xreg=); for small designs,
+ *                                     # usually with arima-window 0); default
+ *                                     # two-stage: OLS, then ARIMA on residuals
  *   calibrate 28                      # scale the ARIMA forecast variance so
  *                                     # that 1..36 h forecasts from the last
  *                                     # 28 days of the fit window have mean
@@ -91,6 +96,8 @@ typedef struct spec {
     int error_mean;          /* 1: ARIMA errors with a mean ('error-mean yes') */
     int var_hourly;          /* 1: 'variance hourly'                          */
     int calibrate;           /* 'calibrate DAYS': pseudo-origins, 0 = off    */
+    int joint;               /* 1: 'errors-fit joint' (beta and ARIMA errors by
+                                one likelihood, as R's arima(xreg=))         */
 } spec;
 
 /* Parse specification text (len bytes, need not be NUL-terminated); src

@@ -2,6 +2,7 @@
  * harness: save -> load -> forecast bit-identical, malformed model files,
  * metric formulas against hand computations, no leakage of future load. */
 #include "helpers.h"
+#include "design.h"
 #include "headroom.h"
 #include "model.h"
 #include "series.h"
@@ -285,4 +286,50 @@ Test(model, fit_skips_screened_hours)
     hr_series_free(s);
     free(t);
     free(y);
+}
+
+/* `errors-fit joint`: beta and the ARIMA errors by one likelihood — the
+ * same fit as the kernel's regression with ARIMA errors (arima_fit_model
+ * with xreg, checked against R's arima(xreg=) in test_arima.c) on the
+ * design's columns. */
+Test(model, joint_regression_with_arima_errors)
+{
+    size_t n = 24 * 7 * 4;
+    hr_series *s = make_series(n, 30);
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = "name j\nterm intercept fourier_daily(1)\nerrors arima 1 0 0 0 0 0 1\n"
+                  "errors-fit joint\narima-window 0\n";
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+
+    spec *sp = NULL;
+    cr_assert_eq(spec_parse(o.spec_text, strlen(o.spec_text), "j", &sp), HR_OK);
+    design_matrix dm;
+    cr_assert_eq(design_build_region(sp, &s->reg[0], NULL, 0, n, &dm), HR_OK);
+    cr_assert_eq(dm.p, 3);
+    const double *y = series_col_get(&s->reg[0], "load_mw");
+    arima_order ord = {1, 0, 0, 0, 0, 0, 1, 0, 0, ARIMA_CSS_ML};
+    arima_fit *af = NULL;
+    cr_assert_eq(arima_fit_model(y, n, dm.X, 3, &ord, NULL, &af), HR_OK, "%s", hr_last_error());
+    hr_model_info in;
+    hr_model_info_get(m, &in);
+    cr_assert_eq(in.loglik, arima_loglik(af), "joint loglik %.10g vs kernel %.10g", in.loglik,
+                 arima_loglik(af));
+    for (size_t j = 0; j < 3; j++) {
+        double v;
+        hr_model_coef(m, j, NULL, &v, NULL);
+        cr_assert_eq(v, arima_coef(af, 1 + j), "beta %zu", j);
+    }
+    cr_assert_eq(in.ncoef, 3 + 1, "3 regression coefficients + ar1");
+    /* The joint model forecasts and round-trips like any other. */
+    double mean[24];
+    hr_forecast_buf b = {24, NULL, mean, NULL, NULL};
+    cr_assert_eq(hr_model_forecast(m, s, 0, 24, NULL, 0, &b), HR_OK, "%s", hr_last_error());
+    for (int k = 0; k < 24; k++) cr_assert(isfinite(mean[k]));
+    arima_free(af);
+    design_matrix_free(&dm);
+    spec_free(sp);
+    hr_model_free(m);
+    hr_series_free(s);
 }
