@@ -246,6 +246,21 @@ section_arima() {
     else
         "$B/arima_bench" 2> "$TMP/err" || echo "arima_bench failed: $(reason $?)"
     fi
+    # Fit time and peak memory through the CLI: a one-year hourly SARIMA at
+    # s = 24, and a regression with ARIMA errors (models/auto.spec) over five
+    # years of hours.
+    f="$HR_DATA/eia930/ba_2015_2020/PJM.csv"
+    if [ -f "$f" ] && [ -x "$HEADROOM" ]; then
+        for spec in "--model arima --order 1,0,1 --seasonal 1,0,0,24 --from 2019-01-01 --to 2019-12-31T23:00:00Z|SARIMA(1,0,1)(1,0,0)24, PJM 2019 (8760 h)" \
+                    "--model auto --from 2015-07-02 --to 2020-07-01T22:00:00Z|auto (regression + SARIMA errors), PJM 5 years"; do
+            opts=${spec%%|*} label=${spec#*|}
+            # shellcheck disable=SC2086
+            secs=$("$HEADROOM" fit --json $opts "$f" 2> "$TMP/err" | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["fit_seconds"])' 2>/dev/null)
+            # shellcheck disable=SC2086
+            rss=$(peak_rss_kb "$HEADROOM" fit --json $opts "$f")
+            echo "fit $label: ${secs:-n/a} s (fit_seconds), peak RSS $(mb_kib "$rss") MB (whole process)"
+        done
+    fi
     # The real-series check (fixed order and auto) through `headroom fit --json`
     # next to R, when Rscript and the shared data are present.
     HEADROOM="$HEADROOM" sh bench/arima_vs_r.sh 2> "$TMP/err" || echo "R comparison failed: $(reason $?)"
