@@ -27,6 +27,7 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
 B  := build
 BA := build/asan
+GEN_OUT := datasets/default/.stamp
 
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:src/cli/%.c=$(B)/obj/cli/%.o)
@@ -39,7 +40,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 .PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets
 .DELETE_ON_ERROR:
 
-all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc
+all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc $(GEN_OUT)
 
 # Install missing Debian packages (only as root; otherwise report what is missing).
 deps:
@@ -79,7 +80,6 @@ $(B)/headroom.pc: Makefile include/headroom.h
 	  '$(PREFIX)' '$(VERSION)' '$(LDLIBS)' > $@
 
 # ---- default data: a seeded generator (datasets/gen.c), see datasets/README.md
-GEN_OUT := datasets/default/.stamp
 $(B)/gen: datasets/gen.c | deps
 	@mkdir -p $(B)
 	$(CC) $(CSTD) -O2 $(WARN) -o $@ $< -lm
