@@ -363,6 +363,9 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
         const double *ew = e + (n - w);
         arima_opts ao;
         arima_opts_init(&ao);
+        /* The polish restart exists to reach R's optimum on a pure ARIMA;
+         * the errors of a two-stage regression do not need it. */
+        if (m->sp->nterm > 0 && !m->sp->joint) ao.polish = 0;
         if (m->sp->errors.kind == SPEC_ERR_ARIMA && m->sp->joint && m->sp->nterm > 0) {
             arima_order ord;
             order_from_spec(m->sp, 1, &ord, o->method);

@@ -29,6 +29,7 @@ static const char *const help =
     "  --seed N               scenario seed [Default: 1]\n"
     "  -j, --threads N        regions in parallel [Default: 2]\n"
     "  -q, --quiet            no progress bar\n"
+    "  (the report fits ARIMA errors by CSS unless --method says otherwise)\n"
     "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
     "  --threshold KIND       seasonal | annual [Default: seasonal]\n"
     "  --season-slack 0|1     seasonal peaks may fall one month outside their window\n"
@@ -87,6 +88,7 @@ int cmd_report(int argc, char **argv)
     cli_model cm;
     cli_model_init(&cm);
     cm.fit.model = "auto";
+    cm.fit.method = HR_METHOD_CSS; /* the report's default (hr_report_opts_init) */
     hr_report_opts ro;
     hr_report_opts_init(&ro);
     const char *out = NULL;
