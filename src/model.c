@@ -518,6 +518,35 @@ static size_t hour_of(const series_region *r, size_t k)
     return (size_t)(h < 0 ? h + 24 : h);
 }
 
+/* mu[k - from] = x_k' beta for rows [from, to) of d, built MEAN_CHUNK rows
+ * at a time (a year of a 290-column design is 20 MB); the rebuilt columns
+ * must be the model's (HR_EFORMAT otherwise). */
+enum { MEAN_CHUNK = 4096 };
+int model_mean_rows(const hr_model *m, const design_data *d, size_t from, size_t to, double *mu)
+{
+    if (m->p == 0) {
+        for (size_t k = from; k < to; k++) mu[k - from] = 0.0;
+        return HR_OK;
+    }
+    for (size_t k = from; k < to; k += MEAN_CHUNK) {
+        size_t k2 = to - k > MEAN_CHUNK ? k + MEAN_CHUNK : to;
+        design_matrix dm;
+        int st = design_build(m->sp, d, k, k2, &dm);
+        if (st) return st;
+        if (dm.p != m->p)
+            st = hr_err(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
+                        m->name, dm.p, m->p);
+        for (size_t j = 0; j < dm.p && !st && k == from; j++)
+            if (strcmp(dm.names[j], m->feat[j]) != 0)
+                st = hr_err(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt",
+                            m->name, j, m->feat[j], dm.names[j]);
+        if (!st) st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, mu + (k - from));
+        design_matrix_free(&dm);
+        if (st) return st;
+    }
+    return HR_OK;
+}
+
 /* Regression mean of rows [a, b) of an extended grid: r's columns up to r->n,
  * NaN beyond (temperature beyond the grid is unknown). */
 static int regression_mean(const hr_model *m, const series_region *r, const char *tzdir,
@@ -561,21 +590,7 @@ static int regression_mean(const hr_model *m, const series_region *r, const char
         return hr_err(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
     }
     design_data d = {.t0 = r->t0, .t_utc = NULL, .n = next, .temp_c = temp, .load_mw = lo, .tz = tz};
-    design_matrix dm;
-    st = design_build(m->sp, &d, a, b, &dm);
-    if (!st) {
-        if (dm.p != m->p) {
-            st = hr_err(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
-                        m->name, dm.p, m->p);
-        } else {
-            for (size_t j = 0; j < dm.p && !st; j++)
-                if (strcmp(dm.names[j], m->feat[j]) != 0)
-                    st = hr_err(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt",
-                                m->name, j, m->feat[j], dm.names[j]);
-            if (!st) st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, mu);
-        }
-        design_matrix_free(&dm);
-    }
+    st = model_mean_rows(m, &d, a, b, mu);
     cal_tz_free(tz);
     mem_free(temp);
     mem_free(lo);

@@ -4,6 +4,7 @@
 #define HR_MODEL_H
 #include "headroom.h"
 #include "arima.h"
+#include "design.h"
 #include "series.h"
 #include "spec.h"
 
@@ -37,6 +38,9 @@ int model_spec_for(const hr_fit_opts *o, spec **out);
 /* Fit spec sp to hours [from, to) of r. */
 int model_fit_range(const series_region *r, const spec *sp, const hr_fit_opts *o, size_t from,
                     size_t to, hr_model **out);
+/* mu[k - from] = x_k' beta for rows [from, to) of d (design.h), the
+ * regression mean of m; HR_EFORMAT when d rebuilds other columns. */
+int model_mean_rows(const hr_model *m, const design_data *d, size_t from, size_t to, double *mu);
 /* Forecast hours o+lead .. o+lead+h-1 of r's grid (may run past its end)
  * from the data before o: mean[h] and forecast-error variance var[h]. */
 int model_forecast_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,

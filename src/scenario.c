@@ -89,7 +89,6 @@
 #include <math.h>
 #include <string.h>
 
-enum { CHUNK_ROWS = 4096 };   /* design rows built at a time (memory bound) */
 #define HOURS_PER_YEAR 8766.0 /* 365.25 days: growth compounds per mean year */
 
 /* ---------------------------------------------------------------- random */
@@ -155,34 +154,6 @@ static int year_of(int64_t t)
     cal_civil c;
     cal_utc_to_civil(t, &c, NULL, NULL);
     return c.year;
-}
-
-/* mu[k - from] = x_k' beta for rows [from, to) of d, built CHUNK_ROWS rows at
- * a time (a year of a 290-column design is 20 MB). The rebuilt columns must
- * be the model's. */
-static int mean_rows(const hr_model *m, const design_data *d, size_t from, size_t to, double *mu)
-{
-    if (m->p == 0) {
-        for (size_t k = from; k < to; k++) mu[k - from] = 0.0;
-        return HR_OK;
-    }
-    for (size_t k = from; k < to; k += CHUNK_ROWS) {
-        size_t k2 = to - k > CHUNK_ROWS ? k + CHUNK_ROWS : to;
-        design_matrix dm;
-        int st = design_build(m->sp, d, k, k2, &dm);
-        if (st) return st;
-        if (dm.p != m->p)
-            st = hr_err(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
-                        m->name, dm.p, m->p);
-        for (size_t j = 0; j < dm.p && !st && k == from; j++)
-            if (strcmp(dm.names[j], m->feat[j]) != 0)
-                st = hr_err(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt", m->name,
-                            j, m->feat[j], dm.names[j]);
-        if (!st) st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, mu + (k - from));
-        design_matrix_free(&dm);
-        if (st) return st;
-    }
-    return HR_OK;
 }
 
 /* nan[k] = number of NaN among v[0..k) (k <= n): O(1) "all finite" tests. */
@@ -347,7 +318,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     if (!e || !mu || !grow) goto oom;
     {
         design_data dh = {.t0 = r->t0, .n = r->n, .temp_c = tc, .load_mw = NULL, .tz = tz};
-        st = mean_rows(m, &dh, a, b, e);
+        st = model_mean_rows(m, &dh, a, b, e);
         if (st) goto done;
         /* Ratios unless the model works in logs or a mean is not positive
          * (a pure ARIMA has mean 0: its "residuals" are the load). */
@@ -422,7 +393,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
         }
     } else {
         design_data dy = {.t0 = ty, .n = nh, .temp_c = NULL, .load_mw = NULL, .tz = tz};
-        st = mean_rows(m, &dy, 0, nh, mu);
+        st = model_mean_rows(m, &dy, 0, nh, mu);
         if (st) goto done;
     }
 
@@ -435,7 +406,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
         if (!fm || !fv || !fmu || !blend) st = hr_err(HR_ENOMEM, "hr_scenarios: out of memory");
         design_data dh = {.t0 = r->t0, .n = o + H, .temp_c = NULL, .load_mw = NULL, .tz = tz};
         if (!st) st = model_forecast_at(m, r, NULL, o, 0, H, fm, fv);
-        if (!st) st = mean_rows(m, &dh, o, o + H, fmu);
+        if (!st) st = model_mean_rows(m, &dh, o, o + H, fmu);
         for (size_t k = 0; !st && k < H; k++) {
             int64_t t = t_origin + 3600 * (int64_t)k;
             if (t < ty || t >= ty + 3600 * (int64_t)nh) continue;
@@ -468,7 +439,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                 wmu[c] = mem_array(nh, sizeof(double));
                 if (!wmu[c]) goto oom;
                 design_data dw = {.t0 = ty, .n = nh, .temp_c = tc + a + wcand[c], .load_mw = NULL, .tz = tz};
-                st = mean_rows(m, &dw, 0, nh, wmu[c]);
+                st = model_mean_rows(m, &dw, 0, nh, wmu[c]);
                 if (st) goto done;
             }
             mp = wmu[c];
