@@ -20,7 +20,7 @@
     "  --scale X              multiply values by X (e.g. 0.001 for kW to MW) [Default: 1]\n" \
     "  --no-screen            keep raw load (no screening or imputation)\n"
 
-typedef struct {
+typedef struct cli_ingest_t {
     hr_ingest_opts opts;
     size_t nvalue;
     char problem[256];

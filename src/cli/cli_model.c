@@ -1,6 +1,7 @@
 /* cli_model.c — parsing of the model-choice options (see cli_model.h). */
 #include "cli_model.h"
 #include "cli.h"
+#include "cli_ingest.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -60,4 +61,16 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     }
     snprintf(m->problem, sizeof m->problem, "invalid value '%s' for a model option", arg);
     return -1;
+}
+
+int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text,
+                      struct cli_ingest_t *in, cli_model *cm)
+{
+    if (cli_ingest_is_option(c)) {
+        if (cli_ingest_option(in, c, arg)) return cli_usage(cmd, "%s", in->problem);
+    } else if (cm && cli_model_is_option(c)) {
+        if (cli_model_option(cm, c, arg)) return cli_usage(cmd, "%s", cm->problem);
+    } else
+        return cli_usage(cmd, "unknown or incomplete option '%s'", opt_text);
+    return EXIT_OK;
 }

@@ -27,4 +27,10 @@ void cli_model_init(cli_model *m);
 size_t model_long_options(struct option *lo);
 int cli_model_is_option(int c);
 int cli_model_option(cli_model *m, int c, const char *arg);
+/* Handle an input (or, when cm != NULL, a model) option c of command cmd;
+ * an unknown option is a usage error naming opt_text. Returns EXIT_OK or the
+ * exit code after printing the problem. */
+struct cli_ingest_t;
+int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text,
+                      struct cli_ingest_t *in, cli_model *cm);
 #endif

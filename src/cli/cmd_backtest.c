@@ -104,13 +104,10 @@ int cmd_backtest(int argc, char **argv)
         case O_HOR: bad = cli_parse_size(optarg, &bo.horizon) || !bo.horizon; break;
         case O_REFIT: bad = cli_parse_size(optarg, &bo.refit_every) || !bo.refit_every; break;
         case O_WIN: bad = cli_parse_size(optarg, &bo.window); break;
-        default:
-            if (cli_ingest_is_option(c)) {
-                if (cli_ingest_option(&in, c, optarg)) return cli_usage("backtest", "%s", in.problem);
-            } else if (cli_model_is_option(c)) {
-                if (cli_model_option(&cm, c, optarg)) return cli_usage("backtest", "%s", cm.problem);
-            } else
-                return cli_usage("backtest", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default: {
+            int rc = cli_shared_option("backtest", c, optarg, argv[optind - 1], &in, &cm);
+            if (rc) return rc;
+        }
         }
         if (bad) return cli_usage("backtest", "invalid value '%s' for %s", optarg, argv[optind - 1]);
     }

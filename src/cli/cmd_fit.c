@@ -98,12 +98,10 @@ int cmd_fit(int argc, char **argv)
         else if (c == O_FROM || c == O_TO) {
             if (cli_parse_time(optarg, c == O_FROM ? &cm.fit.from_utc : &cm.fit.to_utc))
                 return cli_usage("fit", "invalid time '%s' (ISO 8601, UTC)", optarg);
-        } else if (cli_ingest_is_option(c)) {
-            if (cli_ingest_option(&in, c, optarg)) return cli_usage("fit", "%s", in.problem);
-        } else if (cli_model_is_option(c)) {
-            if (cli_model_option(&cm, c, optarg)) return cli_usage("fit", "%s", cm.problem);
-        } else
-            return cli_usage("fit", "unknown or incomplete option '%s'", argv[optind - 1]);
+        } else {
+            int rc = cli_shared_option("fit", c, optarg, argv[optind - 1], &in, &cm);
+            if (rc) return rc;
+        }
     }
     if (!out && !json) return cli_usage("fit", "-o FILE.hrm or --json is required");
     if (optind >= argc) return cli_usage("fit", "no input files");

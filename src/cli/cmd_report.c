@@ -133,13 +133,10 @@ int cmd_report(int argc, char **argv)
             if (!bad) ro.assess.year_from = y[0], ro.assess.year_to = y[1];
             break;
         }
-        default:
-            if (cli_ingest_is_option(c)) {
-                if (cli_ingest_option(&in, c, optarg)) return cli_usage("report", "%s", in.problem);
-            } else if (cli_model_is_option(c)) {
-                if (cli_model_option(&cm, c, optarg)) return cli_usage("report", "%s", cm.problem);
-            } else
-                return cli_usage("report", "unknown or incomplete option '%s'", argv[optind - 1]);
+        default: {
+            int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &in, &cm);
+            if (rc) return rc;
+        }
         }
         if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, argv[optind - 1]);
     }
