@@ -103,8 +103,8 @@ static void make_ldc(region_out *R, const series_region *r)
         return;
     }
     size_t m = 0;
-    int64_t a = cal_days_from_civil(R->a.year_from, 1, 1) * 86400;
-    int64_t b = cal_days_from_civil(R->a.year_to + 1, 1, 1) * 86400;
+    int64_t a = cal_year_start(R->a.year_from);
+    int64_t b = cal_year_start(R->a.year_to + 1);
     for (size_t k = 0; k < r->n; k++) {
         int64_t t = r->t0 + 3600 * (int64_t)k;
         if (t >= a && t < b && !isnan(y[k])) v[m++] = y[k];
@@ -122,7 +122,6 @@ static void make_ldc(region_out *R, const series_region *r)
 /* Day-ahead backtest over the last backtest_days days of load. */
 static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o)
 {
-    const series_region *r = &s->reg[i];
     int64_t last = R->rr.quality.last_utc;
     int64_t day_end = (last + 3600) / 86400 * 86400; /* 00:00 after the last whole day */
     size_t days = o->backtest_days;
@@ -147,7 +146,6 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
      * (ISNE 2019-20: 6.25 vs 6.20 %). `headroom backtest` keeps weekly. */
     bo.refit_every = 28;
     hr_backtest *b = NULL;
-    (void)r;
     if (hr_backtest_run(s, i, &bo, &b)) {
         warn(R, "backtest");
         return;
@@ -211,8 +209,8 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
         cal_civil c;
         cal_utc_to_civil(t0, &c, NULL, NULL);
         /* the first calendar year after the data */
-        int year = (t0 == cal_days_from_civil(c.year, 1, 1) * 86400) ? c.year : c.year + 1;
-        int64_t ya = cal_days_from_civil(year, 1, 1) * 86400;
+        int year = (t0 == cal_year_start(c.year)) ? c.year : c.year + 1;
+        int64_t ya = cal_year_start(year);
         size_t nh = hr_year_hours(year), S = o->scenarios;
         double *paths = mem_array(nh * S, sizeof(double)), q[HR_MAX_BUDGETS * 3];
         if (paths && hr_scenarios(m, s, i, year, S, o->growth_pct, o->seed, paths) == HR_OK &&

@@ -35,6 +35,10 @@ static int64_t fmod64(int64_t a, int64_t b) { return a - fdiv(a, b) * b; }
 
 static int is_leap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
+int cal_is_leap(int y) { return is_leap(y); }
+
+int64_t cal_year_start(int y) { return cal_days_from_civil(y, 1, 1) * 86400; }
+
 static int days_in_month(int64_t y, int m)
 {
     static const unsigned char md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};

@@ -26,6 +26,10 @@ void cal_civil_from_days(int64_t days, int *y, int *m, int *d);
 int64_t cal_civil_to_utc(const cal_civil *c);
 /* Break t (UTC) down; weekday 0 = Sunday..6, yday 0-365. */
 void cal_utc_to_civil(int64_t t, cal_civil *c, int *weekday, int *yday);
+/* 1 for a Gregorian leap year. */
+int cal_is_leap(int y);
+/* UTC second of y-01-01T00:00:00Z. */
+int64_t cal_year_start(int y);
 /* t rounded down to the hour: a multiple of 3600 s (floor, also for t < 0). */
 int64_t cal_floor_hour(int64_t t);
 /* "YYYY-MM-DDTHH:MM:SSZ" into buf (>= 21 bytes). */

@@ -36,17 +36,13 @@
 #include <string.h>
 
 /* ---------------------------------------------------------------- calendar */
-static void civil_from_days(int64_t z, int *y, int *m, int *d) { cal_civil_from_days(z, y, m, d); }
-
 static int64_t floor_div(int64_t a, int64_t b)
 {
     int64_t q = a / b;
     return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
 }
 
-static int64_t year_start(int y) { return cal_days_from_civil(y, 1, 1) * 86400; }
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int hr_assess_month_season(int month)
 {
@@ -152,12 +148,12 @@ static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess
     int64_t day = floor_div(t0, 86400);
     int h = (int)((t0 - day * 86400) / 3600);
     int y, mo, d;
-    civil_from_days(day, &y, &mo, &d);
+    cal_civil_from_days(day, &y, &mo, &d);
     for (size_t i = 0; i < m; i++) {
         if (h == 24) {
             h = 0;
             day++;
-            civil_from_days(day, &y, &mo, &d);
+            cal_civil_from_days(day, &y, &mo, &d);
         }
         g->month[i] = (uint8_t)mo;
         g->hod[i] = (uint8_t)h;
@@ -172,7 +168,7 @@ static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess
         } else if (o->profile_len == 8760) {
             /* Hour of a 365-day year; Feb 29 reuses Feb 28. */
             int64_t doy = day - cal_days_from_civil(y, 1, 1);
-            if (is_leap(y) && doy >= 59) doy -= 1; /* Feb 29 is day 59 -> 58; later days shift */
+            if (cal_is_leap(y) && doy >= 59) doy -= 1; /* Feb 29 is day 59 -> 58; later days shift */
             s = o->profile[doy * 24 + h];
         }
         g->s[i] = s;
@@ -311,11 +307,11 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     if (t0 % 3600 != 0) return hr_err(HR_EINVAL, "headroom: first hour is not on the hour");
     int64_t t_end = t0 + (int64_t)n * 3600;
     int y, mo, d;
-    civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
-    int first = (t0 == year_start(y)) ? y : y + 1;
-    civil_from_days(floor_div(t_end, 86400), &y, &mo, &d);
+    cal_civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
+    int first = (t0 == cal_year_start(y)) ? y : y + 1;
+    cal_civil_from_days(floor_div(t_end, 86400), &y, &mo, &d);
     int last = y - 1; /* year y starts at or before t_end, so y-1 ends inside */
-    if (year_start(last + 1) > t_end) last--;
+    if (cal_year_start(last + 1) > t_end) last--;
     int yf = o->year_from ? o->year_from : first;
     int yt = o->year_to ? o->year_to : last;
     if (first > last)
@@ -326,9 +322,9 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     if (yt - yf >= 65535) return hr_err(HR_EDATA, "headroom: too many years");
     st->y0 = yf;
     st->ny = yt - yf + 1;
-    st->k0 = (size_t)((year_start(yf) - t0) / 3600);
-    st->m = (size_t)((year_start(yt + 1) - year_start(yf)) / 3600);
-    int rc = grid_fill(&st->g, year_start(yf), st->m, yf, o);
+    st->k0 = (size_t)((cal_year_start(yf) - t0) / 3600);
+    st->m = (size_t)((cal_year_start(yt + 1) - cal_year_start(yf)) / 3600);
+    int rc = grid_fill(&st->g, cal_year_start(yf), st->m, yf, o);
     if (rc) return rc;
 
     /* Load statistics and peaks by season window over the study years. */
@@ -461,13 +457,13 @@ static void edge_pad(int64_t t0, size_t n, size_t *front, size_t *back)
 {
     int y, mo, d;
     *front = *back = 0;
-    civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
-    int64_t ys = year_start(y);
+    cal_civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
+    int64_t ys = cal_year_start(y);
     if (t0 > ys && t0 - ys <= 3600 * EDGE_PAD_H) *front = (size_t)((t0 - ys) / 3600);
     int64_t te = t0 + 3600 * (int64_t)n;
-    civil_from_days(floor_div(te, 86400), &y, &mo, &d);
-    int64_t ye = year_start(y + 1);
-    if (te > year_start(y) && ye - te <= 3600 * EDGE_PAD_H) *back = (size_t)((ye - te) / 3600);
+    cal_civil_from_days(floor_div(te, 86400), &y, &mo, &d);
+    int64_t ye = cal_year_start(y + 1);
+    if (te > cal_year_start(y) && ye - te <= 3600 * EDGE_PAD_H) *back = (size_t)((ye - te) / 3600);
 }
 
 /* v[n] copied between front and back NaNs; NULL on ENOMEM. */
@@ -608,7 +604,7 @@ int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npath
     size_t nb = o->nbudgets;
     hour_grid g;
     int y, mo, d;
-    civil_from_days(floor_div(t0_utc, 86400), &y, &mo, &d);
+    cal_civil_from_days(floor_div(t0_utc, 86400), &y, &mo, &d);
     rc = grid_fill(&g, t0_utc, nh, y, o);
     if (rc) return rc;
     headroom_item *it = mem_array(nh, sizeof *it), *tmp = mem_array(nh, sizeof *tmp);

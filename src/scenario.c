@@ -143,11 +143,9 @@ static size_t rng_below(rng *g, size_t n)
 
 /* ---------------------------------------------------------------- helpers */
 
-static int is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
-size_t hr_year_hours(int year) { return is_leap(year) ? 8784 : 8760; }
+size_t hr_year_hours(int year) { return cal_is_leap(year) ? 8784 : 8760; }
 
-static int64_t year_start(int y) { return cal_days_from_civil(y, 1, 1) * 86400; }
 
 static int year_of(int64_t t)
 {
@@ -178,7 +176,7 @@ static int64_t grid_index(const series_region *r, int64_t t)
 static int64_t source_at(const series_region *r, size_t a, size_t b, int y, int64_t off_s, int delta,
                          size_t len, const size_t *nanc, int finite_only)
 {
-    int64_t g = grid_index(r, year_start(y) + off_s + 86400 * (int64_t)delta);
+    int64_t g = grid_index(r, cal_year_start(y) + off_s + 86400 * (int64_t)delta);
     if (g < (int64_t)a || g + (int64_t)len > (int64_t)b) return -1;
     size_t s = (size_t)g - a;
     if (finite_only && nanc[s + len] != nanc[s]) return -1;
@@ -301,7 +299,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                       "region '%s': model '%s' has a trend but %.1f years of training; scenarios of a trend "
                       "model need at least 2 years",
                       r->name, m->name, (double)nw / HOURS_PER_YEAR);
-    const int64_t ty = year_start(year), t_origin = m->last_utc + 3600;
+    const int64_t ty = cal_year_start(year), t_origin = m->last_utc + 3600;
 
     int st = HR_OK, rel = 0;
     cal_tz *tz = NULL;
