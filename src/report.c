@@ -257,36 +257,55 @@ static size_t utf8_len(const unsigned char *p)
 
 #define REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
-/* HTML text and attribute escaping (the five characters of HTML 5's
- * "escapingString" plus apostrophe); C0 controls other than tab/newline
- * dropped, invalid UTF-8 replaced. */
-static void sb_html(sbuf *s, const char *t)
+/* Escape one ASCII byte c for HTML (json == 0) or a JSON string (json == 1). */
+static void esc_ascii(sbuf *s, unsigned char c, int json)
 {
-    const unsigned char *p = (const unsigned char *)(t ? t : "");
+    if (json) {
+        switch (c) {
+        case '"': sb_put(s, "\\\""); return;
+        case '\\': sb_put(s, "\\\\"); return;
+        case '\n': sb_put(s, "\\n"); return;
+        case '\r': sb_put(s, "\\r"); return;
+        case '\t': sb_put(s, "\\t"); return;
+        default:
+            if (c < 0x20) sb_printf(s, "\\u%04x", c);
+            else sb_putn(s, (const char *)&c, 1);
+            return;
+        }
+    }
+    switch (c) {
+    case '&': sb_put(s, "&amp;"); return;
+    case '<': sb_put(s, "&lt;"); return;
+    case '>': sb_put(s, "&gt;"); return;
+    case '"': sb_put(s, "&quot;"); return;
+    case '\'': sb_put(s, "&#39;"); return;
+    default:
+        if (c >= 0x20 || c == '\t' || c == '\n') sb_putn(s, (const char *)&c, 1);
+    }
+}
+
+/* Valid UTF-8 sequences are copied, invalid bytes become U+FFFD, ASCII is
+ * escaped by esc_ascii. */
+static void sb_escaped(sbuf *s, const char *t, int json)
+{
+    const unsigned char *p = (const unsigned char *)t;
     while (*p) {
         size_t k = utf8_len(p);
         if (k == 0) {
             sb_put(s, REPLACEMENT);
             p++;
-            continue;
-        }
-        if (k > 1) {
+        } else if (k > 1) {
             sb_putn(s, (const char *)p, k);
             p += k;
-            continue;
-        }
-        switch (*p) {
-        case '&': sb_put(s, "&amp;"); break;
-        case '<': sb_put(s, "&lt;"); break;
-        case '>': sb_put(s, "&gt;"); break;
-        case '"': sb_put(s, "&quot;"); break;
-        case '\'': sb_put(s, "&#39;"); break;
-        default:
-            if (*p >= 0x20 || *p == '\t' || *p == '\n') sb_putn(s, (const char *)p, 1);
-        }
-        p++;
+        } else
+            esc_ascii(s, *p++, json);
     }
 }
+
+/* HTML text and attribute escaping (the five characters of HTML 5's
+ * "escapingString" plus apostrophe); C0 controls other than tab/newline
+ * dropped, invalid UTF-8 replaced. */
+static void sb_html(sbuf *s, const char *t) { sb_escaped(s, t ? t : "", 0); }
 
 /* A JSON string literal (RFC 8259 section 7), quotes included. */
 static void sb_json_str(sbuf *s, const char *t)
@@ -295,32 +314,8 @@ static void sb_json_str(sbuf *s, const char *t)
         sb_put(s, "null");
         return;
     }
-    const unsigned char *p = (const unsigned char *)t;
     sb_put(s, "\"");
-    while (*p) {
-        size_t k = utf8_len(p);
-        if (k == 0) {
-            sb_put(s, REPLACEMENT);
-            p++;
-            continue;
-        }
-        if (k > 1) {
-            sb_putn(s, (const char *)p, k);
-            p += k;
-            continue;
-        }
-        switch (*p) {
-        case '"': sb_put(s, "\\\""); break;
-        case '\\': sb_put(s, "\\\\"); break;
-        case '\n': sb_put(s, "\\n"); break;
-        case '\r': sb_put(s, "\\r"); break;
-        case '\t': sb_put(s, "\\t"); break;
-        default:
-            if (*p < 0x20) sb_printf(s, "\\u%04x", *p);
-            else sb_putn(s, (const char *)p, 1);
-        }
-        p++;
-    }
+    sb_escaped(s, t, 1);
     sb_put(s, "\"");
 }
 
