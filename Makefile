@@ -127,7 +127,7 @@ check-asan: deps $(TESTS_A) $(BA)/headroom $(GEN_OUT)
 	$(TEST_ENV) HR_ASAN=1 HEADROOM=$(BA)/headroom sh tests/cli.sh
 
 # The C example builds against an installed copy (pkg-config), the Python one
-# loads build/libheadroom.so through ctypes; both run from the project root.
+# loads the installed libheadroom.so through ctypes; both run from the project root.
 EXAMPLE_PREFIX := $(CURDIR)/build/example-prefix
 examples: all $(GEN_OUT)
 	rm -rf $(EXAMPLE_PREFIX)
@@ -135,7 +135,7 @@ examples: all $(GEN_OUT)
 	$(CC) -std=c11 -Wall -Wextra -Werror examples/example.c -o $(B)/example \
 	  $$(PKG_CONFIG_PATH=$(EXAMPLE_PREFIX)/lib/pkgconfig pkg-config --cflags --libs headroom)
 	LD_LIBRARY_PATH=$(EXAMPLE_PREFIX)/lib $(B)/example
-	HEADROOM_LIB=$(B)/libheadroom.so python3 examples/example.py
+	HEADROOM_LIB=$(EXAMPLE_PREFIX)/lib/libheadroom.so python3 examples/example.py
 	@nm -D --defined-only $(B)/libheadroom.so | awk '$$2 ~ /[TDBR]/ {print $$3}' | grep -v '^hr_' \
 	  && { echo "libheadroom.so exports non-hr_ symbols" >&2; exit 1; } || true
 

@@ -47,8 +47,10 @@ for ba in $BAS; do
         continue
     fi
     t1=$(date +%s.%N)
-    awk -F, -v ba="$ba" -v m="$MODEL" -v sec="$(echo "$t1 - $t0" | bc)" '
-        $2 == m { mape = $6; mase = $7; c80 = $8; c95 = $9 }
+    awk -F, -v ba="$ba" -v sec="$(echo "$t1 - $t0" | bc)" '
+        # the model is the first row after the header (named by its spec,
+        # which need not be the --model argument: a path, say)
+        NR == 2 { mape = $6; mase = $7; c80 = $8; c95 = $9 }
         $2 == "ba_forecast" { bam = $6 }
         END { printf "%s,%.2f,%s,%.3f,%.3f,%.3f,%.1f\n", ba, mape, bam == "" ? "n/a" : sprintf("%.2f", bam),
               mase, c80, c95, sec }' "$OUT/$ba.csv"

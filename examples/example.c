@@ -8,14 +8,24 @@
 #include <headroom.h>
 #include <stdio.h>
 
+/* The library never prints: its messages (read summaries, model fallbacks)
+ * come here, and the program decides where they go. */
+static void on_log(int level, const char *msg, void *ud)
+{
+    (void)ud;
+    fprintf(stderr, "headroom: %s: %s\n", level ? "warning" : "info", msg);
+}
+
 int main(void)
 {
     const char *path = "datasets/default/COASTAL.csv";
     hr_ingest_opts io;
     hr_ingest_opts_init(&io);
+    io.log = on_log;
     hr_series *s = NULL;
-    if (hr_series_read(&path, 1, &io, &s) != HR_OK) {
-        fprintf(stderr, "read: %s: %s\n", hr_strerror(HR_EIO), hr_last_error());
+    int st = hr_series_read(&path, 1, &io, &s);
+    if (st != HR_OK) {
+        fprintf(stderr, "read: %s: %s\n", hr_strerror(st), hr_last_error());
         return 1;
     }
     hr_quality q;
@@ -26,6 +36,7 @@ int main(void)
     hr_fit_opts fo;
     hr_fit_opts_init(&fo);
     fo.model = "auto";
+    fo.log = on_log;
     hr_model *m = NULL;
     if (hr_model_fit(s, 0, &fo, &m) != HR_OK) {
         fprintf(stderr, "fit: %s\n", hr_last_error());

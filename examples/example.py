@@ -70,6 +70,16 @@ lib.hr_series_region_name.restype = C.c_char_p
 lib.hr_version.restype = C.c_char_p
 
 
+# The library never prints: its messages (read summaries, model fallbacks)
+# come to this callback, called on the thread that made the library call.
+LOG_FN = C.CFUNCTYPE(None, C.c_int, C.c_char_p, C.c_void_p)
+
+
+@LOG_FN
+def on_log(level, msg, user_data):
+    print(f"headroom: {'warning' if level else 'info'}: {msg.decode()}", file=sys.stderr)
+
+
 def check(status, what):
     if status != 0:
         sys.exit(f"{what}: {lib.hr_last_error().decode()}")
@@ -79,6 +89,7 @@ def main():
     print("libheadroom", lib.hr_version().decode())
     io = IngestOpts()
     lib.hr_ingest_opts_init(C.byref(io))
+    io.log = C.cast(on_log, C.c_void_p)
     paths = (C.c_char_p * 1)(b"datasets/default/COASTAL.csv")
     s = C.c_void_p()
     check(lib.hr_series_read(paths, C.c_size_t(1), C.byref(io), C.byref(s)), "read")
@@ -87,6 +98,7 @@ def main():
     fo = FitOpts()
     lib.hr_fit_opts_init(C.byref(fo))
     fo.model = b"auto"
+    fo.log = C.cast(on_log, C.c_void_p)
     m = C.c_void_p()
     check(lib.hr_model_fit(s, C.c_size_t(0), C.byref(fo), C.byref(m)), "fit")
     H = 48

@@ -72,13 +72,32 @@ enum {
 HR_API const char *hr_strerror(int status);
 
 /* Detail of the most recent failure on the calling thread, e.g.
- * "data/x.csv:12: column 'Demand (MW)': not a number: \"N/A\"". Never NULL
- * (empty string when nothing failed). Valid until the next hr_ call on this
- * thread. */
+ * "data/x.csv:12: column 'Demand (MW)': not a number: \"N/A\"" (where the
+ * input is at fault: file, line and column; where an argument is: its name
+ * or value). Never NULL. Semantics: every call that returns a status clears
+ * the message on entry and sets it when it fails, so after HR_OK it is ""
+ * and after an error it explains that error; calls that return no status
+ * (accessors, _init, _free, hr_strerror, hr_version, ...) leave it as it
+ * is. The text is thread-local (another thread's failures never show here)
+ * and owned by the library: valid until the next status-returning call on
+ * this thread; copy it to keep it. */
 HR_API const char *hr_last_error(void);
 
 /* Optional log callback: level 0 = info, 1 = warning. The library calls it
- * from the thread that made the call; msg is valid only during the call. */
+ * only from the thread that made the call (never from its worker threads),
+ * before that call returns; msg is valid only during the callback, which
+ * must not call back into the library with the same handles. Without a
+ * callback the messages are dropped: the library never prints. Messages:
+ *  - hr_series_read (hr_ingest_opts.log): one info line per region (span,
+ *    hours, missing, flagged, imputed); a warning when hours hold a value
+ *    chosen by the on_duplicate rule;
+ *  - hr_model_fit (hr_fit_opts.log): a warning when the ARIMA fit fell
+ *    back (the text of hr_model_info.fallback) or its optimiser stopped at
+ *    its iteration limit;
+ *  - hr_backtest_run (its fit.log): one warning when refits fell back;
+ *  - hr_report: ingest.log as hr_series_read; fit.log one warning per
+ *    region stage that failed and per forecast model that fell back (the
+ *    warnings of run.json), after the worker threads have finished. */
 typedef void (*hr_log_fn)(int level, const char *msg, void *user_data);
 
 /* ---------------------------------------------------------------- series */
@@ -150,7 +169,7 @@ typedef struct {
     const char *tz;            /* IANA zone for naive local times; NULL = UTC    */
     int hour_ending;           /* 1: timestamps mark the end of the hour         */
     double scale;              /* multiply values (e.g. 0.001 for kW -> MW); 1   */
-    hr_log_fn log;             /* optional                                       */
+    hr_log_fn log;             /* optional: read summaries (see hr_log_fn)       */
     void *log_ud;
 } hr_ingest_opts;
 
@@ -271,7 +290,7 @@ typedef struct {
                                ARIMA errors, all for a pure ARIMA]             */
     int threads;            /* candidate fits in parallel (auto-arima) [2]    */
     const char *tzdir;      /* TZif directory [Default: /usr/share/zoneinfo]  */
-    hr_log_fn log;          /* optional                                        */
+    hr_log_fn log;          /* optional: ARIMA fallbacks (see hr_log_fn)       */
     void *log_ud;
 } hr_fit_opts;
 
@@ -301,7 +320,7 @@ HR_API void hr_model_free(hr_model *m);
 typedef struct {
     const char *region;      /* region the model was fitted to                 */
     const char *model;       /* model name ("vanilla", "arima", ...)           */
-    const char *errors;      /* "none" or "ARIMA(p,d,q)(P,D,Q)[s]"             */
+    const char *errors;      /* "none", "ARIMA(p,d,q)(P,D,Q)[s]" or "direct N days" */
     int64_t first_utc, last_utc; /* training span (hour-beginning)             */
     size_t n;                /* hours used by the regression (or the ARIMA)    */
     size_t ncoef;            /* coefficients (regression then ARIMA)           */
@@ -310,7 +329,8 @@ typedef struct {
     double loglik, aic, aicc, bic; /* ARIMA part, R's constants                */
     int order[7];            /* p d q P D Q s; all 0 without ARIMA errors      */
     int converged;           /* 1 unless the optimiser stopped at its limit    */
-    const char *fallback;    /* "" or what the order search fell back to       */
+    const char *fallback;    /* "" or what the fit fell back to (order search;
+                                'errors direct' with too little history)     */
     double fit_seconds;      /* wall time of the fit                           */
 } hr_model_info;
 HR_API int hr_model_info_get(const hr_model *m, hr_model_info *info);
@@ -446,11 +466,14 @@ typedef struct {
 typedef struct hr_backtest hr_backtest;
 /* Run the backtest on region `region` of s. On success *out is a new result
  * owned by the caller (hr_backtest_free). Errors: HR_EINVAL (NULL argument,
- * region out of range, origins / step / horizon / refit_every 0, start_utc
- * unset or off the hour), HR_ENOTFOUND (no load), HR_EDATA (origins outside
- * the data, under 216 hours before the first), and the errors of
- * hr_model_fit. Thread-safe: s and o are only read; o->threads worker
- * threads are joined before the call returns. */
+ * region out of range, origins / step / horizon / refit_every 0, origins,
+ * step, lead, horizon or (origins - 1) * step above 3,000,000 hours (longer
+ * than any grid), start_utc unset or off the hour), HR_ENOTFOUND (no load),
+ * HR_EDATA (an origin after the end of the data, under 216 hours before the
+ * first), and the errors of hr_model_fit. Forecast hours after the end of
+ * the data are not scored (they count as excluded). Thread-safe: s and o
+ * are only read; o->threads worker threads are joined before the call
+ * returns. */
 HR_API int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o,
                            hr_backtest **out);
 /* Rows and (with keep_hours) per-hour forecasts of a result: counts are 0
@@ -686,11 +709,13 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
 
 /* Run the report over npaths input files into outdir (built in a temporary
  * directory, then renamed into place).
- * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, rank_budget_pct
- * not one of the budgets), those of hr_series_read, HR_EIO (outdir),
- * HR_ENOMEM; a region whose forecast or backtest fails is reported with a
- * warning, not an error. Thread-safe for distinct outdirs: o->threads
- * worker threads are joined before the call returns; o is not retained. */
+ * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, assess options
+ * hr_assess would reject, rank_budget_pct not one of the budgets), those of
+ * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
+ * backtest fails is reported with a warning (in run.json and through
+ * o->fit.log), not an error: the call then returns HR_OK. Thread-safe for
+ * distinct outdirs: o->threads worker threads are joined before the call
+ * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
 

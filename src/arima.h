@@ -32,6 +32,12 @@ typedef struct {
                                       NULL for "xreg1".."xregk" (copied)        */
     int polish;         /* ML: restart once at a tighter tolerance [1]; the
                            order search turns it off for its candidates        */
+    int std_errors;     /* standard errors from the numerical Hessian [1]; 0:
+                           NaN, and the fit skips the Hessian's 2 np^2
+                           objective evaluations (nothing else changes)        */
+    int unit_ma_stop;   /* abandon (HR_ENOCONV) an ML fit whose MA roots stay
+                           inside the order search's rejection radius 1.01
+                           [0]; the order search sets it for its candidates  */
 } arima_opts;
 
 typedef struct arima_fit arima_fit;
@@ -86,9 +92,24 @@ const char *arima_note(const arima_fit *f);
 /* h-step forecasts after the end of the fitted series: mean[t] and the
  * forecast-error variance var[t] (MW^2), t < h, as R's predict.Arima
  * (var = se^2). xreg_future is column-major h x k (NULL when k == 0);
- * drift continues at n+1. var may be NULL. Errors: HR_EINVAL, HR_ENOMEM. */
+ * drift continues at n+1. var may be NULL (then the state covariance is not
+ * propagated: the means alone cost O(h rd)). Errors: HR_EINVAL, HR_ENOMEM. */
 int arima_forecast(const arima_fit *f, const double *xreg_future, size_t h,
                    double *mean, double *var);
+
+/* Continue the filter of f over the n hours y[0..n) that follow the hours
+ * it has filtered (parameters unchanged), so that arima_forecast and
+ * arima_simulate then start after them: the same state as a fit over the
+ * longer series at the same coefficients, at O(n) cost once the filter has
+ * reached its steady state. The intercept and drift continue; a fit with
+ * xreg columns is refused (HR_EINVAL: their future values are unknown
+ * here). Errors: HR_EINVAL, HR_ENOMEM. */
+int arima_filter_more(arima_fit *f, const double *y, size_t n);
+
+/* The filtered state covariance P_n (rd x rd, column-major; rd into *rd).
+ * The forecast variances depend on it (and sigma2) only, so a caller may
+ * reuse them while it is unchanged (bit for bit). */
+const double *arima_state_cov(const arima_fit *f, size_t *rd);
 
 /* Central prediction interval at level (0 < level < 1) from mean/var:
  * mean -/+ z_{(1+level)/2} sqrt(var). Errors: HR_EINVAL. */
@@ -109,7 +130,9 @@ int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h,
 /* Stepwise order search (Hyndman & Khandakar 2008, forecast::auto.arima). */
 typedef struct {
     int max_p, max_q, max_P, max_Q;   /* [5, 5, 2, 2]                          */
-    int max_order;                    /* p+q+P+Q cap [5]                       */
+    int max_order;                    /* p+q+P+Q cap, 0 = none [0]: as
+                                         auto.arima's stepwise search, whose
+                                         max.order binds only stepwise=FALSE */
     int max_d, max_D;                 /* [2, 1]                                */
     int d, D;                         /* fixed differencing, or -1 = test [-1] */
     int s;                            /* seasonal period (1 = non-seasonal)    */

@@ -43,6 +43,10 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n,
                            const double *const *gen, const char *const *names, size_t nf,
                            const hr_assess_opts *o, const hr_assessment *a, hr_genmix *out);
 
+/* HR_EINVAL with a message when o is not valid for hr_assess (budgets,
+ * thresholds, profile, curve, years), else HR_OK. */
+int headroom_check_opts(const hr_assess_opts *o);
+
 /* 1 if fuel name (without gen_ and _mw) counts as carbon-free. */
 int headroom_fuel_carbon_free(const char *fuel);
 #endif

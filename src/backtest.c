@@ -10,10 +10,17 @@
  *
  * Origins are grouped in refit blocks of refit_every origins; a block fits
  * the model on the hours before its first origin and forecasts every origin
- * in it with the parameters fixed (the ARIMA state is re-filtered up to each
- * origin). Blocks run in parallel threads and write disjoint slots; scoring
- * is serial, so the result does not depend on the thread count. No forecast
- * reads load at or after its origin (model_forecast_at cuts the series). */
+ * in it with the parameters fixed (the ARIMA state is brought up to each
+ * origin: model_fc_at). Blocks run in parallel threads and write disjoint
+ * slots; scoring is serial, so the result does not depend on the thread
+ * count. No forecast reads load at or after its origin (model_fc_at and
+ * model_forecast_at filter the errors only up to it).
+ *
+ * Cost: the design matrix of the whole region is built once (model_ws) and
+ * the normal equations of the growing training window are extended block
+ * by block (model_gram: each hour is summed once, not once per refit). To
+ * keep the result independent of the threads, a worker that skips blocks
+ * still extends its Gram matrix through every block's end in order. */
 #include "calendar.h"
 #include "error.h"
 #include "mem.h"
@@ -62,6 +69,7 @@ size_t hr_backtest_hour_count(const hr_backtest *b) { return b ? b->nhour : 0; }
 
 int hr_backtest_row_get(const hr_backtest *b, size_t i, hr_backtest_row *row)
 {
+    hr_err_clear();
     if (!b || !row || i >= b->nrow) return hr_err(HR_EINVAL, "hr_backtest_row_get: no row %zu", i);
     *row = b->rows[i];
     return HR_OK;
@@ -69,6 +77,7 @@ int hr_backtest_row_get(const hr_backtest *b, size_t i, hr_backtest_row *row)
 
 int hr_backtest_hour_get(const hr_backtest *b, size_t i, hr_backtest_hour *h)
 {
+    hr_err_clear();
     if (!b || !h || i >= b->nhour) return hr_err(HR_EINVAL, "hr_backtest_hour_get: no hour %zu", i);
     *h = b->hours[i];
     return HR_OK;
@@ -164,17 +173,36 @@ typedef struct {
     const series_region *r;
     const spec *sp;
     const hr_backtest_opts *o;
+    const model_ws *ws;      /* the region's design, or NULL               */
+    int use_gram;            /* the window grows from a fixed start        */
+    model_gram *gram0;       /* the calling thread's Gram (the caller's)   */
+    size_t gblock0;          /* blocks gram0 has been extended through     */
     const size_t *origin;    /* [norig] grid index of each origin */
     size_t norig, nblock, from_min;
     double *mean, *var;      /* [norig * horizon] model forecasts */
     pthread_mutex_t lock;
     size_t next;             /* next block to take                  */
     int status;              /* first failure (lowest block)        */
+    size_t nfallback, fb_block; /* refits whose ARIMA fell back; lowest */
+    char fallback[256];      /* the lowest such block's note         */
     size_t fail_block;
     char msg[512];
 } job;
 
-static void run_block(job *J, size_t b)
+/* Extend g through the ends of blocks *done .. b-1 in order (the canonical
+ * sums: the same G whichever worker gets there). */
+static int gram_through(const job *J, model_gram *g, size_t *done, size_t b)
+{
+    for (; *done < b; (*done)++) {
+        size_t end = J->origin[*done * J->o->refit_every];
+        const model_ws *ws = model_ws_for(J->ws, J->r, J->sp, J->from_min, end);
+        int st = model_gram_extend(ws, g, J->from_min, end);
+        if (st) return st;
+    }
+    return HR_OK;
+}
+
+static void run_block(job *J, size_t b, model_gram *g, size_t *gdone)
 {
     const hr_backtest_opts *o = J->o;
     size_t k0 = b * o->refit_every, k1 = k0 + o->refit_every;
@@ -183,10 +211,27 @@ static void run_block(job *J, size_t b)
     size_t from = J->from_min;
     if (o->window && end > o->window && end - o->window > from) from = end - o->window;
     hr_model *m = NULL;
-    int st = model_fit_range(J->r, J->sp, &o->fit, from, end, &m);
+    model_fc *F = NULL;
+    int st = J->use_gram ? gram_through(J, g, gdone, b) : HR_OK;
+    /* (no standard errors: only the forecasts are scored) */
+    if (!st) st = model_fit_range_ws(J->r, J->sp, &o->fit, from, end, J->ws, J->use_gram ? g : NULL, 0, &m);
+    /* g ends at this block's end as gram_through would leave it (a no-op
+     * when the fit extended it), so the chain is the same in every thread */
+    if (!st && J->use_gram) st = gram_through(J, g, gdone, b + 1);
+    if (!st && m->fallback && m->fallback[0]) {
+        pthread_mutex_lock(&J->lock);
+        if (!J->nfallback || b < J->fb_block) {
+            J->fb_block = b;
+            snprintf(J->fallback, sizeof J->fallback, "%s", m->fallback);
+        }
+        J->nfallback++;
+        pthread_mutex_unlock(&J->lock);
+    }
+    if (!st) st = model_fc_new(m, J->r, o->fit.tzdir, J->ws, &F);
     for (size_t k = k0; k < k1 && !st; k++)
-        st = model_forecast_at(m, J->r, o->fit.tzdir, J->origin[k], o->lead, o->horizon,
-                               J->mean + k * o->horizon, J->var + k * o->horizon);
+        st = model_fc_at(F, J->origin[k], o->lead, o->horizon, J->mean + k * o->horizon,
+                         J->var + k * o->horizon);
+    model_fc_free(F);
     hr_model_free(m);
     if (st) {
         pthread_mutex_lock(&J->lock);
@@ -202,16 +247,24 @@ static void run_block(job *J, size_t b)
     }
 }
 
-static void *worker(void *arg)
+static void worker_run(job *J, model_gram *g, size_t *gdone)
 {
-    job *J = arg;
     for (;;) {
         pthread_mutex_lock(&J->lock);
         size_t b = J->next++;
         pthread_mutex_unlock(&J->lock);
         if (b >= J->nblock) break;
-        run_block(J, b);
+        run_block(J, b, g, gdone);
     }
+}
+
+static void *worker(void *arg)
+{
+    job *J = arg;
+    model_gram g = {0};
+    size_t done = 0;
+    worker_run(J, &g, &done);
+    model_gram_free(&g);
     return NULL;
 }
 
@@ -237,12 +290,26 @@ static double week_median(const double *y, size_t o)
 
 int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o, hr_backtest **out)
 {
+    return backtest_run_ws(s, region, o, NULL, NULL, out);
+}
+
+int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o,
+                    const model_ws *ws_in, model_gram *g_out, hr_backtest **out)
+{
     hr_err_clear();
     if (!s || !o || !out) return hr_err(HR_EINVAL, "hr_backtest_run: NULL argument");
     *out = NULL;
     if (region >= s->nreg) return hr_err(HR_EINVAL, "hr_backtest_run: no region %zu", region);
     if (o->origins == 0 || o->horizon == 0 || o->step == 0 || o->refit_every == 0)
         return hr_err(HR_EINVAL, "backtest: origins, step, horizon and refit-every must be >= 1");
+    /* No grid is longer than ~340 years of hours (ingest): larger offsets are
+     * misuse, and the bound keeps origin + lead + horizon from overflowing. */
+    const size_t lim = 3000000;
+    if (o->origins > lim || o->step > lim || o->lead > lim || o->horizon > lim ||
+        (o->origins - 1) * o->step > lim)
+        return hr_err(HR_EINVAL, "backtest: origins %zu, step %zu, lead %zu or horizon %zu reach "
+                                 "beyond any hourly grid (%zu hours)",
+                      o->origins, o->step, o->lead, o->horizon, lim);
     if (o->start_utc == INT64_MIN) return hr_err(HR_EINVAL, "backtest: --start is required");
     const series_region *r = &s->reg[region];
     const double *y = series_col_get(r, "load_mw");
@@ -257,6 +324,9 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
                       r->name);
     if (d0 > (int64_t)r->n)
         return hr_err(HR_EDATA, "region '%s': first origin is after the end of the data", r->name);
+    if (d0 + (int64_t)((o->origins - 1) * o->step) > (int64_t)r->n)
+        return hr_err(HR_EDATA, "region '%s': origin %zu of %zu is after the end of the data", r->name,
+                      (size_t)(((int64_t)r->n - d0) / (int64_t)o->step) + 2, o->origins);
 
     spec *sp = NULL;
     hr_fit_opts fo = o->fit;
@@ -270,6 +340,8 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
     hr_backtest *b = mem_calloc(1, sizeof *b);
     double *csum = NULL;
     acc *A = NULL;
+    model_ws *ws_own = NULL;
+    model_gram g_own = {0};
     if (!origin || !mean || !var || !b) {
         st = hr_err(HR_ENOMEM, "out of memory");
         goto done;
@@ -277,10 +349,35 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
     snprintf(b->model_name, sizeof b->model_name, "%s", sp->name);
     for (size_t k = 0; k < N; k++) origin[k] = (size_t)d0 + k * o->step;
 
+    /* The region's design once: from a window's length before the first
+     * origin (the error window of the first forecasts) to the last
+     * forecast hour. A spec it cannot serve (load lags) gets NULL; one it
+     * fails on for another reason than memory is left to the per-fit path,
+     * which reports that failure as before. */
+    const model_ws *ws = ws_in;
+    if (!ws) {
+        size_t back = 2016;
+        if (o->fit.arima_window != (size_t)-1 && o->fit.arima_window > back) back = o->fit.arima_window;
+        if (sp->arima_window > back) back = sp->arima_window;
+        size_t lo = origin[0] > back ? origin[0] - back : 0, hi = origin[N - 1] + o->lead + H;
+        if (lo > first) lo = first;
+        if (hi < r->n) hi = r->n;
+        st = model_ws_new(r, sp, o->fit.tzdir, lo, hi, &ws_own);
+        /* windows shorter than a year fit the spec without its annual terms */
+        if (!st && origin[0] < first + ANNUAL_MIN_HOURS + 168)
+            st = model_ws_add_reduced(ws_own, sp, o->fit.tzdir);
+        if (st == HR_ENOMEM) goto done;
+        if (st) hr_err_clear();
+        ws = ws_own;
+    }
+
     /* Model forecasts, blocks in parallel. */
-    job J = {.r = r, .sp = sp, .o = o, .origin = origin, .norig = N,
+    job J = {.r = r, .sp = sp, .o = o, .ws = ws, .origin = origin, .norig = N,
              .nblock = (N + o->refit_every - 1) / o->refit_every, .from_min = first,
              .mean = mean, .var = var};
+    J.use_gram = ws && !o->window && !sp->window && ws->base <= first;
+    J.gram0 = g_out ? g_out : &g_own;
+    if (g_out) model_gram_free(g_out);
     pthread_mutex_init(&J.lock, NULL);
     int nth = o->threads > 0 ? o->threads : 1;
     if ((size_t)nth > J.nblock) nth = (int)J.nblock;
@@ -290,12 +387,25 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
     for (int i = 1; i < nth; i++)
         if (pthread_create(&th[i], NULL, worker, &J) == 0) started++;
         else break;
-    worker(&J);
+    worker_run(&J, J.gram0, &J.gblock0);
     for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
     pthread_mutex_destroy(&J.lock);
     if (J.status) {
         st = hr_err(J.status, "%s", J.msg);
         goto done;
+    }
+    if (J.nfallback && o->fit.log) { /* on the calling thread, after the join */
+        char msg[512];
+        snprintf(msg, sizeof msg, "backtest of region '%s': %zu of %zu refits fell back (first: %s)",
+                 r->name, J.nfallback, J.nblock, J.fallback);
+        o->fit.log(1, msg, o->fit.log_ud);
+    }
+    /* The caller's Gram ends at the last block's end, by the canonical steps. */
+    if (g_out && J.use_gram) {
+        st = gram_through(&J, g_out, &J.gblock0, J.nblock);
+        if (st) goto done;
+    } else if (g_out) {
+        model_gram_free(g_out);
     }
 
     /* Prefix sums over the cleaned load for the per-origin MASE scale and
@@ -430,6 +540,9 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
         }
     st = HR_OK;
 done:
+    if (st && g_out) model_gram_free(g_out);
+    model_gram_free(&g_own);
+    model_ws_free(ws_own);
     mem_free(A);
     mem_free(csum);
     mem_free(origin);
@@ -441,5 +554,6 @@ done:
         return st;
     }
     *out = b;
+    hr_err_clear(); /* recovered internal failures of the refits leave no message */
     return HR_OK;
 }

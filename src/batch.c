@@ -10,10 +10,17 @@
  * scenario paths of the next calendar year (hr_scenarios: regression mean +
  * seasonal block bootstrap of residuals) for P10/P50/P90 headroom; the
  * generation mix when gen_*_mw columns exist. A stage that fails for a
- * region becomes a warning and an empty section, not a failed report. */
+ * region becomes a warning and an empty section, not a failed report.
+ *
+ * The backtest's refits and the final fit share one design matrix of the
+ * region (model_ws) and one running X'X (model_gram): the final fit adds
+ * only the hours after the last refit's window. Regions are taken longest
+ * first, so that with -j 2 the last region to finish is a short one. */
+#include "assess.h"
 #include "calendar.h"
 #include "error.h"
 #include "mem.h"
+#include "model.h"
 #include "report.h"
 #include "series.h"
 #include <math.h>
@@ -59,6 +66,7 @@ typedef struct {
     const char *fuel_names[HR_MAX_FUELS];
     double gm_share[HR_MAX_FUELS], gm_cur[HR_MAX_FUELS];
     char warn[3][320];
+    char note[320]; /* the forecast model's fallback, logged after the join */
     double sec_assess, sec_backtest, sec_forecast, sec_scen;
 } region_out;
 
@@ -66,6 +74,7 @@ typedef struct {
     const hr_series *s;
     const hr_report_opts *o;
     region_out *out;
+    size_t *order;           /* regions in the order workers take them */
     size_t n, next, done;
     int rank;
     pthread_mutex_t lock;
@@ -120,13 +129,24 @@ static void make_ldc(region_out *R, const series_region *r)
 }
 
 /* Day-ahead backtest over the last backtest_days days of load. */
-static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o)
+/* The backtest's days and first origin (12:00 UTC): the last backtest_days
+ * whole days that leave 60 days to train. */
+static size_t bt_days(const region_out *R, const hr_report_opts *o, int64_t *start)
 {
     int64_t last = R->rr.quality.last_utc;
     int64_t day_end = (last + 3600) / 86400 * 86400; /* 00:00 after the last whole day */
     size_t days = o->backtest_days;
     int64_t first_ok = R->rr.quality.first_utc + 86400 * 60; /* keep 60 days to train */
     while (days > 0 && day_end - 86400 * (int64_t)days - 43200 < first_ok) days--;
+    *start = day_end - 86400 * (int64_t)days - 43200; /* 12:00 UTC the day before */
+    return days;
+}
+
+static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o,
+                        const model_ws *ws, model_gram *g)
+{
+    int64_t start;
+    size_t days = bt_days(R, o, &start);
     if (days < 7) {
         hr_err(HR_EDATA, "too little data for a day-ahead backtest");
         warn(R, "backtest");
@@ -135,7 +155,8 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
     hr_backtest_opts bo;
     hr_backtest_opts_init(&bo);
     bo.fit = o->fit;
-    bo.start_utc = day_end - 86400 * (int64_t)days - 43200; /* 12:00 UTC the day before */
+    bo.fit.log = NULL; /* a worker thread: hr_report logs after the join */
+    bo.start_utc = start;
     bo.origins = days;
     bo.step = 24;
     bo.lead = 12;
@@ -146,7 +167,7 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
      * (ISNE 2019-20: 6.25 vs 6.20 %). `headroom backtest` keeps weekly. */
     bo.refit_every = 28;
     hr_backtest *b = NULL;
-    if (hr_backtest_run(s, i, &bo, &b)) {
+    if (backtest_run_ws(s, i, &bo, ws, g, &b)) {
         warn(R, "backtest");
         return;
     }
@@ -168,14 +189,21 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
 }
 
 /* Forecast of the next hours and scenarios of the next calendar year. */
-static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o)
+static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o,
+                        const model_ws *ws, model_gram *g)
 {
     double t_a = now_s();
     hr_model *m = NULL;
-    if (hr_model_fit(s, i, &o->fit, &m)) {
+    hr_fit_opts fo = o->fit;
+    fo.log = NULL; /* a worker thread: hr_report logs after the join */
+    /* (the report shows no coefficient standard errors: not computed) */
+    if (model_fit_ws(s, i, &fo, ws, g, 0, &m)) {
         warn(R, "forecast");
         return;
     }
+    hr_model_info mi;
+    if (hr_model_info_get(m, &mi) == HR_OK && mi.fallback[0])
+        snprintf(R->note, sizeof R->note, "%s: model '%s': %s", R->rr.name, mi.model, mi.fallback);
     const series_region *r = &s->reg[i];
     size_t H = o->forecast_hours;
     double lv[2] = {80, 95};
@@ -285,9 +313,31 @@ static void do_region(batch *B, size_t i)
         }
     }
     t_a = now_s();
-    do_backtest(R, B->s, i, o);
+    /* The region's design for the backtest and the final fit: all its
+     * hours (the backtest's last forecast hour is the end of the data). A
+     * failure other than memory leaves the stages to report it their way. */
+    model_ws *ws = NULL;
+    model_gram g = {0};
+    spec *sp = NULL;
+    int st = r->n ? model_spec_for(&o->fit, &sp) : HR_EDATA;
+    if (!st) st = model_ws_new(r, sp, o->fit.tzdir, 0, r->n, &ws);
+    /* refits on less than a year of history leave the annual terms out */
+    int64_t start;
+    bt_days(R, o, &start);
+    if (!st && start - R->rr.quality.first_utc < 3600 * (int64_t)(ANNUAL_MIN_HOURS + 168))
+        st = model_ws_add_reduced(ws, sp, o->fit.tzdir);
+    spec_free(sp);
+    if (st == HR_ENOMEM) {
+        warn(R, "backtest");
+        R->sec_backtest = now_s() - t_a;
+        return;
+    }
+    hr_err_clear();
+    do_backtest(R, B->s, i, o, ws, &g);
     R->sec_backtest = now_s() - t_a;
-    do_forecast(R, B->s, i, o);
+    do_forecast(R, B->s, i, o, ws, &g);
+    model_gram_free(&g);
+    model_ws_free(ws);
 }
 
 static void *worker(void *arg)
@@ -295,10 +345,10 @@ static void *worker(void *arg)
     batch *B = arg;
     for (;;) {
         pthread_mutex_lock(&B->lock);
-        size_t i = B->next++;
+        size_t j = B->next++;
         pthread_mutex_unlock(&B->lock);
-        if (i >= B->n) break;
-        do_region(B, i);
+        if (j >= B->n) break;
+        do_region(B, B->order[j]);
         pthread_mutex_lock(&B->lock);
         B->done++;
         if (B->o->progress) B->o->progress(B->done, B->n, B->o->progress_ud);
@@ -310,7 +360,10 @@ static void *worker(void *arg)
 int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, const char *outdir)
 {
     hr_err_clear();
-    if (!paths || !npaths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: invalid argument");
+    if (!paths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: NULL argument");
+    if (!npaths) return hr_err(HR_EINVAL, "hr_report: no input files (npaths = 0)");
+    int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
+    if (st0) return st0;
     int rank = -1;
     for (size_t b = 0; b < o->assess.nbudgets; b++)
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rank = (int)b;
@@ -323,9 +376,21 @@ int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, 
     double t_read = now_s() - t_start;
     batch B = {.s = s, .o = o, .n = s->nreg, .rank = rank};
     B.out = mem_calloc(B.n ? B.n : 1, sizeof(region_out));
-    if (!B.out) {
+    B.order = mem_array(B.n ? B.n : 1, sizeof *B.order);
+    if (!B.out || !B.order) {
+        mem_free(B.out);
+        mem_free(B.order);
         hr_series_free(s);
         return hr_err(HR_ENOMEM, "out of memory");
+    }
+    /* Longest regions first (their cost grows with their hours): the
+     * longest-processing-time rule keeps the workers' finishing times close.
+     * Each region writes its own slot, so the order changes no result. */
+    for (size_t i = 0; i < B.n; i++) B.order[i] = i;
+    for (size_t i = 1; i < B.n; i++) {
+        size_t v = B.order[i], j = i;
+        while (j > 0 && s->reg[B.order[j - 1]].n < s->reg[v].n) B.order[j] = B.order[j - 1], j--;
+        B.order[j] = v;
     }
     pthread_mutex_init(&B.lock, NULL);
     int nth = o->threads > 0 ? o->threads : 1;
@@ -337,6 +402,12 @@ int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, 
     worker(&B);
     for (int k = 1; k <= started; k++) pthread_join(th[k], NULL);
     pthread_mutex_destroy(&B.lock);
+    /* Warnings and fallbacks also go to the caller's log, on this thread. */
+    for (size_t i = 0; o->fit.log && i < B.n; i++) {
+        if (B.out[i].note[0]) o->fit.log(1, B.out[i].note, o->fit.log_ud);
+        for (int w = 0; w < 3; w++)
+            if (B.out[i].warn[w][0]) o->fit.log(1, B.out[i].warn[w], o->fit.log_ud);
+    }
 
     /* Render. */
     report_region *rr = mem_calloc(B.n ? B.n : 1, sizeof *rr);
@@ -378,7 +449,9 @@ int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, 
     }
     mem_free(warns);
     mem_free(rr);
+    mem_free(B.order);
     mem_free(B.out);
     hr_series_free(s);
+    if (!st) hr_err_clear(); /* region warnings went to the report and the log */
     return st;
 }

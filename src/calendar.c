@@ -82,7 +82,8 @@ int64_t cal_civil_to_utc(const cal_civil *c)
 void cal_utc_to_civil(int64_t t, cal_civil *c, int *weekday, int *yday)
 {
     int64_t days = fdiv(t, SECS_PER_DAY);
-    int64_t s = t - days * SECS_PER_DAY;
+    int64_t s = t % SECS_PER_DAY; /* not t - days * 86400: overflows near INT64_MIN */
+    if (s < 0) s += SECS_PER_DAY;
     cal_civil_from_days(days, &c->year, &c->month, &c->day);
     c->hour = (int)(s / 3600);
     c->minute = (int)(s / 60 % 60);

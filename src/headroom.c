@@ -113,6 +113,8 @@ static int check_opts(const hr_assess_opts *o)
     return HR_OK;
 }
 
+int headroom_check_opts(const hr_assess_opts *o) { return check_opts(o); }
+
 /* ---------------------------------------------------------------- hour grid
  * Per-hour calendar fields of a grid: UTC month (1-12), hour of day, year
  * index (from y0) and the shape s_t. */

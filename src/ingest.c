@@ -1503,6 +1503,35 @@ done:
     return rc;
 }
 
+/* One info line per region (what screening did), and a warning for hours
+ * whose value came from an on_duplicate rule, through the caller's log
+ * callback on this thread (the library never prints). */
+static void log_summary(const hr_series *s, const hr_ingest_opts *o)
+{
+    for (size_t i = 0; i < s->nreg; i++) {
+        const series_region *r = &s->reg[i];
+        char msg[512], a[21], b[21];
+        if (!r->flag) {
+            snprintf(msg, sizeof msg, "region '%s': %zu hours, no load column", r->name, r->n);
+            o->log(0, msg, o->log_ud);
+            continue;
+        }
+        fmt_hour(r->q.first_utc, a);
+        fmt_hour(r->q.last_utc, b);
+        snprintf(msg, sizeof msg,
+                 "region '%s': %s to %s, %zu hours, %zu missing, %zu flagged, %zu imputed%s", r->name,
+                 a, b, r->q.hours, r->q.missing, r->q.flagged, r->q.imputed,
+                 o->screen ? "" : " (not screened)");
+        o->log(0, msg, o->log_ud);
+        size_t nd = r->q.by_flag[HR_FLAG_DUPLICATE_RESOLVED];
+        if (nd) {
+            snprintf(msg, sizeof msg, "region '%s': %zu hours hold a value chosen by the on_duplicate rule",
+                     r->name, nd);
+            o->log(1, msg, o->log_ud);
+        }
+    }
+}
+
 static void ctx_free(ing_ctx *x)
 {
     for (size_t i = 0; i < x->nck; i++) chunk_free(x->ck[i]);
@@ -1519,15 +1548,23 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
 {
     hr_err_clear();
     if (out) *out = NULL;
-    if (!paths || !npaths || !o || !out) return hr_err(HR_EINVAL, "hr_series_read: invalid argument");
+    if (!paths || !o || !out) return hr_err(HR_EINVAL, "hr_series_read: NULL argument");
+    if (!npaths) return hr_err(HR_EINVAL, "hr_series_read: no paths (npaths = 0)");
     for (size_t i = 0; i < npaths; i++) {
-        if (!paths[i]) return hr_err(HR_EINVAL, "hr_series_read: NULL path");
+        if (!paths[i]) return hr_err(HR_EINVAL, "hr_series_read: paths[%zu] is NULL", i);
         if (strcmp(paths[i], "-") == 0)
             return hr_err(HR_EINVAL, "hr_series_read: \"-\" (stdin) is not accepted by the library");
     }
-    if ((unsigned)o->format >= HR_NFORMATS || (unsigned)o->on_duplicate > HR_DUP_LAST ||
-        (unsigned)o->on_overlap > HR_OVERLAP_LAST || !(o->scale == o->scale) || o->scale == 0)
-        return hr_err(HR_EINVAL, "hr_series_read: invalid option");
+    if ((unsigned)o->format >= HR_NFORMATS)
+        return hr_err(HR_EINVAL, "hr_series_read: format %d is not an hr_format", (int)o->format);
+    if ((unsigned)o->on_duplicate > HR_DUP_LAST)
+        return hr_err(HR_EINVAL, "hr_series_read: on_duplicate %d is not an hr_dup_rule",
+                      (int)o->on_duplicate);
+    if ((unsigned)o->on_overlap > HR_OVERLAP_LAST)
+        return hr_err(HR_EINVAL, "hr_series_read: on_overlap %d is not an hr_overlap_rule",
+                      (int)o->on_overlap);
+    if (!isfinite(o->scale) || o->scale == 0)
+        return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
     ing_ctx x;
     memset(&x, 0, sizeof x);
     x.o = o;
@@ -1563,6 +1600,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
     }
     series_sort_regions(s);
     ctx_free(&x);
+    if (o->log) log_summary(s, o);
     *out = s;
     return HR_OK;
 fail:
@@ -1576,7 +1614,6 @@ fail:
 void hr_ingest_opts_init(hr_ingest_opts *o)
 {
     if (!o) return; /* documented no-op */
-    if (!o) return;
     memset(o, 0, sizeof *o);
     o->format = HR_FORMAT_AUTO;
     o->on_duplicate = HR_DUP_ERROR;
@@ -1600,8 +1637,10 @@ int hr_series_from_arrays(const char *region, const int64_t *t_utc, const double
 {
     hr_err_clear();
     if (out) *out = NULL;
-    if (!region || !*region || !t_utc || !load_mw || !n || !out)
-        return hr_err(HR_EINVAL, "hr_series_from_arrays: invalid argument");
+    if (!region || !t_utc || !load_mw || !out)
+        return hr_err(HR_EINVAL, "hr_series_from_arrays: NULL argument");
+    if (!*region) return hr_err(HR_EINVAL, "hr_series_from_arrays: empty region name");
+    if (!n) return hr_err(HR_EINVAL, "hr_series_from_arrays: no hours (n = 0)");
     for (size_t i = 0; i < n; i++) {
         if (isinf(load_mw[i]))
             return hr_err(HR_EINVAL, "hr_series_from_arrays: load_mw[%zu] is infinite (NaN = missing)", i);
@@ -1665,8 +1704,9 @@ static int put_field(FILE *fp, const char *s)
 int hr_series_write_long(const hr_series *s, size_t i, const char *path)
 {
     hr_err_clear();
-    if (!s || i >= s->nreg || !path || !*path)
-        return hr_err(HR_EINVAL, "hr_series_write_long: invalid argument");
+    if (!s || !path) return hr_err(HR_EINVAL, "hr_series_write_long: NULL argument");
+    if (!*path) return hr_err(HR_EINVAL, "hr_series_write_long: empty path");
+    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_write_long: no region %zu", i);
     const series_region *r = &s->reg[i];
     size_t plen = strlen(path);
     char *tmp = mem_alloc(plen + 5);

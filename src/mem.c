@@ -1,6 +1,6 @@
 /* mem.c — allocation wrappers (mem_*) and the public hr_free; the
- * fault-injection counter is thread-local so that tests of one thread never
- * disturb another. */
+ * fault-injection counter and observer are thread-local so that tests of
+ * one thread never disturb another. */
 #include "mem.h"
 #include "headroom.h"
 #include <stdint.h>
@@ -8,19 +8,37 @@
 #include <string.h>
 
 static _Thread_local unsigned long fail_k, count;
+static _Thread_local int fail_sticky; /* fail from fail_k on, not just at it */
+static _Thread_local mem_observer observer;
+static _Thread_local void *observer_ud;
 
 static int should_fail(void)
 {
     count++;
-    return fail_k != 0 && count == fail_k;
+    if (observer) observer(count, observer_ud);
+    return fail_k != 0 && (fail_sticky ? count >= fail_k : count == fail_k);
 }
 
 unsigned long mem_fail_at(unsigned long k)
 {
     unsigned long c = count;
     fail_k = k;
+    fail_sticky = 0;
     count = 0;
     return c;
+}
+
+unsigned long mem_fail_from(unsigned long k)
+{
+    unsigned long c = mem_fail_at(k);
+    fail_sticky = 1;
+    return c;
+}
+
+void mem_observe(mem_observer fn, void *ud)
+{
+    observer = fn;
+    observer_ud = ud;
 }
 
 void *mem_alloc(size_t size)

@@ -15,4 +15,14 @@ void mem_free(void *p);
 /* Test hook: fail the k-th allocation (1-based) made on this thread from now
  * on; 0 disables. Returns the number of allocations seen since the last call. */
 unsigned long mem_fail_at(unsigned long k);
+/* The same, but allocation k and every later one fail (memory stays
+ * exhausted): reaches the error paths of code that retries a failed
+ * allocation with a smaller size (libcsv). mem_fail_at ends it. */
+unsigned long mem_fail_from(unsigned long k);
+
+/* Test hook: call fn(k, ud) at the k-th allocation counted on this thread
+ * (the numbering of mem_fail_at), before it is made or failed; NULL stops.
+ * The OOM sweep uses it to tell allocation sites apart by call stack. */
+typedef void (*mem_observer)(unsigned long k, void *ud);
+void mem_observe(mem_observer fn, void *ud);
 #endif

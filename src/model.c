@@ -23,6 +23,7 @@
 #include "arima.h"
 #include "calendar.h"
 #include "design.h"
+#include "direct.h"
 #include "error.h"
 #include "mem.h"
 #include "regress.h"
@@ -84,10 +85,12 @@ int model_spec_for(const hr_fit_opts *o, spec **out)
         const int *r = o->order;
         for (int i = 0; i < 7; i++)
             if (r[i] < 0 || (i == 6 && r[i] < 1))
-                return hr_err(HR_EINVAL, "arima: invalid order");
+                return hr_err(HR_EINVAL, "arima: order[%d] = %d is out of range", i, r[i]);
         snprintf(buf, sizeof buf, "name arima\nerrors arima %d %d %d %d %d %d %d\n", r[0], r[1],
                  r[2], r[3], r[4], r[5], r[6]);
-        return spec_parse(buf, strlen(buf), "arima", out);
+        int st = spec_parse(buf, strlen(buf), "arima", out);
+        /* the caller's order, not a file, is at fault */
+        return st == HR_EFORMAT ? hr_err_prefix(HR_EINVAL, "arima: order out of range") : st;
     }
     if (!strcmp(name, "auto-arima")) {
         if (o->season < 1) return hr_err(HR_EINVAL, "auto-arima: season must be >= 1");
@@ -156,7 +159,7 @@ static double calibration(const hr_model *m, const series_region *r, const doubl
 }
 
 /* Copy the design names into m. */
-static int take_names(hr_model *m, design_matrix *dm)
+static int take_names(hr_model *m, const design_matrix *dm)
 {
     m->feat = mem_calloc(dm->p ? dm->p : 1, sizeof(char *));
     if (!m->feat) return hr_err(HR_ENOMEM, "out of memory");
@@ -230,8 +233,8 @@ static int hour_observed(const series_region *r, size_t k)
  * joint estimates replace the OLS ones in m->beta / m->beta_se; m->joint_k
  * records how many trailing ARIMA coefficients are regression ones. */
 static int fit_joint(hr_model *m, const series_region *r, const design_matrix *dm,
-                     const double *load, size_t from, size_t n, size_t w, arima_order *ord,
-                     const arima_opts *ao, arima_fit **af)
+                     const double *dX, size_t ld, const double *load, size_t from, size_t n,
+                     size_t w, arima_order *ord, const arima_opts *ao, arima_fit **af)
 {
     size_t p = dm->p, k = 0, r0 = n - w;
     size_t *col = mem_array(p ? p : 1, sizeof *col);
@@ -246,13 +249,13 @@ static int fit_joint(hr_model *m, const series_region *r, const design_matrix *d
             continue;
         }
         int nz = 0;
-        for (size_t i = r0; i < n && !nz; i++) nz = dm->X[j * n + i] != 0.0;
+        for (size_t i = r0; i < n && !nz; i++) nz = dX[j * ld + i] != 0.0;
         if (nz) col[k++] = j;
     }
     X = mem_array(w * (k ? k : 1), sizeof *X);
     if (!X) goto done;
     for (size_t c = 0; c < k; c++)
-        for (size_t i = 0; i < w; i++) X[c * w + i] = dm->X[col[c] * n + r0 + i];
+        for (size_t i = 0; i < w; i++) X[c * w + i] = dX[col[c] * ld + r0 + i];
     for (size_t i = 0; i < w; i++) {
         double y = hour_observed(r, from + r0 + i) ? load[from + r0 + i] : NAN;
         if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
@@ -275,8 +278,25 @@ done:
     return st;
 }
 
-int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts *o,
-                    size_t from, size_t to, hr_model **out)
+static int ws_covers(const model_ws *ws, const series_region *r, const spec *sp, size_t from,
+                     size_t to);
+static int gram_for(const model_ws *ws, model_gram *g, size_t from, size_t to, const double **G);
+
+/* Append msg to the model's fallback report ("; "-separated). */
+static int note_append(hr_model *m, const char *msg)
+{
+    size_t a = m->fallback ? strlen(m->fallback) : 0, b = strlen(msg);
+    char *f = mem_alloc(a + b + 3);
+    if (!f) return hr_err(HR_ENOMEM, "out of memory");
+    snprintf(f, a + b + 3, "%s%s%s", a ? m->fallback : "", a ? "; " : "", msg);
+    mem_free(m->fallback);
+    m->fallback = f;
+    return HR_OK;
+}
+
+static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts *o, size_t from,
+                     size_t to, const model_ws *ws, model_gram *gram, int std_errors,
+                     hr_model **out)
 {
     *out = NULL;
     double t_start = now_seconds();
@@ -309,43 +329,93 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
     if (st) goto fail;
     m->name = mem_strdup(sp_in->name ? sp_in->name : "spec");
     if (!m->name) goto fail;
+    /* Terms of the annual cycle and of growth (month, fourier_annual,
+     * trend) need a year of history: fitted on part of a year they carry
+     * that part's seasonal ramp into months they never saw (day-ahead MAPE
+     * on the 2020-only EIA-930 series from July: PJM-DOM 8.3 % with them,
+     * 5.5 % without; bench/skill.md). They are left out, the model's spec
+     * (saved with it) says so, and the fit reports it as a fallback. */
+    int reduced = 0;
+    if (to - from < ANNUAL_MIN_HOURS && m->sp->nterm > 0) {
+        spec *red = NULL;
+        st = spec_without_annual(m->sp, &red);
+        if (st) goto fail;
+        if (red) {
+            char note[160];
+            spec_free(m->sp);
+            m->sp = red;
+            reduced = 1;
+            snprintf(note, sizeof note, "annual terms (month, fourier_annual, trend) left out: "
+                     "%zu days of history, fewer than 365", (to - from) / 24);
+            if ((st = note_append(m, note))) goto fail;
+        }
+    }
     m->first_utc = r->t0 + 3600 * (int64_t)from;
     m->last_utc = r->t0 + 3600 * (int64_t)(to - 1);
     m->r2 = m->adj_r2 = m->loglik = m->aic = m->aicc = m->bic = NAN;
     m->converged = 1;
 
     size_t n = to - from;
+    /* The region's workspace, when it has these rows: its design and
+     * transformed load instead of building them (same values). */
+    if (reduced) ws = ws ? ws->reduced : NULL; /* the design of the reduced spec */
+    const int use_ws = ws_covers(ws, r, m->sp, from, to);
+    const design_matrix *dmp = use_ws ? &ws->dm : &dm;
+    const double *dX = NULL;
+    size_t ld = n;
     e = mem_array(n, sizeof(double));
     if (!e) goto fail;
-    memcpy(e, load + from, n * sizeof(double));
-    /* Fit on observed hours only: hours that screening flagged (and
-     * imputed) are missing to the regression (rows skipped) and to the
-     * Kalman filter (updates skipped), as R treats NA. */
-    for (size_t k = 0; k < n; k++)
-        if (!hour_observed(r, from + k)) e[k] = NAN;
-    if (m->sp->log_transform) to_log(e, n);
+    if (use_ws) {
+        memcpy(e, ws->y + (from - ws->base), n * sizeof(double));
+    } else {
+        memcpy(e, load + from, n * sizeof(double));
+        /* Fit on observed hours only: hours that screening flagged (and
+         * imputed) are missing to the regression (rows skipped) and to the
+         * Kalman filter (updates skipped), as R treats NA. */
+        for (size_t k = 0; k < n; k++)
+            if (!hour_observed(r, from + k)) e[k] = NAN;
+        if (m->sp->log_transform) to_log(e, n);
+    }
 
     if (m->sp->nterm > 0) {
-        st = design_build_region(m->sp, r, o->tzdir, from, to, &dm);
-        if (st) goto fail;
-        st = regress_fit_ols(dm.X, dm.n, dm.p, e, NULL, 0.0, &rf);
-        if (st) goto fail;
-        st = take_names(m, &dm);
-        if (st) goto fail;
-        m->beta = mem_array(dm.p, sizeof(double));
-        m->beta_se = mem_array(dm.p, sizeof(double));
-        if (!m->beta || !m->beta_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
-        memcpy(m->beta, regress_coef(rf), dm.p * sizeof(double));
-        memcpy(m->beta_se, regress_se(rf), dm.p * sizeof(double));
+        double *yhat = NULL;
+        if (use_ws) {
+            /* rows with a missing design input are NaN in ws->y: skipped */
+            const double *G = NULL;
+            st = gram_for(ws, gram, from, to, &G);
+            if (st) goto fail;
+            dX = ws->dm.X + (from - ws->base);
+            ld = ws->n;
+            yhat = mem_array(n, sizeof(double));
+            if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+            st = regress_fit_ld(dX, ld, n, ws->p, e, G, G ? G + ws->p * ws->p : NULL, NULL, &rf, yhat);
+            if (st) { mem_free(yhat); goto fail; }
+        } else {
+            st = design_build_region(m->sp, r, o->tzdir, from, to, &dm);
+            if (st) goto fail;
+            dX = dm.X;
+            st = regress_fit_ols(dm.X, dm.n, dm.p, e, NULL, 0.0, &rf);
+            if (st) goto fail;
+        }
+        st = take_names(m, dmp);
+        if (st) { mem_free(yhat); goto fail; }
+        m->beta = mem_array(dmp->p, sizeof(double));
+        m->beta_se = mem_array(dmp->p, sizeof(double));
+        if (!m->beta || !m->beta_se) { mem_free(yhat); st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        memcpy(m->beta, regress_coef(rf), dmp->p * sizeof(double));
+        memcpy(m->beta_se, regress_se(rf), dmp->p * sizeof(double));
         m->nobs = regress_nobs(rf);
         m->r2 = regress_r2(rf);
         m->adj_r2 = regress_adj_r2(rf);
         double sg = regress_sigma(rf);
         m->sigma2 = sg * sg;
-        /* Residuals feed the error model. */
-        double *yhat = mem_array(n, sizeof(double));
-        if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
-        st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, yhat);
+        /* Residuals feed the error model (the workspace fit returned the
+         * fitted values: the same x'beta product). */
+        if (!yhat) {
+            yhat = mem_array(n, sizeof(double));
+            if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+            st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, yhat);
+        }
         for (size_t k = 0; k < n; k++) e[k] = e[k] - yhat[k];
         mem_free(yhat);
         if (st) goto fail;
@@ -353,7 +423,16 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
         m->nobs = n;
     }
 
-    if (m->sp->errors.kind != SPEC_ERR_NONE) {
+    if (m->sp->errors.kind == SPEC_ERR_DIRECT) {
+        /* Fitted at each forecast, on the residuals before its origin. */
+        snprintf(m->errors_text, sizeof m->errors_text, "direct %d days", m->sp->errors.days);
+        if (n < direct_history(0, 24, DIRECT_MIN_DAYS)) {
+            char note[160];
+            snprintf(note, sizeof note, "errors direct: %zu days of history, too few for the "
+                     "correction: forecasts use the regression alone", n / 24);
+            if ((st = note_append(m, note))) goto fail;
+        }
+    } else if (m->sp->errors.kind != SPEC_ERR_NONE) {
         /* A pure ARIMA is fitted on the whole window (as R's arima); the
          * errors of a regression on its newest 12 weeks unless told. */
         size_t aw = o->arima_window != (size_t)-1 ? o->arima_window
@@ -366,10 +445,11 @@ int model_fit_range(const series_region *r, const spec *sp_in, const hr_fit_opts
         /* The polish restart exists to reach R's optimum on a pure ARIMA;
          * the errors of a two-stage regression do not need it. */
         if (m->sp->nterm > 0 && !m->sp->joint) ao.polish = 0;
+        ao.std_errors = std_errors;
         if (m->sp->errors.kind == SPEC_ERR_ARIMA && m->sp->joint && m->sp->nterm > 0) {
             arima_order ord;
             order_from_spec(m->sp, 1, &ord, o->method);
-            st = fit_joint(m, r, &dm, load, from, n, w, &ord, &ao, &af);
+            st = fit_joint(m, r, dmp, dX, ld, load, from, n, w, &ord, &ao, &af);
             if (st) goto fail;
         } else if (m->sp->errors.kind == SPEC_ERR_ARIMA) {
             arima_order ord;
@@ -415,6 +495,205 @@ fail:
     return st ? st : HR_ENOMEM;
 }
 
+int model_fit_range(const series_region *r, const spec *sp, const hr_fit_opts *o, size_t from,
+                    size_t to, hr_model **out)
+{
+    return fit_range(r, sp, o, from, to, NULL, NULL, 1, out);
+}
+
+int model_fit_range_ws(const series_region *r, const spec *sp, const hr_fit_opts *o,
+                       size_t from, size_t to, const model_ws *ws, model_gram *g,
+                       int std_errors, hr_model **out)
+{
+    return fit_range(r, sp, o, from, to, ws, g, std_errors, out);
+}
+
+/* ------------------------------------------------------------- workspace */
+
+void model_ws_free(model_ws *ws)
+{
+    if (!ws) return;
+    design_matrix_free(&ws->dm);
+    mem_free(ws->spec_text);
+    mem_free(ws->y);
+    mem_free(ws->bad);
+    mem_free(ws->badc);
+    mem_free(ws->yc);
+    model_ws_free(ws->reduced);
+    mem_free(ws);
+}
+
+int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size_t from,
+                 size_t to, model_ws **out)
+{
+    *out = NULL;
+    if (!r || !sp || from >= to) return hr_err(HR_EINVAL, "model_ws_new: invalid argument");
+    /* Lag terms read the load before each row, which a forecast must cut
+     * at its origin: such a design cannot be shared between origins. */
+    if (spec_needs_load(sp)) return HR_OK;
+    const double *ld = series_col_get(r, "load_mw");
+    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    const size_t n = to - from;
+    model_ws *ws = mem_calloc(1, sizeof *ws);
+    if (!ws) return hr_err(HR_ENOMEM, "out of memory");
+    int st = HR_OK;
+    double *temp = NULL;
+    cal_tz *tz = NULL;
+    ws->r = r;
+    ws->base = from;
+    ws->n = n;
+    ws->spec_text = mem_strdup(sp->text);
+    ws->y = mem_array(n, sizeof *ws->y);
+    ws->bad = mem_calloc(n, 1);
+    ws->badc = mem_array(n + 1, sizeof *ws->badc);
+    ws->yc = mem_array(n + 1, sizeof *ws->yc);
+    if (!ws->spec_text || !ws->y || !ws->bad || !ws->badc || !ws->yc) goto oom;
+    if (sp->nterm > 0) {
+        /* rows past the grid: calendar terms as any hour, temperature
+         * unknown (as regression_mean extends the grid) */
+        const double *tc = series_col_get(r, "temp_c");
+        if (spec_needs_temp(sp)) {
+            if (!tc) {
+                st = hr_err(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name,
+                            sp->name ? sp->name : "?");
+                goto fail;
+            }
+            temp = mem_array(to, sizeof *temp);
+            if (!temp) goto oom;
+            for (size_t k = 0; k < to; k++) temp[k] = k < r->n ? tc[k] : NAN;
+        }
+        if (r->tz && cal_tz_load(r->tz, tzdir, &tz) != 0) {
+            st = hr_err(HR_ENOTFOUND, "region '%s': time zone '%s' not found", r->name, r->tz);
+            goto fail;
+        }
+        design_data d = {.t0 = r->t0, .t_utc = NULL, .n = to, .temp_c = temp, .load_mw = NULL, .tz = tz};
+        st = design_build(sp, &d, from, to, &ws->dm);
+        if (st) {
+            st = hr_err_prefix(st, r->name);
+            goto fail;
+        }
+        ws->p = ws->dm.p;
+        /* finite X for regress_fit_ld: a missing input becomes 0 and its
+         * row is marked (and dropped through y below) */
+        for (size_t j = 0; j < ws->p; j++) {
+            double *c = ws->dm.X + j * n;
+            for (size_t i = 0; i < n; i++)
+                if (!isfinite(c[i])) c[i] = 0.0, ws->bad[i] = 1;
+        }
+    }
+    ws->badc[0] = ws->yc[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = from + i;
+        double v = k < r->n && hour_observed(r, k) ? ld[k] : NAN;
+        if (sp->log_transform) v = v > 0 ? log(v) : NAN;
+        if (ws->bad[i]) v = NAN;
+        ws->y[i] = v;
+        ws->badc[i + 1] = ws->badc[i] + ws->bad[i];
+        ws->yc[i + 1] = ws->yc[i] + !isnan(v);
+    }
+    cal_tz_free(tz);
+    mem_free(temp);
+    *out = ws;
+    return HR_OK;
+oom:
+    st = hr_err(HR_ENOMEM, "out of memory");
+fail:
+    cal_tz_free(tz);
+    mem_free(temp);
+    model_ws_free(ws);
+    return st;
+}
+
+/* 1 if ws has the design of sp for rows [from, to) of r. */
+static int ws_covers(const model_ws *ws, const series_region *r, const spec *sp, size_t from,
+                     size_t to)
+{
+    if (!ws || ws->r != r || from < ws->base || to > ws->base + ws->n || from >= to) return 0;
+    if (strcmp(ws->spec_text, sp->text) != 0) return 0;
+    /* the joint fit reads the load itself: only rows with their design */
+    if (sp->joint && ws->badc[to - ws->base] != ws->badc[from - ws->base]) return 0;
+    return 1;
+}
+
+int model_ws_add_reduced(model_ws *ws, const spec *sp, const char *tzdir)
+{
+    if (!ws || ws->reduced || sp->nterm == 0) return HR_OK;
+    spec *red = NULL;
+    int st = spec_without_annual(sp, &red);
+    if (!st && red) st = model_ws_new(ws->r, red, tzdir, ws->base, ws->base + ws->n, &ws->reduced);
+    spec_free(red);
+    return st;
+}
+
+const model_ws *model_ws_for(const model_ws *ws, const series_region *r, const spec *sp,
+                             size_t from, size_t to)
+{
+    /* fit_range's window: the spec's 'window', trimmed to hours with
+     * load; shorter than a year, the spec without its annual terms */
+    const double *load = series_col_get(r, "load_mw");
+    if (!ws || !load) return NULL;
+    if (to > r->n) to = r->n;
+    if (sp->window && to > from + sp->window) from = to - sp->window;
+    while (from < to && isnan(load[from])) from++;
+    while (to > from && isnan(load[to - 1])) to--;
+    return to - from < ANNUAL_MIN_HOURS && sp->nterm > 0 && ws->reduced ? ws->reduced : ws;
+}
+
+/* 1 if rows [a, b) of ws have no usable load (they add nothing to a Gram). */
+static int no_y(const model_ws *ws, size_t a, size_t b)
+{
+    return a >= b || ws->yc[b - ws->base] == ws->yc[a - ws->base];
+}
+
+void model_gram_free(model_gram *g)
+{
+    if (!g) return;
+    mem_free(g->G);
+    memset(g, 0, sizeof *g);
+}
+
+int model_gram_extend(const model_ws *ws, model_gram *g, size_t from, size_t to)
+{
+    if (!ws || !g || from < ws->base || to > ws->base + ws->n || from > to)
+        return hr_err(HR_EINVAL, "model_gram_extend: rows outside the workspace");
+    const size_t p = ws->p;
+    if (p == 0) return HR_OK;
+    /* Still valid when the windows differ only by rows without load. */
+    int keep = g->G && g->ws == ws && g->p == p &&
+               (g->from == from || no_y(ws, g->from < from ? g->from : from, g->from < from ? from : g->from)) &&
+               (to >= g->to || no_y(ws, to, g->to));
+    if (!keep) {
+        if (!g->G || g->p != p) {
+            mem_free(g->G);
+            g->G = mem_array(p * (p + 1), sizeof *g->G);
+            if (!g->G) {
+                memset(g, 0, sizeof *g);
+                return hr_err(HR_ENOMEM, "out of memory");
+            }
+        }
+        memset(g->G, 0, p * (p + 1) * sizeof *g->G);
+        g->p = p;
+        g->ws = ws;
+        g->from = g->to = from;
+    }
+    if (to > g->to) {
+        size_t a = g->to - ws->base;
+        int st = regress_gram_add(ws->dm.X + a, ws->n, to - g->to, p, ws->y + a, g->G, g->G + p * p);
+        if (st) return st;
+        g->to = to;
+    }
+    return HR_OK;
+}
+
+static int gram_for(const model_ws *ws, model_gram *g, size_t from, size_t to, const double **G)
+{
+    *G = NULL;
+    if (!g) return HR_OK;
+    int st = model_gram_extend(ws, g, from, to);
+    if (!st) *G = g->G;
+    return st;
+}
+
 /* Grid index range [from, to) of the training window of o within r. */
 static void window_of(const series_region *r, int64_t from_utc, int64_t to_utc, size_t *from,
                       size_t *to)
@@ -431,6 +710,12 @@ static void window_of(const series_region *r, int64_t from_utc, int64_t to_utc, 
 }
 
 int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_model **out)
+{
+    return model_fit_ws(s, region, o, NULL, NULL, 1, out);
+}
+
+int model_fit_ws(const hr_series *s, size_t region, const hr_fit_opts *o, const model_ws *ws,
+                 model_gram *g, int std_errors, hr_model **out)
 {
     hr_err_clear();
     if (!s || !out) return hr_err(HR_EINVAL, "hr_model_fit: NULL argument");
@@ -449,7 +734,7 @@ int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_mod
     const series_region *r = &s->reg[region];
     size_t from, to;
     window_of(r, o->from_utc, o->to_utc, &from, &to);
-    st = model_fit_range(r, sp, o, from, to, out);
+    st = fit_range(r, sp, o, from, to, ws, g, std_errors, out);
     spec_free(sp);
     if (st == HR_OK) {
         hr_err_clear(); /* recovered internal failures leave no message */
@@ -459,12 +744,19 @@ int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_mod
                      (*out)->fallback);
             o->log(1, msg, o->log_ud);
         }
+        if (o->log && !(*out)->converged) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "region '%s', model '%s': the optimiser stopped at its iteration limit",
+                     r->name, (*out)->name);
+            o->log(1, msg, o->log_ud);
+        }
     }
     return st;
 }
 
 int hr_model_info_get(const hr_model *m, hr_model_info *info)
 {
+    hr_err_clear();
     if (!m || !info) return hr_err(HR_EINVAL, "hr_model_info_get: NULL argument");
     memset(info, 0, sizeof *info);
     info->region = m->region;
@@ -485,7 +777,7 @@ int hr_model_info_get(const hr_model *m, hr_model_info *info)
         int v[7] = {a->p, a->d, a->q, a->P, a->D, a->Q, a->s};
         memcpy(info->order, v, sizeof v);
     }
-    info->errors = m->has_arima ? m->errors_text : "none";
+    info->errors = m->has_arima || m->sp->errors.kind == SPEC_ERR_DIRECT ? m->errors_text : "none";
     info->converged = m->converged;
     info->fallback = m->fallback ? m->fallback : "";
     info->fit_seconds = m->fit_seconds;
@@ -494,6 +786,7 @@ int hr_model_info_get(const hr_model *m, hr_model_info *info)
 
 int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value, double *se)
 {
+    hr_err_clear();
     if (!m) return hr_err(HR_EINVAL, "hr_model_coef: NULL model");
     if (i < m->p) {
         if (name) *name = m->feat[i];
@@ -669,14 +962,57 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
     return st;
 }
 
+/* 'errors direct' (direct.h) from hour o for leads [lead, lead + h): the
+ * residuals of the newest hours before o (imputed hours serve as features,
+ * only observed ones as training targets); with npaths == 0 the mean x[h]
+ * and variance v[h], else npaths sample paths x[npaths * h]. *used = 0
+ * (and x, v untouched) when the history before o is too short for it: the
+ * caller then uses the regression alone, as for 'errors none'. */
+static int direct_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
+                     size_t lead, size_t h, size_t npaths, uint64_t seed, double *x, double *v,
+                     int *used, const double *mu_g)
+{
+    *used = 0;
+    size_t days = (size_t)m->sp->errors.days, w = direct_history(lead, h, days);
+    size_t a = o > w ? o - w : 0;
+    const double *ld = series_col_get(r, "load_mw");
+    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    double *e = mem_array(o - a ? o - a : 1, sizeof(double));
+    unsigned char *ok = mem_alloc(o - a ? o - a : 1);
+    /* mu_g: the regression mean by grid hour, already computed (model_fc_at) */
+    int st = !e || !ok ? hr_err(HR_ENOMEM, "out of memory")
+           : mu_g      ? (memcpy(e, mu_g + a, (o - a) * sizeof(double)), HR_OK)
+                       : regression_mean(m, r, tzdir, a, o, o, e);
+    for (size_t k = a; !st && k < o; k++) {
+        double y = k < r->n ? ld[k] : NAN;
+        if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
+        e[k - a] = y - e[k - a];
+        ok[k - a] = (unsigned char)(k < r->n && hour_observed(r, k));
+    }
+    if (!st) {
+        st = npaths ? direct_simulate(e, ok, o - a, lead, h, days, npaths, seed, x)
+                    : direct_forecast(e, ok, o - a, lead, h, days, x, v);
+        *used = st == HR_OK;
+        if (st == HR_EDATA) st = HR_OK, hr_err_clear(); /* too few training days */
+    }
+    mem_free(e);
+    mem_free(ok);
+    return st;
+}
+
 int model_forecast_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
                       size_t lead, size_t h, double *mean, double *var)
 {
     size_t hh = lead + h;
     double *mu = mem_array(hh, sizeof(double));
     if (!mu) return hr_err(HR_ENOMEM, "out of memory");
-    int st = regression_mean(m, r, tzdir, o, o + hh, o, mu);
-    if (!st && m->has_arima) {
+    int st = regression_mean(m, r, tzdir, o, o + hh, o, mu), direct = 0;
+    if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
+        st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL);
+        for (size_t k = 0; !st && direct && k < h; k++) mean[k] += mu[lead + k];
+    }
+    if (st || direct) {
+    } else if (m->has_arima) {
         arima_fit *af = NULL;
         double *em = mem_array(hh, sizeof(double)), *ev = mem_array(hh, sizeof(double));
         if (!em || !ev) st = hr_err(HR_ENOMEM, "out of memory");
@@ -691,7 +1027,7 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
         arima_free(af);
         mem_free(em);
         mem_free(ev);
-    } else if (!st) {
+    } else {
         for (size_t k = 0; k < h; k++) {
             mean[k] = mu[lead + k];
             var[k] = m->sigma2;
@@ -708,6 +1044,203 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
         }
     mem_free(mu);
     return st;
+}
+
+/* ------------------------------------------ forecasts at many origins */
+
+struct model_fc {
+    const hr_model *m;
+    const series_region *r;
+    const char *tzdir;
+    const model_ws *ws;
+    double *mu;          /* [ws->n] x'beta of workspace rows [mlo, mhi)      */
+    size_t mlo, mhi;
+    double *e, *em, *ev; /* scratch: window residuals, forecast mean / var  */
+    size_t ecap, hcap;
+    arima_fit *af;       /* the error filter, run up to hour fo              */
+    size_t fo;
+    int ar_only;         /* pure AR errors: the filter may be continued     */
+    double *Pc, *vc;     /* forecast variances vc[0..vh) for covariance Pc   */
+    size_t vh, rd;
+};
+
+void model_fc_free(model_fc *F)
+{
+    if (!F) return;
+    arima_free(F->af);
+    mem_free(F->mu);
+    mem_free(F->e);
+    mem_free(F->em);
+    mem_free(F->ev);
+    mem_free(F->Pc);
+    mem_free(F->vc);
+    mem_free(F);
+}
+
+int model_fc_new(const hr_model *m, const series_region *r, const char *tzdir,
+                 const model_ws *ws, model_fc **out)
+{
+    *out = NULL;
+    model_fc *F = mem_calloc(1, sizeof *F);
+    if (!F) return hr_err(HR_ENOMEM, "out of memory");
+    F->m = m, F->r = r, F->tzdir = tzdir;
+    /* the workspace serves only the specification it was built for */
+    if (ws && ws->reduced && m->sp && !strcmp(ws->reduced->spec_text, m->sp->text)) ws = ws->reduced;
+    if (ws && ws->r == r && m->sp && !strcmp(ws->spec_text, m->sp->text) && ws->p == m->p) {
+        F->ws = ws;
+        F->mu = mem_array(ws->n, sizeof *F->mu);
+        if (!F->mu) {
+            model_fc_free(F);
+            return hr_err(HR_ENOMEM, "out of memory");
+        }
+    }
+    F->ar_only = m->has_arima && m->order.q == 0 && m->order.Q == 0;
+    *out = F;
+    return HR_OK;
+}
+
+/* mu of workspace rows [a, b) (grid indices) computed (extends [mlo, mhi)). */
+static int fc_mean(model_fc *F, size_t a, size_t b)
+{
+    const model_ws *ws = F->ws;
+    if (a >= F->mlo && b <= F->mhi) return HR_OK;
+    if (F->mhi == F->mlo || a > F->mhi || b < F->mlo) F->mlo = F->mhi = a; /* disjoint: anew */
+    size_t lo = a < F->mlo ? a : F->mlo, hi = b > F->mhi ? b : F->mhi;
+    for (int side = 0; side < 2; side++) {
+        size_t x = side ? F->mhi : lo, z = side ? hi : F->mlo;
+        if (x >= z) continue;
+        if (F->m->p == 0) {
+            for (size_t k = x; k < z; k++) F->mu[k - ws->base] = 0.0;
+            continue;
+        }
+        int st = regress_predict_beta_ld(F->m->beta, ws->dm.X + (x - ws->base), ws->n, z - x,
+                                         ws->p, F->mu + (x - ws->base));
+        if (st) return st;
+    }
+    F->mlo = lo, F->mhi = hi;
+    return HR_OK;
+}
+
+/* 1 if e[0..n) has a run of at least len finite values. */
+static int has_run(const double *e, size_t n, size_t len)
+{
+    size_t run = 0;
+    for (size_t k = 0; k < n; k++) {
+        run = isnan(e[k]) ? 0 : run + 1;
+        if (run >= len) return 1;
+    }
+    return 0;
+}
+
+int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, double *var)
+{
+    const hr_model *m = F->m;
+    const model_ws *ws = F->ws;
+    const series_region *r = F->r;
+    const size_t hh = lead + h;
+    /* The error window of arima_at / direct_at. */
+    const int direct = m->sp->errors.kind == SPEC_ERR_DIRECT;
+    size_t w = m->arima_nobs > 0 ? m->arima_nobs : 2016;
+    if (w < 672) w = 672;
+    if (direct) w = direct_history(lead, h, (size_t)m->sp->errors.days);
+    const size_t a = !m->has_arima && !direct ? o : o > w ? o - w : 0;
+    /* Rows the workspace lacks, or a missing design input in them (the
+     * per-call path then reports it as regression_mean does): per call. */
+    if (!ws || a < ws->base || o + hh > ws->base + ws->n ||
+        ws->badc[o + hh - ws->base] != ws->badc[a - ws->base])
+        return model_forecast_at(m, r, F->tzdir, o, lead, h, mean, var);
+    int st = fc_mean(F, a, o + hh);
+    if (st) return st;
+    const double *mu = F->mu - ws->base; /* indexed by grid hour */
+    int used = 0;
+    if (direct) { /* as model_forecast_at, with the mean of the workspace */
+        st = direct_at(m, r, F->tzdir, o, lead, h, 0, 0, mean, var, &used, mu);
+        if (st) return st;
+        for (size_t k = 0; used && k < h; k++) mean[k] += mu[o + lead + k];
+    }
+    if (used) {
+    } else if (!m->has_arima) {
+        for (size_t k = 0; k < h; k++) {
+            mean[k] = mu[o + lead + k];
+            var[k] = m->sigma2;
+        }
+    } else {
+        if (F->ecap < o - a || F->hcap < hh) {
+            size_t ec = o - a > F->ecap ? o - a : F->ecap, hc = hh > F->hcap ? hh : F->hcap;
+            mem_free(F->e), mem_free(F->em), mem_free(F->ev);
+            F->e = mem_array(ec ? ec : 1, sizeof(double));
+            F->em = mem_array(hc, sizeof(double));
+            F->ev = mem_array(hc, sizeof(double));
+            F->ecap = F->hcap = 0;
+            if (!F->e || !F->em || !F->ev) return hr_err(HR_ENOMEM, "out of memory");
+            F->ecap = ec, F->hcap = hc;
+        }
+        /* residuals of the window, as arima_at computes them */
+        const double *y = ws->y - ws->base;
+        double *e = F->e;
+        for (size_t k = a; k < o; k++) e[k - a] = y[k] - mu[k];
+        double prof[24];
+        for (int q = 0; q < 24; q++) prof[q] = 1.0;
+        if (m->sp->var_hourly) hour_profile(e, o - a, hour_of(r, a), prof);
+        /* The state at o. A pure AR(p') state is a function of the last p'
+         * (+ d + sD) observations alone, so once the window holds that many
+         * consecutive hours, filtering from the window start (arima_at) and
+         * continuing the filter of an earlier origin give the same state
+         * (to rounding): the new hours are filtered at O(rd) each instead
+         * of the window at O(rd^2) per hour until the Riccati recursion
+         * settles. Otherwise (MA terms, gaps) the window is re-filtered. */
+        size_t rd = 0;
+        if (F->af) arima_state_cov(F->af, &rd);
+        if (F->af && F->ar_only && o >= F->fo && a <= F->fo && has_run(e, o - a, rd)) {
+            st = arima_filter_more(F->af, e + (F->fo - a), o - F->fo);
+        } else {
+            arima_free(F->af);
+            F->af = NULL;
+            arima_opts ao;
+            arima_opts_init(&ao);
+            st = arima_fit_fixed(e, o - a, NULL, 0, &m->order, &ao, m->coef, m->sigma2, &F->af);
+        }
+        if (st) {
+            arima_free(F->af);
+            F->af = NULL;
+            return st;
+        }
+        F->fo = o;
+        /* Forecast variances depend on the state covariance only: reuse
+         * them while it is unchanged (a settled filter keeps it fixed). */
+        const double *P = arima_state_cov(F->af, &rd);
+        int same = F->Pc && F->rd == rd && F->vh >= hh && !memcmp(F->Pc, P, rd * rd * sizeof *P);
+        if (same) {
+            st = arima_forecast(F->af, NULL, hh, F->em, NULL);
+            if (!st) memcpy(F->ev, F->vc, hh * sizeof(double));
+        } else {
+            st = arima_forecast(F->af, NULL, hh, F->em, F->ev);
+            if (!st) {
+                if (F->rd != rd || F->vh < hh) {
+                    mem_free(F->Pc), mem_free(F->vc);
+                    F->Pc = mem_array(rd * rd, sizeof(double));
+                    F->vc = mem_array(hh, sizeof(double));
+                    F->rd = F->vh = 0;
+                    if (!F->Pc || !F->vc) return hr_err(HR_ENOMEM, "out of memory");
+                    F->rd = rd, F->vh = hh;
+                }
+                memcpy(F->Pc, P, rd * rd * sizeof *P);
+                memcpy(F->vc, F->ev, hh * sizeof(double));
+                F->vh = hh;
+            }
+        }
+        if (st) return st;
+        for (size_t k = 0; k < h; k++) {
+            mean[k] = mu[o + lead + k] + F->em[lead + k];
+            var[k] = F->ev[lead + k] * prof[hour_of(r, o + lead + k)];
+        }
+    }
+    if (m->sp->log_transform)
+        for (size_t k = 0; k < h; k++) {
+            mean[k] = exp(mean[k]);
+            var[k] *= mean[k] * mean[k];
+        }
+    return HR_OK;
 }
 
 /* Region of s the model applies to, and the hour after its last load. */
@@ -777,7 +1310,14 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
     double *mu = mem_array(horizon, sizeof(double));
     if (!mu) return hr_err(HR_ENOMEM, "out of memory");
     st = regression_mean(m, r, NULL, o, o + horizon, o, mu);
-    if (!st && m->has_arima) {
+    int direct = 0;
+    if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
+        st = direct_at(m, r, NULL, o, 0, horizon, npaths, seed, paths, NULL, &direct, NULL);
+        for (size_t j = 0; !st && direct && j < npaths; j++)
+            for (size_t k = 0; k < horizon; k++) paths[j * horizon + k] += mu[k];
+    }
+    if (st || direct) {
+    } else if (m->has_arima) {
         arima_fit *af = NULL;
         double prof[24], *em = mem_array(horizon, sizeof(double));
         if (!em) st = hr_err(HR_ENOMEM, "out of memory");
@@ -795,7 +1335,7 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
                     *p += mu[k];
                 }
         mem_free(em);
-    } else if (!st) {
+    } else {
         /* No error model: independent Gaussian errors with the residual variance. */
         uint64_t x = seed ? seed : 0x9E3779B97F4A7C15ull;
         double sd = sqrt(m->sigma2);

@@ -29,6 +29,8 @@ void optim_ctl_init(optim_ctl *c)
     c->reltol = sqrt(DBL_EPSILON);
     c->ndeps = 1e-3;
     c->parscale = NULL;
+    c->monitor = NULL;
+    c->monitor_ud = NULL;
 }
 
 /* The objective seen in scaled coordinates z = x / parscale. */
@@ -122,7 +124,7 @@ int optim_bfgs(size_t n, double *x, double *fmin, optim_fn fn, void *ud,
     if (!w) return hr_err(HR_ENOMEM, "optim.c: out of memory");
     double *H = w, *z = H + n * n, *g = z + n, *p = g + n, *z0 = p + n, *g0 = z0 + n;
     scaled S = { n, fn, ud, ctl->parscale, g0 + n };
-    int rc = 0, k = 0, fail = 1;
+    int rc = 0, k = 0, fail = 1, stopped = 0;
 
     for (size_t i = 0; i < n; i++) z[i] = x[i] / (ctl->parscale ? ctl->parscale[i] : 1.0);
     double f = fz(&S, z);
@@ -171,6 +173,10 @@ int optim_bfgs(size_t n, double *x, double *fmin, optim_fn fn, void *ud,
             if (!enough) { count = (int)n; if (accepted) *fmin = f; else memcpy(z, z0, n * sizeof(double)); }
             if ((size_t)count < n) {
                 *fmin = f;
+                if (ctl->monitor) {
+                    for (size_t i = 0; i < n; i++) S.x[i] = z[i] * (ctl->parscale ? ctl->parscale[i] : 1.0);
+                    if (ctl->monitor(n, S.x, ctl->monitor_ud)) { stopped = 1; goto done; }
+                }
                 if ((rc = gz(&S, z, ctl->ndeps, g))) goto done;
                 k++;
                 /* s_k = alpha p_k, y_k = g_{k+1} - g_k; BFGS update (N&W 6.17)
@@ -218,6 +224,7 @@ done:
     if (iters) *iters = k;
     mem_free(w);
     if (rc) return rc;
+    if (stopped) return hr_err(HR_ENOCONV, "optim.c: BFGS stopped by its monitor after %d iterations", k);
     if (fail) return hr_err(HR_ENOCONV, "optim.c: BFGS reached %d iterations", ctl->maxit);
     return 0;
 }

@@ -15,6 +15,11 @@ typedef struct {
                                [sqrt(DBL_EPSILON) ~ 1.49e-8, R's default]     */
     double ndeps;           /* finite-difference step in scaled units [1e-3]  */
     const double *parscale; /* [n] x is optimised as x / parscale; NULL = 1   */
+    /* Optional: called with the current point (unscaled) after every
+     * accepted step; a nonzero return stops the minimisation, which then
+     * returns HR_ENOCONV with x at that point. [NULL] */
+    int (*monitor)(size_t n, const double *x, void *ud);
+    void *monitor_ud;
 } optim_ctl;
 
 /* Defaults above (R's optim defaults). */

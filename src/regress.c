@@ -69,13 +69,97 @@ int regress_method_used(const regress_fit *f) { return f->method; }
 double regress_rcond(const regress_fit *f) { return f->rcond; }
 
 /* Working problem: the usable rows, scaled by sqrt(w) (so that plain least
- * squares on (Xu, yu) is the weighted problem). Xu may alias the caller's X. */
+ * squares on (Xu, yu) is the weighted problem). Xu may alias the caller's X.
+ * Masked form (regress_fit_ld): X is the caller's n x p design (ld) with
+ * unusable rows left in place, ok[] marks the usable ones and y is zero on
+ * the others, so X'y and X'r need no copy of X (X is finite there). */
 typedef struct {
-    size_t n, p;
-    const double *X, *y; /* nu x p, [nu] */
+    size_t n, p, ld;
+    const double *X, *y; /* n x p (ld), [n] */
+    const unsigned char *ok; /* [n] usable rows, or NULL: every row */
+    const double *G;     /* [p x p] X_u'X_u given by the caller, or NULL */
+    const double *Xty;   /* [p] X_u'y_u given with G, or NULL */
     double *Xown, *yown;
     double *lam;         /* [p] ridge per column (0 for the intercept), or NULL */
 } work;
+
+/* Rows per block of the refinement's r = y - X beta, g = X'r: 512 x 191
+ * doubles (0.8 MB) stay in L2 between the two products. */
+#define REFINE_ROWS 512
+
+/* Rows of the Gram accumulation copied at a time: the syrk then reads one
+ * contiguous block (1.5 MB at p = 191). */
+#define GRAM_CHUNK 1024
+
+/* G += X_u'X_u (and Xty += X_u'y_u when Xty is not NULL) over the rows
+ * with ok[i] (ok NULL: with a finite y[i]). */
+static int gram_rows(const double *X, size_t ld, size_t n, size_t p, const unsigned char *ok,
+                     const double *y, double *G, double *Xty)
+{
+    size_t cap = n < GRAM_CHUNK ? n : GRAM_CHUNK;
+    double *B = mem_array(cap * (p + 1), sizeof *B);
+    size_t *row = mem_array(cap, sizeof *row);
+    if (!B || !row) {
+        mem_free(B);
+        mem_free(row);
+        return hr_err(HR_ENOMEM, "regress_gram_add: out of memory");
+    }
+    size_t i = 0;
+    while (i < n) {
+        size_t m = 0;
+        for (; i < n && m < cap; i++)
+            if (ok ? ok[i] != 0 : isfinite(y[i])) row[m++] = i;
+        if (!m) break;
+        for (size_t j = 0; j < p; j++) {
+            const double *src = X + j * ld;
+            double *dst = B + j * m;
+            for (size_t a = 0; a < m; a++) dst[a] = src[row[a]];
+        }
+        la_syrk_t(m, p, 1.0, B, m, 1.0, G, p);
+        if (Xty) {
+            double *yb = B + p * m;
+            for (size_t a = 0; a < m; a++) yb[a] = y[row[a]];
+            la_gemv(1, m, p, 1.0, B, m, yb, 1.0, Xty);
+        }
+    }
+    mem_free(B);
+    mem_free(row);
+    return HR_OK;
+}
+
+int regress_gram_add(const double *X, size_t ld, size_t n, size_t p, const double *y, double *G,
+                     double *Xty)
+{
+    if (!X || !y || !G || p == 0 || ld < n)
+        return hr_err(HR_EINVAL, "regress_gram_add: NULL argument or ld %zu < n %zu", ld, n);
+    size_t dims[3] = { ld, p, GRAM_CHUNK };
+    int rc = la_dims_ok("regress_gram_add", 3, dims);
+    if (rc) return rc;
+    if (n == 0) return HR_OK;
+    return gram_rows(X, ld, n, p, NULL, y, G, Xty);
+}
+
+/* Dense copy of the usable rows of a masked problem (for the QR path). */
+static int compact_rows(const work *wk, size_t nu, double **Xc, double **yc)
+{
+    const size_t n = wk->n, p = wk->p;
+    *Xc = mem_array(nu * p, sizeof **Xc);
+    *yc = mem_array(nu, sizeof **yc);
+    if (!*Xc || !*yc) {
+        mem_free(*Xc);
+        mem_free(*yc);
+        *Xc = *yc = NULL;
+        return hr_err(HR_ENOMEM, "regress: out of memory (copy of %zu x %zu)", nu, p);
+    }
+    for (size_t j = 0; j <= p; j++) {
+        const double *src = j < p ? wk->X + j * wk->ld : wk->y;
+        double *dst = j < p ? *Xc + j * nu : *yc;
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (!wk->ok || wk->ok[i]) dst[m++] = src[i];
+    }
+    return HR_OK;
+}
 
 /* Solve U_k'U_k x = b in place with the leading k x k block of U (ld ldu). */
 static void chol_solve(size_t k, const double *U, size_t ldu, double *x)
@@ -121,8 +205,9 @@ static int scaled_rcond(size_t k, const double *R, size_t ldr, const double *cn,
  * recorded as an error), or an HR_E code. */
 static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f)
 {
-    const size_t n = wk->n, p = wk->p;
+    const size_t n = wk->n, p = wk->p, ld = wk->ld;
     const double *X = wk->X, *y = wk->y;
+    const unsigned char *ok = wk->ok;
     int rc = HR_ENOMEM;
     double *G = mem_array(p * p, sizeof *G), *U = mem_calloc(p * p, sizeof *U);
     double *b = mem_array(p, sizeof *b), *cn = mem_array(p, sizeof *cn);
@@ -130,14 +215,24 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
     size_t *candk = mem_array(MAX_CAND, sizeof *candk);
     double *candr = mem_calloc(p * MAX_CAND, sizeof *candr);
     double *r = mem_array(n, sizeof *r), *g = mem_array(p, sizeof *g);
-    double *E = NULL, *A = NULL;
+    double *E = NULL, *A = NULL, *e2 = NULL;
     if (!G || !U || !b || !cn || !kept || !cand || !candk || !candr || !r || !g) {
         rc = hr_err(HR_ENOMEM, "regress: out of memory (%zu x %zu normal equations)", p, p);
         goto done;
     }
-    /* G = X'X (upper), b = X'y */
-    la_syrk_t(n, p, 1.0, X, n, 0.0, G, p);
-    la_gemv(1, n, p, 1.0, X, n, y, 0.0, b);
+    /* G = X'X (upper) over the usable rows, b = X'y (y is 0 on the others) */
+    if (wk->G) {
+        memcpy(G, wk->G, p * p * sizeof *G);
+    } else if (ok) {
+        memset(G, 0, p * p * sizeof *G);
+        rc = gram_rows(X, ld, n, p, ok, y, G, NULL);
+        if (rc) goto done;
+        rc = HR_ENOMEM;
+    } else {
+        la_syrk_t(n, p, 1.0, X, ld, 0.0, G, p);
+    }
+    if (wk->G && wk->Xty) memcpy(b, wk->Xty, p * sizeof *b);
+    else la_gemv(1, n, p, 1.0, X, ld, y, 0.0, b);
 
     size_t k = 0, ncand = 0;
     const double cand_ratio = fmax(CAND_RATIO, 10 * tol * tol);
@@ -171,21 +266,19 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
      * coefficients c_j from the factor. Any c gives an upper bound on the
      * least-squares residual, so |e_c| < tol |x_j| proves R drops x_j
      * (up to the eps-level rounding of forming e_c); otherwise the decision
-     * is left to QR. One pass over X for all candidates (dgemm). */
+     * is left to QR. E = X A is formed block by block in the first
+     * refinement sweep below, which reads those rows of X anyway; the
+     * decision is taken after that sweep (beta is not used before). */
     if (ncand) {
-        E = mem_array(n * ncand, sizeof *E);
+        E = mem_array(REFINE_ROWS * ncand, sizeof *E);
         A = mem_calloc(p * ncand, sizeof *A);
-        if (!E || !A) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto done; }
+        e2 = mem_calloc(ncand, sizeof *e2);
+        if (!E || !A || !e2) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto done; }
         for (size_t c = 0; c < ncand; c++) {
             double *u = candr + c * p;
             la_trsv_upper(0, candk[c], U, p, u); /* coefficients on S<j */
             for (size_t a = 0; a < candk[c]; a++) A[kept[a] + c * p] = -u[a];
             A[cand[c] + c * p] = 1.0;
-        }
-        la_gemm(0, 0, n, ncand, p, 1.0, X, n, A, p, 0.0, E, n);
-        for (size_t c = 0; c < ncand; c++) {
-            double e2 = la_dot(n, E + c * n, E + c * n), gjj = G[cand[c] + cand[c] * p];
-            if (!(e2 < tol * tol * gjj)) { rc = -1; goto done; } /* R might keep it */
         }
     }
 
@@ -204,9 +297,31 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
         if (it == 0) {
             for (size_t a = 0; a < k; a++) g[a] = b[kept[a]];
         } else {
-            memcpy(r, y, n * sizeof *r);
-            la_gemv(0, n, p, -1.0, X, n, beta, 1.0, r);
-            la_gemv(1, n, p, 1.0, X, n, r, 0.0, g);
+            /* r = y - X beta and g = X'r (and in the first sweep the
+             * candidates' E = X A), a block of rows at a time so that the
+             * later products read the block from cache */
+            const int cands = it == 1 && ncand;
+            memset(g, 0, p * sizeof *g);
+            for (size_t i0 = 0; i0 < n; i0 += REFINE_ROWS) {
+                const size_t nb = n - i0 < REFINE_ROWS ? n - i0 : REFINE_ROWS;
+                memcpy(r + i0, y + i0, nb * sizeof *r);
+                la_gemv(0, nb, p, -1.0, X + i0, ld, beta, 1.0, r + i0);
+                if (ok)
+                    for (size_t i = i0; i < i0 + nb; i++)
+                        if (!ok[i]) r[i] = 0.0;
+                la_gemv(1, nb, p, 1.0, X + i0, ld, r + i0, 1.0, g);
+                if (!cands) continue;
+                la_gemm(0, 0, nb, ncand, p, 1.0, X + i0, ld, A, p, 0.0, E, nb);
+                for (size_t c = 0; c < ncand; c++) {
+                    double *ec = E + c * nb;
+                    if (ok)
+                        for (size_t i = 0; i < nb; i++)
+                            if (!ok[i0 + i]) ec[i] = 0.0;
+                    e2[c] += la_dot(nb, ec, ec);
+                }
+            }
+            for (size_t c = 0; cands && c < ncand; c++)
+                if (!(e2[c] < tol * tol * G[cand[c] + cand[c] * p])) { rc = -1; goto done; } /* R might keep it */
             for (size_t a = 0; a < k; a++) {
                 size_t j = kept[a];
                 g[a] = g[j] - (wk->lam ? wk->lam[j] * beta[j] : 0.0);
@@ -243,6 +358,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
 done:
     mem_free(G); mem_free(U); mem_free(b); mem_free(cn); mem_free(kept); mem_free(cand);
     mem_free(candk); mem_free(candr); mem_free(r); mem_free(g); mem_free(E); mem_free(A);
+    mem_free(e2);
     return rc;
 }
 
@@ -251,8 +367,16 @@ done:
  * level 3); inside a panel each column is tested, then reduced by dlarfg and
  * its reflector applied to the rest of the panel (level 2). Kept columns are
  * packed to the left, so A[:, 0:k] holds R and the reflectors as dgeqrf does. */
-static int fit_qr(const work *wk, double tol, regress_fit *f)
+static int fit_qr(const work *wk_in, double tol, regress_fit *f)
 {
+    work wc = *wk_in;
+    const work *wk = &wc;
+    double *Xc = NULL, *yc = NULL;
+    if (wk_in->ok || wk_in->ld != wk_in->n) {
+        int rcc = compact_rows(wk_in, f->n, &Xc, &yc);
+        if (rcc) return rcc;
+        wc.X = Xc, wc.y = yc, wc.n = wc.ld = f->n, wc.ok = NULL;
+    }
     const size_t n = wk->n, p = wk->p;
     int rc;
     double *A = mem_array(n * p, sizeof *A), *tau = mem_array(p, sizeof *tau);
@@ -306,27 +430,32 @@ static int fit_qr(const work *wk, double tol, regress_fit *f)
     f->method = REGRESS_QR;
 done:
     mem_free(A); mem_free(tau); mem_free(nrm0); mem_free(cn); mem_free(qty); mem_free(wv);
-    mem_free(kept);
+    mem_free(kept); mem_free(Xc); mem_free(yc);
     return rc;
 }
 
 /* Ridge is solved on the normal equations only (G + Lambda is positive
  * definite), so it uses fit_chol's path with lam set. */
 
-int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const double *w,
-                  const regress_opts *opts, regress_fit **out)
+/* The fit of regress_fit_x (ld = n, masked = 0) and regress_fit_ld
+ * (masked = 1: X finite, unweighted, rows skipped by mask instead of a
+ * copy, optional Gram G of the usable rows). yhat_out: [n] fitted values
+ * of every row, or NULL. */
+static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double *y,
+                    const double *w, const regress_opts *opts, const double *G,
+                    const double *Xty, int masked, regress_fit **out, double *yhat_out)
 {
     regress_opts o;
     if (opts) o = *opts;
     else regress_opts_init(&o);
     if (out) *out = NULL;
-    if (!X || !y || !out || n == 0 || p == 0)
+    if (!X || !y || !out || n == 0 || p == 0 || ld < n)
         return hr_err(HR_EINVAL, "regress: empty design (n = %zu, p = %zu) or NULL argument", n, p);
     if (!(o.tol > 0 && o.tol < 1) || !(o.ridge >= 0) || o.method < 0 || o.method > 2)
         return hr_err(HR_EINVAL, "regress: invalid options (tol %g, ridge %g, method %d)",
                       o.tol, o.ridge, o.method);
-    size_t dims[2] = { n, p };
-    int rc = la_dims_ok("regress", 2, dims);
+    size_t dims[3] = { n, p, ld };
+    int rc = la_dims_ok("regress", 3, dims);
     if (rc) return rc;
 
     /* usable rows */
@@ -342,11 +471,12 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
             if (!(w[i] > 0) || isinf(w[i])) ok[i] = 0;
         }
     }
-    for (size_t j = 0; j < p; j++) {
-        const double *c = X + j * n;
-        for (size_t i = 0; i < n; i++)
-            if (!isfinite(c[i])) ok[i] = 0;
-    }
+    if (!masked)
+        for (size_t j = 0; j < p; j++) {
+            const double *c = X + j * ld;
+            for (size_t i = 0; i < n; i++)
+                if (!isfinite(c[i])) ok[i] = 0;
+        }
     size_t nu = 0;
     for (size_t i = 0; i < n; i++) nu += ok[i];
     if (nu == 0) {
@@ -362,21 +492,32 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
     int has_int = 0;
     size_t int_col = 0;
     for (size_t j = 0; j < p && !has_int; j++) {
-        const double *c = X + j * n;
+        const double *c = X + j * ld;
         size_t i = 0;
         while (i < n && (!ok[i] || c[i] == 1.0)) i++;
         if (i == n) has_int = 1, int_col = j;
     }
 
     regress_fit *f = mem_calloc(1, sizeof *f);
-    work wk = { .n = nu, .p = p, .X = X, .y = y };
+    work wk = { .n = nu, .p = p, .ld = nu, .X = X, .y = y };
+    double *fit = NULL;
     if (!f || !(f->beta = mem_array(p, sizeof *f->beta)) || !(f->se = mem_array(p, sizeof *f->se))) {
         rc = hr_err(HR_ENOMEM, "regress: out of memory");
         goto fail;
     }
     f->p = p;
     f->n = nu;
-    if (nu != n || w) { /* compact (and scale by sqrt(w)) the usable rows */
+    if (masked) {
+        /* every row stays in place; y is zeroed on the skipped ones */
+        wk.n = n, wk.ld = ld, wk.G = G, wk.Xty = Xty;
+        if (nu != n) {
+            wk.yown = mem_array(n, sizeof *wk.yown);
+            if (!wk.yown) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
+            for (size_t i = 0; i < n; i++) wk.yown[i] = ok[i] ? y[i] : 0.0;
+            wk.y = wk.yown;
+            wk.ok = ok;
+        }
+    } else if (nu != n || w) { /* compact (and scale by sqrt(w)) the usable rows */
         wk.Xown = mem_array(nu * p, sizeof *wk.Xown);
         wk.yown = mem_array(nu, sizeof *wk.yown);
         if (!wk.Xown || !wk.yown) {
@@ -384,7 +525,7 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
             goto fail;
         }
         for (size_t j = 0; j <= p; j++) {
-            const double *src = j < p ? X + j * n : y;
+            const double *src = j < p ? X + j * ld : y;
             double *dst = j < p ? wk.Xown + j * nu : wk.yown;
             size_t m = 0;
             for (size_t i = 0; i < n; i++)
@@ -392,6 +533,8 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
         }
         wk.X = wk.Xown;
         wk.y = wk.yown;
+    } else {
+        wk.ld = ld;
     }
     if (o.ridge > 0) {
         wk.lam = mem_array(p, sizeof *wk.lam);
@@ -414,13 +557,10 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
     /* Fit statistics from the caller's rows (summary.lm): rss = sum w r^2,
      * mss = sum w (f - mean_w f)^2 with an intercept, sum w f^2 without. */
     {
-        double *fit = mem_array(n, sizeof *fit);
+        fit = yhat_out ? yhat_out : mem_array(n, sizeof *fit);
         if (!fit) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
-        rc = regress_predict(f, X, n, p, fit);
-        if (rc) {
-            mem_free(fit);
-            goto fail;
-        }
+        rc = regress_predict_beta_ld(f->beta, X, ld, n, p, fit);
+        if (rc) goto fail;
         double sw = 0, swf = 0, rss = 0, mss = 0;
         for (size_t i = 0; i < n; i++)
             if (ok[i]) {
@@ -433,7 +573,8 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
                 double wi = w ? w[i] : 1.0, d = fit[i] - m;
                 mss += wi * d * d;
             }
-        mem_free(fit);
+        if (fit != yhat_out) mem_free(fit);
+        fit = NULL;
         const double rdf = (double)(nu - f->rank);
         f->rss = rss;
         f->sigma = rdf > 0 ? sqrt(rss / rdf) : NAN;
@@ -448,12 +589,26 @@ int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const do
     *out = f;
     return HR_OK;
 fail:
+    if (fit != yhat_out) mem_free(fit);
     mem_free(ok);
     mem_free(wk.Xown);
     mem_free(wk.yown);
     mem_free(wk.lam);
     regress_free(f);
     return rc;
+}
+
+int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const double *w,
+                  const regress_opts *opts, regress_fit **out)
+{
+    return fit_rows(X, n, n, p, y, w, opts, NULL, NULL, 0, out, NULL);
+}
+
+int regress_fit_ld(const double *X, size_t ld, size_t n, size_t p, const double *y,
+                   const double *G, const double *Xty, const regress_opts *opts,
+                   regress_fit **out, double *yhat)
+{
+    return fit_rows(X, ld, n, p, y, NULL, opts, G, Xty, 1, out, yhat);
 }
 
 int regress_fit_ols(const double *X, size_t n, size_t p, const double *y, const double *w,
@@ -465,20 +620,26 @@ int regress_fit_ols(const double *X, size_t n, size_t p, const double *y, const 
     return regress_fit_x(X, n, p, y, w, &o, out);
 }
 
-int regress_predict_beta(const double *beta, const double *X, size_t n, size_t p, double *yhat)
+int regress_predict_beta_ld(const double *beta, const double *X, size_t ld, size_t n, size_t p,
+                            double *yhat)
 {
-    if (!beta || !X || !yhat || p == 0)
-        return hr_err(HR_EINVAL, "regress_predict: NULL argument or p = 0");
-    size_t dims[2] = { n, p };
-    int rc = la_dims_ok("regress_predict", 2, dims);
+    if (!beta || !X || !yhat || p == 0 || ld < n)
+        return hr_err(HR_EINVAL, "regress_predict: NULL argument, p = 0 or ld < n");
+    size_t dims[3] = { n, p, ld };
+    int rc = la_dims_ok("regress_predict", 3, dims);
     if (rc) return rc;
     if (n == 0) return HR_OK;
     double *b = mem_array(p, sizeof *b);
     if (!b) return hr_err(HR_ENOMEM, "regress_predict: out of memory");
     for (size_t j = 0; j < p; j++) b[j] = isnan(beta[j]) ? 0.0 : beta[j];
-    la_gemv(0, n, p, 1.0, X, n, b, 0.0, yhat);
+    la_gemv(0, n, p, 1.0, X, ld, b, 0.0, yhat);
     mem_free(b);
     return HR_OK;
+}
+
+int regress_predict_beta(const double *beta, const double *X, size_t n, size_t p, double *yhat)
+{
+    return regress_predict_beta_ld(beta, X, n, n, p, yhat);
 }
 
 int regress_predict(const regress_fit *f, const double *X, size_t n, size_t p, double *yhat)

@@ -49,6 +49,26 @@ void regress_opts_init(regress_opts *o);
  * usable row), HR_ENOMEM. On error *out = NULL. */
 int regress_fit_x(const double *X, size_t n, size_t p, const double *y, const double *w,
                   const regress_opts *opts, regress_fit **out);
+/* The same on rows of a larger design, without copying it: X is n x p with
+ * leading dimension ld >= n and EVERY entry finite (the caller's promise;
+ * NaN in X is not detected here), no weights; rows with a non-finite y are
+ * skipped in place (masked, not compacted). G, when not NULL, is the upper
+ * triangle of X_u'X_u over the usable rows (p x p, ld p), e.g. accumulated
+ * over a growing window with regress_gram_add; it replaces the dsyrk, so
+ * the fit then costs a few matrix-vector passes over X; Xty (with G; may
+ * be NULL) is X_u'y_u. yhat, when not NULL, receives the [n] fitted values
+ * x_i' beta of every row (aliased coefficients as 0), skipped rows
+ * included. Errors as regress_fit_x. */
+int regress_fit_ld(const double *X, size_t ld, size_t n, size_t p, const double *y,
+                   const double *G, const double *Xty, const regress_opts *opts,
+                   regress_fit **out, double *yhat);
+/* G (p x p upper, ld p) += X_u'X_u, and Xty [p] += X_u'y_u when Xty is not
+ * NULL, over the rows i < n of X (ld) with a finite y[i]. The usable rows
+ * are gathered 1024 at a time from the first, so the result (to the last
+ * bit) depends only on X, y and n: a window grown by the same steps in the
+ * same order gives the same sums. Errors: HR_EINVAL, HR_ENOMEM. */
+int regress_gram_add(const double *X, size_t ld, size_t n, size_t p, const double *y, double *G,
+                     double *Xty);
 /* Shorthand: default options with the given ridge lambda. */
 int regress_fit_ols(const double *X, size_t n, size_t p, const double *y, const double *w,
                     double ridge, regress_fit **out);
@@ -74,5 +94,8 @@ int regress_predict(const regress_fit *f, const double *X, size_t n, size_t p, d
 /* The same from a bare coefficient vector (NaN = aliased), e.g. loaded from
  * a model file. */
 int regress_predict_beta(const double *beta, const double *X, size_t n, size_t p, double *yhat);
+/* The same for X with leading dimension ld >= n. */
+int regress_predict_beta_ld(const double *beta, const double *X, size_t ld, size_t n, size_t p,
+                            double *yhat);
 
 #endif

@@ -396,7 +396,8 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     }
 
     /* m_t: the error model's conditional mean, tapered over 4 weeks. */
-    if (m->has_arima && !weather && ty + 3600 * (int64_t)nh > t_origin &&
+    int has_errors = m->has_arima || m->sp->errors.kind == SPEC_ERR_DIRECT;
+    if (has_errors && !weather && ty + 3600 * (int64_t)nh > t_origin &&
         ty < t_origin + 3600 * (int64_t)SCEN_BLEND_HOURS) {
         size_t o = b, H = SCEN_BLEND_HOURS;
         double *fm = mem_array(H, sizeof *fm), *fv = mem_array(H, sizeof *fv), *fmu = mem_array(H, sizeof *fmu);

@@ -89,6 +89,7 @@ const char *hr_series_region_name(const hr_series *s, size_t i)
 
 int hr_series_region_index(const hr_series *s, const char *name, size_t *i)
 {
+    hr_err_clear();
     if (!s || !name || !i) return hr_err(HR_EINVAL, "hr_series_region_index: NULL argument");
     for (size_t k = 0; k < s->nreg; k++)
         if (strcmp(s->reg[k].name, name) == 0) {
@@ -100,6 +101,7 @@ int hr_series_region_index(const hr_series *s, const char *name, size_t *i)
 
 int hr_series_grid(const hr_series *s, size_t i, int64_t *t0_utc, size_t *nhours)
 {
+    hr_err_clear();
     if (!s || i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_grid: no region %zu", i);
     if (t0_utc) *t0_utc = s->reg[i].t0;
     if (nhours) *nhours = s->reg[i].n;
@@ -119,8 +121,9 @@ const char *hr_series_column_name(const hr_series *s, size_t i, size_t j)
 
 int hr_series_column(const hr_series *s, size_t i, const char *name, const double **values)
 {
-    if (!s || i >= s->nreg || !name || !values)
-        return hr_err(HR_EINVAL, "hr_series_column: invalid argument");
+    hr_err_clear();
+    if (!s || !name || !values) return hr_err(HR_EINVAL, "hr_series_column: NULL argument");
+    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_column: no region %zu", i);
     const double *v = series_col_get(&s->reg[i], name);
     if (!v) return hr_err(HR_ENOTFOUND, "region '%s' has no column '%s'", s->reg[i].name, name);
     *values = v;
@@ -129,7 +132,9 @@ int hr_series_column(const hr_series *s, size_t i, const char *name, const doubl
 
 int hr_series_flags(const hr_series *s, size_t i, const uint8_t **flags)
 {
-    if (!s || i >= s->nreg || !flags) return hr_err(HR_EINVAL, "hr_series_flags: invalid argument");
+    hr_err_clear();
+    if (!s || !flags) return hr_err(HR_EINVAL, "hr_series_flags: NULL argument");
+    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_flags: no region %zu", i);
     if (!s->reg[i].flag) return hr_err(HR_ENOTFOUND, "region '%s' has no load", s->reg[i].name);
     *flags = s->reg[i].flag;
     return HR_OK;
@@ -137,7 +142,9 @@ int hr_series_flags(const hr_series *s, size_t i, const uint8_t **flags)
 
 int hr_series_quality(const hr_series *s, size_t i, hr_quality *q)
 {
-    if (!s || i >= s->nreg || !q) return hr_err(HR_EINVAL, "hr_series_quality: invalid argument");
+    hr_err_clear();
+    if (!s || !q) return hr_err(HR_EINVAL, "hr_series_quality: NULL argument");
+    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_quality: no region %zu", i);
     *q = s->reg[i].q;
     return HR_OK;
 }

@@ -240,10 +240,14 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             } else if (!bad && !strcmp(tok[1], "auto-arima")) {
                 bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
                 e->kind = SPEC_ERR_AUTO_ARIMA;
+            } else if (!bad && !strcmp(tok[1], "direct")) {
+                bad = nt != 3 || parse_int(tok[2], 30, 3650, &e->days);
+                e->kind = SPEC_ERR_DIRECT;
             } else bad = 1;
             if (bad) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s' "
-                                        "or 'errors auto-arima s'", src, line);
+                rc = hr_err(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s', "
+                                        "'errors auto-arima s' or 'errors direct DAYS' (30..3650)",
+                            src, line);
                 goto fail;
             }
             have_err = 1;
@@ -300,6 +304,10 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         }
     }
     /* A pure (seasonal) ARIMA has no regression terms; anything else needs one. */
+    if (s->nterm == 0 && s->errors.kind == SPEC_ERR_DIRECT) {
+        rc = hr_err(HR_EFORMAT, "%s: 'errors direct' corrects a regression: it needs 'term' lines", src);
+        goto fail;
+    }
     if (s->nterm == 0 && s->errors.kind == SPEC_ERR_NONE) {
         rc = hr_err(HR_EFORMAT, "%s: no 'term' line (and no 'errors' model)", src);
         goto fail;
@@ -311,6 +319,65 @@ fail:
     mem_free(buf);
     spec_free(s);
     return rc;
+}
+
+/* 1 if term t has an atom of the annual cycle or of multi-year growth. */
+static int term_is_annual(const spec_term *t)
+{
+    for (int a = 0; a < t->natom; a++)
+        if (t->atom[a].kind == SA_MONTH || t->atom[a].kind == SA_FOURIER_ANNUAL ||
+            t->atom[a].kind == SA_TREND)
+            return 1;
+    return 0;
+}
+
+int spec_without_annual(const spec *s, spec **out)
+{
+    *out = NULL;
+    size_t k = 0;
+    while (k < s->nterm && !term_is_annual(&s->term[k])) k++;
+    if (k == s->nterm) return HR_OK;
+    /* Rewrite the text line by line: term lines keep their other terms
+     * (a line left empty becomes 'term intercept' only if no term is left
+     * at all), every other line is kept verbatim. */
+    size_t len = strlen(s->text), kept = 0;
+    char *t = mem_alloc(len + 64), *buf = mem_strdup(s->text);
+    if (!t || !buf) {
+        mem_free(t);
+        mem_free(buf);
+        return hr_err(HR_ENOMEM, "out of memory");
+    }
+    char *w = t;
+    for (char *p = buf; p && *p;) {
+        char *nl = strchr(p, '\n'), *line = p;
+        if (nl) *nl = '\0';
+        p = nl ? nl + 1 : NULL;
+        const char *q = line + strspn(line, " \t");
+        if (strncmp(q, "term", 4) || !strchr(" \t", q[4]) || !q[4]) {
+            w += sprintf(w, "%s\n", line);
+            continue;
+        }
+        char *hash = strchr(line, '#');
+        if (hash) *hash = '\0';
+        char *tok[64], *save = NULL;
+        int nt = 0;
+        for (char *x = strtok_r(line, " \t\r", &save); x && nt < 64; x = strtok_r(NULL, " \t\r", &save))
+            tok[nt++] = x;
+        int any = 0;
+        for (int i = 1; i < nt; i++) {
+            spec_term term;
+            if (parse_term(tok[i], strlen(tok[i]), "spec", 0, &term) == HR_OK && term_is_annual(&term))
+                continue;
+            w += sprintf(w, "%s%s", any ? " " : "term ", tok[i]);
+            any = 1, kept++;
+        }
+        if (any) *w++ = '\n', *w = '\0';
+    }
+    if (!kept) w += sprintf(w, "term intercept\n");
+    mem_free(buf);
+    int st = spec_parse(t, strlen(t), s->name ? s->name : "spec", out);
+    mem_free(t);
+    return st;
 }
 
 int spec_load(const char *name_or_path, const char *dir, spec **out)

@@ -12,6 +12,9 @@
  *   term weekday:hour hour:T hour:T2 hour:T3
  *   errors none                       # or: errors arima p d q P D Q s
  *                                     #     errors auto-arima s
+ *                                     #     errors direct DAYS (direct.h:
+ *                                     #     one regression per lead on the
+ *                                     #     residuals of the last DAYS days)
  *   transform log                     # fit log(load) (default: none); the
  *                                     # forecast is exp of the log forecast
  *   arima-window 2016                 # hours of the newest residuals the
@@ -76,10 +79,11 @@ typedef struct {
     spec_atom atom[SPEC_MAX_ATOMS];
 } spec_term;
 
-typedef enum { SPEC_ERR_NONE = 0, SPEC_ERR_ARIMA, SPEC_ERR_AUTO_ARIMA } spec_err_kind;
+typedef enum { SPEC_ERR_NONE = 0, SPEC_ERR_ARIMA, SPEC_ERR_AUTO_ARIMA, SPEC_ERR_DIRECT } spec_err_kind;
 typedef struct {
     spec_err_kind kind;
     int p, d, q, P, D, Q, s;   /* SPEC_ERR_ARIMA: all; SPEC_ERR_AUTO_ARIMA: s only */
+    int days;                  /* SPEC_ERR_DIRECT: training days (direct.h)      */
 } spec_errors;
 
 typedef struct spec {
@@ -109,6 +113,10 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out);
  * Errors: HR_ENOTFOUND (no such model), HR_EIO, HR_EFORMAT, HR_ENOMEM. */
 int spec_load(const char *name_or_path, const char *dir, spec **out);
 void spec_free(spec *s);
+/* *out = s without its terms of the annual cycle or of multi-year growth
+ * (those with a month, fourier_annual or trend atom; 'term intercept' if
+ * none is left), text rewritten to match; NULL when s has no such term. */
+int spec_without_annual(const spec *s, spec **out);
 
 /* Number of columns atom a produces. */
 size_t spec_atom_width(const spec_atom *a);

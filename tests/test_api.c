@@ -7,12 +7,12 @@
  *    call, each with a message;
  *  - models round-trip file <-> memory byte for byte (hr_model_save /
  *    hr_model_save_mem / hr_model_load / hr_model_load_mem);
- *  - allocation failure: along series-from-arrays -> fit (calendar spec) ->
- *    forecast -> save to memory -> load from memory -> assess, the k-th
- *    allocation is failed for every k (src/mem.h hook); each failing call
- *    returns HR_ENOMEM and leaves its outputs empty, and the run with no
- *    injected failure succeeds. Under ASan/LSan (make check-asan) nothing
- *    leaks on any of these paths.
+ *  - hr_last_error(): every call that returns a status clears it on entry
+ *    and sets a specific message on failure (file, line and column where
+ *    the input is at fault);
+ *  - the log callback: messages reach it (ARIMA fallback, read summaries,
+ *    backtest fallbacks), and without one the library prints nothing.
+ * Allocation failure along a whole pipeline is tested in test_oom.c.
  * All data is generated here; every expected status is the documented one
  * in include/headroom.h (the outside reference for this file). */
 #include "helpers.h"
@@ -20,10 +20,13 @@
 #include "error.h"
 #include "mem.h"
 #include <criterion/criterion.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* Under AddressSanitizer, leaks fail the test: LeakSanitizer's own report
@@ -785,118 +788,6 @@ Test(api, misuse_report)
     EXPECT_NO_LEAKS();
 }
 
-/* ---------------------------------------------------------------- allocation failure */
-
-/* The pipeline's steps. Each takes its inputs from a reference run (the
- * same objects whatever k), so failing allocation j of step i is the same
- * as failing allocation c_1 + ... + c_{i-1} + j of the whole sequence (the
- * counts c_i are deterministic: checked below), at a fraction of the cost
- * of rerunning the sequence for every k. */
-enum { S_SERIES, S_FIT, S_FORECAST, S_SAVE, S_LOAD, S_ASSESS, S_N };
-static const char *const step_name[S_N] = {"hr_series_from_arrays", "hr_model_fit",
-                                           "hr_model_forecast", "hr_model_save_mem",
-                                           "hr_model_load_mem", "hr_assess"};
-typedef struct {
-    int64_t *t;
-    double *y;
-    hr_series *s;     /* from S_SERIES */
-    hr_model *m;      /* from S_FIT */
-    char *buf;        /* from S_SAVE */
-    size_t len;
-    hr_model **ms;    /* from S_LOAD */
-    size_t nms;
-    double mean[48], lo[96], hi[96];
-    hr_assessment *a;
-} pipeline;
-
-/* Run step i into p (outputs owned by p); returns the status. */
-static int run_step(int i, pipeline *p)
-{
-    hr_fit_opts fo;
-    const double lv[2] = {80, 95};
-    hr_forecast_buf fb = {48, NULL, p->mean, p->lo, p->hi};
-    switch (i) {
-    case S_SERIES: return hr_series_from_arrays("API", p->t, p->y, NY, 1, &p->s);
-    case S_FIT: small_fit_opts(&fo); return hr_model_fit(p->s, 0, &fo, &p->m);
-    case S_FORECAST: return hr_model_forecast(p->m, p->s, 0, 48, lv, 2, &fb);
-    case S_SAVE: return hr_model_save_mem((const hr_model *const *)&p->m, 1, &p->buf, &p->len);
-    case S_LOAD: return hr_model_load_mem(p->buf, p->len, &p->ms, &p->nms);
-    default: return hr_assess(p->s, 0, NULL, p->a);
-    }
-}
-
-/* Fail allocation k = 1, 2, ... of step i (inputs from the reference run)
- * until a run sees no injected failure. Every failing run must return
- * HR_ENOMEM with a message and empty outputs; the last must succeed with
- * the reference's allocation count. Non-fatal checks, so one run shows
- * every bad k. */
-static void sweep(int i)
-{
-    pipeline ref = {0};
-    ref.t = malloc(NY * sizeof *ref.t);
-    ref.y = malloc(NY * sizeof *ref.y);
-    ref.a = malloc(sizeof *ref.a);
-    cr_assert(ref.t && ref.y && ref.a);
-    gen(ref.t, ref.y, NY);
-    unsigned long count = 0;
-    for (int j = 0; j <= i; j++) {
-        mem_fail_at(0);
-        cr_assert_eq(run_step(j, &ref), HR_OK, "%s: %s", step_name[j], hr_last_error());
-        count = mem_fail_at(0);
-    }
-    cr_assert_gt(count, 0, "%s allocates", step_name[i]);
-    size_t bad = 0;
-    for (unsigned long k = 1;; k++) {
-        pipeline p = ref; /* the reference inputs; this step's outputs empty */
-        if (i == S_SERIES) p.s = NULL;
-        if (i == S_FIT) p.m = NULL;
-        if (i == S_SAVE) p.buf = NULL, p.len = 0;
-        p.ms = NULL;
-        p.nms = 0;
-        hr_err_clear();
-        mem_fail_at(k);
-        int st = run_step(i, &p);
-        unsigned long seen = mem_fail_at(0);
-        if (k > count) {
-            /* no injected failure: succeeds as the reference did */
-            cr_expect_eq(st, HR_OK, "%s after the sweep: %s", step_name[i], hr_last_error());
-            cr_expect_eq(seen, count, "%s: allocation count not deterministic", step_name[i]);
-        } else if (bad < 20) {
-            int ok = st == HR_ENOMEM && hr_last_error()[0];
-            if (i == S_SERIES) ok = ok && !p.s;
-            if (i == S_FIT) ok = ok && !p.m;
-            if (i == S_SAVE) ok = ok && !p.buf && !p.len;
-            if (i == S_LOAD) ok = ok && !p.ms && !p.nms;
-            cr_expect(ok, "%s, allocation %lu of %lu failed: status %d (%s), message '%s', outputs %s",
-                      step_name[i], k, count, st, hr_strerror(st), hr_last_error(),
-                      (p.s && i == S_SERIES) || (p.m && i == S_FIT) || (p.buf && i == S_SAVE) ||
-                              (p.ms && i == S_LOAD) ? "set" : "empty");
-            bad += !ok;
-        }
-        /* free whatever this step made */
-        if (i == S_SERIES) hr_series_free(p.s);
-        if (i == S_FIT) hr_model_free(p.m);
-        if (i == S_SAVE) hr_free(p.buf);
-        if (i == S_LOAD) hr_models_free(p.ms, p.nms);
-        if (k > count) break;
-    }
-    hr_models_free(ref.ms, ref.nms);
-    hr_free(ref.buf);
-    hr_model_free(ref.m);
-    hr_series_free(ref.s);
-    free(ref.a);
-    free(ref.t);
-    free(ref.y);
-    EXPECT_NO_LEAKS();
-}
-
-Test(oom, series_from_arrays) { sweep(S_SERIES); }
-Test(oom, model_fit_calendar, .timeout = 60) { sweep(S_FIT); }
-Test(oom, model_forecast) { sweep(S_FORECAST); }
-Test(oom, model_save_mem) { sweep(S_SAVE); }
-Test(oom, model_load_mem) { sweep(S_LOAD); }
-Test(oom, assess) { sweep(S_ASSESS); }
-
 /* Option initialisers accept NULL (a no-op), and a successful fit leaves no
  * stale message behind. */
 Test(api, opts_init_null_and_clean_error_after_success)
@@ -927,4 +818,628 @@ Test(api, opts_init_null_and_clean_error_after_success)
     hr_series_free(s);
     free(t);
     free(y);
+}
+
+/* ---------------------------------------------------------------- hr_last_error */
+
+/* A long-format file of `hours` hours of region `region` from T0, with BA
+ * forecast, temperature and generation by fuel. */
+static void write_year_file(const char *path, const char *region, size_t hours)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert(f, "%s", path);
+    fputs("region,timestamp,load_mw,forecast_mw,temp_c,gen_gas_mw,gen_wind_mw\n", f);
+    uint64_t seed = 3;
+    double e = 0;
+    for (size_t k = 0; k < hours; k++) {
+        e = 0.9 * e + 20 * (unif(&seed) - 0.5);
+        double y = 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
+                   150 * cos(2 * M_PI * (double)k / 8766) + e;
+        char ts[21];
+        hr_time_format(T0 + 3600 * (int64_t)k, ts);
+        fprintf(f, "%s,%s,%.2f,%.1f,%.1f,%.0f,%.0f\n", region, ts, y, y * 1.01,
+                15 + 10 * sin(2 * M_PI * (double)k / 8766), y * 0.7, y * 0.3);
+    }
+    fclose(f);
+}
+
+/* A stale message is cleared by every call that returns a status, when it
+ * succeeds: hr_last_error() is "" after HR_OK (the documented semantics). */
+#define CLEARS(call)                                                                          \
+    do {                                                                                      \
+        hr_err(HR_EINVAL, "stale message");                                                   \
+        int st_ = (call);                                                                     \
+        cr_expect_eq(st_, HR_OK, "%s -> %d: %s", #call, st_, hr_last_error());               \
+        cr_expect_str_empty(hr_last_error(), "%s succeeded but left '%s'", #call,            \
+                            hr_last_error());                                                 \
+    } while (0)
+
+Test(api, last_error_cleared_by_every_success, .timeout = 120)
+{
+    make_tmpdir();
+    char path[128], out[160], mpath[160], rdir[160];
+    snprintf(path, sizeof path, "%s/y.csv", tmpdir);
+    snprintf(out, sizeof out, "%s/w.csv", tmpdir);
+    snprintf(mpath, sizeof mpath, "%s/m.hrm", tmpdir);
+    snprintf(rdir, sizeof rdir, "%s/report", tmpdir);
+    write_year_file(path, "API", NY);
+    const char *paths[1] = {path};
+    hr_series *s = NULL, *sa = NULL;
+    CLEARS(hr_series_read(paths, 1, NULL, &s));
+    int64_t t[3] = {T0, T0 + 3600, T0 + 7200};
+    double y[3] = {1, 2, 3};
+    CLEARS(hr_series_from_arrays("A", t, y, 3, 1, &sa));
+    size_t i;
+    int64_t t0;
+    size_t nh;
+    const double *v;
+    const uint8_t *fl;
+    hr_quality q;
+    CLEARS(hr_series_region_index(s, "API", &i));
+    CLEARS(hr_series_grid(s, 0, &t0, &nh));
+    CLEARS(hr_series_column(s, 0, "load_mw", &v));
+    CLEARS(hr_series_flags(s, 0, &fl));
+    CLEARS(hr_series_quality(s, 0, &q));
+    CLEARS(hr_series_write_long(s, 0, out));
+    int64_t tp;
+    CLEARS(hr_time_parse("2021-01-01T00:00:00Z", &tp));
+
+    /* a model without trend, so that hr_scenarios runs on one year */
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    fo.spec_text = "name nt\nterm intercept month weekday:hour\nerrors arima 1 0 0 0 0 0 1\n";
+    hr_model *m = NULL;
+    CLEARS(hr_model_fit(s, 0, &fo, &m));
+    hr_model_info info;
+    const char *cn;
+    CLEARS(hr_model_info_get(m, &info));
+    CLEARS(hr_model_coef(m, 0, &cn, NULL, NULL));
+    double mean[24], paths_out[24 * 2];
+    hr_forecast_buf fb = {24, NULL, mean, NULL, NULL};
+    CLEARS(hr_model_forecast(m, s, 0, 24, NULL, 0, &fb));
+    CLEARS(hr_model_simulate(m, s, 0, 24, 2, 1, paths_out));
+    const hr_model *ms[1] = {m};
+    char *buf = NULL;
+    size_t len = 0;
+    hr_model **lm = NULL, **lf = NULL;
+    size_t nlm = 0, nlf = 0;
+    CLEARS(hr_model_save_mem(ms, 1, &buf, &len));
+    CLEARS(hr_model_load_mem(buf, len, &lm, &nlm));
+    CLEARS(hr_model_save(ms, 1, mpath));
+    CLEARS(hr_model_load(mpath, &lf, &nlf));
+    double *sc = malloc(2 * 8760 * sizeof *sc);
+    cr_assert(sc);
+    CLEARS(hr_scenarios(m, s, 0, 2022, 2, 0, 1, sc));
+
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    bo.fit.model = "arima";
+    bo.start_utc = T0 + 3600 * (int64_t)(NY - 72);
+    bo.origins = 2;
+    bo.keep_hours = 1;
+    hr_backtest *b = NULL;
+    CLEARS(hr_backtest_run(s, 0, &bo, &b));
+    hr_backtest_row row;
+    hr_backtest_hour hour;
+    CLEARS(hr_backtest_row_get(b, 0, &row));
+    CLEARS(hr_backtest_hour_get(b, 0, &hour));
+    double a3[3] = {1, 2, 3};
+    CLEARS(hr_metrics(a3, a3, a3, NULL, 3, &row));
+
+    hr_assessment *a = malloc(sizeof *a);
+    hr_genmix *g = malloc(sizeof *g);
+    cr_assert(a && g);
+    CLEARS(hr_assess(s, 0, NULL, a));
+    CLEARS(hr_assess_genmix(s, 0, NULL, a, g));
+    CLEARS(hr_assess_arrays(T0, v, 8760, NULL, a));
+    double qq[4 * 3];
+    CLEARS(hr_assess_paths(T0, v, 24, 2, 1e6, 1e6, NULL, NULL, qq));
+
+    hr_report_opts ro;
+    hr_report_opts_init(&ro);
+    ro.fit.model = "calendar";
+    ro.backtest_days = 7;
+    ro.scenarios = 0;
+    ro.forecast_hours = 24;
+    CLEARS(hr_report(paths, 1, &ro, rdir));
+
+    free(a);
+    free(g);
+    free(sc);
+    hr_backtest_free(b);
+    hr_models_free(lm, nlm);
+    hr_models_free(lf, nlf);
+    hr_free(buf);
+    hr_model_free(m);
+    hr_series_free(sa);
+    hr_series_free(s);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+    EXPECT_NO_LEAKS();
+}
+
+/* The status of call must be `want` and the message must contain every
+ * one of the given fragments (the file, line, column, argument or value at
+ * fault). */
+#define SAYS(want, call, ...)                                                                 \
+    do {                                                                                      \
+        hr_err_clear();                                                                       \
+        int st_ = (call);                                                                     \
+        cr_expect_eq(st_, (want), "%s -> %d (%s), want %d", #call, st_, hr_last_error(),     \
+                     (want));                                                                 \
+        const char *frag_[] = {__VA_ARGS__};                                                  \
+        for (size_t f_ = 0; f_ < sizeof frag_ / sizeof *frag_; f_++)                          \
+            cr_expect(strstr(hr_last_error(), frag_[f_]), "%s: message '%s' lacks '%s'",      \
+                      #call, hr_last_error(), frag_[f_]);                                     \
+    } while (0)
+
+Test(api, last_error_is_specific)
+{
+    make_tmpdir();
+    char bad[128], trunc[128], ok[128];
+    snprintf(bad, sizeof bad, "%s/bad.csv", tmpdir);
+    snprintf(trunc, sizeof trunc, "%s/t.hrm", tmpdir);
+    snprintf(ok, sizeof ok, "%s/ok.csv", tmpdir);
+    write_file(bad, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,1\nA,2021-01-01T01:00:00Z,12x\n");
+    write_file(ok, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,1\nA,2021-01-01T01:00:00Z,2\n");
+    hr_series *s = NULL;
+    /* input at fault: file, line, column and the text */
+    SAYS(HR_EPARSE, hr_series_read((const char *[]){bad}, 1, NULL, &s), bad, ":3:", "load_mw",
+         "12x");
+    write_file(bad, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,1\nA,2021-01-01T00:00:00Z,2\n");
+    SAYS(HR_EDATA, hr_series_read((const char *[]){bad}, 1, NULL, &s), bad, ":3:", "duplicate");
+    write_file(bad, "region,time,load\nA,2021-01-01T00:00:00Z,1\n");
+    SAYS(HR_EPARSE, hr_series_read((const char *[]){bad}, 1, NULL, &s), bad, ":1:");
+    SAYS(HR_EIO, hr_series_read((const char *[]){"/nonexistent/x.csv"}, 1, NULL, &s),
+         "/nonexistent/x.csv");
+    SAYS(HR_EIO, hr_series_read((const char *[]){tmpdir}, 1, NULL, &s), tmpdir);
+    hr_ingest_opts io;
+    hr_ingest_opts_init(&io);
+    io.tz = "Mars/Olympus_Mons";
+    SAYS(HR_ENOTFOUND, hr_series_read((const char *[]){ok}, 1, &io, &s), "Mars/Olympus_Mons");
+    hr_ingest_opts_init(&io);
+    io.format = (hr_format)77;
+    SAYS(HR_EINVAL, hr_series_read((const char *[]){ok}, 1, &io, &s), "format 77");
+    SAYS(HR_EINVAL, hr_series_read((const char *[]){ok, NULL}, 2, NULL, &s), "paths[1]");
+    /* arguments at fault: their name or value */
+    SAYS(HR_EINVAL,
+         hr_series_from_arrays("A", (int64_t[]){T0, T0 + 7200, T0 + 3600}, (double[]){1, 2, 3}, 3,
+                               0, &s),
+         "t_utc", "2");
+    SAYS(HR_EINVAL, hr_series_from_arrays("A", (int64_t[]){T0}, (double[]){1}, 0, 0, &s), "n = 0");
+    SAYS(HR_EPARSE, hr_time_parse("2021-13-01", &(int64_t){0}), "2021-13-01");
+
+    hr_series *ys = year_series();
+    SAYS(HR_ENOTFOUND, hr_series_column(ys, 0, "temp_c", &(const double *){NULL}), "temp_c", "API");
+    SAYS(HR_ENOTFOUND, hr_series_region_index(ys, "NOWHERE", &(size_t){0}), "NOWHERE");
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    fo.spec_text = "name x\nterm intercept no_such_term\n";
+    hr_model *m = NULL;
+    SAYS(HR_EFORMAT, hr_model_fit(ys, 0, &fo, &m), "no_such_term", ":2:");
+    hr_fit_opts_init(&fo);
+    fo.model = "no-such-spec";
+    SAYS(HR_ENOTFOUND, hr_model_fit(ys, 0, &fo, &m), "no-such-spec");
+    hr_fit_opts_init(&fo);
+    fo.model = "arima";
+    fo.order[0] = 500;
+    SAYS(HR_EINVAL, hr_model_fit(ys, 0, &fo, &m), "order");
+    hr_fit_opts_init(&fo);
+    fo.method = 9;
+    SAYS(HR_EINVAL, hr_model_fit(ys, 0, &fo, &m), "method 9");
+    m = small_model(ys);
+    double mean[4];
+    hr_forecast_buf fb = {4, NULL, mean, NULL, NULL};
+    SAYS(HR_EINVAL, hr_model_forecast(m, ys, 0, 4, (double[]){120}, 1, &fb), "level 120");
+    /* a truncated model file: file and line */
+    char *text = NULL;
+    size_t len = 0;
+    cr_assert_eq(hr_model_save_mem((const hr_model *const *)&m, 1, &text, &len), HR_OK);
+    FILE *f = fopen(trunc, "wb");
+    cr_assert(f);
+    fwrite(text, 1, len / 2, f);
+    fclose(f);
+    SAYS(HR_EFORMAT, hr_model_load(trunc, &(hr_model **){NULL}, &(size_t){0}), trunc, ":");
+    hr_free(text);
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    SAYS(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &(hr_backtest *){NULL}), "start");
+    hr_assess_opts ao;
+    hr_assess_opts_init(&ao);
+    ao.budgets_pct[1] = 150;
+    hr_assessment *a = malloc(sizeof *a);
+    cr_assert(a);
+    SAYS(HR_EINVAL, hr_assess(ys, 0, &ao, a), "budget 150");
+    free(a);
+    hr_model_free(m);
+    hr_series_free(ys);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- log callback */
+
+typedef struct {
+    size_t n[2];        /* messages per level            */
+    char last[2][512];  /* the last message of each level */
+    int off_thread;     /* calls not on the test's thread */
+    pthread_t self;
+} log_rec;
+
+static void rec_log(int level, const char *msg, void *ud)
+{
+    log_rec *L = ud;
+    cr_assert(level == 0 || level == 1, "log level %d", level);
+    L->n[level]++;
+    snprintf(L->last[level], sizeof L->last[level], "%s", msg);
+    if (!pthread_equal(pthread_self(), L->self)) L->off_thread++;
+}
+
+/* A load growing 1 % an hour: the AR(1) fit's CSS start does not converge
+ * and ML starts from zeros, a fallback the model records and logs. */
+static hr_series *explosive_series(void)
+{
+    int64_t t[400];
+    double y[400];
+    for (size_t k = 0; k < 400; k++) {
+        t[k] = T0 + 3600 * (int64_t)k;
+        y[k] = 1000 * pow(1.01, (double)k);
+    }
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("X", t, y, 400, 0, &s), HR_OK, "%s", hr_last_error());
+    return s;
+}
+
+Test(api, log_receives_arima_fallback)
+{
+    hr_series *s = explosive_series();
+    log_rec L = {.self = pthread_self()};
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    fo.model = "arima"; /* ARIMA(1,0,0) */
+    fo.log = rec_log;
+    fo.log_ud = &L;
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &fo, &m), HR_OK, "%s", hr_last_error());
+    hr_model_info info;
+    cr_assert_eq(hr_model_info_get(m, &info), HR_OK);
+    cr_assert(info.fallback[0], "the fit records a fallback");
+    cr_expect_eq(L.n[1], 1u, "one warning");
+    cr_expect(strstr(L.last[1], info.fallback), "'%s' carries '%s'", L.last[1], info.fallback);
+    cr_expect(strstr(L.last[1], "region 'X'"), "%s", L.last[1]);
+    cr_expect_eq(L.n[0], 0u);
+
+    /* the backtest's refits fall back too: one summary warning, logged on
+     * this thread although the refits ran on two */
+    memset(L.n, 0, sizeof L.n);
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    bo.fit = fo;
+    bo.start_utc = T0 + 3600 * 300;
+    bo.origins = 3;
+    bo.refit_every = 1;
+    bo.threads = 2;
+    hr_backtest *b = NULL;
+    cr_assert_eq(hr_backtest_run(s, 0, &bo, &b), HR_OK, "%s", hr_last_error());
+    cr_expect_eq(L.n[1], 1u, "one warning for the run");
+    cr_expect(strstr(L.last[1], "3 of 3 refits fell back"), "%s", L.last[1]);
+    cr_expect_eq(L.off_thread, 0, "the callback ran on another thread");
+    hr_backtest_free(b);
+    hr_model_free(m);
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+Test(api, log_receives_read_summaries)
+{
+    make_tmpdir();
+    char path[128];
+    snprintf(path, sizeof path, "%s/d.csv", tmpdir);
+    /* hour 01:00 twice (kept by the mean rule), hour 03:00 missing */
+    write_file(path, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,100\n"
+                     "A,2021-01-01T01:00:00Z,110\nA,2021-01-01T01:00:00Z,112\n"
+                     "A,2021-01-01T02:00:00Z,120\nA,2021-01-01T04:00:00Z,130\n"
+                     "B,2021-01-01T00:00:00Z,7\n");
+    log_rec L = {.self = pthread_self()};
+    hr_ingest_opts io;
+    hr_ingest_opts_init(&io);
+    io.on_duplicate = HR_DUP_MEAN;
+    io.screen = 0;
+    io.log = rec_log;
+    io.log_ud = &L;
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_read((const char *[]){path}, 1, &io, &s), HR_OK, "%s", hr_last_error());
+    cr_expect_eq(L.n[0], 2u, "one summary per region");
+    cr_expect(strstr(L.last[0], "region 'B'"), "%s", L.last[0]);
+    cr_expect_eq(L.n[1], 1u, "the duplicate rule is a warning");
+    cr_expect(strstr(L.last[1], "region 'A': 1 hours"), "%s", L.last[1]);
+    hr_series_free(s);
+    unlink(path);
+    rmdir(tmpdir);
+    EXPECT_NO_LEAKS();
+}
+
+/* Redirect stdout and stderr to a file; capture_end restores them and
+ * returns how many bytes were written meanwhile. */
+typedef struct {
+    int fd1, fd2;
+    char path[64];
+} capture;
+static void capture_begin(capture *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    snprintf(c->path, sizeof c->path, "/tmp/hr_api_out_XXXXXX");
+    int fd = mkstemp(c->path);
+    cr_assert(fd >= 0);
+    c->fd1 = dup(1);
+    c->fd2 = dup(2);
+    cr_assert(c->fd1 >= 0 && c->fd2 >= 0);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    close(fd);
+}
+static long capture_end(capture *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    dup2(c->fd1, 1);
+    dup2(c->fd2, 2);
+    close(c->fd1);
+    close(c->fd2);
+    struct stat sb;
+    long n = stat(c->path, &sb) == 0 ? (long)sb.st_size : -1;
+    unlink(c->path);
+    return n;
+}
+
+/* Without callbacks the library prints nothing, even where it has
+ * something to say: fallbacks in a fit and a backtest, duplicate hours in
+ * a read, failed stages in a report (region B has no whole year and too
+ * little data for a backtest). With callbacks, the report's warnings reach
+ * fit.log on the calling thread, and hr_report still returns HR_OK with
+ * no message left behind. */
+Test(api, silent_without_callback_and_report_warnings_logged, .timeout = 120)
+{
+    make_tmpdir();
+    char a[128], b[128], rdir[128];
+    snprintf(a, sizeof a, "%s/a.csv", tmpdir);
+    snprintf(b, sizeof b, "%s/b.csv", tmpdir);
+    snprintf(rdir, sizeof rdir, "%s/report", tmpdir);
+    write_year_file(a, "API", NY);
+    write_year_file(b, "BETA", 24 * 14);
+    const char *paths[2] = {a, b};
+    hr_series *x = explosive_series();
+
+    capture c;
+    capture_begin(&c);
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    fo.model = "arima";
+    hr_model *m = NULL;
+    int st1 = hr_model_fit(x, 0, &fo, &m);
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    bo.fit = fo;
+    bo.start_utc = T0 + 3600 * 300;
+    bo.origins = 2;
+    hr_backtest *bt = NULL;
+    int st2 = hr_backtest_run(x, 0, &bo, &bt);
+    hr_ingest_opts io;
+    hr_ingest_opts_init(&io);
+    hr_series *s = NULL;
+    int st3 = hr_series_read(paths, 2, &io, &s);
+    hr_report_opts ro;
+    hr_report_opts_init(&ro);
+    ro.fit.model = "calendar";
+    ro.backtest_days = 7;
+    ro.scenarios = 0;
+    ro.forecast_hours = 24;
+    int st4 = hr_report(paths, 2, &ro, rdir);
+    long printed = capture_end(&c);
+    cr_expect(st1 == HR_OK && st2 == HR_OK && st3 == HR_OK && st4 == HR_OK, "%d %d %d %d: %s", st1,
+              st2, st3, st4, hr_last_error());
+    cr_expect_eq(printed, 0, "the library printed %ld bytes", printed);
+
+    log_rec L = {.self = pthread_self()};
+    ro.fit.log = rec_log;
+    ro.fit.log_ud = &L;
+    ro.ingest.log = rec_log;
+    ro.ingest.log_ud = &L;
+    ro.threads = 2;
+    hr_err(HR_EINVAL, "stale message");
+    cr_assert_eq(hr_report(paths, 2, &ro, rdir), HR_OK, "%s", hr_last_error());
+    cr_expect_str_empty(hr_last_error());
+    cr_expect_eq(L.n[0], 2u, "a read summary per region");
+    cr_expect_geq(L.n[1], 2u, "BETA's headroom and backtest warnings");
+    cr_expect(strstr(L.last[1], "BETA"), "%s", L.last[1]);
+    cr_expect_eq(L.off_thread, 0, "the callback ran on a worker thread");
+
+    hr_backtest_free(bt);
+    hr_model_free(m);
+    hr_series_free(s);
+    hr_series_free(x);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+    EXPECT_NO_LEAKS();
+}
+
+/* ---------------------------------------------------------------- misuse: options, extremes */
+
+/* Bad option values and extreme arguments, function by function through
+ * headroom.h, where the cases above do not reach them. */
+Test(api, misuse_options_and_extremes, .timeout = 120)
+{
+    /* hr_time_format cannot fail: any int64 gives a terminated string */
+    char buf[21];
+    hr_time_format(INT64_MIN, buf);
+    cr_expect_eq(strlen(buf), 20u);
+    hr_time_format(INT64_MAX, buf);
+    cr_expect_eq(strlen(buf), 20u);
+    hr_time_format(T0, buf);
+    cr_expect_str_eq(buf, "2021-01-01T00:00:00Z");
+    MISUSE(HR_EPARSE, hr_time_parse("99999-01-01", &(int64_t){0}));
+    MISUSE(HR_EPARSE, hr_time_parse("2021-01-01T00:00:00+99:00", &(int64_t){0}));
+    cr_expect_eq(hr_year_hours(INT32_MIN), 8784u); /* divisible by 400: leap */
+    cr_expect_eq(hr_assess_month_season(INT32_MIN), -1);
+
+    make_tmpdir();
+    char ok[128], nan[128], unsorted[128], gen[128];
+    snprintf(ok, sizeof ok, "%s/ok.csv", tmpdir);
+    snprintf(nan, sizeof nan, "%s/nan.csv", tmpdir);
+    snprintf(unsorted, sizeof unsorted, "%s/unsorted.csv", tmpdir);
+    snprintf(gen, sizeof gen, "%s/gen.csv", tmpdir);
+    write_file(ok, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,1\nA,2021-01-01T01:00:00Z,2\n");
+    hr_series *s = (hr_series *)&s;
+    hr_ingest_opts io;
+    hr_ingest_opts_init(&io);
+    io.on_duplicate = (hr_dup_rule)9;
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){ok}, 1, &io, &s));
+    cr_expect_null(s);
+    hr_ingest_opts_init(&io);
+    io.on_overlap = (hr_overlap_rule)-1;
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){ok}, 1, &io, &s));
+    hr_ingest_opts_init(&io);
+    io.scale = 0;
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){ok}, 1, &io, &s));
+    io.scale = INFINITY;
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){ok}, 1, &io, &s));
+    MISUSE(HR_EINVAL, hr_series_read((const char *[]){ok, "-"}, 2, NULL, &s));
+    /* in files, "NaN" is a missing value and "inf" malformed; rows out of
+     * order are put on the grid (files are not required to be sorted) */
+    write_file(nan, "region,timestamp,load_mw\nA,2021-01-01T00:00:00Z,NaN\nA,2021-01-01T01:00:00Z,2\n"
+                    "A,2021-01-01T02:00:00Z,inf\n");
+    MISUSE(HR_EPARSE, hr_series_read((const char *[]){nan}, 1, NULL, &s));
+    cr_expect(strstr(hr_last_error(), ":4:"), "%s", hr_last_error());
+    write_file(unsorted, "region,timestamp,load_mw\nA,2021-01-01T02:00:00Z,3\nA,2021-01-01T00:00:00Z,1\n"
+                         "A,2021-01-01T01:00:00Z,NaN\n");
+    cr_assert_eq(hr_series_read((const char *[]){unsorted}, 1, NULL, &s), HR_OK, "%s", hr_last_error());
+    const double *raw;
+    cr_assert_eq(hr_series_column(s, 0, "load_raw_mw", &raw), HR_OK);
+    cr_expect(raw[0] == 1 && isnan(raw[1]) && raw[2] == 3);
+    hr_series_free(s);
+    hr_series *ys = year_series();
+    MISUSE(HR_EINVAL, hr_series_write_long(ys, 0, ""));
+
+    /* model options */
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    fo.model = "arima";
+    fo.order[0] = 500; /* beyond what a specification accepts */
+    hr_model *m = (hr_model *)&m;
+    MISUSE(HR_EINVAL, hr_model_fit(ys, 0, &fo, &m));
+    cr_expect_null(m);
+    hr_fit_opts_init(&fo);
+    fo.model = "auto-arima";
+    fo.season = -24;
+    MISUSE(HR_EINVAL, hr_model_fit(ys, 0, &fo, &m));
+    hr_fit_opts_init(&fo);
+    fo.model = "";
+    MISUSE(HR_EINVAL, hr_model_fit(ys, 0, &fo, &m));
+    hr_fit_opts_init(&fo);
+    fo.models_dir = "/nonexistent";
+    MISUSE(HR_ENOTFOUND, hr_model_fit(ys, 0, &fo, &m));
+
+    /* backtest options: offsets past any grid, origins after the data */
+    hr_backtest_opts bo;
+    hr_backtest_opts_init(&bo);
+    bo.fit.model = "calendar";
+    hr_backtest *b = (hr_backtest *)&b;
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b)); /* start_utc unset */
+    cr_expect_null(b);
+    bo.start_utc = T0 + 3600 * (int64_t)(NY - 96);
+    bo.refit_every = 0;
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b));
+    bo.refit_every = 7;
+    bo.lead = SIZE_MAX; /* lead + horizon would wrap around */
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b));
+    bo.lead = 0;
+    bo.horizon = SIZE_MAX;
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b));
+    bo.horizon = 24;
+    bo.origins = 2;
+    bo.step = SIZE_MAX;
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b));
+    bo.step = 24;
+    bo.origins = SIZE_MAX;
+    MISUSE(HR_EINVAL, hr_backtest_run(ys, 0, &bo, &b));
+    bo.origins = 10; /* the last ones after the end of the data */
+    MISUSE(HR_EDATA, hr_backtest_run(ys, 0, &bo, &b));
+    cr_expect(strstr(hr_last_error(), "origin 6 of 10"), "%s", hr_last_error());
+    bo.origins = 2;
+    bo.window = 5; /* too few training hours */
+    MISUSE(HR_EDATA, hr_backtest_run(ys, 0, &bo, &b));
+    bo.window = 0;
+    cr_assert_eq(hr_backtest_run(ys, 0, &bo, &b), HR_OK, "%s", hr_last_error());
+    hr_backtest_row row;
+    hr_backtest_hour hour;
+    MISUSE(HR_EINVAL, hr_backtest_row_get(b, hr_backtest_row_count(b), &row));
+    MISUSE(HR_EINVAL, hr_backtest_row_get(b, 0, NULL));
+    MISUSE(HR_EINVAL, hr_backtest_hour_get(b, 0, &hour)); /* keep_hours was 0 */
+    hr_backtest_free(b);
+    double one = 1;
+    cr_assert_eq(hr_metrics(&one, &one, &one, NULL, 0, &row), HR_OK);
+    cr_expect_eq(row.n, 0u, "n = 0: an empty row");
+    cr_assert_eq(hr_metrics((double[]){NAN}, &one, &one, NULL, 1, &row), HR_OK);
+    cr_expect_eq(row.n, 0u, "NaN actuals are skipped");
+
+    /* assess: generation mix with options that do not match the assessment */
+    write_year_file(gen, "G", NY);
+    cr_assert_eq(hr_series_read((const char *[]){gen}, 1, NULL, &s), HR_OK, "%s", hr_last_error());
+    hr_assessment *a = malloc(sizeof *a);
+    hr_genmix *g = malloc(sizeof *g);
+    cr_assert(a && g);
+    cr_assert_eq(hr_assess(s, 0, NULL, a), HR_OK, "%s", hr_last_error());
+    hr_assess_opts ao;
+    hr_assess_opts_init(&ao);
+    ao.nbudgets = 2;
+    MISUSE(HR_EINVAL, hr_assess_genmix(s, 0, &ao, a, g));
+    ao.nbudgets = 4;
+    ao.budgets_pct[0] = NAN;
+    MISUSE(HR_EINVAL, hr_assess_genmix(s, 0, &ao, a, g));
+    cr_expect_eq(hr_assess_genmix(s, 0, NULL, a, g), HR_OK, "%s", hr_last_error());
+    double *allnan = malloc(8760 * sizeof *allnan);
+    cr_assert(allnan);
+    for (size_t k = 0; k < 8760; k++) allnan[k] = NAN;
+    MISUSE(HR_EDATA, hr_assess_arrays(T0, allnan, 8760, NULL, a));
+    hr_assess_opts_init(&ao);
+    ao.threshold_kind = HR_THRESH_CAPACITY;
+    ao.threshold_summer_mw = INFINITY;
+    ao.threshold_winter_mw = 5;
+    MISUSE(HR_EINVAL, hr_assess_arrays(T0, allnan, 8760, &ao, a));
+    hr_assess_opts_init(&ao);
+    ao.curve_max_pct_peak = NAN;
+    MISUSE(HR_EINVAL, hr_assess_paths(T0, allnan, 24, 2, 1000, 1000, &ao, NULL, (double[12]){0}));
+    free(allnan);
+
+    /* report: options hr_assess would reject fail the call, not a region */
+    hr_report_opts ro;
+    hr_report_opts_init(&ro);
+    char rdir[160];
+    snprintf(rdir, sizeof rdir, "%s/report", tmpdir);
+    ro.assess.budgets_pct[0] = NAN;
+    MISUSE(HR_EINVAL, hr_report((const char *[]){gen}, 1, &ro, rdir));
+    hr_report_opts_init(&ro);
+    ro.assess.nbudgets = 0;
+    MISUSE(HR_EINVAL, hr_report((const char *[]){gen}, 1, &ro, rdir));
+    hr_report_opts_init(&ro);
+    ro.rank_budget_pct = NAN;
+    MISUSE(HR_EINVAL, hr_report((const char *[]){gen}, 1, &ro, rdir));
+    hr_report_opts_init(&ro);
+    MISUSE(HR_EINVAL, hr_report((const char *[]){gen}, 1, &ro, ""));
+    struct stat sb;
+    cr_expect(stat(rdir, &sb) != 0, "no report written");
+
+    free(a);
+    free(g);
+    hr_series_free(s);
+    hr_series_free(ys);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    cr_expect_eq(system(cmd), 0);
+    EXPECT_NO_LEAKS();
 }

@@ -123,6 +123,51 @@ Test(backtest, coverage_on_simulated_sarima)
     free(e);
 }
 
+/* The same process with 'errors direct 365' (direct.h): one lead (13 h)
+ * per origin, 500 origins 25 h apart after 9000 training hours. The
+ * per-lead variance is the training errors' SSE / (n - 9) from 365 days,
+ * which ignores the coefficients' own estimation error (about 9/365 of
+ * the variance, -0.7 points of 80 % coverage): tolerance 3.5 binomial sd
+ * + 0.015. The correction must also beat the seasonal naive forecasts. */
+Test(backtest, coverage_of_direct_errors)
+{
+    const size_t ntrain = 9000, N = 500, step = 25, lead = 12;
+    const size_t n = ntrain + N * step + lead + 1;
+    double *y = malloc(n * sizeof *y), *e = calloc(n + 200, sizeof *e);
+    cr_assert(y && e);
+    uint64_t seed = 77;
+    for (size_t k = 0; k < n + 200; k++) {
+        double v = 10 * gauss(&seed);
+        if (k >= 1) v += 0.7 * e[k - 1];
+        if (k >= 24) v += 0.5 * e[k - 24];
+        if (k >= 25) v -= 0.35 * e[k - 25];
+        e[k] = v;
+    }
+    for (size_t k = 0; k < n; k++) y[k] = 1000 + e[k + 200];
+    hr_series *s = series_of(y, n);
+    hr_backtest_opts o;
+    hr_backtest_opts_init(&o);
+    o.fit.spec_text = "name sim\nterm intercept\nerrors direct 365\n";
+    o.start_utc = T0 + 3600 * (int64_t)ntrain;
+    o.origins = N;
+    o.step = step;
+    o.lead = lead;
+    o.horizon = 1;
+    o.refit_every = N;
+    hr_backtest *b = NULL;
+    cr_assert_eq(hr_backtest_run(s, 0, &o, &b), HR_OK, "%s", hr_last_error());
+    hr_backtest_row r = row_of(b, "sim");
+    cr_assert_eq(r.n, N, "every origin scored");
+    cr_log_info("direct: coverage80 %.4f coverage95 %.4f", r.coverage80, r.coverage95);
+    cr_assert(fabs(r.coverage80 - 0.80) < 3.5 * 0.0179 + 0.015, "coverage80 %.4f", r.coverage80);
+    cr_assert(fabs(r.coverage95 - 0.95) < 3.5 * 0.00975 + 0.015, "coverage95 %.4f", r.coverage95);
+    cr_assert(r.mae < row_of(b, "snaive24").mae && r.mae < row_of(b, "snaive168").mae);
+    hr_backtest_free(b);
+    hr_series_free(s);
+    free(y);
+    free(e);
+}
+
 /* MASE = mean over scored hours of |y_t - f_t| / q_o, where q_o is the mean
  * of |y_u - y_{u-168}| over the training hours u < o (Hyndman & Koehler
  * 2006, seasonal m = 168), computed here by brute force. The model is an
@@ -203,6 +248,17 @@ Test(backtest, auto_save_load_forecast_bit_identical)
     o.models_dir = "models";
     hr_model *m = NULL;
     cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    hr_model_info info;
+    cr_assert_eq(hr_model_info_get(m, &info), HR_OK);
+    /* 16 weeks: enough history for auto's direct error forecasts, too
+     * little for its annual terms (left out, and the saved spec says so) */
+    cr_assert(strncmp(info.errors, "direct", 6) == 0 && strstr(info.fallback, "annual terms") &&
+                  !strstr(info.fallback, "errors direct"),
+              "%s / %s", info.errors, info.fallback);
+    const char *name;
+    double v, se;
+    for (size_t i = 0; hr_model_coef(m, i, &name, &v, &se) == HR_OK; i++)
+        cr_assert(!strstr(name, "month") && !strstr(name, "fourier") && !strstr(name, "trend"), "%s", name);
     char path[] = "/tmp/hr_test_auto_XXXXXX";
     int fd = mkstemp(path);
     cr_assert(fd >= 0);

@@ -1,0 +1,38 @@
+/* direct.h — direct per-lead forecasts of regression residuals (private).
+ *
+ * The 'errors direct' model: instead of iterating an ARIMA model of the
+ * residuals e of the regression over the lead time, one small least-squares
+ * regression per lead L predicts e[o + L] from what is known at the origin
+ * o (the newest hours, their daily means, the newest same hour of day and of
+ * week), fitted on the same origin hour of the last `days` days ("direct
+ * strategy", Ben Taieb et al. 2012, Expert Syst. Appl. 39:7067; per-horizon
+ * models as in Fan & Hyndman 2012, IEEE Trans. Power Syst. 27:134). Its
+ * training errors give each lead's variance and, taken a whole day at a
+ * time, joint sample paths. */
+#ifndef HR_DIRECT_H
+#define HR_DIRECT_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fewest usable training days (samples per lead regression). */
+#define DIRECT_MIN_DAYS 30
+
+/* Hours of residuals before the origin that the functions below read for
+ * leads [lead, lead + h) and `days` training days. */
+size_t direct_history(size_t lead, size_t h, size_t days);
+
+/* e[0..o): residuals before the origin, NaN where unknown; the newest
+ * direct_history(...) hours are read (fewer when o is smaller: the training
+ * set shrinks). target_ok[k] != 0 when e[k] may serve as a training target
+ * (an observed, not imputed, hour). Writes the mean and the variance of
+ * e[o + L] for L = lead .. lead + h - 1. HR_EDATA when fewer than 30
+ * training days are usable; HR_ENOMEM. */
+int direct_forecast(const double *e, const unsigned char *target_ok, size_t o, size_t lead,
+                    size_t h, size_t days, double *mean, double *var);
+
+/* npaths sample paths of e[o + lead .. o + lead + h): the mean plus the
+ * training errors of one training day drawn at random (seeded), so each path
+ * keeps the errors' joint shape across the leads. paths[j * h + k]. */
+int direct_simulate(const double *e, const unsigned char *target_ok, size_t o, size_t lead,
+                    size_t h, size_t days, size_t npaths, uint64_t seed, double *paths);
+#endif
