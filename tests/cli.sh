@@ -73,6 +73,11 @@ if ls $D/*.csv >/dev/null 2>&1; then
     [ -e "$T/x.hrm" ] && die "failed fit wrote a model file"
     expect 0 "$H" fit --model arima --order 1,0,0 --seasonal 1,0,0,24 --json $D/HIGHLAND.csv
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["order"]==[1,0,0] and "loglik" in d and "aicc" in d' "$T/out" || die "fit --json"
+    # a fit that falls back says so on stderr (the library's log callback)
+    head -4001 $D/HIGHLAND.csv > "$T/short.csv"
+    expect 0 "$H" fit --model auto --json "$T/short.csv" &&
+        grep -q "warning: .*annual terms .* left out" "$T/err" || die "fallback warning on stderr"
+    grep -q '"fallback":"annual terms' "$T/out" || die "fit --json: fallback"
     expect 0 "$H" backtest --model calendar --start 2023-06-01T12:00:00Z --origins 5 --lead 12 $D/HIGHLAND.csv
     head -1 "$T/out" | grep -qx "region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball" || die "backtest header"
     grep -q "^HIGHLAND,ba_forecast," "$T/out" || die "backtest: no ba_forecast row"

@@ -20,6 +20,11 @@ int cmd_forecast(int argc, char **argv);
 int cmd_backtest(int argc, char **argv);
 int cmd_assess(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+/* cmd_report with the run itself done by run(..., ud) instead of hr_report
+ * (the MPI front end, src/mpi/main_mpi.c); run = NULL is cmd_report. */
+typedef int (*cli_report_fn)(const char *const *paths, size_t npaths, const hr_report_opts *o,
+                             const char *outdir, void *ud);
+int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud);
 
 /* cli_common.c */
 int cli_parse_time(const char *arg, int64_t *t);          /* 0 / -1 */

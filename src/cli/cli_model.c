@@ -7,10 +7,19 @@
 
 enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_MDIR };
 
+/* The library's warnings (model fallbacks, optimiser limits) on stderr;
+ * its info messages stay quiet. */
+static void cli_log(int level, const char *msg, void *ud)
+{
+    (void)ud;
+    if (level >= 1) fprintf(stderr, "headroom: warning: %s\n", msg);
+}
+
 void cli_model_init(cli_model *m)
 {
     memset(m, 0, sizeof *m);
     hr_fit_opts_init(&m->fit);
+    m->fit.log = cli_log;
 }
 
 size_t model_long_options(struct option *lo)

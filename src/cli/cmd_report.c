@@ -64,6 +64,11 @@ static void progress(size_t done, size_t total, void *ud)
 
 int cmd_report(int argc, char **argv)
 {
+    return cmd_report_with(argc, argv, NULL, NULL);
+}
+
+int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
+{
     struct option lo[INGEST_NOPTS + MODEL_NOPTS + 16];
     size_t nlo = ingest_long_options(lo);
     nlo += model_long_options(lo + nlo);
@@ -144,6 +149,7 @@ int cmd_report(int argc, char **argv)
     if (optind >= argc) return cli_usage("report", "no input files");
     ro.ingest = in.opts;
     ro.fit = cm.fit;
+    if (quiet) ro.fit.log = NULL; /* the warnings are in run.json */
     char opts[2048] = "";
     for (int i = 1; i < optind; i++) {
         strncat(opts, argv[i], sizeof opts - strlen(opts) - 2);
@@ -156,7 +162,9 @@ int cmd_report(int argc, char **argv)
         ro.progress_ud = &ps;
     }
     int rc = EXIT_OK;
-    if (hr_report((const char *const *)argv + optind, (size_t)(argc - optind), &ro, out))
+    const char *const *paths = (const char *const *)argv + optind;
+    size_t npaths = (size_t)(argc - optind);
+    if (run ? run(paths, npaths, &ro, out, ud) : hr_report(paths, npaths, &ro, out))
         rc = cli_fail("report", "%s", hr_last_error());
     return rc;
 }
