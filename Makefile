@@ -1,7 +1,8 @@
 # headroom — build, test, run, bench.
 # `make` builds the CLI and the libraries; `make run` the default report;
 # `make test` the whole suite (Criterion + CLI tests, then again under
-# AddressSanitizer + UndefinedBehaviorSanitizer). Targets that need Debian
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the MPI check);
+# `make mpi` builds build/headroom-mpi. Targets that need Debian
 # packages install the missing ones with apt-get when run as root.
 
 CC      ?= cc
@@ -37,7 +38,8 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets
+.PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
+        mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
 all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc $(GEN_OUT)
@@ -163,7 +165,25 @@ $(BT)/tests/test_threads: tests/test_threads.c tests/helpers.h $(BT)/libheadroom
 check-tsan: deps $(BT)/tests/test_threads
 	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BT)/tests/test_threads
 
-test: unit-tests cli-tests examples browser-check check-asan check-tsan
+# ---- MPI: build/headroom-mpi = the report's CLI with src/mpi/main_mpi.c as
+# its main, built with mpicc against the same static library (the library
+# has no MPI in it: src/batch.h is its hook). tests/mpi.sh checks that
+# `mpirun -np 2` and `-np 3` write the report of one process.
+MPI_PKGS := libopenmpi-dev openmpi-bin
+MPICC    ?= mpicc
+MPI_CLI_OBJ := $(filter-out $(B)/obj/cli/main.o,$(CLI_OBJ))
+mpi-deps:
+	@EXTRA_PKGS="$(MPI_PKGS)" $(MAKE) -s deps
+$(B)/obj/mpi/%.o: src/mpi/%.c src/batch.h $(wildcard src/cli/*.h) include/headroom.h | mpi-deps
+	@mkdir -p $(@D)
+	$(MPICC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Isrc/cli -c $< -o $@
+$(B)/headroom-mpi: $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom.a | mpi-deps
+	$(MPICC) $(OPT) -pthread -o $@ $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom.a $(LDLIBS)
+mpi: all $(B)/headroom-mpi
+check-mpi: mpi $(GEN_OUT)
+	$(TEST_ENV) HEADROOM=$(B)/headroom HEADROOM_MPI=$(B)/headroom-mpi sh tests/mpi.sh
+
+test: unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
 	@echo "all tests passed"
 check: test
 

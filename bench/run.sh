@@ -388,11 +388,51 @@ section_skill() {
     return 0
 }
 
+# =========================================================================
+# SECTION mpi — the report of section report split over MPI ranks
+# (PRODUCT.md 8: headroom-mpi under mpirun writes the report of one
+# process): -np 1 with -j 2 against -np 2 with -j 1, the same two cores.
+# Needs `make mpi` (build/headroom-mpi, HEADROOM_MPI) and mpirun.
+# =========================================================================
+section_mpi() {
+    section "report under MPI (-np 1 -j 2 vs -np 2 -j 1)"
+    hm=${HEADROOM_MPI:-build/headroom-mpi}
+    command -v mpirun > /dev/null || { echo "skipped: no mpirun (make mpi installs openmpi-bin)"; return 0; }
+    [ -x "$hm" ] || { echo "skipped: no $hm (make mpi)"; return 0; }
+    set -- "$HR_DATA"/eia930/ba_2015_2020/*.csv "$HR_DATA"/eia930/ba_2020/*.csv "$HR_DATA"/eia930/iso_2020/*.csv
+    [ -f "$1" ] || set -- datasets/default/*.csv
+    n=$RUNS
+    [ "$n" -gt 3 ] && n=3
+    for np in 1 2; do
+        j=$((3 - np))
+        : > "$TMP/t.mpi$np"
+        r=0
+        while [ "$r" -lt "$n" ]; do
+            rm -rf "$TMP/mpi$np"
+            t0=$(now)
+            OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun -np "$np" "$hm" report -q \
+                -j "$j" -o "$TMP/mpi$np" --on-overlap=last "$@" > /dev/null 2> "$TMP/err" ||
+                { echo "mpirun -np $np: n/a ($(reason $?))"; return 0; }
+            t1=$(now)
+            awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >> "$TMP/t.mpi$np"
+            r=$((r + 1))
+        done
+    done
+    same=no
+    cmp -s "$TMP/mpi1/regions.csv" "$TMP/mpi2/regions.csv" && cmp -s "$TMP/mpi1/regions.json" "$TMP/mpi2/regions.json" && same=yes
+    t1=$(median < "$TMP/t.mpi1")
+    t2=$(median < "$TMP/t.mpi2")
+    awk -v a="$t1" -v b="$t2" -v f="$#" -v r="$n" -v s="$same" 'BEGIN {
+        printf "report over %d files: -np 1 -j 2 %.1f s, -np 2 -j 1 %.1f s wall (median of %d); ratio %.2f\n", f, a, b, r, b / a
+        printf "regions.csv and regions.json identical: %s\n", s }'
+    return 0
+}
+
 # ------------------------------------------------------------------ main --
 # A section returns non-zero only on an error of this script; the others
 # still run and the script then exits 1.
 status=0
-for s in ingest regress arima assess skill report; do
+for s in ingest regress arima assess skill report mpi; do
     "section_$s" || { echo "bench: section $s: script error" >&2; status=1; }
 done
 echo

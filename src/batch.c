@@ -15,8 +15,13 @@
  * The backtest's refits and the final fit share one design matrix of the
  * region (model_ws) and one running X'X (model_gram): the final fit adds
  * only the hours after the last refit's window. Regions are taken longest
- * first, so that with -j 2 the last region to finish is a short one. */
+ * first, so that with -j 2 the last region to finish is a short one.
+ *
+ * batch_report (batch.h) is the same run split over processes: each
+ * computes its share of the regions, rank 0 gathers the region_outs as raw
+ * bytes through the caller's hook and writes the report. */
 #include "assess.h"
+#include "batch.h"
 #include "calendar.h"
 #include "error.h"
 #include "mem.h"
@@ -52,7 +57,9 @@ void hr_report_opts_init(hr_report_opts *o)
 
 enum { NLDC = 200, NHIST = 168, MAXBT = 8 };
 
-/* Everything computed for one region; owns the arrays report_region borrows. */
+/* Everything computed for one region; owns the arrays report_region borrows.
+ * Another rank's region_out arrives as raw bytes: a new pointer field must
+ * be set again in rebind(). */
 typedef struct {
     report_region rr;
     hr_assessment a;
@@ -75,8 +82,8 @@ typedef struct {
     const hr_report_opts *o;
     region_out *out;
     size_t *order;           /* regions in the order workers take them */
-    size_t n, next, done;
-    int rank;
+    size_t n, next, done;  /* n: regions of this process, in order[0..n) */
+    int rank_budget;       /* index of the budget that ranks the regions */
     pthread_mutex_t lock;
 } batch;
 
@@ -293,23 +300,23 @@ static void do_region(batch *B, size_t i)
         R->rr.curve_rate_pct = R->a.curve_rate_pct;
         for (int h = 0; h < 24; h++)
             for (int mo = 0; mo < 12; mo++)
-                R->heat[h * 12 + mo] = R->a.curtailed_by_month_hour[B->rank][mo][h];
+                R->heat[h * 12 + mo] = R->a.curtailed_by_month_hour[B->rank_budget][mo][h];
         R->rr.heatmap = R->heat;
-        R->rr.heatmap_budget_pct = R->a.rows[B->rank].budget_pct;
+        R->rr.heatmap_budget_pct = R->a.rows[B->rank_budget].budget_pct;
         make_ldc(R, r);
         if (hr_assess_genmix(B->s, i, &o->assess, &R->a, &R->gm) == HR_OK) {
             report_genmix *g = &R->rr.genmix;
             for (size_t f = 0; f < R->gm.nfuels; f++) {
                 R->fuel_names[f] = R->gm.fuel[f];
                 R->gm_share[f] = R->gm.share_all_pct[f];
-                R->gm_cur[f] = R->gm.share_curtailed_pct[B->rank][f];
+                R->gm_cur[f] = R->gm.share_curtailed_pct[B->rank_budget][f];
             }
             g->nfuels = R->gm.nfuels;
             g->fuel = R->fuel_names;
             g->share_pct = R->gm_share;
             g->share_curtailed_pct = R->gm_cur;
             g->cf_share_pct = R->gm.carbon_free_all_pct;
-            g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank];
+            g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank_budget];
         }
     }
     t_a = now_s();
@@ -357,66 +364,187 @@ static void *worker(void *arg)
     return NULL;
 }
 
-int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, const char *outdir)
+/* ---- results of other processes (batch_report with a batch_dist).
+ * A rank's buffer: a header, then per region its index, a flag for the
+ * forecast arrays, the region_out as raw bytes and the forecast arrays.
+ * Raw bytes keep every double bit-identical; the pointers inside the
+ * region_out are the sender's and are set again by rebind(). */
+enum { PACK_MAGIC = 0x48524231 /* "HRB1" */ };
+typedef struct {
+    uint32_t magic;
+    int32_t status;       /* the rank's status; nonzero: no records follow */
+    uint64_t nrec;
+    uint64_t rec_size;    /* sizeof(region_out): the same build on every rank */
+    uint64_t h;           /* forecast_hours: the same options on every rank */
+    char err[320];        /* hr_last_error() of a failed rank */
+} pack_head;
+typedef struct {
+    uint64_t index;       /* region index in the series */
+    uint64_t has_fc;      /* 1: fmean[h], flo[2h], fhi[2h] follow */
+} pack_rec;
+
+typedef struct {
+    unsigned char *p;
+    size_t len, cap;
+} pbuf;
+
+static int pb_put(pbuf *b, const void *v, size_t n)
 {
-    hr_err_clear();
-    if (!paths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: NULL argument");
-    if (!npaths) return hr_err(HR_EINVAL, "hr_report: no input files (npaths = 0)");
-    int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
-    if (st0) return st0;
-    int rank = -1;
-    for (size_t b = 0; b < o->assess.nbudgets; b++)
-        if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rank = (int)b;
-    if (rank < 0)
-        return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
-    double t_start = now_s();
-    hr_series *s = NULL;
-    int st = hr_series_read(paths, npaths, &o->ingest, &s);
-    if (st) return st;
-    double t_read = now_s() - t_start;
-    batch B = {.s = s, .o = o, .n = s->nreg, .rank = rank};
-    B.out = mem_calloc(B.n ? B.n : 1, sizeof(region_out));
-    B.order = mem_array(B.n ? B.n : 1, sizeof *B.order);
-    if (!B.out || !B.order) {
-        mem_free(B.out);
-        mem_free(B.order);
-        hr_series_free(s);
-        return hr_err(HR_ENOMEM, "out of memory");
+    if (b->cap - b->len < n) {
+        size_t cap = b->cap ? 2 * b->cap : 1 << 16;
+        while (cap - b->len < n) cap *= 2;
+        unsigned char *q = mem_realloc(b->p, cap);
+        if (!q) return hr_err(HR_ENOMEM, "out of memory");
+        b->p = q, b->cap = cap;
     }
-    /* Longest regions first (their cost grows with their hours): the
-     * longest-processing-time rule keeps the workers' finishing times close.
-     * Each region writes its own slot, so the order changes no result. */
-    for (size_t i = 0; i < B.n; i++) B.order[i] = i;
-    for (size_t i = 1; i < B.n; i++) {
-        size_t v = B.order[i], j = i;
-        while (j > 0 && s->reg[B.order[j - 1]].n < s->reg[v].n) B.order[j] = B.order[j - 1], j--;
-        B.order[j] = v;
+    memcpy(b->p + b->len, v, n);
+    b->len += n;
+    return HR_OK;
+}
+
+/* This rank's regions (B->order[0..n)) into *b. */
+static int pack_regions(const batch *B, pbuf *b)
+{
+    size_t h = B->o->forecast_hours;
+    pack_head hd = {PACK_MAGIC, 0, B->n, sizeof(region_out), h, ""};
+    int st = pb_put(b, &hd, sizeof hd);
+    for (size_t j = 0; !st && j < B->n; j++) {
+        const region_out *R = &B->out[B->order[j]];
+        pack_rec rc = {B->order[j], R->fmean && R->flo && R->fhi};
+        st = pb_put(b, &rc, sizeof rc);
+        if (!st) st = pb_put(b, R, sizeof *R);
+        if (!st && rc.has_fc) st = pb_put(b, R->fmean, h * sizeof(double));
+        if (!st && rc.has_fc) st = pb_put(b, R->flo, 2 * h * sizeof(double));
+        if (!st && rc.has_fc) st = pb_put(b, R->fhi, 2 * h * sizeof(double));
     }
-    pthread_mutex_init(&B.lock, NULL);
-    int nth = o->threads > 0 ? o->threads : 1;
-    if (nth > 64) nth = 64;
-    pthread_t th[64];
-    int started = 0;
-    for (int k = 1; k < nth && (size_t)k < B.n; k++)
-        if (pthread_create(&th[k], NULL, worker, &B) == 0) started++;
-    worker(&B);
-    for (int k = 1; k <= started; k++) pthread_join(th[k], NULL);
-    pthread_mutex_destroy(&B.lock);
+    return st;
+}
+
+/* Point the report_region of a received region_out at its own arrays
+ * again: a pointer the sender had set (non-NULL) is set here, one it had
+ * left NULL stays NULL, exactly as do_region leaves them. Every pointer of
+ * region_out is handled here. */
+static void rebind(region_out *R, const series_region *r, size_t h)
+{
+    report_region *q = &R->rr;
+    q->name = r->name;
+    q->note = NULL; /* never set by do_region */
+    if (q->ldc_pct) q->ldc_pct = R->ldc;
+    if (q->curve_mw) q->curve_mw = R->a.curve_added_mw;
+    if (q->curve_rate_pct) q->curve_rate_pct = R->a.curve_rate_pct;
+    if (q->heatmap) q->heatmap = R->heat;
+    report_forecast *f = &q->forecast;
+    if (f->mean) {
+        f->mean = R->fmean;
+        f->lo80 = R->flo, f->hi80 = R->fhi;
+        f->lo95 = R->flo + h, f->hi95 = R->fhi + h;
+    }
+    if (f->history) f->history = R->hist;
+    if (q->backtest) q->backtest = R->bt;
+    for (size_t k = 0; k < MAXBT; k++)
+        if (R->bt[k].model) R->bt[k].model = R->bt_names[k];
+    if (q->headroom) q->headroom = R->hr;
+    for (size_t k = 0; k < HR_MAX_FUELS; k++)
+        if (R->fuel_names[k]) R->fuel_names[k] = R->gm.fuel[k];
+    if (q->genmix.fuel) q->genmix.fuel = R->fuel_names;
+    if (q->genmix.share_pct) q->genmix.share_pct = R->gm_share;
+    if (q->genmix.share_curtailed_pct) q->genmix.share_curtailed_pct = R->gm_cur;
+}
+
+typedef struct {
+    batch *B;
+    size_t nreg;
+    int from; /* rank of the next buffer */
+} take_ctx;
+
+/* batch_take_fn: one other rank's buffer into B->out. */
+static int take_regions(void *tctx, const void *buf, size_t len)
+{
+    take_ctx *c = tctx;
+    int from = ++c->from;
+    const unsigned char *p = buf, *end = p + len;
+    pack_head hd;
+    if (!buf || len < sizeof hd) return hr_err(HR_EIO, "rank %d: truncated results", from);
+    memcpy(&hd, p, sizeof hd);
+    p += sizeof hd;
+    hd.err[sizeof hd.err - 1] = 0;
+    if (hd.magic != PACK_MAGIC || hd.rec_size != sizeof(region_out))
+        return hr_err(HR_EIO, "rank %d: results of another build", from);
+    if (hd.status) return hr_err(hd.status, "rank %d: %s", from, hd.err);
+    size_t h = c->B->o->forecast_hours;
+    if (hd.h != h) return hr_err(HR_EIO, "rank %d: results for other options", from);
+    for (uint64_t k = 0; k < hd.nrec; k++) {
+        pack_rec rc;
+        if ((size_t)(end - p) < sizeof rc + sizeof(region_out))
+            return hr_err(HR_EIO, "rank %d: truncated results", from);
+        memcpy(&rc, p, sizeof rc);
+        p += sizeof rc;
+        if (rc.index >= c->nreg || c->B->out[rc.index].rr.name)
+            return hr_err(HR_EIO, "rank %d: bad or repeated region index", from);
+        region_out *R = &c->B->out[rc.index];
+        memcpy(R, p, sizeof *R);
+        p += sizeof *R;
+        R->fmean = R->flo = R->fhi = NULL;
+        if (rc.has_fc) {
+            size_t nb = 5 * h * sizeof(double);
+            if (h > SIZE_MAX / (5 * sizeof(double)) || (size_t)(end - p) < nb) {
+                memset(R, 0, sizeof *R);
+                return hr_err(HR_EIO, "rank %d: truncated results", from);
+            }
+            R->fmean = mem_array(h, sizeof(double));
+            R->flo = mem_array(2 * h, sizeof(double));
+            R->fhi = mem_array(2 * h, sizeof(double));
+            if (!R->fmean || !R->flo || !R->fhi) {
+                /* name set, so batch_report frees them */
+                R->rr.name = c->B->s->reg[rc.index].name;
+                return hr_err(HR_ENOMEM, "out of memory");
+            }
+            memcpy(R->fmean, p, h * sizeof(double));
+            memcpy(R->flo, p + h * sizeof(double), 2 * h * sizeof(double));
+            memcpy(R->fhi, p + 3 * h * sizeof(double), 2 * h * sizeof(double));
+            p += nb;
+        }
+        rebind(R, &c->B->s->reg[rc.index], h);
+    }
+    if (p != end) return hr_err(HR_EIO, "rank %d: trailing bytes in results", from);
+    return HR_OK;
+}
+
+/* A rank > 0: hand this rank's results (or its failure) to the hook. */
+static int send_results(const batch_dist *d, const batch *B, int st)
+{
+    pbuf b = {0};
+    if (!st) st = pack_regions(B, &b);
+    int gs;
+    if (st) {
+        pack_head hd = {PACK_MAGIC, st, 0, sizeof(region_out), B->o->forecast_hours, ""};
+        snprintf(hd.err, sizeof hd.err, "%s", hr_last_error());
+        gs = d->gather(d->ud, &hd, sizeof hd, NULL, NULL);
+    } else
+        gs = d->gather(d->ud, b.p, b.len, NULL, NULL);
+    mem_free(b.p);
+    return st ? st : gs;
+}
+
+/* Rank 0 (or the one process): log the warnings, render the report. */
+static int write_report(const batch *B, size_t nreg, const char *const *paths, size_t npaths,
+                        const hr_report_opts *o, const char *outdir, double t_start, double t_read)
+{
     /* Warnings and fallbacks also go to the caller's log, on this thread. */
-    for (size_t i = 0; o->fit.log && i < B.n; i++) {
-        if (B.out[i].note[0]) o->fit.log(1, B.out[i].note, o->fit.log_ud);
+    for (size_t i = 0; o->fit.log && i < nreg; i++) {
+        if (B->out[i].note[0]) o->fit.log(1, B->out[i].note, o->fit.log_ud);
         for (int w = 0; w < 3; w++)
-            if (B.out[i].warn[w][0]) o->fit.log(1, B.out[i].warn[w], o->fit.log_ud);
+            if (B->out[i].warn[w][0]) o->fit.log(1, B->out[i].warn[w], o->fit.log_ud);
     }
 
     /* Render. */
-    report_region *rr = mem_calloc(B.n ? B.n : 1, sizeof *rr);
-    const char **warns = mem_calloc(3 * B.n + 1, sizeof *warns);
-    st = (!rr || !warns) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    report_region *rr = mem_calloc(nreg ? nreg : 1, sizeof *rr);
+    const char **warns = mem_calloc(3 * nreg + 1, sizeof *warns);
+    int st = (!rr || !warns) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
     size_t nw = 0, nrr = 0;
     double sec[4] = {0, 0, 0, 0};
-    for (size_t i = 0; !st && i < B.n; i++) {
-        region_out *R = &B.out[i];
+    for (size_t i = 0; !st && i < nreg; i++) {
+        region_out *R = &B->out[i];
         for (int w = 0; w < 3; w++)
             if (R->warn[w][0]) warns[nw++] = R->warn[w];
         sec[0] += R->sec_assess, sec[1] += R->sec_backtest, sec[2] += R->sec_forecast;
@@ -440,15 +568,87 @@ int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, 
         run.warnings = warns;
         run.nwarnings = nw;
         run.fail_after_files = o->fail_after_files;
-        st = report_write(outdir, rr, nrr, &run, rank);
+        st = report_write(outdir, rr, nrr, &run, B->rank_budget);
     }
-    for (size_t i = 0; i < B.n; i++) {
+    mem_free(warns);
+    mem_free(rr);
+    return st;
+}
+
+int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, const char *outdir)
+{
+    return batch_report(paths, npaths, o, outdir, NULL);
+}
+
+int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
+                 const char *outdir, const batch_dist *d)
+{
+    hr_err_clear();
+    if (!paths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: NULL argument");
+    if (!npaths) return hr_err(HR_EINVAL, "hr_report: no input files (npaths = 0)");
+    if (d && (!d->gather || d->size < 1 || d->rank < 0 || d->rank >= d->size))
+        return hr_err(HR_EINVAL, "batch_report: bad batch_dist");
+    /* The checks above and below fail alike on every rank (same options). */
+    int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
+    if (st0) return st0;
+    int rb = -1; /* the ranking budget's index */
+    for (size_t b = 0; b < o->assess.nbudgets; b++)
+        if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;
+    if (rb < 0)
+        return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
+    double t_start = now_s();
+    hr_series *s = NULL;
+    /* From here on a rank that fails still meets the others in d->gather. */
+    int st = hr_series_read(paths, npaths, &o->ingest, &s);
+    if (st && !d) return st;
+    double t_read = now_s() - t_start;
+    size_t nreg = s ? s->nreg : 0;
+    batch B = {.s = s, .o = o, .rank_budget = rb};
+    if (!st) {
+        B.out = mem_calloc(nreg ? nreg : 1, sizeof(region_out));
+        B.order = mem_array(nreg ? nreg : 1, sizeof *B.order);
+        if (!B.out || !B.order) st = hr_err(HR_ENOMEM, "out of memory");
+    }
+    if (!st) {
+        /* Longest regions first (their cost grows with their hours): the
+         * longest-processing-time rule keeps the workers' finishing times
+         * close. Each region writes its own slot, so the order changes no
+         * result. Under a batch_dist this rank takes every size-th region
+         * of that order. */
+        for (size_t i = 0; i < nreg; i++) B.order[i] = i;
+        for (size_t i = 1; i < nreg; i++) {
+            size_t v = B.order[i], j = i;
+            while (j > 0 && s->reg[B.order[j - 1]].n < s->reg[v].n) B.order[j] = B.order[j - 1], j--;
+            B.order[j] = v;
+        }
+        for (size_t j = 0; j < nreg; j++)
+            if (!d || j % (size_t)d->size == (size_t)d->rank) B.order[B.n++] = B.order[j];
+        pthread_mutex_init(&B.lock, NULL);
+        int nth = o->threads > 0 ? o->threads : 1;
+        if (nth > 64) nth = 64;
+        pthread_t th[64];
+        int started = 0;
+        for (int k = 1; k < nth && (size_t)k < B.n; k++)
+            if (pthread_create(&th[k], NULL, worker, &B) == 0) started++;
+        worker(&B);
+        for (int k = 1; k <= started; k++) pthread_join(th[k], NULL);
+        pthread_mutex_destroy(&B.lock);
+    }
+    if (d && d->rank > 0)
+        st = send_results(d, &B, st);
+    else if (d) {
+        take_ctx tc = {&B, nreg, 0};
+        int gs = d->gather(d->ud, NULL, 0, st ? NULL : take_regions, &tc);
+        if (!st) st = gs;
+        for (size_t i = 0; !st && i < nreg; i++)
+            if (!B.out[i].rr.name) st = hr_err(HR_EIO, "no rank returned region %zu", i);
+    }
+    if (!st && !(d && d->rank > 0)) st = write_report(&B, nreg, paths, npaths, o, outdir, t_start, t_read);
+    for (size_t i = 0; B.out && i < nreg; i++) {
         mem_free(B.out[i].fmean);
         mem_free(B.out[i].flo);
         mem_free(B.out[i].fhi);
     }
-    mem_free(warns);
-    mem_free(rr);
     mem_free(B.order);
     mem_free(B.out);
     hr_series_free(s);
