@@ -3,6 +3,7 @@
 #define HR_TEST_HELPERS_H
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* |a-b| <= rtol*max(|a|,|b|) (GSL's gsl_test_rel idea); NaN never equal. */
@@ -28,5 +29,16 @@ static inline int shared_path(char *buf, size_t cap, const char *rel)
     if (!f) return 0;
     fclose(f);
     return 1;
+}
+
+/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1): the tests' own
+ * generator, independent of the library's. */
+static inline double unif(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    z ^= z >> 31;
+    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
 }
 #endif

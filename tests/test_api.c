@@ -44,15 +44,6 @@
 
 /* ---------------------------------------------------------------- fixtures */
 
-/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1). */
-static double unif(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
 
 /* A plausible hourly load: daily and annual cycles plus AR(1) noise. */
 static void gen(int64_t *t, double *y, size_t n)

@@ -21,20 +21,30 @@
 
 #define T0 1514764800 /* 2018-01-01T00:00:00Z, a Monday */
 
-/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1), and a standard
- * normal by Box-Muller: independent of the library's generators. */
-static double unif(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
+/* A standard normal by Box-Muller from helpers.h's splitmix64 uniform:
+ * independent of the library's generators. */
 static double gauss(uint64_t *x)
 {
     double u = unif(x), v = unif(x);
     return sqrt(-2 * log(u)) * cos(2 * M_PI * v);
+}
+
+/* y[0..n) = 1000 + e_t, (1 - 0.7 B)(1 - 0.5 B^24) e_t = a_t, a_t ~ N(0, 100),
+ * after 200 hours of burn-in so the start is (nearly) stationary. */
+static double *sim_sarima(size_t n, uint64_t seed)
+{
+    double *y = malloc(n * sizeof *y), *e = calloc(n + 200, sizeof *e);
+    cr_assert(y && e);
+    for (size_t k = 0; k < n + 200; k++) {
+        double v = 10 * gauss(&seed);
+        if (k >= 1) v += 0.7 * e[k - 1];
+        if (k >= 24) v += 0.5 * e[k - 24];
+        if (k >= 25) v -= 0.35 * e[k - 25];
+        e[k] = v;
+    }
+    for (size_t k = 0; k < n; k++) y[k] = 1000 + e[k + 200];
+    free(e);
+    return y;
 }
 
 static hr_series *series_of(const double *y, size_t n)
@@ -72,18 +82,7 @@ Test(backtest, coverage_on_simulated_sarima)
 {
     const size_t ntrain = 3000, N = 500, step = 25, lead = 12;
     const size_t n = ntrain + N * step + lead + 1;
-    double *y = malloc(n * sizeof *y), *e = calloc(n + 200, sizeof *e);
-    cr_assert(y && e);
-    uint64_t seed = 20240607;
-    /* 200 hours of burn-in so the start is (nearly) stationary */
-    for (size_t k = 0; k < n + 200; k++) {
-        double v = 10 * gauss(&seed);
-        if (k >= 1) v += 0.7 * e[k - 1];
-        if (k >= 24) v += 0.5 * e[k - 24];
-        if (k >= 25) v -= 0.35 * e[k - 25];
-        e[k] = v;
-    }
-    for (size_t k = 0; k < n; k++) y[k] = 1000 + e[k + 200];
+    double *y = sim_sarima(n, 20240607);
     hr_series *s = series_of(y, n);
     hr_backtest_opts o;
     hr_backtest_opts_init(&o);
@@ -120,7 +119,6 @@ Test(backtest, coverage_on_simulated_sarima)
     hr_backtest_free(b);
     hr_series_free(s);
     free(y);
-    free(e);
 }
 
 /* The same process with 'errors direct 365' (direct.h): one lead (13 h)
@@ -133,17 +131,7 @@ Test(backtest, coverage_of_direct_errors)
 {
     const size_t ntrain = 9000, N = 500, step = 25, lead = 12;
     const size_t n = ntrain + N * step + lead + 1;
-    double *y = malloc(n * sizeof *y), *e = calloc(n + 200, sizeof *e);
-    cr_assert(y && e);
-    uint64_t seed = 77;
-    for (size_t k = 0; k < n + 200; k++) {
-        double v = 10 * gauss(&seed);
-        if (k >= 1) v += 0.7 * e[k - 1];
-        if (k >= 24) v += 0.5 * e[k - 24];
-        if (k >= 25) v -= 0.35 * e[k - 25];
-        e[k] = v;
-    }
-    for (size_t k = 0; k < n; k++) y[k] = 1000 + e[k + 200];
+    double *y = sim_sarima(n, 77);
     hr_series *s = series_of(y, n);
     hr_backtest_opts o;
     hr_backtest_opts_init(&o);
@@ -165,7 +153,6 @@ Test(backtest, coverage_of_direct_errors)
     hr_backtest_free(b);
     hr_series_free(s);
     free(y);
-    free(e);
 }
 
 /* MASE = mean over scored hours of |y_t - f_t| / q_o, where q_o is the mean

@@ -22,14 +22,6 @@
 
 #define T0 1514764800 /* 2018-01-01T00:00:00Z */
 
-static double unif(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
 
 /* Daily, weekly and annual shape plus AR(1) noise; missing hours every 397
  * hours and a 30-hour gap (missing to the models: they break the filter's

@@ -13,18 +13,11 @@
 
 #include "direct.h"
 #include "headroom.h"
-
-static uint64_t sm(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
+#include "helpers.h"
 
 static double gauss(uint64_t *x)
 {
-    double u1 = ((double)(sm(x) >> 11) + 0.5) * 0x1.0p-53, u2 = ((double)(sm(x) >> 11) + 0.5) * 0x1.0p-53;
+    double u1 = unif(x), u2 = unif(x); /* helpers.h: splitmix64 */
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 

@@ -47,6 +47,7 @@
  * every k), so failing allocation j of step i equals failing allocation
  * c_1 + ... + c_{i-1} + j of the whole sequence at a fraction of the cost. */
 #include "headroom.h"
+#include "helpers.h"
 #include "error.h"
 #include "mem.h"
 #include <criterion/criterion.h>
@@ -74,15 +75,6 @@
 
 /* ---------------------------------------------------------------- data */
 
-/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1). */
-static double unif(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
 
 /* Daily and annual cycles plus AR(1) noise, MW. */
 static double load_at(size_t k, double *e, uint64_t *seed)

@@ -54,15 +54,6 @@ static const char *SPEC = "name thr\n"
                           "term intercept trend weekday:hour\n"
                           "errors arima 1 0 0 0 0 0 24\n";
 
-/* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1). */
-static double unif(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-}
 
 /* Job j's load: level, daily and weekly shape and AR(1) noise, all
  * depending on j, so that every thread fits a different series. */
