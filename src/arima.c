@@ -857,10 +857,10 @@ static double root_span(size_t m, const double *c)
  * inside auto.arima's rejection radius 1.01 for 3 accepted steps is
  * abandoned: the search would reject it at that point anyway, and such fits
  * are the slowest of a search (the filter hardly reaches its steady state;
- * the optimiser creeps along the boundary). Measured: the search on CISO's
- * last 2000 h takes 16 s instead of 69 s, on the over-differenced series
- * of bench/arima_bench.c 8 s instead of 174 s, to the same models and
- * AICc; on the other series of bench/arima_vs_r.sh nothing changes. */
+ * the optimiser creeps along the boundary). Measured (shared machine): the
+ * search on CISO's last 2000 h took 16 s instead of 69 s, on the
+ * over-differenced series of bench/arima_bench.c 8 s instead of 174 s, to
+ * the same models and AICc. */
 typedef struct { int p, q, P, s; size_t Q; int hits, stopped; } ma_guard;
 
 static int ma_guard_fn(size_t n, const double *x, void *ud)
@@ -1435,7 +1435,17 @@ int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size
  *    2006: F_s = max(0, 1 - Var(R) / Var(S + R)), D = 1 when F_s > 0.64);
  *  - each step evaluates the whole neighbourhood of the current model in
  *    parallel (pthreads) and moves to its best member (best improvement)
- *    rather than to the first improving one. */
+ *    rather than to the first improving one; auto.arima's own
+ *    first-improvement path is walked as well (r_path), so that its choice
+ *    is always among the candidates;
+ *  - after a CSS search up to 5 models within 10 units of the best are
+ *    refitted exactly, plus auto.arima's choice; where those fail the root
+ *    test, both rankings are walked down as auto.arima walks its own;
+ *  - candidates get no standard errors, and an ML candidate whose MA roots
+ *    stay inside the rejection radius is abandoned early (ma_guard).
+ * On the stationary simulated series of bench/arima_bench.c KPSS asks for
+ * d = 1 here as in R (forecast::ndiffs: statistic 4.45 at lag 12, n = 8760;
+ * also at n = 2000 and 4000), so that case is documented, not changed. */
 
 void arima_auto_opts_init(arima_auto_opts *o)
 {
@@ -1586,7 +1596,11 @@ typedef struct {
     double offset;     /* CSS approximation offset (forecast's `offset`) */
     size_t nstar;
     const arima_opts *opts;  /* candidates: no polish, no standard errors */
-    const arima_opts *kopts; /* kept fits: the caller's options, polish off */
+    const arima_opts *kopts; /* kept fits: the caller's options, polish off,
+                                standard errors when se_keep */
+    int se_keep;       /* kept fits get standard errors (and the caller's
+                          polish: the final fit of the winner)          */
+    int polish;        /* the caller's arima_opts.polish                */
     int keep;          /* keep the fits (exact final ranking)            */
     cand *list;
     size_t next, end;
@@ -1607,7 +1621,13 @@ static double cand_eval(const search *S, cand *c)
 {
     arima_order o = cand_order(S, c, S->css ? ARIMA_CSS : ARIMA_CSS_ML);
     arima_fit *f = NULL;
-    if (fit_core(S->y, S->n, S->xreg, S->k, &o, S->keep ? S->kopts : S->opts, NULL, NAN, &f))
+    arima_opts ko;
+    if (S->keep) {
+        ko = *S->kopts;
+        ko.std_errors = S->se_keep && S->kopts->std_errors;
+        ko.polish = S->se_keep && S->polish;
+    }
+    if (fit_core(S->y, S->n, S->xreg, S->k, &o, S->keep ? &ko : S->opts, NULL, NAN, &f))
         return INFINITY;
     double npar = (double)f->nfree + 1.0, nstar = (double)f->nobs, ic;
     if (S->css) {
@@ -1669,6 +1689,105 @@ static size_t best_of(const cand *l, size_t m)
     return b;
 }
 
+/* Index of c in l[0..m), or m. */
+static size_t cand_find(const cand *l, size_t m, const cand *c)
+{
+    for (size_t i = 0; i < m; i++)
+        if (l[i].p == c->p && l[i].q == c->q && l[i].P == c->P && l[i].Q == c->Q && l[i].cst == c->cst)
+            return i;
+    return m;
+}
+
+/* One model of r_path: look c up in (or fit it into) S->list, record it as
+ * auto.arima's model number *k + 1, and take it when it beats *best:
+ * returns 1 then, 0 if not, -1 when the list is full. */
+static int r_fit(search *S, size_t cap, size_t *m, const cand *c, size_t *rk, size_t *k, double *best,
+                 size_t *bi, cand *cur)
+{
+    size_t i = cand_find(S->list, *m, c);
+    if (i == *m) {
+        if (*m >= cap) return -1;
+        S->list[*m] = *c;
+        S->list[*m].ic = 0.0, S->list[*m].done = 0, S->list[*m].fit = NULL;
+        eval_batch(S, *m, *m + 1, 1);
+        (*m)++;
+    }
+    rk[(*k)++] = i;
+    if (S->list[i].ic < *best) {
+        *best = S->list[i].ic;
+        *bi = i;
+        *cur = S->list[i];
+        return 1;
+    }
+    return 0;
+}
+
+/* auto.arima's own stepwise path (forecast 8.20: its start models, its
+ * move order, first improvement, at most nmodels fits), each model fitted
+ * once through S->list (up to cap entries; fits already there are reused).
+ * Run besides our search so that the final ranking always holds auto.arima's
+ * choice: our best-improvement steps can leave its path (on PJM-DOM's last
+ * 4000 h they missed its (2,0,0)(0,1,2) by 82 AICc units). Returns the
+ * S->list index of the path's best model, or cap when none was fitted;
+ * rk[0..*nrk) (128 entries) get the S->list indices of its models. */
+static size_t r_path(search *S, const arima_auto_opts *ao, int allow_cst, size_t cap, size_t *m,
+                     size_t nmodels, size_t *rk, size_t *nrk)
+{
+    const int seas = S->s > 1;
+    const int mP = seas ? ao->max_P : 0, mQ = seas ? ao->max_Q : 0;
+    size_t k = 0, bi = cap;
+    if (nmodels > 128) nmodels = 128;
+    cand cur = { 0, 0, 0, 0, 0, 0, 0, NULL };
+    double best = INFINITY;
+    /* fit c as auto.arima's model number k + 1; 1 if it improved */
+    #define R_FIT(C) r_fit(S, cap, m, &(C), rk, &k, &best, &bi, &cur)
+    cand init[5] = {
+        { ao->max_p < 2 ? ao->max_p : 2, ao->max_q < 2 ? ao->max_q : 2, mP < 1 ? mP : 1, mQ < 1 ? mQ : 1, allow_cst, 0, 0, NULL },
+        { 0, 0, 0, 0, allow_cst, 0, 0, NULL },
+        { ao->max_p > 0, 0, mP > 0, 0, allow_cst, 0, 0, NULL },
+        { 0, ao->max_q > 0, 0, mQ > 0, allow_cst, 0, 0, NULL },
+        { 0, 0, 0, 0, 0, 0, 0, NULL } };
+    for (int i = 0; i < 5 && k < nmodels; i++) {
+        if ((i == 2 && !(ao->max_p > 0 || mP > 0)) || (i == 3 && !(ao->max_q > 0 || mQ > 0)) ||
+            (i == 4 && !allow_cst))
+            continue;
+        if (R_FIT(init[i]) < 0) break;
+    }
+    /* auto.arima's move order: P-1, Q-1, P+1, Q+1, the four (P,Q)
+     * diagonals, the same for (p,q), then the constant */
+    static const int mv[16][4] = {
+        { 0, 0, -1, 0 }, { 0, 0, 0, -1 }, { 0, 0, 1, 0 }, { 0, 0, 0, 1 },
+        { 0, 0, -1, -1 }, { 0, 0, -1, 1 }, { 0, 0, 1, -1 }, { 0, 0, 1, 1 },
+        { -1, 0, 0, 0 }, { 0, -1, 0, 0 }, { 1, 0, 0, 0 }, { 0, 1, 0, 0 },
+        { -1, -1, 0, 0 }, { -1, 1, 0, 0 }, { 1, -1, 0, 0 }, { 1, 1, 0, 0 } };
+    size_t startk = 0;
+    while (startk < k && k < nmodels && bi < cap) {
+        startk = k;
+        for (int j = 0; j <= 16; j++) {
+            cand c = cur;
+            if (j < 16) {
+                c.p += mv[j][0]; c.q += mv[j][1]; c.P += mv[j][2]; c.Q += mv[j][3];
+            } else {
+                if (!allow_cst) continue;
+                c.cst = !c.cst;
+            }
+            if (c.p < 0 || c.q < 0 || c.P < 0 || c.Q < 0 || c.p > ao->max_p || c.q > ao->max_q ||
+                c.P > mP || c.Q > mQ)
+                continue;
+            int seen = 0;
+            for (size_t i = 0; i < k && !seen; i++) seen = cand_find(S->list + rk[i], 1, &c) == 0;
+            if (seen) continue;
+            if (k >= nmodels) break;
+            int r = R_FIT(c);
+            if (r < 0) { startk = k; break; } /* list full: stop */
+            if (r) break; /* first improvement: start the moves again */
+        }
+    }
+    #undef R_FIT
+    *nrk = k;
+    return bi;
+}
+
 /* Stepwise search (H&K 2008, step 2) on S->list: evaluate the entries
  * [from, *m) not fitted yet, then repeatedly fit the whole neighbourhood of
  * the current best and move to its best member, until no neighbour
@@ -1717,16 +1836,18 @@ static size_t stepwise(search *S, const arima_auto_opts *ao, int allow_cst, size
     return best;
 }
 
-/* Exact (CSS-ML) fits of cands[0..nc), kept; returns the index of the best
- * fit (the others freed), or nc when none could be used. */
-static size_t refit_exact(search *S, cand *cands, size_t nc, int threads)
+/* Exact (CSS-ML) fits of cands[0..nc), kept (standard errors when se);
+ * returns the index of the best fit (the others freed), or nc when none
+ * could be used. */
+static size_t refit_exact(search *S, cand *cands, size_t nc, int threads, int se)
 {
     cand *saved = S->list;
     int css = S->css, keep = S->keep;
     S->css = 0;
     S->keep = 1;
+    S->se_keep = se;
     S->list = cands;
-    for (size_t i = 0; i < nc; i++) cands[i].fit = NULL;
+    for (size_t i = 0; i < nc; i++) cands[i].fit = NULL, cands[i].done = 0;
     if (nc) eval_batch(S, 0, nc, threads);
     S->list = saved;
     S->css = css;
@@ -1752,14 +1873,16 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     const size_t maxm = ao->max_models > 0 ? (size_t)ao->max_models : 94;
     double *work = mem_array(2 * n + s + 2, sizeof(double));
     double *sd = mem_array(n + 1, sizeof(double));
-    /* list: the search; ex: the exact search after failed refits; top: refits */
-    cand *list = mem_calloc(2 * (maxm + 32), sizeof(cand));
+    /* list: the search (ours, then auto.arima's path); ex: the refits down
+     * the ranking after failed ones; rl: auto.arima's path on its own */
+    const size_t cap = maxm + 32 + 128;
+    cand *list = mem_calloc(2 * cap + 8 + 128, sizeof(cand));
     double *yi = NULL;
     if (!work || !list || !sd) {
         mem_free(work); mem_free(list); mem_free(sd);
         return hr_err(HR_ENOMEM, "arima.c: out of memory");
     }
-    cand *ex = list + maxm + 32;
+    cand *ex = list + cap, *rl = ex + cap + 8;
 
     /* D by seasonal strength, then d by KPSS on the seasonally differenced data */
     int D = ao->D;
@@ -1788,6 +1911,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     sopts.std_errors = 0;
     S.opts = &sopts;
     S.kopts = &kopts;
+    S.polish = opts ? opts->polish : 1;
     S.list = list;
     int anyna = nok < n;
     S.css = ao->css_search >= 0 ? ao->css_search : (n > 2000 || ao->s > 12);
@@ -1840,12 +1964,30 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     }
     if (allow_cst) { cand c = { 0, 0, 0, 0, 0, 0, 0, NULL }; if (!cand_seen(list, m, &c)) list[m++] = c; }
     size_t best = stepwise(&S, ao, allow_cst, maxm, 0, &m);
+    /* auto.arima's own path (r_path). With gaps and CSS it runs on the data
+     * as given, as auto.arima's CSS does (a gap's NaN then runs on through
+     * the MA recursion), so on its own list; else through ours. */
+    cand rbest = { 0, 0, 0, 0, 0, 0, 0, NULL };
+    int have_rbest = 0;
+    size_t mr = 0, rk[128], nrk = 0; /* fits on rl; auto.arima's models */
+    const cand *rlist = list;
+    {
+        search R = S;
+        pthread_mutex_init(&R.mu, NULL);
+        size_t *pm = &m, rcap = cap;
+        if (S.css && anyna) R.y = y, R.list = rl, pm = &mr, rcap = 128;
+        size_t ri = r_path(&R, ao, allow_cst, rcap, pm, maxm, rk, &nrk);
+        pthread_mutex_destroy(&R.mu);
+        rlist = R.list;
+        if (ri < rcap && isfinite(R.list[ri].ic)) rbest = R.list[ri], have_rbest = 1;
+        best = best_of(list, m);
+    }
 
     /* Final ranking by the exact (CSS-ML) AICc, fits kept. The CSS
      * criterion only approximates AICc and favours seasonal MA terms, so
      * after a CSS search up to 5 candidates within 10 units of its best
      * are refitted exactly (in parallel); after an exact search, the best. */
-    cand top[5];
+    cand top[6];
     size_t nt = 0;
     double best_ic = list[best].ic;
     for (; nt < (S.css ? 5u : 1u); nt++) {
@@ -1856,46 +1998,99 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
         if (bi == m || (nt > 0 && list[bi].ic > best_ic + 10.0)) break;
         top[nt] = list[bi];
     }
+    /* and auto.arima's choice (when its path ran apart from ours) */
+    const size_t nown = nt;
+    if (S.css && have_rbest && !cand_seen(top, nt, &rbest)) top[nt++] = rbest;
     const int used_css = S.css;
     S.y = y;
-    arima_fit *f = NULL;
-    size_t bi = refit_exact(&S, top, nt, ao->threads);
-    if (bi < nt) f = top[bi].fit;
+    /* the refits without standard errors (a Hessian costs 4 np^2
+     * likelihoods); the winner is fitted once more with them */
+    cand win = { 0, 0, 0, 0, 0, 0, 0, NULL };
+    size_t bi = refit_exact(&S, top, nt, ao->threads, 0);
+    if (bi < nt) win = top[bi];
+    size_t jr = have_rbest ? cand_find(top, nt, &rbest) : nt, nrr = 0;
+    int own_ok = 0; /* one of our own top models has a usable exact fit */
+    for (size_t i = 0; i < nown; i++) own_ok |= isfinite(top[i].ic);
+    if (S.css && jr < nt && !isfinite(top[jr].ic)) {
+        /* auto.arima's choice failed its exact fit: auto.arima then takes
+         * the next usable model of its own ranking; so do we, in batches,
+         * and keep it when it beats ours (auto.arima's answer is always a
+         * candidate) */
+        cand rc[128];
+        size_t nrc = 0;
+        for (size_t i = 0; i < nrk; i++) {
+            const cand *c = &rlist[rk[i]];
+            if (!isfinite(c->ic) || cand_seen(rc, nrc, c)) continue;
+            size_t j = nrc++;
+            for (; j > 0 && rc[j - 1].ic > c->ic; j--) rc[j] = rc[j - 1]; /* by CSS AICc */
+            rc[j] = *c;
+        }
+        size_t i = 0;
+        int done_r = 0, batch = ao->threads > 1 ? ao->threads : 1;
+        while (!done_r && i < nrc) {
+            cand b[8];
+            size_t nb = 0;
+            for (; i < nrc && nb < (size_t)batch && nb < 8; i++) {
+                size_t jt = cand_find(top, nt, &rc[i]);
+                if (jt < nt) { /* refitted above: usable ends the walk */
+                    if (isfinite(top[jt].ic)) { done_r = 1; break; }
+                    continue;
+                }
+                b[nb++] = rc[i];
+            }
+            if (!nb) continue;
+            nrr += nb;
+            size_t wi = refit_exact(&S, b, nb, ao->threads, 0);
+            if (wi < nb) {
+                done_r = 1;
+                if (!win.fit || b[wi].ic < win.ic) { arima_free(win.fit); win = b[wi]; }
+                else arima_free(b[wi].fit);
+            }
+        }
+    }
     size_t me = 0;
-    if (!f && used_css && nt) {
-        /* Every CSS winner's exact fit has a root on the unit circle (the
-         * CSS criterion misjudges MA parts near non-invertibility, as on
-         * over-differenced series). auto.arima then refits down its CSS
-         * ranking until one exact fit is usable; we do the same (in
-         * parallel batches) and then search on from that model with the
-         * exact criterion. */
-        S.css = 0;
-        S.list = ex;
-        for (size_t i = 0; i < nt; i++) { ex[me] = top[i]; ex[me].ic = INFINITY; ex[me++].done = 1; }
-        int found = 0, batch = ao->threads > 1 ? ao->threads : 1;
-        while (!found && me < maxm) {
+    if (!own_ok && used_css && nt) {
+        /* Every CSS winner's exact fit has a root inside 1.01 (the CSS
+         * criterion misjudges MA parts near the boundary, e.g. seasonal MA
+         * near -0.79 at s = 24, or over-differenced series). auto.arima then
+         * refits down its CSS ranking until one exact fit is usable; so do
+         * we, in parallel batches, keeping the best of the first batch with
+         * a usable fit. (An exact stepwise search on from there found lower
+         * AICc on some series, at 4-8x the time: not done.) */
+        for (size_t i = 0; i < nt; i++) ex[me++] = top[i];
+        int batch = ao->threads > 1 ? ao->threads : 1, got = 0;
+        while (!got && me + (size_t)batch <= maxm + 32) {
             size_t from = me;
-            for (int b = 0; b < batch && me < maxm; b++) {
+            for (int b = 0; b < batch; b++) {
                 size_t ci = m;
                 for (size_t i = 0; i < m; i++)
                     if (isfinite(list[i].ic) && !cand_seen(ex, me, &list[i]) && (ci == m || list[i].ic < list[ci].ic))
                         ci = i;
                 if (ci == m) break;
-                ex[me] = list[ci];
-                ex[me].done = 0;
-                ex[me++].fit = NULL;
+                ex[me++] = list[ci];
             }
             if (me == from) break;
-            eval_batch(&S, from, me, ao->threads);
-            for (size_t i = from; i < me; i++) found |= isfinite(ex[i].ic);
+            size_t wi = refit_exact(&S, ex + from, me - from, ao->threads, 0);
+            if (wi < me - from) {
+                got = 1;
+                cand w = ex[from + wi];
+                if (!win.fit || w.ic < win.ic) {
+                    arima_free(win.fit);
+                    win = w;
+                    snprintf(note, sizeof note, "the CSS search's best models failed their exact fits: "
+                                                "the next usable one in its ranking was taken");
+                } else arima_free(w.fit);
+            }
         }
-        if (found) {
-            size_t eb = stepwise(&S, ao, allow_cst, maxm, me, &me);
-            cand w = ex[eb];
-            if (refit_exact(&S, &w, 1, 1) == 0) f = w.fit;
-            if (f) snprintf(note, sizeof note, "CSS search winners failed their exact fits: "
-                                               "exact search from the best usable CSS candidate");
-        }
+    }
+    arima_fit *f = win.fit;
+    if (f && (opts ? opts->std_errors || opts->polish : 1)) {
+        /* the same fit again (deterministic), now with standard errors and
+         * the polishing restart (R's log-likelihood, arima_opts.polish) */
+        arima_free(f);
+        f = NULL;
+        win.fit = NULL;
+        if (refit_exact(&S, &win, 1, 1, 1) == 0) f = win.fit;
     }
     pthread_mutex_destroy(&S.mu);
     int rc = f ? 0 : HR_ENOCONV;
@@ -1911,7 +2106,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     mem_free(work);
     mem_free(list);
     mem_free(yi);
-    if (models) *models = (int)(m + me);
+    if (models) *models = (int)(m + mr + nrr + (me > nt ? me - nt : 0)); /* + the refits down a ranking */
     if (rc) return rc == HR_ENOMEM ? rc : hr_err(HR_ENOCONV, "arima.c: auto: no model could be fitted");
     if (note[0]) note_add(f, note);
     *out = f;
