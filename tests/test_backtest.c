@@ -47,6 +47,24 @@ static double *sim_sarima(size_t n, uint64_t seed)
     return y;
 }
 
+/* Options of a backtest of spec_text on a series_of() grid: N origins `step`
+ * hours apart after ntrain training hours, each scoring the one hour `lead`
+ * steps after its origin, with a single fit (parameters fixed afterwards). */
+static hr_backtest_opts one_hour_origins(const char *spec_text, size_t ntrain, size_t N, size_t step,
+                                         size_t lead)
+{
+    hr_backtest_opts o;
+    hr_backtest_opts_init(&o);
+    o.fit.spec_text = spec_text;
+    o.start_utc = T0 + 3600 * (int64_t)ntrain;
+    o.origins = N;
+    o.step = step;
+    o.lead = lead;
+    o.horizon = 1;
+    o.refit_every = N;
+    return o;
+}
+
 static hr_series *series_of(const double *y, size_t n)
 {
     int64_t *t = malloc(n * sizeof *t);
@@ -84,15 +102,9 @@ Test(backtest, coverage_on_simulated_sarima)
     const size_t n = ntrain + N * step + lead + 1;
     double *y = sim_sarima(n, 20240607);
     hr_series *s = series_of(y, n);
-    hr_backtest_opts o;
-    hr_backtest_opts_init(&o);
-    o.fit.spec_text = "name sim\nterm intercept\nerrors arima 1 0 0 1 0 0 24\narima-window 0\n";
-    o.start_utc = T0 + 3600 * (int64_t)ntrain;
-    o.origins = N;
-    o.step = step;
-    o.lead = lead;
-    o.horizon = 1;
-    o.refit_every = N; /* one fit: parameters fixed, state re-filtered */
+    /* one fit: parameters fixed, state re-filtered */
+    hr_backtest_opts o = one_hour_origins(
+        "name sim\nterm intercept\nerrors arima 1 0 0 1 0 0 24\narima-window 0\n", ntrain, N, step, lead);
     hr_backtest *b = NULL;
     cr_assert_eq(hr_backtest_run(s, 0, &o, &b), HR_OK, "%s", hr_last_error());
     hr_backtest_row r = row_of(b, "sim");
@@ -133,15 +145,8 @@ Test(backtest, coverage_of_direct_errors)
     const size_t n = ntrain + N * step + lead + 1;
     double *y = sim_sarima(n, 77);
     hr_series *s = series_of(y, n);
-    hr_backtest_opts o;
-    hr_backtest_opts_init(&o);
-    o.fit.spec_text = "name sim\nterm intercept\nerrors direct 365\n";
-    o.start_utc = T0 + 3600 * (int64_t)ntrain;
-    o.origins = N;
-    o.step = step;
-    o.lead = lead;
-    o.horizon = 1;
-    o.refit_every = N;
+    hr_backtest_opts o =
+        one_hour_origins("name sim\nterm intercept\nerrors direct 365\n", ntrain, N, step, lead);
     hr_backtest *b = NULL;
     cr_assert_eq(hr_backtest_run(s, 0, &o, &b), HR_OK, "%s", hr_last_error());
     hr_backtest_row r = row_of(b, "sim");

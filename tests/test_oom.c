@@ -60,13 +60,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#define EXPECT_NO_LEAKS()                                                                      \
-    cr_expect_eq(__lsan_do_recoverable_leak_check(), 0, "LeakSanitizer found leaks (above)")
-#else
-#define EXPECT_NO_LEAKS() ((void)0)
-#endif
 
 #define T0 1609459200   /* 2021-01-01T00:00:00Z */
 #define NY (8760 + 336) /* the whole of 2021 and two weeks of 2022 */
