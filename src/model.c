@@ -1012,6 +1012,7 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
         for (size_t k = 0; !st && direct && k < h; k++) mean[k] += mu[lead + k];
     }
     if (st || direct) {
+        /* failed, or the direct errors answered */
     } else if (m->has_arima) {
         arima_fit *af = NULL;
         double *em = mem_array(hh, sizeof(double)), *ev = mem_array(hh, sizeof(double));
@@ -1317,6 +1318,7 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
             for (size_t k = 0; k < horizon; k++) paths[j * horizon + k] += mu[k];
     }
     if (st || direct) {
+        /* failed, or the direct errors answered */
     } else if (m->has_arima) {
         arima_fit *af = NULL;
         double prof[24], *em = mem_array(horizon, sizeof(double));
