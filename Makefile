@@ -95,8 +95,9 @@ run: all $(GEN_OUT)
 	$(B)/headroom report -o out datasets/default/*.csv
 	@echo "report: $(CURDIR)/out/index.html"
 
-# ---- tests
-$(B)/tests/%: tests/%.c tests/helpers.h $(B)/libheadroom.a
+# ---- tests (they include internal headers and R's reference numbers)
+TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h src/*.h) include/headroom.h
+$(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom.a
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom.a -lcriterion $(LDLIBS)
 
@@ -111,7 +112,7 @@ $(BA)/libheadroom.a: $(LIB_OBJ_A)
 	ar rcs $@ $^
 $(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a
 	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/libheadroom.a $(LDLIBS)
-$(BA)/tests/%: tests/%.c tests/helpers.h $(BA)/libheadroom.a
+$(BA)/tests/%: tests/%.c $(TEST_DEPS) $(BA)/libheadroom.a
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(BA)/libheadroom.a -lcriterion $(LDLIBS)
 
@@ -159,7 +160,7 @@ $(BT)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
 $(BT)/libheadroom.a: $(LIB_OBJ_T)
 	@rm -f $@
 	ar rcs $@ $^
-$(BT)/tests/test_threads: tests/test_threads.c tests/helpers.h $(BT)/libheadroom.a
+$(BT)/tests/test_threads: tests/test_threads.c $(TEST_DEPS) $(BT)/libheadroom.a
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(WARN) $(TSAN) -DHR_NO_CRITERION -pthread -Iinclude -Isrc -Itests -o $@ $< $(BT)/libheadroom.a $(LDLIBS)
 check-tsan: deps $(BT)/tests/test_threads

@@ -100,11 +100,25 @@ static int cmp_desc(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
+/* skip "word: " at the start of *m if it is there */
+static int strip_prefix(const char **m, const char *word)
+{
+    size_t n = strlen(word);
+    if (strncmp(*m, word, n) != 0 || strncmp(*m + n, ": ", 2) != 0) return 0;
+    *m += n + 2;
+    return 1;
+}
+
+/* "REGION: STAGE: message"; library messages may already name the region
+ * and the stage (hr_assess prefixes the region), which are not repeated. */
 static void warn(region_out *R, const char *stage)
 {
+    const char *m = hr_last_error();
+    strip_prefix(&m, R->rr.name);
+    strip_prefix(&m, stage);
     for (int i = 0; i < 3; i++)
         if (!R->warn[i][0]) {
-            snprintf(R->warn[i], sizeof R->warn[i], "%s: %s: %s", R->rr.name, stage, hr_last_error());
+            snprintf(R->warn[i], sizeof R->warn[i], "%s: %s: %s", R->rr.name, stage, m);
             return;
         }
 }

@@ -60,6 +60,7 @@ report() {
 report one "$H" report || exit 1
 grep -q "SHORT: headroom" "$T/one/run.json" && grep -q "SHORT: headroom" "$T/one.err" ||
     die "no warning for the short region"
+! grep -q "SHORT: headroom: SHORT" "$T/one/run.json" || die "warning repeats its prefix"
 # the masking is needed: a second one-process run matches only with it
 report one2 "$H" report && same one2
 for np in 2 3; do
