@@ -22,6 +22,7 @@
  * keep the result independent of the threads, a worker that skips blocks
  * still extends its Gram matrix through every block's end in order. */
 #include "calendar.h"
+#include "direct.h"
 #include "error.h"
 #include "mem.h"
 #include "model.h"
@@ -359,6 +360,11 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
         size_t back = 2016;
         if (o->fit.arima_window != (size_t)-1 && o->fit.arima_window > back) back = o->fit.arima_window;
         if (sp->arima_window > back) back = sp->arima_window;
+        /* the direct errors' training days reach years back */
+        if (sp->errors.kind == SPEC_ERR_DIRECT) {
+            size_t dh = direct_history(o->lead, H, (size_t)sp->errors.days);
+            if (dh > back) back = dh;
+        }
         size_t lo = origin[0] > back ? origin[0] - back : 0, hi = origin[N - 1] + o->lead + H;
         if (lo > first) lo = first;
         if (hi < r->n) hi = r->n;

@@ -1,14 +1,18 @@
 /* direct.h — direct per-lead forecasts of regression residuals (private).
  *
  * The 'errors direct' model: instead of iterating an ARIMA model of the
- * residuals e of the regression over the lead time, one small least-squares
- * regression per lead L predicts e[o + L] from what is known at the origin
- * o (the newest hours, their daily means, the newest same hour of day and of
- * week), fitted on the same origin hour of the last `days` days ("direct
- * strategy", Ben Taieb et al. 2012, Expert Syst. Appl. 39:7067; per-horizon
- * models as in Fan & Hyndman 2012, IEEE Trans. Power Syst. 27:134). Its
- * training errors give each lead's variance and, taken a whole day at a
- * time, joint sample paths. */
+ * residuals e of the regression over the lead time, one small regression
+ * per lead L predicts e[o + L] from what is known at the origin o (the
+ * newest hours, their daily means, the newest same hour of day and of
+ * week), fitted on the same origin hour of up to `days` earlier days
+ * ("direct strategy", Ben Taieb et al. 2012, Expert Syst. Appl. 39:7067;
+ * per-horizon models as in Fan & Hyndman 2012, IEEE Trans. Power Syst.
+ * 27:134). The training days are weighted by their closeness in the season
+ * to the origin's date, in every year (a Gaussian kernel of about 20 days,
+ * widened when the history is short), and by age (e-folding 2 years), so
+ * each season's persistence is learnt from that season in all years; the
+ * fit uses a Huber loss. Its training errors give each lead's variance and,
+ * taken a whole day at a time, joint sample paths. */
 #ifndef HR_DIRECT_H
 #define HR_DIRECT_H
 #include <stddef.h>
@@ -31,8 +35,9 @@ int direct_forecast(const double *e, const unsigned char *target_ok, size_t o, s
                     size_t h, size_t days, double *mean, double *var);
 
 /* npaths sample paths of e[o + lead .. o + lead + h): the mean plus the
- * training errors of one training day drawn at random (seeded), so each path
- * keeps the errors' joint shape across the leads. paths[j * h + k]. */
+ * training errors of one training day drawn at random (seeded, with
+ * probability proportional to the day's weight), so each path keeps the
+ * errors' joint shape across the leads. paths[j * h + k]. */
 int direct_simulate(const double *e, const unsigned char *target_ok, size_t o, size_t lead,
                     size_t h, size_t days, size_t npaths, uint64_t seed, double *paths);
 #endif

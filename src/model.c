@@ -967,22 +967,27 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
  * only observed ones as training targets); with npaths == 0 the mean x[h]
  * and variance v[h], else npaths sample paths x[npaths * h]. *used = 0
  * (and x, v untouched) when the history before o is too short for it: the
- * caller then uses the regression alone, as for 'errors none'. */
+ * caller then uses the regression alone, as for 'errors none'. e_g, ok_g:
+ * the residuals and observed flags by grid hour, already computed for the
+ * whole window (model_fc_at, npaths == 0), else NULL. */
 static int direct_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
                      size_t lead, size_t h, size_t npaths, uint64_t seed, double *x, double *v,
-                     int *used, const double *mu_g)
+                     int *used, const double *e_g, const unsigned char *ok_g)
 {
     *used = 0;
     size_t days = (size_t)m->sp->errors.days, w = direct_history(lead, h, days);
     size_t a = o > w ? o - w : 0;
+    if (e_g) { /* the residuals by grid hour, already computed (model_fc_at) */
+        int st = direct_forecast(e_g + a, ok_g + a, o - a, lead, h, days, x, v);
+        *used = st == HR_OK;
+        if (st == HR_EDATA) st = HR_OK, hr_err_clear();
+        return st;
+    }
     const double *ld = series_col_get(r, "load_mw");
     if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
     double *e = mem_array(o - a ? o - a : 1, sizeof(double));
     unsigned char *ok = mem_alloc(o - a ? o - a : 1);
-    /* mu_g: the regression mean by grid hour, already computed (model_fc_at) */
-    int st = !e || !ok ? hr_err(HR_ENOMEM, "out of memory")
-           : mu_g      ? (memcpy(e, mu_g + a, (o - a) * sizeof(double)), HR_OK)
-                       : regression_mean(m, r, tzdir, a, o, o, e);
+    int st = !e || !ok ? hr_err(HR_ENOMEM, "out of memory") : regression_mean(m, r, tzdir, a, o, o, e);
     for (size_t k = a; !st && k < o; k++) {
         double y = k < r->n ? ld[k] : NAN;
         if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
@@ -1008,7 +1013,7 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
     if (!mu) return hr_err(HR_ENOMEM, "out of memory");
     int st = regression_mean(m, r, tzdir, o, o + hh, o, mu), direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
-        st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL);
+        st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL, NULL);
         for (size_t k = 0; !st && direct && k < h; k++) mean[k] += mu[lead + k];
     }
     if (st || direct) {
@@ -1063,6 +1068,9 @@ struct model_fc {
     int ar_only;         /* pure AR errors: the filter may be continued     */
     double *Pc, *vc;     /* forecast variances vc[0..vh) for covariance Pc   */
     size_t vh, rd;
+    double *de;          /* [ws->n] direct errors: residuals of rows [dlo, dhi) */
+    unsigned char *dok;  /* [ws->n] ... and which of them are observed       */
+    size_t dlo, dhi;
 };
 
 void model_fc_free(model_fc *F)
@@ -1075,6 +1083,8 @@ void model_fc_free(model_fc *F)
     mem_free(F->ev);
     mem_free(F->Pc);
     mem_free(F->vc);
+    mem_free(F->de);
+    mem_free(F->dok);
     mem_free(F);
 }
 
@@ -1122,6 +1132,35 @@ static int fc_mean(model_fc *F, size_t a, size_t b)
     return HR_OK;
 }
 
+/* The residuals of rows [a, b) for the direct errors in F->de / F->dok
+ * (extends [dlo, dhi); needs mu there): the regression is fixed for F's
+ * life, so each hour's residual is computed once, not once per origin (a
+ * window of years per origin). As direct_at computes them. */
+static int fc_resid(model_fc *F, size_t a, size_t b)
+{
+    const model_ws *ws = F->ws;
+    const series_region *r = F->r;
+    if (a >= F->dlo && b <= F->dhi) return HR_OK;
+    if (!F->de) {
+        F->de = mem_array(ws->n, sizeof *F->de);
+        F->dok = mem_alloc(ws->n);
+        if (!F->de || !F->dok) return hr_err(HR_ENOMEM, "out of memory");
+    }
+    const double *ld = series_col_get(r, "load_mw");
+    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (F->dhi == F->dlo || a > F->dhi || b < F->dlo) F->dlo = F->dhi = a; /* disjoint: anew */
+    size_t lo = a < F->dlo ? a : F->dlo, hi = b > F->dhi ? b : F->dhi;
+    for (int side = 0; side < 2; side++)
+        for (size_t k = side ? F->dhi : lo; k < (side ? hi : F->dlo); k++) {
+            double y = k < r->n ? ld[k] : NAN;
+            if (F->m->sp->log_transform) y = y > 0 ? log(y) : NAN;
+            F->de[k - ws->base] = y - F->mu[k - ws->base];
+            F->dok[k - ws->base] = (unsigned char)(k < r->n && hour_observed(r, k));
+        }
+    F->dlo = lo, F->dhi = hi;
+    return HR_OK;
+}
+
 /* 1 if e[0..n) has a run of at least len finite values. */
 static int has_run(const double *e, size_t n, size_t len)
 {
@@ -1154,8 +1193,11 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
     if (st) return st;
     const double *mu = F->mu - ws->base; /* indexed by grid hour */
     int used = 0;
-    if (direct) { /* as model_forecast_at, with the mean of the workspace */
-        st = direct_at(m, r, F->tzdir, o, lead, h, 0, 0, mean, var, &used, mu);
+    if (direct) { /* as model_forecast_at, with the residuals of the workspace */
+        st = fc_resid(F, a, o);
+        if (!st)
+            st = direct_at(m, r, F->tzdir, o, lead, h, 0, 0, mean, var, &used, F->de - ws->base,
+                           F->dok - ws->base);
         if (st) return st;
         for (size_t k = 0; used && k < h; k++) mean[k] += mu[o + lead + k];
     }
@@ -1313,7 +1355,7 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
     st = regression_mean(m, r, NULL, o, o + horizon, o, mu);
     int direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
-        st = direct_at(m, r, NULL, o, 0, horizon, npaths, seed, paths, NULL, &direct, NULL);
+        st = direct_at(m, r, NULL, o, 0, horizon, npaths, seed, paths, NULL, &direct, NULL, NULL);
         for (size_t j = 0; !st && direct && j < npaths; j++)
             for (size_t k = 0; k < horizon; k++) paths[j * horizon + k] += mu[k];
     }

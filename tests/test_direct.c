@@ -4,7 +4,9 @@
  * optimal predictor is known in closed form: e_k = 0.9 e_{k-24} + u_k gives,
  * for leads under a day, the best linear predictor 0.9 e_{o+L-24} (the
  * newest same-hour value, one of the features) with error variance var(u);
- * a pure daily pattern repeats exactly (zero error). */
+ * a pure daily pattern repeats exactly (zero error); when the coefficient
+ * is 0.9 in one season and -0.5 in the other, the best predictor is the
+ * season's own (a fit on whole years, its blend near 0, misses it). */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
@@ -129,6 +131,66 @@ Test(direct, sample_paths_are_seeded_and_centred)
     }
     free(p1);
     free(p2);
+    free(e);
+    free(ok);
+}
+
+/* e_k = phi(season of k) e_{k-24} + sd N(0,1): phi = 0.9 from day 120 to
+ * day 240 of every 365.2425-day year, -0.5 otherwise. */
+static double phi_at(size_t k)
+{
+    double d = fmod((double)(k / 24), 365.2425);
+    return d >= 120 && d < 240 ? 0.9 : -0.5;
+}
+
+Test(direct, persistence_is_learnt_from_the_same_season_of_every_year)
+{
+    size_t n = 24 * 5 * 366, lead = 12, h = 12;
+    unsigned char *ok = malloc(n);
+    double *e = malloc(n * sizeof *e), mean[12], var[12];
+    uint64_t x = 21;
+    for (size_t k = 0; k < n; k++) {
+        e[k] = (k >= 24 ? phi_at(k) * e[k - 24] : 0.0) + 0.01 * gauss(&x);
+        ok[k] = 1;
+    }
+    /* a summer and a winter origin of the fifth year, at 00:00 */
+    size_t origins[2] = { 24 * (size_t)(4 * 365.2425 + 180), 24 * (size_t)(4 * 365.2425 + 20) };
+    for (int c = 0; c < 2; c++) {
+        size_t o = origins[c];
+        cr_assert_eq(direct_forecast(e, ok, o, lead, h, 3650, mean, var), HR_OK, "%s", hr_last_error());
+        double ss = 0;
+        for (size_t k = 0; k < h; k++) {
+            double d = mean[k] - phi_at(o + lead + k) * e[o + lead + k - 24];
+            ss += d * d;
+        }
+        /* the season's predictor to a few standard errors (rms ~0.002);
+         * equal weights on all days miss it by ~0.008 */
+        cr_expect(sqrt(ss / (double)h) < 0.005, "origin %d: rms deviation %g", c, sqrt(ss / (double)h));
+    }
+    free(e);
+    free(ok);
+}
+
+Test(direct, outlying_training_days_pull_the_fit_little)
+{
+    size_t days = 365, lead = 12, h = 12;
+    size_t o = direct_history(lead, h, days) + 500;
+    unsigned char *ok;
+    double *e = seasonal_ar(o, 0.01, 9, &ok), mean[12], var[12];
+    /* 80 hours, every 4th day of the training year, off by 50 standard
+     * deviations, as unmodelled holidays or outages might be: as targets
+     * and as features of the neighbouring training days they tilt a
+     * least-squares fit (rms deviation 0.015 from the best predictor);
+     * the Huber loss bounds their residuals' pull (0.0085; the features'
+     * leverage remains) */
+    for (size_t i = 0; i < 80; i++) e[o - 24 * (10 + 4 * i) + (7 * i) % 24] += 0.5;
+    cr_assert_eq(direct_forecast(e, ok, o, lead, h, days, mean, var), HR_OK);
+    double ss = 0;
+    for (size_t k = 0; k < h; k++) {
+        double d = mean[k] - 0.9 * e[o + lead + k - 24];
+        ss += d * d;
+    }
+    cr_expect(sqrt(ss / (double)h) < 0.011, "rms deviation %g", sqrt(ss / (double)h));
     free(e);
     free(ok);
 }
