@@ -135,9 +135,10 @@ Test(backtest, coverage_on_simulated_sarima)
 
 /* The same process with 'errors direct 365' (direct.h): one lead (13 h)
  * per origin, 500 origins 25 h apart after 9000 training hours. The
- * per-lead variance is the training errors' SSE / (n - 9) from 365 days,
- * which ignores the coefficients' own estimation error (about 9/365 of
- * the variance, -0.7 points of 80 % coverage): tolerance 3.5 binomial sd
+ * per-lead variance is the training days' weighted mean squared error
+ * times n_eff / (n_eff - 9), which ignores the coefficients' own
+ * estimation error (about 9/n_eff of the variance, under a point of 80 %
+ * coverage): tolerance 3.5 binomial sd
  * + 0.015. The correction must also beat the seasonal naive forecasts. */
 Test(backtest, coverage_of_direct_errors)
 {
