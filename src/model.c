@@ -841,7 +841,11 @@ int model_mean_rows(const hr_model *m, const design_data *d, size_t from, size_t
 }
 
 /* Regression mean of rows [a, b) of an extended grid: r's columns up to r->n,
- * NaN beyond (temperature beyond the grid is unknown). */
+ * NaN beyond (temperature beyond the grid is unknown). A row at or after
+ * the origin cut without its temperature is an error (a forecast needs
+ * it); one before it gets a NaN mean, so its residual is missing to the
+ * error models, as the row is to the fit (a gap in observed weather must
+ * not stop a forecast whose error window spans it). */
 static int regression_mean(const hr_model *m, const series_region *r, const char *tzdir,
                            size_t a, size_t b, size_t cut, double *mu)
 {
@@ -859,7 +863,7 @@ static int regression_mean(const hr_model *m, const series_region *r, const char
         temp = mem_array(next, sizeof(double));
         if (!temp) return hr_err(HR_ENOMEM, "out of memory");
         for (size_t k = 0; k < next; k++) temp[k] = (tc && k < r->n) ? tc[k] : NAN;
-        for (size_t k = a; k < b; k++)
+        for (size_t k = a > cut ? a : cut; k < b; k++)
             if (isnan(temp[k])) {
                 char ts[21];
                 cal_format_utc(r->t0 + 3600 * (int64_t)k, ts);
@@ -1011,7 +1015,9 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
     size_t hh = lead + h;
     double *mu = mem_array(hh, sizeof(double));
     if (!mu) return hr_err(HR_ENOMEM, "out of memory");
-    int st = regression_mean(m, r, tzdir, o, o + hh, o, mu), direct = 0;
+    /* the lead hours are not forecast: their temperature is not needed */
+    for (size_t k = 0; k < lead; k++) mu[k] = NAN;
+    int st = regression_mean(m, r, tzdir, o + lead, o + hh, o, mu + lead), direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
         st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL, NULL);
         for (size_t k = 0; !st && direct && k < h; k++) mean[k] += mu[lead + k];
@@ -1154,8 +1160,10 @@ static int fc_resid(model_fc *F, size_t a, size_t b)
         for (size_t k = side ? F->dhi : lo; k < (side ? hi : F->dlo); k++) {
             double y = k < r->n ? ld[k] : NAN;
             if (F->m->sp->log_transform) y = y > 0 ? log(y) : NAN;
-            F->de[k - ws->base] = y - F->mu[k - ws->base];
-            F->dok[k - ws->base] = (unsigned char)(k < r->n && hour_observed(r, k));
+            /* a row without its design input has no residual */
+            int bad = ws->bad[k - ws->base];
+            F->de[k - ws->base] = bad ? NAN : y - F->mu[k - ws->base];
+            F->dok[k - ws->base] = (unsigned char)(!bad && k < r->n && hour_observed(r, k));
         }
     F->dlo = lo, F->dhi = hi;
     return HR_OK;
@@ -1184,10 +1192,11 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
     if (w < 672) w = 672;
     if (direct) w = direct_history(lead, h, (size_t)m->sp->errors.days);
     const size_t a = !m->has_arima && !direct ? o : o > w ? o - w : 0;
-    /* Rows the workspace lacks, or a missing design input in them (the
-     * per-call path then reports it as regression_mean does): per call. */
-    if (!ws || a < ws->base || o + hh > ws->base + ws->n ||
-        ws->badc[o + hh - ws->base] != ws->badc[a - ws->base])
+    /* Rows the workspace lacks: per call. A row with a missing design
+     * input (a temperature gap) has no residual in the error window, and
+     * a forecast hour without it gets a NaN forecast, which the backtest
+     * leaves unscored for every model, instead of failing the backtest. */
+    if (!ws || a < ws->base || o + hh > ws->base + ws->n)
         return model_forecast_at(m, r, F->tzdir, o, lead, h, mean, var);
     int st = fc_mean(F, a, o + hh);
     if (st) return st;
@@ -1278,6 +1287,8 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
             var[k] = F->ev[lead + k] * prof[hour_of(r, o + lead + k)];
         }
     }
+    for (size_t k = 0; k < h; k++) /* no design input: no forecast (see above) */
+        if (ws->bad[o + lead + k - ws->base]) mean[k] = var[k] = NAN;
     if (m->sp->log_transform)
         for (size_t k = 0; k < h; k++) {
             mean[k] = exp(mean[k]);

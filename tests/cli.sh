@@ -143,5 +143,22 @@ for f in tests/malformed/*; do
     [ -z "$(ls -A "$T/mal" 2>/dev/null)" ] || die "malformed $b: output written"
 done
 
+# ---- the weather model auto-temp (models/auto-temp.spec) on a default region:
+# found by name, fits, forecasts the 24 hours that have temperature but no
+# load, refuses hours without temperature, and backtests with a MASE below 1
+if ls $D/*.csv >/dev/null 2>&1; then
+    n=$(wc -l < $D/HIGHLAND.csv)
+    head -n $((n - 24)) $D/HIGHLAND.csv > "$T/wx.csv"
+    tail -n 24 $D/HIGHLAND.csv | awk -F, -v OFS=, '{ $3 = ""; print }' >> "$T/wx.csv"
+    expect 0 "$H" fit --model auto-temp -o "$T/wx.hrm" "$T/wx.csv"
+    expect 0 "$H" forecast -m "$T/wx.hrm" --horizon 24 "$T/wx.csv"
+    [ "$(tail -n +2 "$T/out" | wc -l)" -eq 24 ] || die "auto-temp forecast: want 24 rows"
+    expect 1 "$H" forecast -m "$T/wx.hrm" --horizon 25 "$T/wx.csv" &&
+        grep -q "needs temperatures for the forecast hours" "$T/err" || die "auto-temp: no temperature, no forecast"
+    expect 0 "$H" backtest --model auto-temp --start 2023-06-01T12:00:00Z --origins 14 --lead 12 $D/HIGHLAND.csv
+    awk -F, '$2 == "auto-temp" && $7 + 0 > 0 && $7 + 0 < 1 { ok = 1 } END { exit !ok }' "$T/out" ||
+        die "auto-temp backtest: want MASE below 1"
+fi
+
 echo "cli tests: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
