@@ -35,9 +35,14 @@ typedef struct {
     int std_errors;     /* standard errors from the numerical Hessian [1]; 0:
                            NaN, and the fit skips the Hessian's 2 np^2
                            objective evaluations (nothing else changes)        */
-    int unit_ma_stop;   /* abandon (HR_ENOCONV) an ML fit whose MA roots stay
-                           inside the order search's rejection radius 1.01
-                           [0]; the order search sets it for its candidates  */
+    int unit_ma_stop;   /* abandon (HR_ENOCONV) an ML fit on R's filter whose
+                           MA roots stay inside the order search's rejection
+                           radius 1.01 [0]; the order search sets it for its
+                           candidates (most fits do not use that filter)  */
+    int css_state;      /* CSS fits: run the Kalman filter at the estimate for
+                           the state forecasts start from [1]; 0 skips it (the
+                           order search's CSS candidates, which are compared
+                           by sigma2 only): such a fit cannot forecast      */
 } arima_opts;
 
 typedef struct arima_fit arima_fit;

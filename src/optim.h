@@ -39,10 +39,13 @@ int optim_bfgs(size_t n, double *x, double *fmin, optim_fn fn, void *ud,
 int optim_grad(size_t n, const double *x, optim_fn fn, void *ud,
                const optim_ctl *ctl, double *g);
 
-/* Numerical Hessian H (n x n, column-major, symmetrised) of fn at x by
- * central differences of optim_grad (R's optimHess). Returns as optim_grad. */
+/* Numerical Hessian H (n x n, column-major, symmetric) of fn at x by
+ * central differences of central-difference gradients (R's optimHess), in
+ * 2 n^2 + 1 evaluations of fn. Optional outputs from the same evaluations:
+ * grad [n], the gradient at x (the mean of the gradients at x +- step along
+ * the first coordinate), and *fx = fn(x). Returns as optim_grad. */
 int optim_hessian(size_t n, const double *x, optim_fn fn, void *ud,
-                  const optim_ctl *ctl, double *H);
+                  const optim_ctl *ctl, double *H, double *grad, double *fx);
 
 /* Invert the symmetric n x n matrix A in place (Gauss-Jordan with partial
  * pivoting; n is a handful of coefficients). Returns 0 or HR_ESINGULAR. */
