@@ -186,6 +186,8 @@ static void order_from_spec(const spec *sp, int has_terms, arima_order *o, int m
 }
 
 /* Store the ARIMA fit's coefficients and statistics in m. */
+static int note_append(hr_model *m, const char *msg);
+
 static int take_arima(hr_model *m, const arima_fit *af)
 {
     m->has_arima = 1;
@@ -213,10 +215,8 @@ static int take_arima(hr_model *m, const arima_fit *af)
              a->q, a->P, a->D, a->Q, a->s);
     m->arima_nobs = arima_nobs(af);
     const char *note = arima_note(af);
-    mem_free(m->fallback);
-    m->fallback = mem_strdup(note ? note : "");
-    if (!m->fallback) return hr_err(HR_ENOMEM, "out of memory");
-    return HR_OK;
+    /* after the fit's own notes (terms left out), not instead of them */
+    return note && note[0] ? note_append(m, note) : HR_OK;
 }
 
 /* 1 if hour k of r holds an observed (not imputed) load value. */
@@ -224,6 +224,16 @@ static int hour_observed(const series_region *r, size_t k)
 {
     if (!r->flag) return 1;
     return r->flag[k] == HR_FLAG_OKAY || r->flag[k] == HR_FLAG_DUPLICATE_RESOLVED;
+}
+
+/* 1 if r has a temperature in hours [from, to): what 'term-if-temperature'
+ * asks of the data. */
+static int has_temperature(const series_region *r, size_t from, size_t to)
+{
+    const double *tc = series_col_get(r, "temp_c");
+    for (size_t k = from; tc && k < to && k < r->n; k++)
+        if (!isnan(tc[k])) return 1;
+    return 0;
 }
 
 /* Regression with ARIMA errors by one exact likelihood (R's arima(xreg=)):
@@ -329,6 +339,15 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     if (st) goto fail;
     m->name = mem_strdup(sp_in->name ? sp_in->name : "spec");
     if (!m->name) goto fail;
+    if (m->sp->opt_temp) {
+        spec *res = NULL;
+        const int have = has_temperature(r, from, to);
+        if ((st = spec_with_temperature(m->sp, have, &res))) goto fail;
+        spec_free(m->sp);
+        m->sp = res;
+        if (!have && (st = note_append(m, "temperature terms left out: the data has no temperatures")))
+            goto fail;
+    }
     /* Terms of the annual cycle and of growth (month, fourier_annual,
      * trend) need a year of history: fitted on part of a year they carry
      * that part's seasonal ramp into months they never saw (day-ahead MAPE
@@ -528,6 +547,13 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
 {
     *out = NULL;
     if (!r || !sp || from >= to) return hr_err(HR_EINVAL, "model_ws_new: invalid argument");
+    if (sp->opt_temp) { /* the design of the spec the fit will use */
+        spec *res = NULL;
+        int st = spec_with_temperature(sp, has_temperature(r, from, to), &res);
+        if (!st) st = model_ws_new(r, res, tzdir, from, to, out);
+        spec_free(res);
+        return st;
+    }
     /* Lag terms read the load before each row, which a forecast must cut
      * at its origin: such a design cannot be shared between origins. */
     if (spec_needs_load(sp)) return HR_OK;
@@ -618,8 +644,11 @@ static int ws_covers(const model_ws *ws, const series_region *r, const spec *sp,
 int model_ws_add_reduced(model_ws *ws, const spec *sp, const char *tzdir)
 {
     if (!ws || ws->reduced || sp->nterm == 0) return HR_OK;
-    spec *red = NULL;
-    int st = spec_without_annual(sp, &red);
+    spec *res = NULL, *red = NULL;
+    /* in the fit's order: temperature terms resolved, then annual ones out */
+    int st = spec_with_temperature(sp, has_temperature(ws->r, ws->base, ws->base + ws->n), &res);
+    if (!st) st = spec_without_annual(res ? res : sp, &red);
+    spec_free(res);
     if (!st && red) st = model_ws_new(ws->r, red, tzdir, ws->base, ws->base + ws->n, &ws->reduced);
     spec_free(red);
     return st;

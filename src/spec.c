@@ -228,6 +228,14 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 if (rc) goto fail;
                 s->nterm++;
             }
+        } else if (!strcmp(tok[0], "term-if-temperature")) {
+            /* checked here, used once the data is known (spec_with_temperature) */
+            if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term-if-temperature' without terms", src, line); goto fail; }
+            for (int i = 1; i < nt; i++) {
+                spec_term t;
+                if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t))) goto fail;
+            }
+            s->opt_temp = 1;
         } else if (!strcmp(tok[0], "errors")) {
             spec_errors *e = &s->errors;
             int bad = have_err || nt < 2;
@@ -297,7 +305,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             else have_w = 1, s->window = (size_t)v;
         } else {
             rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
-                                    "trend-epoch, term, errors, errors-fit, transform, arima-window, window, "
+                                    "trend-epoch, term, term-if-temperature, errors, errors-fit, transform, arima-window, window, "
                                     "error-mean, variance or calibrate)",
                         src, line, tok[0]);
             goto fail;
@@ -374,6 +382,36 @@ int spec_without_annual(const spec *s, spec **out)
         if (any) *w++ = '\n', *w = '\0';
     }
     if (!kept) w += sprintf(w, "term intercept\n");
+    mem_free(buf);
+    int st = spec_parse(t, strlen(t), s->name ? s->name : "spec", out);
+    mem_free(t);
+    return st;
+}
+
+int spec_with_temperature(const spec *s, int have_temp, spec **out)
+{
+    *out = NULL;
+    if (!s->opt_temp) return HR_OK;
+    /* Line by line: 'term-if-temperature A B' becomes 'term A B' or goes;
+     * every other line is kept verbatim. */
+    static const char kw[] = "term-if-temperature";
+    size_t len = strlen(s->text);
+    char *t = mem_alloc(len + 1), *buf = mem_strdup(s->text), *w = t;
+    if (!t || !buf) {
+        mem_free(t);
+        mem_free(buf);
+        return hr_err(HR_ENOMEM, "out of memory");
+    }
+    for (char *p = buf; p && *p;) {
+        char *nl = strchr(p, '\n'), *line = p;
+        if (nl) *nl = '\0';
+        p = nl ? nl + 1 : NULL;
+        char *q = line + strspn(line, " \t");
+        if (strncmp(q, kw, sizeof kw - 1) || !strchr(" \t", q[sizeof kw - 1]))
+            w += sprintf(w, "%s\n", line);
+        else if (have_temp)
+            w += sprintf(w, "term%s\n", q + sizeof kw - 1);
+    }
     mem_free(buf);
     int st = spec_parse(t, strlen(t), s->name ? s->name : "spec", out);
     mem_free(t);

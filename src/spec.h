@@ -10,6 +10,9 @@
  *   trend-epoch 2000-01-01T00:00:00Z  # hour where trend = 1 (default shown)
  *   term intercept trend month        # one or more terms per line
  *   term weekday:hour hour:T hour:T2 hour:T3
+ *   term-if-temperature T T2         # terms used only when the data has a
+ *                                     # temperature column (temp_c); left
+ *                                     # out of the fit (and said so) if not
  *   errors none                       # or: errors arima p d q P D Q s
  *                                     #     errors auto-arima s
  *                                     #     errors direct DAYS (direct.h:
@@ -102,6 +105,8 @@ typedef struct spec {
     int calibrate;           /* 'calibrate DAYS': pseudo-origins, 0 = off    */
     int joint;               /* 1: 'errors-fit joint' (beta and ARIMA errors by
                                 one likelihood, as R's arima(xreg=))         */
+    int opt_temp;            /* 1: 'term-if-temperature' lines, not in term[]
+                                until spec_with_temperature                  */
 } spec;
 
 /* Parse specification text (len bytes, need not be NUL-terminated); src
@@ -117,6 +122,10 @@ void spec_free(spec *s);
  * (those with a month, fourier_annual or trend atom; 'term intercept' if
  * none is left), text rewritten to match; NULL when s has no such term. */
 int spec_without_annual(const spec *s, spec **out);
+/* *out = s for data with (have_temp) or without temperatures: its
+ * 'term-if-temperature' lines made 'term' lines, or left out; NULL when s
+ * has none. */
+int spec_with_temperature(const spec *s, int have_temp, spec **out);
 
 /* Number of columns atom a produces. */
 size_t spec_atom_width(const spec_atom *a);

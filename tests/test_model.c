@@ -6,6 +6,7 @@
 #include "headroom.h"
 #include "model.h"
 #include "series.h"
+#include "spec.h"
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
@@ -406,4 +407,87 @@ Test(model, spec_without_annual)
     cr_assert(r && r->nterm == 1 && r->term[0].atom[0].kind == SA_INTERCEPT, "%s", r ? r->text : "");
     spec_free(r);
     spec_free(s);
+}
+
+/* 'term-if-temperature': the terms join the fit when the series has
+ * temperatures and are left out (reported) when it has none; the saved
+ * model carries the spec it used, and a backtest (the shared workspace
+ * path) gives the forecasts of the model fitted alone. */
+static size_t count_temp_coefs(const hr_model *m, hr_model_info *mi, double *t2)
+{
+    cr_assert_eq(hr_model_info_get(m, mi), HR_OK);
+    size_t nt = 0;
+    for (size_t i = 0; i < mi->ncoef; i++) {
+        const char *name;
+        double v, se;
+        cr_assert_eq(hr_model_coef(m, i, &name, &v, &se), HR_OK);
+        nt += !strcmp(name, "T") || !strncmp(name, "T^", 2);
+        if (!strcmp(name, "T^2")) *t2 = v;
+    }
+    return nt;
+}
+
+Test(model, term_if_temperature)
+{
+    const char *txt = "name w\nterm intercept weekday:hour\nterm-if-temperature T   T2 # hot and cold\n";
+    spec *sp = NULL, *with = NULL, *without = NULL;
+    cr_assert_eq(spec_parse(txt, strlen(txt), "w", &sp), HR_OK, "%s", hr_last_error());
+    cr_assert(sp->opt_temp && sp->nterm == 2 && !spec_needs_temp(sp));
+    cr_assert_eq(spec_with_temperature(sp, 1, &with), HR_OK);
+    cr_assert_eq(spec_with_temperature(sp, 0, &without), HR_OK);
+    cr_assert(with && with->nterm == 4 && spec_needs_temp(with) && !with->opt_temp, "%s", with ? with->text : "");
+    cr_assert(without && without->nterm == 2 && !spec_needs_temp(without), "%s", without ? without->text : "");
+    spec_free(with);
+    spec_free(without);
+    spec_free(sp);
+    const char *bad = "term intercept\nterm-if-temperature T9\n";
+    cr_assert_eq(spec_parse(bad, strlen(bad), "b", &sp), HR_EFORMAT);
+
+    hr_fit_opts o;
+    hr_fit_opts_init(&o);
+    o.spec_text = txt;
+    hr_model_info mi;
+    /* no temperature column: fitted without the terms, and said so */
+    hr_series *s = make_series(24 * 7 * 8, 10);
+    hr_model *m = NULL;
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    double t2 = NAN;
+    cr_assert_eq(count_temp_coefs(m, &mi, &t2), 0);
+    cr_assert(strstr(mi.fallback, "temperature terms left out") != NULL, "%s", mi.fallback);
+    hr_model_free(m);
+    hr_series_free(s);
+
+    /* with temperatures that drive the load: T and T^2 in the fit */
+    s = make_series(24 * 7 * 8, 10);
+    series_region *r = &s->reg[0];
+    double *tc = series_add_col(r, "temp_c"), *ld = (double *)series_col_get(r, "load_mw");
+    for (size_t k = 0; k < r->n; k++) {
+        tc[k] = 15 + 10 * sin(2 * M_PI * (double)k / 240.0);
+        ld[k] += 3 * (tc[k] - 15) * (tc[k] - 15);
+    }
+    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(count_temp_coefs(m, &mi, &t2), 2);
+    cr_assert_str_empty(mi.fallback);
+    cr_assert(fabs(t2 - 3) < 0.3, "T^2 coefficient %g, generated with 3", t2);
+    /* the backtest (its shared design workspace) uses them too: far better
+     * than the same spec without the line */
+    double mae[2];
+    for (int k = 0; k < 2; k++) {
+        hr_backtest_opts bo;
+        hr_backtest_opts_init(&bo);
+        bo.fit = o;
+        if (k) bo.fit.spec_text = "name w\nterm intercept weekday:hour\n";
+        bo.start_utc = T0 + 3600 * 24 * 7 * 6 + 12 * 3600;
+        bo.origins = 7, bo.step = 24, bo.lead = 12, bo.horizon = 24;
+        hr_backtest *b = NULL;
+        hr_backtest_row row;
+        cr_assert_eq(hr_backtest_run(s, 0, &bo, &b), HR_OK, "%s", hr_last_error());
+        cr_assert_eq(hr_backtest_row_get(b, 0, &row), HR_OK);
+        cr_assert_str_eq(row.model, "w");
+        mae[k] = row.mae;
+        hr_backtest_free(b);
+    }
+    cr_assert(mae[0] < 0.5 * mae[1], "MAE with T %g, without %g", mae[0], mae[1]);
+    hr_model_free(m);
+    hr_series_free(s);
 }
