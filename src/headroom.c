@@ -302,6 +302,15 @@ typedef struct {
     double T[13]; /* threshold by month (1-12), MW */
 } study;
 
+/* 1 if calendar year y has an hour with load in D (n hours from t0). */
+static int year_has_load(int64_t t0, const double *D, size_t n, int y)
+{
+    int64_t a = (cal_year_start(y) - t0) / 3600, b = (cal_year_start(y + 1) - t0) / 3600;
+    for (int64_t k = a < 0 ? 0 : a; k < b && k < (int64_t)n; k++)
+        if (!isnan(D[k])) return 1;
+    return 0;
+}
+
 static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_opts *o, study *st,
                        hr_assessment *a)
 {
@@ -314,6 +323,11 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     cal_civil_from_days(floor_div(t_end, 86400), &y, &mo, &d);
     int last = y - 1; /* year y starts at or before t_end, so y-1 ends inside */
     if (cal_year_start(last + 1) > t_end) last--;
+    /* By default the study spans the years with load: a grid that other
+     * columns (temperatures) extend by whole years without load is not
+     * an error. */
+    while (!o->year_from && first <= last && !year_has_load(t0, D, n, first)) first++;
+    while (!o->year_to && last >= first && !year_has_load(t0, D, n, last)) last--;
     int yf = o->year_from ? o->year_from : first;
     int yt = o->year_to ? o->year_to : last;
     if (first > last)

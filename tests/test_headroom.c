@@ -478,6 +478,20 @@ Test(headroom, years_and_errors)
     o.threshold_kind = HR_THRESH_CAPACITY; /* thresholds left NaN */
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_EINVAL);
     cr_assert_eq(hr_assess_arrays(t0 + 60, D, n, NULL, &a), HR_EINVAL); /* not on the hour */
+    /* No load in 2018 (a grid another column extends): by default the
+     * study is 2019 alone, with the same result as the grid cut to 2019;
+     * asked for explicitly, the empty year is an error. */
+    hr_assessment b;
+    size_t k19 = (size_t)((utc(2019, 1, 1, 0) - t0) / 3600);
+    cr_assert_eq(hr_assess_arrays(utc(2019, 1, 1, 0), D + k19, 8760, NULL, &b), HR_OK, "%s", hr_last_error());
+    for (size_t k = 0; k < k19; k++) D[k] = NAN;
+    cr_assert_eq(hr_assess_arrays(t0, D, n, NULL, &a), HR_OK, "%s", hr_last_error());
+    cr_assert(a.year_from == 2019 && a.year_to == 2019 && a.hours == 8760);
+    cr_assert(a.rows[0].headroom_mw == b.rows[0].headroom_mw && a.peak_mw == b.peak_mw);
+    hr_assess_opts_init(&o);
+    o.year_from = 2018;
+    cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_EDATA);
+    cr_assert(strstr(hr_last_error(), "2018") != NULL, "%s", hr_last_error());
     free(D);
 }
 
