@@ -858,19 +858,21 @@ static double armafn_w(const double *x, void *ud)
     /* GLS over the outlier columns: Gxx = U'U (Cholesky; nm <= AO_MAX), then
      * ssq = G_ww - |U'^-1 G_xw|^2 and log |X' Sigma^-1 X| = 2 sum log U_ii */
     double logdet = 0.0;
-    for (size_t j = 0; j < nm; j++) {
-        for (size_t i = 0; i <= j; i++) {
-            double t = G[(j + 1) * nc + i + 1];
-            for (size_t k = 0; k < i; k++) t -= U[i * nm + k] * U[j * nm + k];
-            if (i < j) U[j * nm + i] = t / U[i * nm + i];
-            else if (t > 0.0) U[j * nm + j] = sqrt(t);
-            else return armafn(x, ud); /* an hour the data cannot identify: R's filter */
+    if (nm > 0) {
+        double *z = U + nm * nm; /* G_xw: row 0 of G, columns 1..nm */
+        for (size_t j = 0; j < nm; j++) {
+            memcpy(U + j * nm, G + (j + 1) * nc + 1, (j + 1) * sizeof(double));
+            z[j] = G[(j + 1) * nc];
         }
-        logdet += 2.0 * log(U[j * nm + j]);
-        double z = G[(j + 1) * nc];
-        for (size_t k = 0; k < j; k++) z -= U[j * nm + k] * G[(k + 1) * nc];
-        G[(j + 1) * nc] = z / U[j * nm + j]; /* G_xw <- U'^-1 G_xw */
-        L.ssq -= G[(j + 1) * nc] * G[(j + 1) * nc];
+        if (la_potrf_upper(nm, U, nm)) {
+            hr_err_clear();
+            return armafn(x, ud); /* an hour the data cannot identify: R's filter */
+        }
+        la_trsv_upper(1, nm, U, nm, z);
+        for (size_t j = 0; j < nm; j++) {
+            logdet += 2.0 * log(U[j * nm + j]);
+            L.ssq -= z[j] * z[j];
+        }
     }
     L.sumlog += logdet;
     L.nu -= nm;
