@@ -1168,13 +1168,8 @@ static int newton_polish(optim_fn fn, void *ud, size_t np, double *x, double *va
         int rc = optim_hessian(np, x, fn, ud, ctl, H, g, &f0);
         if (rc) return rc == HR_ENOMEM ? rc : 0;
         if ((rc = optim_invert(np, H))) return rc == HR_ENOMEM ? rc : 0;
-        double pred = 0.0;
-        for (size_t i = 0; i < np; i++) {
-            double t = 0.0;
-            for (size_t j = 0; j < np; j++) t -= H[j * np + i] * g[j];
-            d[i] = t;
-            pred -= 0.5 * t * g[i];
-        }
+        la_gemv(0, np, np, -1.0, H, np, g, 0.0, d); /* d = -H^-1 g */
+        const double pred = -0.5 * la_dot(np, d, g);
         if (!(pred > 0.0)) return 0;
         if (pred * nu < 1e-6) return 1;
         double alpha = 1.0, ft = DBL_MAX;
