@@ -110,11 +110,14 @@ static int strip_prefix(const char **m, const char *word)
 }
 
 /* "REGION: STAGE: message"; library messages may already name the region
- * and the stage (hr_assess prefixes the region), which are not repeated. */
+ * ("REGION: " from hr_assess, "region 'REGION': " from the models) and the
+ * stage, which are not repeated. */
 static void warn(region_out *R, const char *stage)
 {
     const char *m = hr_last_error();
-    strip_prefix(&m, R->rr.name);
+    char quoted[256]; /* a longer name is left as it is */
+    snprintf(quoted, sizeof quoted, "region '%s'", R->rr.name);
+    if (!strip_prefix(&m, R->rr.name)) strip_prefix(&m, quoted);
     strip_prefix(&m, stage);
     for (int i = 0; i < 3; i++)
         if (!R->warn[i][0]) {
