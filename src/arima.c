@@ -42,7 +42,10 @@
  * kappa -> Inf, within ~1e-3 units of it at kappa = 1e6. R's own value is
  * computed once at the estimate and reported. The fit is polished by
  * Newton steps on numerical Hessians (cheap on armafn_w) instead of a
- * second BFGS run. */
+ * second BFGS run. With regression columns the optimiser sees only the
+ * ARMA part: beta is concentrated out by GLS (armafn_p, filtering y and
+ * every differenced design column with the same gains), so the cost of
+ * gradients and Hessians no longer grows with the design's width. */
 #include "arima.h"
 #include "error.h"
 #include "linalg.h"
@@ -589,6 +592,13 @@ typedef struct {
     double *poly;       /* [nd + 1] 1, -Delta                           */
     size_t *nz;         /* q0_col [qe + 1]                              */
     size_t *miss;       /* [AO_MAX] missing hours                       */
+    /* beta profiled out (armafn_p; prof_init): the differenced series and
+     * design, and their GLS workspace */
+    double *pD;         /* [pnw * pN] Delta y, Delta X (missing hours 0), then
+                           chandra_ao's G and work, U, z, vbuf            */
+    double *pG, *pU, *pz, *pwork;
+    size_t pnw, pN, pnm, pmiss[AO_MAX];
+    double pssq;        /* ssq at the last armafn_p evaluation          */
 } lik_ctx;
 
 static void ctx_free(lik_ctx *c)
@@ -599,6 +609,7 @@ static void ctx_free(lik_ctx *c)
     mem_free(c->nz);
     mem_free(c->w);
     mem_free(c->full);
+    mem_free(c->pD);
     memset(c, 0, sizeof *c);
 }
 
@@ -674,16 +685,22 @@ static double armafn(const double *x, void *ud)
  * Q0's first column q0c = Q0 Z' is needed (q0_col). Each column c gets the
  * innovations v_t = c_t - Z a_t, a_{t+1} = T a_t + K_t v_t / F_t, as
  * ssm_run (gain = F_t; measured 1e-15..2e-14 relative on the likelihood).
- * Column j >= 1 is the differencing polynomial poly (nd + 1 values) at the
- * missing hour miss[j-1] (sorted; w's hour t is the series' hour t + nd).
- * G ((nm+1)^2, column-major, upper triangle) = sum v v' / F over the hours
- * with F < 1e4 (R's rule), whose number and sum of log F are returned.
- * work: [(nm + 4) r + nm + 1]. */
-static lik_sums chandra_ao(const ssm *S, const double *q0c, const double *w, size_t N, size_t nd,
-                           const size_t *miss, size_t nm, const double *poly, double *G,
-                           double *work)
+ * Columns 0..nw-1 are data (w + j ldw, N values each: the series, and for
+ * armafn_p the design columns); column nw + j is the differencing
+ * polynomial poly (nd + 1 values) at the missing hour miss[j] (sorted; w's
+ * hour t is the series' hour t + nd). G ((nw+nm)^2, column-major, upper
+ * triangle) = sum v v' / F over the hours with F < 1e4 (R's rule), whose
+ * number and sum of log F are returned; ssq is G[0]. With vbuf ([VBLK (nw +
+ * nm)]) G is accumulated by blocks of VBLK hours, G += V'V with V's rows
+ * v' / sqrt(F) (dsyrk: for wide designs G's O((nw + nm)^2) per hour is the
+ * larger part of the cost), else hour by hour (armafn_w).
+ * work: [(nw + nm + 3) r + nw + nm]. */
+enum { VBLK = 128 }; /* hours per dsyrk update of chandra_ao's G */
+static lik_sums chandra_ao(const ssm *S, const double *q0c, const double *w, size_t ldw, size_t nw,
+                           size_t N, size_t nd, const size_t *miss, size_t nm, const double *poly,
+                           double *G, double *work, double *vbuf)
 {
-    const size_t r = S->r, nc = nm + 1;
+    const size_t r = S->r, nc = nw + nm;
     double *K = work, *L = K + r, *TL = L + r, *A = TL + r, *v = A + nc * r;
     lik_sums Ls = { 0.0, 0.0, 0 };
     T_vec(S, q0c, K); /* T Q0 Z', Z = e_1: T times Q0's first column */
@@ -697,29 +714,45 @@ static lik_sums chandra_ao(const ssm *S, const double *q0c, const double *w, siz
      * closed loop T - K Z; below 1e-10 (entries of poly are O(1)) its
      * remaining terms of G are below 1e-20 per hour and it is dropped:
      * with AR terms that happens within a few hundred hours) */
-    size_t act = 1, lo = 1;
+    size_t act = nw, lo = nw, nb = 0;
     for (size_t t = 0; t < N; t++) {
-        while (act < nc && miss[act - 1] <= t + nd) act++;
-        v[0] = w[t] - A[0];
+        while (act < nc && miss[act - nw] <= t + nd) act++;
+        for (size_t j = 0; j < nw; j++) v[j] = w[j * ldw + t] - A[j * r];
         for (size_t j = lo; j < act; j++) {
-            const size_t k = t + nd - miss[j - 1];
+            const size_t k = t + nd - miss[j - nw];
             v[j] = (k <= nd ? poly[k] : 0.0) - A[j * r];
         }
-        if (F < 1e4) {
+        if (F < 1e4 && vbuf) {
+            Ls.nu++;
+            Ls.sumlog += log(F);
+            const double sf = 1.0 / sqrt(F);
+            for (size_t j = 0; j < nc; j++)
+                vbuf[j * VBLK + nb] = j < act && (j < nw || j >= lo) ? v[j] * sf : 0.0;
+            if (++nb == VBLK) {
+                la_syrk_t(VBLK, nc, 1.0, vbuf, VBLK, 1.0, G, nc);
+                nb = 0;
+            }
+        } else if (F < 1e4) {
             Ls.nu++;
             Ls.sumlog += log(F);
             for (size_t j = 0; j < act; j++) {
-                if (j && j < lo) continue;
+                if (j >= nw && j < lo) continue;
                 const double vj = v[j] / F;
-                G[j * nc] += v[0] * vj;
+                for (size_t i = 0; i < nw && i <= j; i++) G[j * nc + i] += v[i] * vj;
                 for (size_t i = lo; i <= j; i++) G[j * nc + i] += v[i] * vj;
             }
         }
         /* a <- T a + K v / F (T_vec in place: out[i] reads in[0], in[i+1]) */
         for (size_t j = 0; j < act; j++) {
-            if (j && j < lo) continue;
+            if (j >= nw && j < lo) continue;
             double *a = A + j * r;
             const double a0 = a[0], f = v[j] / F;
+            if (j < nw) { /* data columns never die out: no amax (vectorises) */
+                const double *restrict ph = S->phi, *restrict kk = K;
+                for (size_t i = 0; i + 1 < r; i++) a[i] = ph[i] * a0 + a[i + 1] + kk[i] * f;
+                a[r - 1] = ph[r - 1] * a0 + kk[r - 1] * f;
+                continue;
+            }
             double amax = 0.0;
             for (size_t i = 0; i + 1 < r; i++) {
                 a[i] = S->phi[i] * a0 + a[i + 1] + K[i] * f;
@@ -727,7 +760,7 @@ static lik_sums chandra_ao(const ssm *S, const double *q0c, const double *w, siz
             }
             a[r - 1] = S->phi[r - 1] * a0 + K[r - 1] * f;
             if (fabs(a[r - 1]) > amax) amax = fabs(a[r - 1]);
-            if (j == lo && t > miss[j - 1] && amax < 1e-10) lo++; /* past its polynomial */
+            if (j == lo && t > miss[j - nw] && amax < 1e-10) lo++; /* past its polynomial */
         }
         if (frozen) continue;
         const double c = L[0] / F;
@@ -745,6 +778,7 @@ static lik_sums chandra_ao(const ssm *S, const double *q0c, const double *w, siz
          * which cost ~100x per operation) */
         frozen = lmax * lmax <= 1e-12 * F * fmax(1.0, F);
     }
+    if (nb) la_syrk_t(nb, nc, 1.0, vbuf, VBLK, 1.0, G, nc);
     Ls.ssq = G[0];
     return Ls;
 }
@@ -854,7 +888,8 @@ static double armafn_w(const double *x, void *ud)
         for (size_t l = n - 1; l >= s; l--) w[l] -= w[l - s];
     const size_t nc = nm + 1;
     double *G = c->ck + r, *U = G + nc * nc; /* q0_col's workspace is free again */
-    lik_sums L = chandra_ao(&c->Sw, c->ck, w + nd, n - nd, nd, c->miss, nm, c->poly, G, U + nm * nm);
+    lik_sums L = chandra_ao(&c->Sw, c->ck, w + nd, n - nd, 1, n - nd, nd, c->miss, nm, c->poly, G,
+                            U + nm * nm, NULL);
     /* GLS over the outlier columns: Gxx = U'U (Cholesky; nm <= AO_MAX), then
      * ssq = G_ww - |U'^-1 G_xw|^2 and log |X' Sigma^-1 X| = 2 sum log U_ii */
     double logdet = 0.0;
@@ -881,6 +916,102 @@ static double armafn_w(const double *x, void *ud)
     double s2 = L.ssq / (double)L.nu;
     double f = 0.5 * (log(s2) + L.sumlog / (double)L.nu);
     return isfinite(f) ? f : DBL_MAX;
+}
+
+/* Profile likelihood over the ARMA parameters, beta concentrated out.
+ * For given ARMA parameters the likelihood of y = X beta + eta is a
+ * Gaussian regression with covariance sigma2 Sigma, maximised over beta by
+ * GLS: filtering Delta y and every column of Delta X with the same
+ * innovations gains (chandra_ao) gives G = sum v v' / F = [y X]' Sigma^-1
+ * [y X] (with the missing-hour columns A of armafn_w), and
+ *   ssq(beta_hat) = G_yy - G_yz' G_zz^-1 G_zy,  z = [A X]
+ * (regression by augmenting the filter with the design columns: Durbin &
+ * Koopman 2012, sec. 6.2). Only A's block enters log |X' Sigma^-1 X|
+ * (armafn_w's diffuse outliers); beta is an ML
+ * parameter as in R's arima(xreg=), so min over beta of armafn_w equals
+ * this value. One pass over ncx + 1 columns replaces 2 ncx gradient
+ * evaluations and the O(ncx^2) Hessians. Leaves beta_hat in
+ * c->full + narma and ssq in c->pssq; DBL_MAX where GLS is singular. */
+static double armafn_p(const double *x, void *ud)
+{
+    lik_ctx *c = ud;
+    const spec *m = c->m;
+    const size_t r = m->r, nw = c->pnw, nm = c->pnm, k = m->ncx, nb = nm + k, nc = nw + nm;
+    memcpy(c->full, x, m->narma * sizeof(double));
+    trans_pars(m, c->full, c->trans, c->phi, c->theta);
+    ssm_set_coef(&c->Sw, m, c->phi, c->theta);
+    if (q0_col(&c->Sw, m->pe, m->qe, c->ck, c->ck + r, c->nz)) return DBL_MAX;
+    double *G = c->pG, *U = c->pU, *z = c->pz;
+    lik_sums L = chandra_ao(&c->Sw, c->ck, c->pD, c->pN, nw, c->pN, m->nd, c->pmiss, nm, c->poly,
+                            G, c->pwork, c->pz + nb);
+    /* U'U = G_zz with z ordered [A X], so that A's block of U is the
+     * Cholesky factor of A' Sigma^-1 A; G's order is [y X A] */
+    for (size_t j = 0; j < nb; j++) {
+        const size_t gj = j < nm ? 1 + k + j : 1 + j - nm;
+        for (size_t i = 0; i <= j; i++) {
+            const size_t gi = i < nm ? 1 + k + i : 1 + i - nm;
+            U[j * nb + i] = gi <= gj ? G[gj * nc + gi] : G[gi * nc + gj];
+        }
+        z[j] = G[gj * nc];
+    }
+    if (la_potrf_upper(nb, U, nb)) {
+        hr_err_clear();
+        return DBL_MAX;
+    }
+    la_trsv_upper(1, nb, U, nb, z);
+    double logdet = 0.0, ssq = G[0];
+    for (size_t j = 0; j < nb; j++) ssq -= z[j] * z[j];
+    for (size_t j = 0; j < nm; j++) logdet += 2.0 * log(U[j * nb + j]);
+    la_trsv_upper(0, nb, U, nb, z);
+    memcpy(c->full + m->narma, z + nm, k * sizeof(double));
+    L.ssq = ssq;
+    L.sumlog += logdet;
+    L.nu -= nm;
+    c->last = L;
+    c->pssq = ssq;
+    if (L.nu == 0 || !(ssq > 0.0)) return DBL_MAX;
+    double f = 0.5 * (log(ssq / (double)L.nu) + L.sumlog / (double)L.nu);
+    return isfinite(f) ? f : DBL_MAX;
+}
+
+/* armafn_p's data: Delta y and Delta X with the missing hours (y or a
+ * regressor NaN; at most AO_MAX, fit_core's cheap condition) set to 0 and
+ * given outlier columns, as armafn_w. Returns 0, HR_EINVAL (too large for
+ * BLAS) or HR_ENOMEM. */
+static int prof_init(lik_ctx *c)
+{
+    const spec *m = c->m;
+    const size_t n = m->n, nd = m->nd, k = m->ncx, s = (size_t)m->s, nw = k + 1;
+    const size_t N = n - nd, r = m->r;
+    size_t nm = 0;
+    for (size_t t = 0; t < n; t++) {
+        int miss = isnan(c->y[t]);
+        for (size_t j = 0; j < k && !miss; j++) miss = isnan(m->X[j * n + t]);
+        if (miss && nm < AO_MAX) c->pmiss[nm++] = t;
+    }
+    const size_t nc = nw + nm, nb = nm + k;
+    if (la_dims_ok("arima.c: profile design", 2, (size_t[]){ n, nw })) return HR_EINVAL;
+    c->pD = mem_array(nw * n + nc * nc + (nc + 3) * r + nc + nb * nb + nb + VBLK * nc + 1,
+                      sizeof(double));
+    if (!c->pD) return hr_err(HR_ENOMEM, "arima.c: out of memory");
+    c->pG = c->pD + nw * n;
+    c->pwork = c->pG + nc * nc;
+    c->pU = c->pwork + (nc + 3) * r + nc;
+    c->pz = c->pU + nb * nb;
+    c->pnw = nw, c->pN = N, c->pnm = nm;
+    double *col = c->pD; /* differenced in place over n, then shifted by nd */
+    for (size_t j = 0; j < nw; j++) {
+        double *v = col + j * n;
+        memcpy(v, j ? m->X + (j - 1) * n : c->y, n * sizeof(double));
+        for (size_t a = 0; a < nm; a++) v[c->pmiss[a]] = 0.0;
+        for (int i = 0; i < m->d; i++)
+            for (size_t l = n - 1; l > 0; l--) v[l] -= v[l - 1];
+        for (int i = 0; i < m->D; i++)
+            for (size_t l = n - 1; l >= s; l--) v[l] -= v[l - s];
+    }
+    /* pack: column j's hours nd..n-1 at j N (overlapping moves go forward) */
+    for (size_t j = 0; j < nw; j++) memmove(col + j * N, col + j * n + nd, N * sizeof(double));
+    return 0;
 }
 
 /* R's ARIMA_CSS: difference w, then the conditional residual recursion
@@ -948,17 +1079,32 @@ typedef struct {
     double *resid; /* [n] scratch */
 } css_ctx;
 
-static double armacss(const double *x, void *ud)
+static double css_at(css_ctx *cc)
 {
-    css_ctx *cc = ud;
     lik_ctx *c = cc->c;
     const spec *m = c->m;
-    ctx_set(c, x);
     trans_pars(m, c->full, 0, c->phi, c->theta);
     spec_resid(m, c->y, c->full + m->narma, c->w);
     double v = css_value(m, c->w, c->phi, c->theta, c->ncond, NULL, cc->resid);
     double f = 0.5 * log(v);
     return isfinite(f) ? f : DBL_MAX;
+}
+
+static double armacss(const double *x, void *ud)
+{
+    css_ctx *cc = ud;
+    ctx_set(cc->c, x);
+    return css_at(cc);
+}
+
+/* armacss over the ARMA part only, beta held at c->full + narma: the CSS
+ * start of a fit whose ML stage profiles beta out (armafn_p), where only
+ * the ARMA start values matter. */
+static double armacss_arma(const double *x, void *ud)
+{
+    css_ctx *cc = ud;
+    memcpy(cc->c->full, x, cc->c->m->narma * sizeof(double));
+    return css_at(cc);
 }
 
 /* ------------------------------------------------------------ start values */
@@ -1274,6 +1420,11 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
                       (size_t)o->s * (size_t)o->P;
         css_ctx cc = { &c, cres };
         int iters = 0;
+        /* the ML objective (see below): armafn_w, or with regressors
+         * armafn_p, where d = D = 0 and no hour is missing, or with
+         * differencing and at most AO_MAX missing hours */
+        const int cheap = (m->nd ? m->kappa >= 1e6 : !anyna) && n - nok <= AO_MAX;
+        int prof = method != ARIMA_CSS && cheap && m->ncx > 0 && narma > 0;
         if (method == ARIMA_CSS) {
             rc = optim_bfgs(np, x, &value, armacss, &cc, &ctl, &iters);
             if (rc && rc != HR_ENOCONV) goto fail;
@@ -1292,7 +1443,13 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
         } else {
             if (method == ARIMA_CSS_ML) {
                 memcpy(x2, x, np * sizeof(double));
-                int r2 = optim_bfgs(np, x2, &value, armacss, &cc, &ctl, &iters);
+                int r2;
+                if (prof) { /* beta at its OLS start */
+                    memcpy(c.full, x, np * sizeof(double));
+                    r2 = optim_bfgs(narma, x2, &value, armacss_arma, &cc, &ctl, &iters);
+                } else {
+                    r2 = optim_bfgs(np, x2, &value, armacss, &cc, &ctl, &iters);
+                }
                 if (r2 == 0) memcpy(x, x2, np * sizeof(double));
                 else if (r2 == HR_ENOMEM) { rc = r2; goto fail; }
                 else note_add(f, "CSS start did not converge: ML started from zeros");
@@ -1327,8 +1484,17 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
              * a gap under an AR root near 1 are not the same hours as
              * armafn_w's (PJM-DOM (2,0,2)(1,0,1)24, sar1 0.994: 0.13 units
              * apart). */
-            const int cheap = (m->nd ? m->kappa >= 1e6 : !anyna) && n - nok <= AO_MAX;
-            optim_fn obj = cheap ? armafn_w : armafn;
+            /* With regressors, armafn_w's optimum over beta is GLS: the
+             * optimiser runs over the ARMA part only (armafn_p), and the
+             * fit's beta is the GLS estimate at its optimum. Not where GLS
+             * is singular at the start (an hour the data cannot identify):
+             * armafn_w, which falls back to R's filter there. */
+            if (prof) {
+                if ((rc = prof_init(&c))) goto fail;
+                prof = armafn_p(x, &c) < DBL_MAX;
+            }
+            const size_t nopt = prof ? narma : np;
+            optim_fn obj = prof ? armafn_p : cheap ? armafn_w : armafn;
             /* the guard saves R's slow filter; armafn_w's paths cross the
              * MA boundary region elsewhere, and there it dropped fits that
              * end outside 1.01 (PJM-DOM's search: 18 of its ML refits,
@@ -1336,14 +1502,14 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
             ma_guard guard = { o->p, o->q, o->P, o->s, (size_t)o->Q, 0, 0 };
             if (opts->unit_ma_stop && o->q + o->Q > 0 && !cheap)
                 ctl.monitor = ma_guard_fn, ctl.monitor_ud = &guard;
-            rc = optim_bfgs(np, x, &value, obj, &c, &ctl, &iters);
+            rc = optim_bfgs(nopt, x, &value, obj, &c, &ctl, &iters);
             if (rc == HR_ENOCONV && cheap && !guard.stopped) {
                 /* maxit reached: armafn_w costs ~1 % of R's filter, so the
                  * fit gets a second run (fresh inverse Hessian) where R
                  * would stop; measured on PJM-DOM's (2,0,0)(0,1,2)24 +
                  * drift: log-likelihood -24551.0 after one run, R's
                  * -24538.5, -24513.0 after two */
-                rc = optim_bfgs(np, x, &value, obj, &c, &ctl, &iters);
+                rc = optim_bfgs(nopt, x, &value, obj, &c, &ctl, &iters);
             }
             ctl.monitor = NULL;
             if (guard.stopped) {
@@ -1354,7 +1520,7 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
             f->converged = rc == 0;
             int polished = 0;
             if (cheap && opts->polish) {
-                int r2 = newton_polish(obj, &c, np, x, &value, &ctl, (double)nused, Tm);
+                int r2 = newton_polish(obj, &c, nopt, x, &value, &ctl, (double)nused, Tm);
                 if (r2 == HR_ENOMEM) { rc = r2; goto fail; }
                 if (r2 == 1) polished = f->converged = 1;
             }
@@ -1372,7 +1538,7 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
                 double v2 = value;
                 int it2 = 0;
                 memcpy(x2, x, np * sizeof(double));
-                int r2 = optim_bfgs(np, x2, &v2, obj, &c, &c2, &it2);
+                int r2 = optim_bfgs(nopt, x2, &v2, obj, &c, &c2, &it2);
                 if ((r2 == 0 || r2 == HR_ENOCONV) && v2 < value) {
                     memcpy(x, x2, np * sizeof(double));
                     value = v2;
@@ -1388,7 +1554,43 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
                 }
             }
             int sing = 1; /* without standard errors: NaN */
-            if (opts->std_errors) {
+            if (prof) {
+                /* beta = GLS estimate at the final ARMA part */
+                if (armafn_p(x, &c) >= DBL_MAX) {
+                    rc = hr_err(HR_ENOCONV, "arima.c: likelihood not finite at the estimate");
+                    goto fail;
+                }
+                memcpy(x + narma, c.full + narma, m->ncx * sizeof(double));
+            }
+            if (prof && opts->std_errors) {
+                /* Var(beta) = sigma2 (X' Sigma^-1 X)^-1 given the ARMA part
+                 * (GLS; the information matrix is block-diagonal between
+                 * beta and the ARMA part of stationary errors), with X'
+                 * Sigma^-1 X the Schur complement of A's block: U_XX' U_XX
+                 * (trailing block of armafn_p's factor). The ARMA block is
+                 * the inverse Hessian of the profile likelihood (= that
+                 * block of the full inverse Hessian). */
+                const size_t kx = m->ncx, nb = c.pnm + kx;
+                double *Ui = Tm;
+                for (size_t j = 0; j < kx; j++)
+                    memcpy(Ui + j * kx, c.pU + (c.pnm + j) * nb + c.pnm, (j + 1) * sizeof(double));
+                sing = la_trtri_upper(kx, Ui, kx) != 0;
+                if (sing) hr_err_clear();
+                const double s2 = c.pssq / (double)nused;
+                if ((rc = optim_hessian(narma, x, armafn_p, &c, &ctl, A, NULL, NULL))) goto fail;
+                for (size_t i = 0; i < narma * narma; i++) A[i] *= (double)nused;
+                if ((rc = optim_invert(narma, A)) == HR_ENOMEM) goto fail;
+                sing |= rc != 0;
+                for (size_t i = 0; i < np * np; i++) H[i] = 0.0;
+                for (size_t j = 0; j < narma; j++)
+                    for (size_t i = 0; i < narma; i++) H[j * np + i] = A[j * narma + i];
+                for (size_t j = 0; j < kx; j++)
+                    for (size_t i = 0; i <= j; i++) {
+                        double t = 0.0; /* (U^-1 U^-T)_ij, U^-1 upper */
+                        for (size_t l = j; l < kx; l++) t += Ui[l * kx + i] * Ui[l * kx + j];
+                        H[(narma + j) * np + narma + i] = H[(narma + i) * np + narma + j] = s2 * t;
+                    }
+            } else if (opts->std_errors) {
                 /* armafn_w has the exact likelihood's curvature (measured:
                  * standard errors within 0.4 %) */
                 if ((rc = optim_hessian(np, x, cheap ? armafn_w : armafn, &c, &ctl, H, NULL, NULL)))
