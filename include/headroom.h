@@ -664,14 +664,17 @@ HR_API size_t hr_year_hours(int year);
  * path is then scaled by (1 + growth_pct/100)^years, years counted from the
  * hour after the last training hour (0 before it): growth on top of the
  * model's own trend. paths: [S * hr_year_hours(year)] MW, row-major (path p,
- * hour h at paths[p*nh + h]), the layout hr_assess_paths reads.
+ * hour h at paths[p*nh + h]), the layout hr_assess_paths reads. With
+ * under 2 years of training a plain 'trend' term is not extrapolated: it
+ * is held at its value at the end of training (a trend fitted within one
+ * year cannot be told from the annual cycle).
  * Reproducible: path p depends only on (m, s, seed, p), not on S or on any
  * thread count. For a held-out check, fit the model on the years before
  * `year`. Errors: HR_EINVAL (NULL, S = 0, growth_pct <= -100, year outside
  * 1900-9999, a model with load-lag terms), HR_ENOTFOUND (no load, or no
  * temp_c for a weather model), HR_EDATA (the training window on s's grid
- * does not cover every week of the year, a trend model has under 2 years
- * of training, or a weather model has no whole year of temperatures in
+ * does not cover every week of the year, a trend inside an interaction
+ * with under 2 years of training, or a weather model has no whole year of temperatures in
  * it), HR_EFORMAT (model and specification
  * disagree), HR_ENOMEM. m and s are only read. */
 HR_API int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,

@@ -192,6 +192,31 @@ static int has_trend(const spec *sp)
     return 0;
 }
 
+/* The coefficient of m's trend when its only trend is one plain 'trend'
+ * term (one column, named "trend"; 0 when aliased): 0, else -1. */
+static int trend_column(const hr_model *m, double *beta)
+{
+    size_t nt = 0;
+    for (size_t i = 0; i < m->sp->nterm; i++)
+        for (int j = 0; j < m->sp->term[i].natom; j++)
+            if (m->sp->term[i].atom[j].kind == SA_TREND) {
+                if (m->sp->term[i].natom != 1) return -1;
+                nt++;
+            }
+    if (nt != 1) return -1;
+    *beta = 0.0;
+    for (size_t j = 0; j < m->p; j++)
+        if (!strcmp(m->feat[j], "trend")) *beta = isfinite(m->beta[j]) ? m->beta[j] : 0.0;
+    return 0;
+}
+
+/* Hold the trend (coefficient b per hour) at hour t_origin: mean rows of
+ * the nh hours from ty lose b (t - t_origin) / 3600. */
+static void hold_trend(double *mu, size_t nh, int64_t ty, int64_t t_origin, double b)
+{
+    for (size_t k = 0; b != 0.0 && k < nh; k++) mu[k] -= b * (double)(ty + 3600 * (int64_t)k - t_origin) / 3600.0;
+}
+
 /* Variance of the error of the model's level in the year centred x_Y
  * (years on the axis of the window), from the yearly means of the
  * residuals: the window [0, nw) of e is cut into ny = floor(nw / 8766 +
@@ -293,11 +318,15 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                       r->name);
     const size_t a = (size_t)ga, b = (size_t)gb, nw = b - a;
     /* Within one year a trend cannot be told from the annual cycle, and its
-     * extrapolation a year ahead is arbitrary. */
-    if (m->p > 0 && has_trend(m->sp) && (double)nw < 1.99 * HOURS_PER_YEAR)
+     * extrapolation a year ahead is arbitrary: a plain 'trend' term is held
+     * at its value at the end of training (growth is then growth_pct's
+     * alone); a trend inside an interaction cannot be, and is an error. */
+    double frozen_beta = 0.0;
+    const int freeze = m->p > 0 && has_trend(m->sp) && (double)nw < 1.99 * HOURS_PER_YEAR;
+    if (freeze && trend_column(m, &frozen_beta))
         return hr_err(HR_EDATA,
-                      "region '%s': model '%s' has a trend but %.1f years of training; scenarios of a trend "
-                      "model need at least 2 years",
+                      "region '%s': model '%s' has a trend in an interaction but %.1f years of training; "
+                      "scenarios of such a model need at least 2 years",
                       r->name, m->name, (double)nw / HOURS_PER_YEAR);
     const int64_t ty = cal_year_start(year), t_origin = m->last_utc + 3600;
 
@@ -334,7 +363,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     /* sd of lambda, the error of the level at the target year's centre */
     int df_level;
     const double sd_level = sqrt(level_variance(
-        e, nw, m->p > 0 && has_trend(m->sp),
+        e, nw, m->p > 0 && has_trend(m->sp) && !freeze,
         ((double)(ty - (r->t0 + 3600 * (int64_t)a)) / 3600.0 + 0.5 * (double)nh) / HOURS_PER_YEAR, &df_level));
     if (df_level < 3) df_level = 3;
 
@@ -393,6 +422,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
         design_data dy = {.t0 = ty, .n = nh, .temp_c = NULL, .load_mw = NULL, .tz = tz};
         st = model_mean_rows(m, &dy, 0, nh, mu);
         if (st) goto done;
+        if (freeze) hold_trend(mu, nh, ty, t_origin, frozen_beta);
     }
 
     /* m_t: the error model's conditional mean, tapered over 4 weeks. */
@@ -440,6 +470,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                 design_data dw = {.t0 = ty, .n = nh, .temp_c = tc + a + wcand[c], .load_mw = NULL, .tz = tz};
                 st = model_mean_rows(m, &dw, 0, nh, wmu[c]);
                 if (st) goto done;
+                if (freeze) hold_trend(wmu[c], nh, ty, t_origin, frozen_beta);
             }
             mp = wmu[c];
         }

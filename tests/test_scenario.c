@@ -404,9 +404,32 @@ Test(scenario, rejects_bad_input)
     cr_assert_eq(hr_scenarios(m, s, 0, 2018, 1, 0, 1, P), HR_EDATA);
     cr_assert(strstr(hr_last_error(), "every week") != NULL, "%s", hr_last_error());
     hr_model_free(m);
-    /* a trend fitted on one year cannot be extrapolated */
+    /* a trend fitted on one year is not extrapolated: held at its value at
+     * the end of training, so two later years have the same level, where
+     * the fitted trend alone would move it by more than 1 % a year */
     m = fit(s, "name tr\nterm intercept trend hour\nerrors none\n", utc(2016, 12, 31, 23));
+    double *P2 = malloc(20 * 8784 * sizeof *P2), mean[2] = {0, 0}, b0 = NAN, bt = NAN;
+    hr_model_info mi;
+    cr_assert_eq(hr_model_info_get(m, &mi), HR_OK);
+    for (size_t i = 0; i < mi.ncoef; i++) {
+        const char *nm;
+        double v, se;
+        cr_assert_eq(hr_model_coef(m, i, &nm, &v, &se), HR_OK);
+        if (!strcmp(nm, "trend")) bt = v;
+        if (!strcmp(nm, "intercept")) b0 = v;
+    }
+    for (int y = 0; y < 2; y++) {
+        size_t nh = hr_year_hours(2018 + y);
+        cr_assert_eq(hr_scenarios(m, s, 0, 2018 + y, 20, 0, 1, P2), HR_OK, "%s", hr_last_error());
+        for (size_t k = 0; k < 20 * nh; k++) mean[y] += P2[k] / (double)(20 * nh);
+    }
+    cr_assert(fabs(bt) * 8760 > 0.01 * b0, "trend %g per hour, intercept %g: the check has no teeth", bt, b0);
+    cr_assert(fabs(mean[1] / mean[0] - 1) < 0.003, "means %g, %g", mean[0], mean[1]);
+    /* a trend inside an interaction cannot be held */
+    hr_model_free(m);
+    m = fit(s, "name tr2\nterm intercept trend:hour hour\nerrors none\n", utc(2016, 12, 31, 23));
     cr_assert_eq(hr_scenarios(m, s, 0, 2018, 1, 0, 1, P), HR_EDATA);
+    free(P2);
     hr_model_free(m);
     free(P);
     hr_series_free(s);
