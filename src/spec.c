@@ -339,83 +339,102 @@ static int term_is_annual(const spec_term *t)
     return 0;
 }
 
-int spec_without_annual(const spec *s, spec **out)
+/* A spec rewritten line by line: fn(line, &w, ud) writes each line's
+ * replacement at w (advancing it; at most the line's length plus 1, plus
+ * `extra` bytes in all), then fn(NULL, &w, ud) anything to append; *out =
+ * the parse of the result. */
+typedef void (*line_fn)(char *line, char **w, void *ud);
+
+static int rewrite(const spec *s, size_t extra, line_fn fn, void *ud, spec **out)
 {
-    *out = NULL;
-    size_t k = 0;
-    while (k < s->nterm && !term_is_annual(&s->term[k])) k++;
-    if (k == s->nterm) return HR_OK;
-    /* Rewrite the text line by line: term lines keep their other terms
-     * (a line left empty becomes 'term intercept' only if no term is left
-     * at all), every other line is kept verbatim. */
-    size_t len = strlen(s->text), kept = 0;
-    char *t = mem_alloc(len + 64), *buf = mem_strdup(s->text);
+    size_t len = strlen(s->text);
+    char *t = mem_alloc(len + extra + 2), *buf = mem_strdup(s->text), *w = t;
     if (!t || !buf) {
         mem_free(t);
         mem_free(buf);
         return hr_err(HR_ENOMEM, "out of memory");
     }
-    char *w = t;
+    *w = '\0';
     for (char *p = buf; p && *p;) {
         char *nl = strchr(p, '\n'), *line = p;
         if (nl) *nl = '\0';
         p = nl ? nl + 1 : NULL;
-        const char *q = line + strspn(line, " \t");
-        if (strncmp(q, "term", 4) || !strchr(" \t", q[4]) || !q[4]) {
-            w += sprintf(w, "%s\n", line);
-            continue;
-        }
-        char *hash = strchr(line, '#');
-        if (hash) *hash = '\0';
-        char *tok[64], *save = NULL;
-        int nt = 0;
-        for (char *x = strtok_r(line, " \t\r", &save); x && nt < 64; x = strtok_r(NULL, " \t\r", &save))
-            tok[nt++] = x;
-        int any = 0;
-        for (int i = 1; i < nt; i++) {
-            spec_term term;
-            if (parse_term(tok[i], strlen(tok[i]), "spec", 0, &term) == HR_OK && term_is_annual(&term))
-                continue;
-            w += sprintf(w, "%s%s", any ? " " : "term ", tok[i]);
-            any = 1, kept++;
-        }
-        if (any) *w++ = '\n', *w = '\0';
+        fn(line, &w, ud);
     }
-    if (!kept) w += sprintf(w, "term intercept\n");
+    fn(NULL, &w, ud);
     mem_free(buf);
     int st = spec_parse(t, strlen(t), s->name ? s->name : "spec", out);
     mem_free(t);
     return st;
 }
 
+/* 1 if line (leading blanks skipped into *rest) starts with directive kw. */
+static int is_directive(char *line, const char *kw, char **rest)
+{
+    char *q = line + strspn(line, " \t");
+    size_t n = strlen(kw);
+    if (strncmp(q, kw, n) || !q[n] || !strchr(" \t", q[n])) return 0;
+    *rest = q + n;
+    return 1;
+}
+
+/* spec_without_annual's lines: term lines keep their other terms (a line
+ * left empty goes; 'term intercept' is appended if no term is left at
+ * all), every other line is kept verbatim. ud: the count of terms kept. */
+static void drop_annual(char *line, char **w, void *ud)
+{
+    size_t *kept = ud;
+    char *rest;
+    if (!line) {
+        if (!*kept) *w += sprintf(*w, "term intercept\n");
+        return;
+    }
+    if (!is_directive(line, "term", &rest)) {
+        *w += sprintf(*w, "%s\n", line);
+        return;
+    }
+    char *hash = strchr(line, '#');
+    if (hash) *hash = '\0';
+    char *tok[64], *save = NULL;
+    int nt = 0;
+    for (char *x = strtok_r(line, " \t\r", &save); x && nt < 64; x = strtok_r(NULL, " \t\r", &save))
+        tok[nt++] = x;
+    int any = 0;
+    for (int i = 1; i < nt; i++) {
+        spec_term term;
+        if (parse_term(tok[i], strlen(tok[i]), "spec", 0, &term) == HR_OK && term_is_annual(&term))
+            continue;
+        *w += sprintf(*w, "%s%s", any ? " " : "term ", tok[i]);
+        any = 1, ++*kept;
+    }
+    if (any) *(*w)++ = '\n', **w = '\0';
+}
+
+int spec_without_annual(const spec *s, spec **out)
+{
+    *out = NULL;
+    size_t k = 0;
+    while (k < s->nterm && !term_is_annual(&s->term[k])) k++;
+    if (k == s->nterm) return HR_OK;
+    size_t kept = 0;
+    return rewrite(s, 64, drop_annual, &kept, out);
+}
+
+/* spec_with_temperature's lines: 'term-if-temperature A B' becomes 'term
+ * A B' (ud: 1) or goes (ud: 0); every other line is kept verbatim. */
+static void resolve_temp(char *line, char **w, void *ud)
+{
+    char *rest;
+    if (!line) return;
+    if (!is_directive(line, "term-if-temperature", &rest)) *w += sprintf(*w, "%s\n", line);
+    else if (*(const int *)ud) *w += sprintf(*w, "term%s\n", rest);
+}
+
 int spec_with_temperature(const spec *s, int have_temp, spec **out)
 {
     *out = NULL;
     if (!s->opt_temp) return HR_OK;
-    /* Line by line: 'term-if-temperature A B' becomes 'term A B' or goes;
-     * every other line is kept verbatim. */
-    static const char kw[] = "term-if-temperature";
-    size_t len = strlen(s->text);
-    char *t = mem_alloc(len + 1), *buf = mem_strdup(s->text), *w = t;
-    if (!t || !buf) {
-        mem_free(t);
-        mem_free(buf);
-        return hr_err(HR_ENOMEM, "out of memory");
-    }
-    for (char *p = buf; p && *p;) {
-        char *nl = strchr(p, '\n'), *line = p;
-        if (nl) *nl = '\0';
-        p = nl ? nl + 1 : NULL;
-        char *q = line + strspn(line, " \t");
-        if (strncmp(q, kw, sizeof kw - 1) || !strchr(" \t", q[sizeof kw - 1]))
-            w += sprintf(w, "%s\n", line);
-        else if (have_temp)
-            w += sprintf(w, "term%s\n", q + sizeof kw - 1);
-    }
-    mem_free(buf);
-    int st = spec_parse(t, strlen(t), s->name ? s->name : "spec", out);
-    mem_free(t);
-    return st;
+    return rewrite(s, 0, resolve_temp, &have_temp, out);
 }
 
 int spec_load(const char *name_or_path, const char *dir, spec **out)
