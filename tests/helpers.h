@@ -31,6 +31,14 @@ static inline int shared_path(char *buf, size_t cap, const char *rel)
     return 1;
 }
 
+/* rm -rf of a test's scratch directory; system()'s status. */
+static inline int rm_rf(const char *dir)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd);
+}
+
 /* splitmix64 (Steele, Lea & Flood 2014) uniform in (0,1): the tests' own
  * generator, independent of the library's. */
 static inline double unif(uint64_t *x)

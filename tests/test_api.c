@@ -935,9 +935,7 @@ Test(api, last_error_cleared_by_every_success, .timeout = 120)
     hr_model_free(m);
     hr_series_free(sa);
     hr_series_free(s);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
+    cr_expect_eq(rm_rf(tmpdir), 0);
     EXPECT_NO_LEAKS();
 }
 
@@ -1036,9 +1034,7 @@ Test(api, last_error_is_specific)
     free(a);
     hr_model_free(m);
     hr_series_free(ys);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
+    cr_expect_eq(rm_rf(tmpdir), 0);
     EXPECT_NO_LEAKS();
 }
 
@@ -1244,9 +1240,7 @@ Test(api, silent_without_callback_and_report_warnings_logged, .timeout = 120)
     hr_model_free(m);
     hr_series_free(s);
     hr_series_free(x);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
+    cr_expect_eq(rm_rf(tmpdir), 0);
     EXPECT_NO_LEAKS();
 }
 
@@ -1420,8 +1414,6 @@ Test(api, misuse_options_and_extremes, .timeout = 120)
     free(g);
     hr_series_free(s);
     hr_series_free(ys);
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    cr_expect_eq(system(cmd), 0);
+    cr_expect_eq(rm_rf(tmpdir), 0);
     EXPECT_NO_LEAKS();
 }

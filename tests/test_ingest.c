@@ -28,9 +28,7 @@ static void setup(void)
 
 static void teardown(void)
 {
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) fprintf(stderr, "cleanup of %s failed\n", tmpdir);
+    if (rm_rf(tmpdir) != 0) fprintf(stderr, "cleanup of %s failed\n", tmpdir);
 }
 
 TestSuite(ingest, .init = setup, .fini = teardown);

@@ -92,9 +92,7 @@ static int leftovers(void)
 
 static void rm_scratch(void)
 {
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", scratch);
-    cr_assert_eq(system(cmd), 0);
+    cr_assert_eq(rm_rf(scratch), 0);
 }
 
 /* Strict JSON check by Python: 0 when the file parses and the extra Python
