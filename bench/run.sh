@@ -44,13 +44,14 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if
 # timeit LABEL CMD...: run CMD RUNS times (stdout to /dev/null, stderr to
 # $TMP/err), appending wall seconds to $TMP/t.LABEL; returns the status of
 # the first failing run (and stops), or 0.
+# TIMEIT_RUNS overrides RUNS; TIMEIT_OUT keeps the last run's stdout.
 timeit() {
     label=$1; shift
     : > "$TMP/t.$label"
     r=0
-    while [ "$r" -lt "$RUNS" ]; do
+    while [ "$r" -lt "${TIMEIT_RUNS:-$RUNS}" ]; do
         t0=$(now)
-        "$@" > /dev/null 2> "$TMP/err" || return $?
+        "$@" > "${TIMEIT_OUT:-/dev/null}" 2> "$TMP/err" || return $?
         t1=$(now)
         awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }' >> "$TMP/t.$label"
         r=$((r + 1))
@@ -375,19 +376,14 @@ section_skill() {
     [ -f "$f" ] || { echo "skipped: no $f (set HR_DATA)"; return 0; }
     n=$RUNS
     [ "$n" -gt 3 ] && n=3
+    TIMEIT_RUNS=$n
     for m in auto calendar; do
-        : > "$TMP/t.bt_$m"
-        r=0
-        while [ "$r" -lt "$n" ]; do
-            t0=$(now)
-            "$HEADROOM" backtest --model "$m" --start 2019-06-30T12:00:00Z --origins 366 --step 24 \
-                --lead 12 --horizon 24 --refit-every 7 -j 2 "$f" > "$TMP/bt_$m.csv" 2> "$TMP/err" ||
-                { echo "backtest $m: n/a ($(reason $?))"; return 0; }
-            t1=$(now)
-            awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >> "$TMP/t.bt_$m"
-            r=$((r + 1))
-        done
+        TIMEIT_OUT="$TMP/bt_$m.csv"
+        timeit "bt_$m" "$HEADROOM" backtest --model "$m" --start 2019-06-30T12:00:00Z --origins 366 \
+            --step 24 --lead 12 --horizon 24 --refit-every 7 -j 2 "$f" ||
+            { rc=$?; unset TIMEIT_RUNS TIMEIT_OUT; echo "backtest $m: n/a ($(reason $rc))"; return 0; }
     done
+    unset TIMEIT_RUNS TIMEIT_OUT
     ta=$(median < "$TMP/t.bt_auto")
     tc=$(median < "$TMP/t.bt_calendar")
     mape=$(awk -F, 'NR == 2 { print $6 }' "$TMP/bt_auto.csv")
