@@ -34,6 +34,18 @@ size_t direct_history(size_t lead, size_t h, size_t days);
 int direct_forecast(const double *e, const unsigned char *target_ok, size_t o, size_t lead,
                     size_t h, size_t days, double *mean, double *var);
 
+/* direct_forecast with the operator's own forecast of the load (an
+ * EIA-930 `forecast demand (MW)`, issued before the origin), g[k] on the
+ * residual scale (its h(forecast) minus the regression mean), NaN where
+ * not given; read at hours before o + lead + h. A lead whose target has
+ * g, when the operator's errors u = e - g are known at the origin, is
+ * forecast as g + a direct regression of u (same features, plus g and u's
+ * mean at the target's hour over the newest week); every other lead as
+ * direct_forecast. Hours where the operator is off by more than a factor
+ * 1.5 are data faults: left out of u. */
+int direct_forecast_op(const double *e, const double *g, const unsigned char *target_ok, size_t o,
+                       size_t lead, size_t h, size_t days, double *mean, double *var);
+
 /* npaths sample paths of e[o + lead .. o + lead + h): the mean plus the
  * training errors of one training day drawn at random (seeded, with
  * probability proportional to the day's weight), so each path keeps the

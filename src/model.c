@@ -444,7 +444,12 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
 
     if (m->sp->errors.kind == SPEC_ERR_DIRECT) {
         /* Fitted at each forecast, on the residuals before its origin. */
-        snprintf(m->errors_text, sizeof m->errors_text, "direct %d days", m->sp->errors.days);
+        /* 'operator': say whether the data gives the operator's forecast */
+        const double *fc = m->sp->errors.op ? series_col_get(r, "forecast_mw") : NULL;
+        size_t nfc = 0;
+        for (size_t k = from; fc && k < to; k++) nfc += fc[k] > 0;
+        snprintf(m->errors_text, sizeof m->errors_text, "direct %d days%s", m->sp->errors.days,
+                 nfc ? " + operator's forecast" : "");
         if (n < direct_history(0, 24, DIRECT_MIN_DAYS)) {
             char note[160];
             snprintf(note, sizeof note, "errors direct: %zu days of history, too few for the "
@@ -995,6 +1000,23 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
     return st;
 }
 
+/* The operator's forecast fc of hour k (forecast_mw) on the residual scale
+ * of m, given the regression mean mu there: h(fc) - mu, NaN if unknown. */
+static double op_resid(const hr_model *m, const series_region *r, const double *fc, size_t k,
+                       double mu)
+{
+    double f = fc && k < r->n ? fc[k] : NAN;
+    if (m->sp->log_transform) f = f > 0 ? log(f) : NAN;
+    return f - mu;
+}
+
+/* The operator's forecasts (forecast_mw) when m's direct errors read them
+ * ('errors direct DAYS operator') and r has them; else NULL. */
+static const double *op_column(const hr_model *m, const series_region *r)
+{
+    return m->sp->errors.op ? series_col_get(r, "forecast_mw") : NULL;
+}
+
 /* 'errors direct' (direct.h) from hour o for leads [lead, lead + h): the
  * residuals of the newest hours before o (imputed hours serve as features,
  * only observed ones as training targets); with npaths == 0 the mean x[h]
@@ -1002,38 +1024,51 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
  * (and x, v untouched) when the history before o is too short for it: the
  * caller then uses the regression alone, as for 'errors none'. e_g, ok_g:
  * the residuals and observed flags by grid hour, already computed for the
- * whole window (model_fc_at, npaths == 0), else NULL. */
+ * whole window (model_fc_at, npaths == 0), else NULL; g_g, the operator's
+ * forecasts on the residual scale by grid hour up to the last target
+ * (NULL: none). Per call (e_g NULL), mu_t: the regression mean of the
+ * targets, for the operator's forecasts there (npaths == 0). */
 static int direct_at(const hr_model *m, const series_region *r, const char *tzdir, size_t o,
                      size_t lead, size_t h, size_t npaths, uint64_t seed, double *x, double *v,
-                     int *used, const double *e_g, const unsigned char *ok_g)
+                     int *used, const double *e_g, const unsigned char *ok_g, const double *g_g,
+                     const double *mu_t)
 {
     *used = 0;
     size_t days = (size_t)m->sp->errors.days, w = direct_history(lead, h, days);
     size_t a = o > w ? o - w : 0;
     if (e_g) { /* the residuals by grid hour, already computed (model_fc_at) */
-        int st = direct_forecast(e_g + a, ok_g + a, o - a, lead, h, days, x, v);
+        int st = g_g ? direct_forecast_op(e_g + a, g_g + a, ok_g + a, o - a, lead, h, days, x, v)
+                     : direct_forecast(e_g + a, ok_g + a, o - a, lead, h, days, x, v);
         *used = st == HR_OK;
         if (st == HR_EDATA) st = HR_OK, hr_err_clear();
         return st;
     }
     const double *ld = series_col_get(r, "load_mw");
     if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    const double *fc = npaths ? NULL : op_column(m, r);
     double *e = mem_array(o - a ? o - a : 1, sizeof(double));
+    double *g = fc ? mem_array(o + lead + h - a, sizeof(double)) : NULL;
     unsigned char *ok = mem_alloc(o - a ? o - a : 1);
-    int st = !e || !ok ? hr_err(HR_ENOMEM, "out of memory") : regression_mean(m, r, tzdir, a, o, o, e);
+    int st = !e || !ok || (fc && !g) ? hr_err(HR_ENOMEM, "out of memory")
+                                     : regression_mean(m, r, tzdir, a, o, o, e);
     for (size_t k = a; !st && k < o; k++) {
         double y = k < r->n ? ld[k] : NAN;
         if (m->sp->log_transform) y = y > 0 ? log(y) : NAN;
+        if (g) g[k - a] = op_resid(m, r, fc, k, e[k - a]);
         e[k - a] = y - e[k - a];
         ok[k - a] = (unsigned char)(k < r->n && hour_observed(r, k));
     }
+    for (size_t k = o; g && k < o + lead + h; k++)
+        g[k - a] = k < o + lead ? NAN : op_resid(m, r, fc, k, mu_t[k - o - lead]);
     if (!st) {
         st = npaths ? direct_simulate(e, ok, o - a, lead, h, days, npaths, seed, x)
+             : g    ? direct_forecast_op(e, g, ok, o - a, lead, h, days, x, v)
                     : direct_forecast(e, ok, o - a, lead, h, days, x, v);
         *used = st == HR_OK;
         if (st == HR_EDATA) st = HR_OK, hr_err_clear(); /* too few training days */
     }
     mem_free(e);
+    mem_free(g);
     mem_free(ok);
     return st;
 }
@@ -1048,7 +1083,8 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
     for (size_t k = 0; k < lead; k++) mu[k] = NAN;
     int st = regression_mean(m, r, tzdir, o + lead, o + hh, o, mu + lead), direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
-        st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL, NULL);
+        st = direct_at(m, r, tzdir, o, lead, h, 0, 0, mean, var, &direct, NULL, NULL, NULL,
+                       mu + lead);
         for (size_t k = 0; !st && direct && k < h; k++) mean[k] += mu[lead + k];
     }
     if (st || direct) {
@@ -1105,6 +1141,8 @@ struct model_fc {
     size_t vh, rd;
     double *de;          /* [ws->n] direct errors: residuals of rows [dlo, dhi) */
     unsigned char *dok;  /* [ws->n] ... and which of them are observed       */
+    double *dg;          /* [ws->n] ... and the operator's forecasts there on
+                            the residual scale ('operator'; else NULL)      */
     size_t dlo, dhi;
 };
 
@@ -1120,6 +1158,7 @@ void model_fc_free(model_fc *F)
     mem_free(F->vc);
     mem_free(F->de);
     mem_free(F->dok);
+    mem_free(F->dg);
     mem_free(F);
 }
 
@@ -1168,18 +1207,22 @@ static int fc_mean(model_fc *F, size_t a, size_t b)
 }
 
 /* The residuals of rows [a, b) for the direct errors in F->de / F->dok
- * (extends [dlo, dhi); needs mu there): the regression is fixed for F's
- * life, so each hour's residual is computed once, not once per origin (a
- * window of years per origin). As direct_at computes them. */
+ * and the operator's forecasts in F->dg (extends [dlo, dhi); needs mu
+ * there): the regression is fixed for F's life, so each hour's residual is
+ * computed once, not once per origin (a window of years per origin). As
+ * direct_at computes them. Rows may run past the origin (the targets' g):
+ * direct.c reads no residual at or after it. */
 static int fc_resid(model_fc *F, size_t a, size_t b)
 {
     const model_ws *ws = F->ws;
     const series_region *r = F->r;
+    const double *fc = op_column(F->m, r);
     if (a >= F->dlo && b <= F->dhi) return HR_OK;
     if (!F->de) {
         F->de = mem_array(ws->n, sizeof *F->de);
         F->dok = mem_alloc(ws->n);
-        if (!F->de || !F->dok) return hr_err(HR_ENOMEM, "out of memory");
+        F->dg = fc ? mem_array(ws->n, sizeof *F->dg) : NULL;
+        if (!F->de || !F->dok || (fc && !F->dg)) return hr_err(HR_ENOMEM, "out of memory");
     }
     const double *ld = series_col_get(r, "load_mw");
     if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
@@ -1193,6 +1236,7 @@ static int fc_resid(model_fc *F, size_t a, size_t b)
             int bad = ws->bad[k - ws->base];
             F->de[k - ws->base] = bad ? NAN : y - F->mu[k - ws->base];
             F->dok[k - ws->base] = (unsigned char)(!bad && k < r->n && hour_observed(r, k));
+            if (F->dg) F->dg[k - ws->base] = bad ? NAN : op_resid(F->m, r, fc, k, F->mu[k - ws->base]);
         }
     F->dlo = lo, F->dhi = hi;
     return HR_OK;
@@ -1232,10 +1276,10 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
     const double *mu = F->mu - ws->base; /* indexed by grid hour */
     int used = 0;
     if (direct) { /* as model_forecast_at, with the residuals of the workspace */
-        st = fc_resid(F, a, o);
+        st = fc_resid(F, a, op_column(m, r) ? o + hh : o);
         if (!st)
             st = direct_at(m, r, F->tzdir, o, lead, h, 0, 0, mean, var, &used, F->de - ws->base,
-                           F->dok - ws->base);
+                           F->dok - ws->base, F->dg ? F->dg - ws->base : NULL, NULL);
         if (st) return st;
         for (size_t k = 0; used && k < h; k++) mean[k] += mu[o + lead + k];
     }
@@ -1395,7 +1439,8 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
     st = regression_mean(m, r, NULL, o, o + horizon, o, mu);
     int direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
-        st = direct_at(m, r, NULL, o, 0, horizon, npaths, seed, paths, NULL, &direct, NULL, NULL);
+        st = direct_at(m, r, NULL, o, 0, horizon, npaths, seed, paths, NULL, &direct, NULL, NULL,
+                       NULL, NULL);
         for (size_t j = 0; !st && direct && j < npaths; j++)
             for (size_t k = 0; k < horizon; k++) paths[j * horizon + k] += mu[k];
     }

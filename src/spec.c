@@ -249,12 +249,13 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
                 e->kind = SPEC_ERR_AUTO_ARIMA;
             } else if (!bad && !strcmp(tok[1], "direct")) {
-                bad = nt != 3 || parse_int(tok[2], 30, 3650, &e->days);
+                bad = (nt != 3 && nt != 4) || parse_int(tok[2], 30, 3650, &e->days);
+                if (!bad && nt == 4) bad = strcmp(tok[3], "operator"), e->op = 1;
                 e->kind = SPEC_ERR_DIRECT;
             } else bad = 1;
             if (bad) {
                 rc = hr_err(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s', "
-                                        "'errors auto-arima s' or 'errors direct DAYS' (30..3650)",
+                                        "'errors auto-arima s' or 'errors direct DAYS [operator]' (30..3650)",
                             src, line);
                 goto fail;
             }

@@ -18,6 +18,9 @@
  *                                     #     errors direct DAYS (direct.h:
  *                                     #     one regression per lead on the
  *                                     #     residuals of the last DAYS days)
+ *                                     #     errors direct DAYS operator (also
+ *                                     #     correct the operator's forecast,
+ *                                     #     forecast_mw, where it is given)
  *   transform log                     # fit log(load) (default: none); the
  *                                     # forecast is exp of the log forecast
  *   arima-window 2016                 # hours of the newest residuals the
@@ -87,6 +90,9 @@ typedef struct {
     spec_err_kind kind;
     int p, d, q, P, D, Q, s;   /* SPEC_ERR_ARIMA: all; SPEC_ERR_AUTO_ARIMA: s only */
     int days;                  /* SPEC_ERR_DIRECT: training days (direct.h)      */
+    int op;                    /* SPEC_ERR_DIRECT: 1 = 'operator': also read the
+                                  operator's forecast (forecast_mw) at the
+                                  forecast hours (direct_forecast_op)          */
 } spec_errors;
 
 typedef struct spec {

@@ -25,10 +25,12 @@
 
 /* Daily, weekly and annual shape plus AR(1) noise; missing hours every 397
  * hours and a 30-hour gap (missing to the models: they break the filter's
- * steady state and the runs model_fc_at looks for). */
+ * steady state and the runs model_fc_at looks for). An operator's forecast
+ * (forecast_mw): the load off by an hourly bias and noise, missing every
+ * 211 hours. */
 static hr_series *gappy(size_t n)
 {
-    double *y = malloc(n * sizeof *y);
+    double *y = malloc(n * sizeof *y), *fc = malloc(n * sizeof *fc);
     int64_t *t = malloc(n * sizeof *t);
     cr_assert(y && t);
     uint64_t seed = 4242;
@@ -39,11 +41,16 @@ static hr_series *gappy(size_t n)
         double h = (double)(k % 24), d = (double)((k / 24) % 7);
         y[k] = 2000 + 300 * sin(2 * M_PI * (h - 9) / 24) - (d >= 5 ? 150 : 0) +
                200 * cos(2 * M_PI * (double)k / 8766.0) + e;
+        fc[k] = k % 211 == 7 ? NAN : y[k] * (1 + 0.03 * sin(2 * M_PI * h / 24)) + 10 * g;
         if (k % 397 == 5 || (k >= 3000 && k < 3030)) y[k] = NAN;
         t[k] = T0 + 3600 * (int64_t)k;
     }
     hr_series *s = NULL;
     cr_assert_eq(hr_series_from_arrays("GAP", t, y, n, 1, &s), HR_OK, "%s", hr_last_error());
+    double *col = series_add_col(&s->reg[0], "forecast_mw");
+    cr_assert(col != NULL);
+    memcpy(col, fc, n * sizeof *fc);
+    free(fc);
     free(y);
     free(t);
     return s;
@@ -55,6 +62,7 @@ static const char *const specs[] = {
     "name ma\nterm intercept weekday:hour\nerrors arima 1 0 1 0 0 0 24\narima-window 800\n",
     "name direct\ntransform log\nterm intercept weekday:hour\nerrors direct 40\n",
     "name none\nterm intercept weekday:hour month\nerrors none\n",
+    "name direct-operator\ntransform log\nterm intercept weekday:hour\nerrors direct 40 operator\n",
 };
 
 Test(backtest_ws, forecasts_match_the_per_call_path)
@@ -146,8 +154,10 @@ Test(backtest_ws, no_leakage_and_thread_independence)
 {
     hr_series *s = gappy(24 * 7 * 26);
     double *y = series_col_get(&s->reg[0], "load_mw");
-    for (size_t c = 0; c < 2; c++) { /* AR errors (continued filter), direct errors */
-        const char *sp = specs[c == 0 ? 0 : 2];
+    double *fc = series_col_get(&s->reg[0], "forecast_mw");
+    /* AR errors (continued filter), direct errors, direct errors reading the operator's forecast */
+    for (size_t c = 0; c < 3; c++) {
+        const char *sp = specs[c == 0 ? 0 : c == 1 ? 2 : 4];
         size_t n1, n2, n3;
         double *m1, *l1, *m2, *l2, *m3, *l3;
         int64_t *o1, *o2, *o3;
@@ -156,15 +166,23 @@ Test(backtest_ws, no_leakage_and_thread_independence)
         cr_assert_eq(n1, n2);
         cr_assert(memcmp(m1, m2, n1 * sizeof *m1) == 0 && memcmp(l1, l2, n1 * sizeof *l1) == 0,
                   "%zu: forecasts depend on the thread count", c);
-        /* garbage (positive, so the same hours are scored) from origin 30 on */
+        /* garbage (positive, so the same hours are scored) in the load from
+         * origin 30 on, and in the operator's forecasts after its targets
+         * (those of the targets were issued before the origin; the garbage
+         * stays within the backtest's plausible range for them) */
         int64_t cut = T0 + 3600 * (int64_t)(24 * 7 * 16 + 12) + 30 * 86400;
-        size_t kc = (size_t)((cut - T0) / 3600);
-        double *keep = malloc(s->reg[0].n * sizeof *keep);
-        memcpy(keep, y, s->reg[0].n * sizeof *keep);
-        for (size_t k = kc; k < s->reg[0].n; k++)
+        size_t kc = (size_t)((cut - T0) / 3600), n = s->reg[0].n;
+        double *keep = malloc(n * sizeof *keep), *keepf = malloc(n * sizeof *keepf);
+        memcpy(keep, y, n * sizeof *keep);
+        memcpy(keepf, fc, n * sizeof *keepf);
+        for (size_t k = kc; k < n; k++) {
             if (!isnan(y[k])) y[k] = 5 * y[k] + 1000 * (double)(k % 3);
+            if (k >= kc + 36 && !isnan(fc[k])) fc[k] *= 1.2 + 0.05 * (double)(k % 5);
+        }
         run_bt(s, sp, 2, &n3, &m3, &l3, &o3);
-        memcpy(y, keep, s->reg[0].n * sizeof *keep);
+        memcpy(y, keep, n * sizeof *keep);
+        memcpy(fc, keepf, n * sizeof *keepf);
+        free(keepf);
         size_t same = 0;
         for (size_t i = 0, j = 0; i < n1 && j < n3; i++, j++) {
             cr_assert_eq(o1[i], o3[j]);
@@ -174,6 +192,17 @@ Test(backtest_ws, no_leakage_and_thread_independence)
             same++;
         }
         cr_assert(same > 24 * 25, "%zu hours compared", same);
+        if (c == 2) { /* ... and the operator's forecasts are really read */
+            size_t nd;
+            double *md, *ld;
+            int64_t *od;
+            run_bt(s, specs[2], 2, &nd, &md, &ld, &od);
+            size_t differ = 0;
+            for (size_t i = 0; i < nd && i < n1; i++) differ += md[i] != m1[i];
+            /* (half the rows are ba_forecast's: the same) */
+            cr_assert(nd == n1 && differ > 0.45 * (double)n1, "%zu of %zu forecasts differ", differ, n1);
+            free(md), free(ld), free(od);
+        }
         free(keep);
         free(m1), free(l1), free(o1), free(m2), free(l2), free(o2), free(m3), free(l3), free(o3);
     }

@@ -194,3 +194,88 @@ Test(direct, outlying_training_days_pull_the_fit_little)
     free(e);
     free(ok);
 }
+
+/* An operator's forecast g and the residuals e = g + u it forecasts: g
+ * follows the weather (AR(1) 0.95, sd 0.032: the load alone cannot see it
+ * a day ahead), the operator's error u = b(hour of day) + v has a fixed
+ * hourly bias b (amplitude 0.02) and a short-lived part v (AR(1) 0.9, sd
+ * 0.0046). The best day-ahead predictor is g + b + (tiny) with rms error
+ * ~0.0046; the operator alone (g) errs by rms(u) ~0.015; the load alone by
+ * ~0.03. n hours, g known at every hour (also past the last e). */
+static void operator_pair(size_t n, uint64_t seed, double **e, double **g, unsigned char **ok)
+{
+    *e = malloc(n * sizeof **e), *g = malloc(n * sizeof **g), *ok = malloc(n);
+    uint64_t x = seed;
+    double gk = 0, v = 0;
+    for (size_t k = 0; k < n; k++) {
+        gk = 0.95 * gk + 0.01 * gauss(&x);
+        v = 0.9 * v + 0.002 * gauss(&x);
+        (*g)[k] = gk;
+        (*e)[k] = gk + 0.02 * sin(2 * M_PI * (double)(k % 24) / 24.0) + v;
+        (*ok)[k] = 1;
+    }
+}
+
+Test(direct, operator_forecast_corrected_beats_it_and_the_load_alone)
+{
+    size_t days = 365, lead = 12, h = 24, norig = 20;
+    size_t o0 = direct_history(lead, h, days), n = o0 + 24 * norig + lead + h;
+    double *e, *g, mean[24], var[24];
+    unsigned char *ok;
+    operator_pair(n, 77, &e, &g, &ok);
+    double s_op = 0, s_g = 0, s_load = 0, s_var = 0;
+    for (size_t i = 0; i < norig; i++) {
+        size_t o = o0 + 24 * i;
+        cr_assert_eq(direct_forecast_op(e, g, ok, o, lead, h, days, mean, var), HR_OK, "%s",
+                     hr_last_error());
+        for (size_t k = 0; k < h; k++) {
+            double y = e[o + lead + k];
+            s_op += (mean[k] - y) * (mean[k] - y);
+            s_g += (g[o + lead + k] - y) * (g[o + lead + k] - y);
+            s_var += var[k];
+        }
+        cr_assert_eq(direct_forecast(e, ok, o, lead, h, days, mean, var), HR_OK);
+        for (size_t k = 0; k < h; k++) s_load += (mean[k] - e[o + lead + k]) * (mean[k] - e[o + lead + k]);
+    }
+    double m = (double)(norig * h), r_op = sqrt(s_op / m), r_g = sqrt(s_g / m), r_load = sqrt(s_load / m);
+    cr_expect(r_op < 0.007, "corrected operator rms %g (best predictor ~0.0046)", r_op);
+    cr_expect(r_op < 0.5 * r_g, "corrected %g vs operator alone %g", r_op, r_g);
+    cr_expect(r_op < 0.3 * r_load, "corrected %g vs load alone %g", r_op, r_load);
+    /* its variances are its own errors' (not the load-alone model's) */
+    cr_expect(s_var / m > 0.5 * r_op * r_op && s_var / m < 2 * r_op * r_op, "var %g vs mse %g",
+              s_var / m, r_op * r_op);
+    free(e);
+    free(g);
+    free(ok);
+}
+
+Test(direct, without_a_usable_operator_forecast_the_load_alone_answers)
+{
+    size_t days = 200, lead = 12, h = 24;
+    size_t o = direct_history(lead, h, days) + 48, n = o + lead + h;
+    double *e, *g, m0[24], v0[24], m1[24], v1[24];
+    unsigned char *ok;
+    operator_pair(n, 5, &e, &g, &ok);
+    cr_assert_eq(direct_forecast(e, ok, o, lead, h, days, m0, v0), HR_OK);
+    /* no operator forecast at any target: the load-alone forecast, bit for bit */
+    double *gn = malloc(n * sizeof *gn);
+    memcpy(gn, g, n * sizeof *gn);
+    for (size_t k = o; k < n; k++) gn[k] = NAN;
+    cr_assert_eq(direct_forecast_op(e, gn, ok, o, lead, h, days, m1, v1), HR_OK);
+    cr_expect(memcmp(m0, m1, sizeof m0) == 0 && memcmp(v0, v1, sizeof v0) == 0);
+    /* ... at some targets: those leads are the load alone's, the others not */
+    memcpy(gn, g, n * sizeof *gn);
+    for (size_t k = 0; k < h; k += 3) gn[o + lead + k] = NAN;
+    cr_assert_eq(direct_forecast_op(e, gn, ok, o, lead, h, days, m1, v1), HR_OK);
+    for (size_t k = 0; k < h; k++)
+        cr_expect(k % 3 ? m1[k] != m0[k] : m1[k] == m0[k] && v1[k] == v0[k], "lead %zu", k);
+    /* an operator off by a factor 2.5 all along is a data fault, not a
+     * forecast: no operator training day is left, the load alone answers */
+    for (size_t k = 0; k < n; k++) gn[k] = g[k] - 0.9;
+    cr_assert_eq(direct_forecast_op(e, gn, ok, o, lead, h, days, m1, v1), HR_OK);
+    cr_expect(memcmp(m0, m1, sizeof m0) == 0 && memcmp(v0, v1, sizeof v0) == 0);
+    free(gn);
+    free(e);
+    free(g);
+    free(ok);
+}
