@@ -160,5 +160,30 @@ if ls $D/*.csv >/dev/null 2>&1; then
         die "auto-temp backtest: want MASE below 1"
 fi
 
+# ---- auto reads the operator's day-ahead forecast (forecast_mw) where the data
+# has one, auto-load never: the fit says so, the backtest is better for it,
+# and a forecast over hours with the operator's forecast and no load uses it
+if ls $D/*.csv >/dev/null 2>&1; then
+    expect 0 "$H" fit --model auto --json $D/HIGHLAND.csv &&
+        grep -q '"errors":"direct 3650 days + operator' "$T/out" || die "fit auto: operator's forecast not said"
+    expect 0 "$H" fit --model auto-load --json $D/HIGHLAND.csv &&
+        grep -q '"errors":"direct 3650 days"' "$T/out" || die "fit auto-load: errors"
+    for m in auto auto-load; do
+        expect 0 "$H" backtest --model $m --start 2023-06-01T12:00:00Z --origins 30 --lead 12 $D/HIGHLAND.csv
+        awk -F, -v m=$m '$2 == m { print $6 }' "$T/out" > "$T/mape.$m"
+    done
+    awk -v a="$(cat "$T/mape.auto")" -v b="$(cat "$T/mape.auto-load")" 'BEGIN { exit !(a > 0 && a < b) }' ||
+        die "backtest: auto ($(cat "$T/mape.auto")) not better than auto-load ($(cat "$T/mape.auto-load"))"
+    n=$(wc -l < $D/HIGHLAND.csv)
+    head -n $((n - 24)) $D/HIGHLAND.csv > "$T/op.csv"
+    tail -n 24 $D/HIGHLAND.csv | awk -F, -v OFS=, '{ $3 = ""; print }' >> "$T/op.csv"
+    for m in auto auto-load; do
+        expect 0 "$H" fit --model $m -o "$T/op.$m.hrm" "$T/op.csv"
+        expect 0 "$H" forecast -m "$T/op.$m.hrm" --horizon 24 "$T/op.csv" && cp "$T/out" "$T/fc.$m"
+    done
+    [ "$(tail -n +2 "$T/fc.auto" | wc -l)" -eq 24 ] || die "auto forecast: want 24 rows"
+    ! cmp -s "$T/fc.auto" "$T/fc.auto-load" || die "auto forecast: the operator's forecast is not used"
+fi
+
 echo "cli tests: $pass passed, $fails failed"
 [ "$fails" -eq 0 ]
