@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 /* |a-b| <= rtol*max(|a|,|b|) (GSL's gsl_test_rel idea); NaN never equal. */
 static inline int rel_eq(double a, double b, double rtol)
@@ -48,6 +49,22 @@ static inline double unif(uint64_t *x)
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     z ^= z >> 31;
     return ((double)(z >> 11) + 0.5) * 0x1.0p-53;
+}
+
+/* Epoch seconds of y-m-d h:00 UTC (libc timegm, an outside reference). */
+static inline int64_t utc(int y, int m, int d, int h)
+{
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d, .tm_hour = h};
+    return (int64_t)timegm(&tm);
+}
+
+/* A plausible hourly load at hour k, MW: daily and annual cycles plus AR(1)
+ * noise e (updated) driven by unif(seed). */
+static inline double toy_load(size_t k, double *e, uint64_t *seed)
+{
+    *e = 0.9 * *e + 20 * (unif(seed) - 0.5);
+    return 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
+           150 * cos(2 * M_PI * (double)k / 8766) + *e;
 }
 
 /* Under AddressSanitizer, leaks fail the test: LeakSanitizer's own report

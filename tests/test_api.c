@@ -36,16 +36,14 @@
 /* ---------------------------------------------------------------- fixtures */
 
 
-/* A plausible hourly load: daily and annual cycles plus AR(1) noise. */
+/* A plausible hourly load (helpers.h). */
 static void gen(int64_t *t, double *y, size_t n)
 {
     uint64_t seed = 42;
     double e = 0;
     for (size_t k = 0; k < n; k++) {
         t[k] = T0 + 3600 * (int64_t)k;
-        e = 0.9 * e + 20 * (unif(&seed) - 0.5);
-        y[k] = 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
-               150 * cos(2 * M_PI * (double)k / 8766) + e;
+        y[k] = toy_load(k, &e, &seed);
     }
 }
 
@@ -69,6 +67,17 @@ static void small_fit_opts(hr_fit_opts *o)
     hr_fit_opts_init(o);
     o->model = "calendar";
     o->from_utc = T0 + 3600 * (int64_t)(NY - 672);
+}
+
+/* A report small enough for a test: the calendar model, a week of
+ * backtest, a day of forecast, no scenarios. */
+static void small_report_opts(hr_report_opts *o)
+{
+    hr_report_opts_init(o);
+    o->fit.model = "calendar";
+    o->backtest_days = 7;
+    o->scenarios = 0;
+    o->forecast_hours = 24;
 }
 
 static hr_model *small_model(const hr_series *s)
@@ -814,9 +823,7 @@ static void write_year_file(const char *path, const char *region, size_t hours)
     uint64_t seed = 3;
     double e = 0;
     for (size_t k = 0; k < hours; k++) {
-        e = 0.9 * e + 20 * (unif(&seed) - 0.5);
-        double y = 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
-                   150 * cos(2 * M_PI * (double)k / 8766) + e;
+        double y = toy_load(k, &e, &seed);
         char ts[21];
         hr_time_format(T0 + 3600 * (int64_t)k, ts);
         fprintf(f, "%s,%s,%.2f,%.1f,%.1f,%.0f,%.0f\n", region, ts, y, y * 1.01,
@@ -918,11 +925,7 @@ Test(api, last_error_cleared_by_every_success, .timeout = 120)
     CLEARS(hr_assess_paths(T0, v, 24, 2, 1e6, 1e6, NULL, NULL, qq));
 
     hr_report_opts ro;
-    hr_report_opts_init(&ro);
-    ro.fit.model = "calendar";
-    ro.backtest_days = 7;
-    ro.scenarios = 0;
-    ro.forecast_hours = 24;
+    small_report_opts(&ro);
     CLEARS(hr_report(paths, 1, &ro, rdir));
 
     free(a);
@@ -1211,11 +1214,7 @@ Test(api, silent_without_callback_and_report_warnings_logged, .timeout = 120)
     hr_series *s = NULL;
     int st3 = hr_series_read(paths, 2, &io, &s);
     hr_report_opts ro;
-    hr_report_opts_init(&ro);
-    ro.fit.model = "calendar";
-    ro.backtest_days = 7;
-    ro.scenarios = 0;
-    ro.forecast_hours = 24;
+    small_report_opts(&ro);
     int st4 = hr_report(paths, 2, &ro, rdir);
     long printed = capture_end(&c);
     cr_expect(st1 == HR_OK && st2 == HR_OK && st3 == HR_OK && st4 == HR_OK, "%d %d %d %d: %s", st1,

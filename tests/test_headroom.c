@@ -24,16 +24,6 @@
 
 /* ---------------------------------------------------------------- helpers */
 
-static int64_t utc(int y, int m, int d, int h)
-{
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = m - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    return (int64_t)timegm(&tm);
-}
-
 static int month_of(int64_t t)
 {
     time_t tt = (time_t)t;

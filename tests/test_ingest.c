@@ -50,12 +50,6 @@ static const char *fxn(const char *name, const char *content, long len)
 }
 static const char *fx(const char *name, const char *content) { return fxn(name, content, -1); }
 
-static int64_t utc(int y, int mo, int d, int h)
-{
-    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h};
-    return (int64_t)timegm(&tm);
-}
-
 static hr_ingest_opts opts0(void)
 {
     hr_ingest_opts o;

@@ -44,19 +44,32 @@ static const char *cal_arima_spec =
     "term intercept trend weekday:hour fourier_annual(2)\n"
     "errors arima 1 0 0 1 0 0 24\n";
 
-Test(model, save_load_forecast_bit_identical)
+static hr_model *fit_cal_arima(const hr_series *s)
 {
-    hr_series *s = make_series(24 * 7 * 10, 30);
     hr_fit_opts o;
     hr_fit_opts_init(&o);
     o.spec_text = cal_arima_spec;
     hr_model *m = NULL;
     cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
-    char path[] = "/tmp/hr_test_model_XXXXXX";
+    return m;
+}
+
+/* Save the n models ms to a new temporary file; path: a mkstemp template,
+ * the file's name on return. */
+static void save_temp(hr_model *const *ms, size_t n, char *path)
+{
     int fd = mkstemp(path);
     cr_assert(fd >= 0);
     close(fd);
-    cr_assert_eq(hr_model_save((const hr_model *const *)&m, 1, path), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(hr_model_save((const hr_model *const *)ms, n, path), HR_OK, "%s", hr_last_error());
+}
+
+Test(model, save_load_forecast_bit_identical)
+{
+    hr_series *s = make_series(24 * 7 * 10, 30);
+    hr_model *m = fit_cal_arima(s);
+    char path[] = "/tmp/hr_test_model_XXXXXX";
+    save_temp(&m, 1, path);
     hr_model **ms = NULL;
     size_t nm = 0;
     cr_assert_eq(hr_model_load(path, &ms, &nm), HR_OK, "%s", hr_last_error());
@@ -77,9 +90,7 @@ Test(model, save_load_forecast_bit_identical)
     }
     /* Saving the loaded model again gives the same bytes. */
     char path2[] = "/tmp/hr_test_model2_XXXXXX";
-    fd = mkstemp(path2);
-    close(fd);
-    cr_assert_eq(hr_model_save((const hr_model *const *)ms, 1, path2), HR_OK);
+    save_temp(ms, 1, path2);
     char cmd[200];
     snprintf(cmd, sizeof cmd, "cmp -s %s %s", path, path2);
     cr_assert_eq(system(cmd), 0, "re-saved model file differs");
@@ -105,15 +116,9 @@ static const char *temp_file(const char *text)
 Test(model, malformed_model_files)
 {
     hr_series *s = make_series(24 * 7 * 6, 10);
-    hr_fit_opts o;
-    hr_fit_opts_init(&o);
-    o.spec_text = cal_arima_spec;
-    hr_model *m = NULL;
-    cr_assert_eq(hr_model_fit(s, 0, &o, &m), HR_OK, "%s", hr_last_error());
+    hr_model *m = fit_cal_arima(s);
     char path[] = "/tmp/hr_test_model3_XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    cr_assert_eq(hr_model_save((const hr_model *const *)&m, 1, path), HR_OK);
+    save_temp(&m, 1, path);
     FILE *f = fopen(path, "rb");
     static char text[1 << 20];
     size_t len = fread(text, 1, sizeof text - 1, f);

@@ -69,14 +69,6 @@
 /* ---------------------------------------------------------------- data */
 
 
-/* Daily and annual cycles plus AR(1) noise, MW. */
-static double load_at(size_t k, double *e, uint64_t *seed)
-{
-    *e = 0.9 * *e + 20 * (unif(seed) - 0.5);
-    return 1000 + 200 * sin(2 * M_PI * (double)(k % 24) / 24) +
-           150 * cos(2 * M_PI * (double)k / 8766) + *e;
-}
-
 /* A long-format file as utilities publish them: CRLF, a quoted number with
  * a thousands separator every 1000 hours, an empty load every 997 hours, a
  * 50x spike (screening flags and imputes it), the BA's forecast (the
@@ -90,7 +82,7 @@ static void write_main_file(const char *path)
     uint64_t seed = 7;
     double e = 0;
     for (size_t k = 0; k < NY; k++) {
-        double y = load_at(k, &e, &seed);
+        double y = toy_load(k, &e, &seed);
         if (k == 500) y *= 50;
         char ts[21];
         hr_time_format(T0 + 3600 * (int64_t)k, ts);
@@ -119,7 +111,7 @@ static void write_second_file(const char *path)
     for (size_t k = 0; k < 24 * 14; k++) {
         char ts[21];
         hr_time_format(T0 + 3600 * (int64_t)k, ts);
-        fprintf(f, "BETA,%s,%.2f\n", ts, load_at(k, &e, &seed));
+        fprintf(f, "BETA,%s,%.2f\n", ts, toy_load(k, &e, &seed));
     }
     fclose(f);
 }
@@ -424,7 +416,7 @@ static void setup_pipeline(pipeline *p)
     double e = 0;
     for (size_t k = 0; k < NY; k++) {
         p->t[k] = T0 + 3600 * (int64_t)k;
-        p->y[k] = load_at(k, &e, &seed);
+        p->y[k] = toy_load(k, &e, &seed);
     }
 }
 

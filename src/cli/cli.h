@@ -7,11 +7,20 @@
 #include <stdio.h>
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
+#define CLI_COUNT(a) (sizeof(a) / sizeof *(a))
 
-/* Print "headroom: CMD: error: MSG" to stderr; returns EXIT_FAIL. */
+/* Print "PROG: CMD: MSG" to stderr; returns EXIT_FAIL. */
 int cli_fail(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* Print "headroom: CMD: MSG" + hint to stderr; returns EXIT_USAGE. */
+/* Print "PROG: CMD: MSG" + hint to stderr; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Defined by each front end's main file (src/cli/main.c, src/mpi/main_mpi.c):
+ * PROG, the program's name in messages, and whether this process prints
+ * them (every MPI rank parses the same command line; rank 0 speaks). */
+const char *cli_prog(void);
+int cli_prints(void);
+/* The CLI and the library it links must agree (zstd does the same): 0, or
+ * EXIT_FAIL after saying so (on every process). */
+int cli_check_version(void);
 
 /* Each command: argc/argv start at the command name (argv[0] = "ingest"). */
 int cmd_ingest(int argc, char **argv);
@@ -29,6 +38,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud);
 /* cli_common.c */
 int cli_parse_time(const char *arg, int64_t *t);          /* 0 / -1 */
 int cli_parse_size(const char *arg, size_t *v);           /* 0 / -1 */
+int cli_parse_threads(const char *arg, int *threads);     /* -j: 1..64; 0 / -1 */
 int cli_parse_ints(const char *arg, int *v, int n);       /* "1,0,2": exactly n */
 int cli_parse_doubles(const char *arg, double *v, int max, int *n);
 void cli_json_str(FILE *f, const char *s);

@@ -1,14 +1,54 @@
-/* cli_common.c — helpers shared by the commands: reading the input files
+/* cli_common.c — helpers shared by the commands (and by both front ends,
+ * src/cli/main.c and src/mpi/main_mpi.c): messages, reading the input files
  * with the shared input options, parsing times, lists and model options,
  * JSON string output and atomic output files. */
 #include "cli.h"
 #include "cli_ingest.h"
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+/* The message helpers of cli.h: PROG: CMD: MSG, for a usage error with a
+ * pointer to the command's help. */
+static int message(int code, const char *cmd, const char *fmt, va_list ap)
+{
+    if (!cli_prints()) return code;
+    fprintf(stderr, "%s: %s: ", cli_prog(), cmd);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    if (code == EXIT_USAGE) fprintf(stderr, "Try 'headroom %s --help'.\n", cmd);
+    return code;
+}
+
+int cli_fail(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = message(EXIT_FAIL, cmd, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = message(EXIT_USAGE, cmd, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+int cli_check_version(void)
+{
+    if (strcmp(hr_version(), HR_VERSION_STRING) == 0) return 0;
+    fprintf(stderr, "%s: library version %s does not match %s\n", cli_prog(), hr_version(),
+            HR_VERSION_STRING);
+    return EXIT_FAIL;
+}
 
 int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, hr_series **s)
 {
@@ -30,6 +70,14 @@ int cli_parse_size(const char *arg, size_t *v)
     unsigned long long x = strtoull(arg, &end, 10);
     if (end == arg || *end || errno || arg[0] == '-') return -1;
     *v = (size_t)x;
+    return 0;
+}
+
+int cli_parse_threads(const char *arg, int *threads)
+{
+    size_t v;
+    if (cli_parse_size(arg, &v) || v < 1 || v > 64) return -1;
+    *threads = (int)v;
     return 0;
 }
 

@@ -13,23 +13,18 @@ void cli_ingest_init(cli_ingest *in)
     hr_ingest_opts_init(&in->opts);
 }
 
-size_t ingest_long_options(struct option *lo)
-{
-    static const struct option base[INGEST_NOPTS] = {
-        {"format", required_argument, 0, O_FORMAT},
-        {"on-duplicate", required_argument, 0, O_ONDUP},
-        {"on-overlap", required_argument, 0, O_ONOVER},
-        {"time-col", required_argument, 0, O_TIMECOL},
-        {"value-col", required_argument, 0, O_VALCOL},
-        {"region", required_argument, 0, O_REGION},
-        {"tz", required_argument, 0, O_TZ},
-        {"hour-ending", no_argument, 0, O_HE},
-        {"scale", required_argument, 0, O_SCALE},
-        {"no-screen", no_argument, 0, O_NOSCREEN},
-    };
-    memcpy(lo, base, sizeof base);
-    return INGEST_NOPTS;
-}
+const struct option cli_ingest_options[INGEST_NOPTS] = {
+    {"format", required_argument, 0, O_FORMAT},
+    {"on-duplicate", required_argument, 0, O_ONDUP},
+    {"on-overlap", required_argument, 0, O_ONOVER},
+    {"time-col", required_argument, 0, O_TIMECOL},
+    {"value-col", required_argument, 0, O_VALCOL},
+    {"region", required_argument, 0, O_REGION},
+    {"tz", required_argument, 0, O_TZ},
+    {"hour-ending", no_argument, 0, O_HE},
+    {"scale", required_argument, 0, O_SCALE},
+    {"no-screen", no_argument, 0, O_NOSCREEN},
+};
 
 int cli_ingest_is_option(int c) { return c >= O_FORMAT && c <= O_NOSCREEN; }
 

@@ -27,9 +27,9 @@ typedef struct cli_ingest_t {
 } cli_ingest;
 
 void cli_ingest_init(cli_ingest *in);
-/* Append the input options to lo (room for INGEST_NOPTS); returns the count. */
-size_t ingest_long_options(struct option *lo);
-/* Handle option code c (from ingest_long_options) with argument arg.
+/* The input options (cli_opts_init in cli_model.h puts them in a command's table). */
+extern const struct option cli_ingest_options[INGEST_NOPTS];
+/* Handle option code c (from cli_ingest_options) with argument arg.
  * Returns 0, or -1 with in->problem set. */
 int cli_ingest_option(cli_ingest *in, int c, const char *arg);
 /* Read FILE... with the input options; prints the error and returns the

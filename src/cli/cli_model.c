@@ -2,6 +2,7 @@
 #include "cli_model.h"
 #include "cli.h"
 #include "cli_ingest.h"
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,19 +23,37 @@ void cli_model_init(cli_model *m)
     m->fit.log = cli_log;
 }
 
-size_t model_long_options(struct option *lo)
+static const struct option model_options[MODEL_NOPTS] = {
+    {"model", required_argument, 0, O_MODEL},
+    {"order", required_argument, 0, O_ORDER},
+    {"seasonal", required_argument, 0, O_SEASONAL},
+    {"season", required_argument, 0, O_SEASON},
+    {"method", required_argument, 0, O_METHOD},
+    {"arima-window", required_argument, 0, O_AWIN},
+    {"models-dir", required_argument, 0, O_MDIR},
+};
+
+void cli_opts_init(cli_opts *o, int with_model, const struct option *own, size_t nown)
 {
-    static const struct option base[MODEL_NOPTS] = {
-        {"model", required_argument, 0, O_MODEL},
-        {"order", required_argument, 0, O_ORDER},
-        {"seasonal", required_argument, 0, O_SEASONAL},
-        {"season", required_argument, 0, O_SEASON},
-        {"method", required_argument, 0, O_METHOD},
-        {"arima-window", required_argument, 0, O_AWIN},
-        {"models-dir", required_argument, 0, O_MDIR},
-    };
-    memcpy(lo, base, sizeof base);
-    return MODEL_NOPTS;
+    assert(nown <= CLI_MAX_OWN);
+    cli_ingest_init(&o->in);
+    cli_model_init(&o->cm);
+    o->with_model = with_model;
+    struct option *lo = o->lo;
+    size_t n = INGEST_NOPTS;
+    memcpy(lo, cli_ingest_options, sizeof cli_ingest_options);
+    if (with_model) {
+        memcpy(lo + n, model_options, sizeof model_options);
+        n += MODEL_NOPTS;
+    }
+    if (nown) memcpy(lo + n, own, nown * sizeof *own);
+    n += nown;
+    lo[n++] = (struct option){"output", required_argument, 0, 'o'};
+    lo[n++] = (struct option){"help", no_argument, 0, 'h'};
+    lo[n] = (struct option){0, 0, 0, 0};
+    /* a fresh parse of the command's argv, errors reported by the command */
+    optind = 1;
+    opterr = 0;
 }
 
 int cli_model_is_option(int c) { return c >= O_MODEL && c <= O_MDIR; }
@@ -72,14 +91,24 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     return -1;
 }
 
-int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text,
-                      struct cli_ingest_t *in, cli_model *cm)
+int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text, cli_opts *o)
 {
     if (cli_ingest_is_option(c)) {
-        if (cli_ingest_option(in, c, arg)) return cli_usage(cmd, "%s", in->problem);
-    } else if (cm && cli_model_is_option(c)) {
-        if (cli_model_option(cm, c, arg)) return cli_usage(cmd, "%s", cm->problem);
+        if (cli_ingest_option(&o->in, c, arg)) return cli_usage(cmd, "%s", o->in.problem);
+    } else if (o->with_model && cli_model_is_option(c)) {
+        if (cli_model_option(&o->cm, c, arg)) return cli_usage(cmd, "%s", o->cm.problem);
     } else
         return cli_usage(cmd, "unknown or incomplete option '%s'", opt_text);
     return EXIT_OK;
+}
+
+const char *cli_opt_name(const cli_opts *o, int c, char *buf, size_t cap)
+{
+    for (const struct option *p = o->lo; p->name; p++)
+        if (p->val == c && !p->flag) {
+            snprintf(buf, cap, "--%s", p->name);
+            return buf;
+        }
+    snprintf(buf, cap, "-%c", c);
+    return buf;
 }

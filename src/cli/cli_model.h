@@ -1,6 +1,9 @@
-/* cli_model.h — the model-choice options of fit, backtest and report. */
+/* cli_model.h — the model-choice options of fit, backtest, assess and
+ * report, and what every command parses (cli_opts: with the input options
+ * and the getopt_long table). */
 #ifndef HR_CLI_MODEL_H
 #define HR_CLI_MODEL_H
+#include "cli_ingest.h"
 #include "headroom.h"
 #include <getopt.h>
 
@@ -24,13 +27,29 @@ typedef struct {
 } cli_model;
 
 void cli_model_init(cli_model *m);
-size_t model_long_options(struct option *lo);
 int cli_model_is_option(int c);
 int cli_model_option(cli_model *m, int c, const char *arg);
-/* Handle an input (or, when cm != NULL, a model) option c of command cmd;
- * an unknown option is a usage error naming opt_text. Returns EXIT_OK or the
+
+/* What every command parses: the input options, the model options (when
+ * with_model) and the getopt_long table, which has those, the command's own
+ * options, -o/--output and -h/--help. */
+#define CLI_MAX_OWN 16
+typedef struct {
+    cli_ingest in;
+    cli_model cm;
+    int with_model;
+    struct option lo[INGEST_NOPTS + MODEL_NOPTS + CLI_MAX_OWN + 3];
+} cli_opts;
+
+/* Defaults, the table with own[0..nown) (nown <= CLI_MAX_OWN), and getopt
+ * set for a new parse with its messages off. */
+void cli_opts_init(cli_opts *o, int with_model, const struct option *own, size_t nown);
+/* Handle an input (or, with_model, a model) option c of command cmd; an
+ * unknown option is a usage error naming opt_text. Returns EXIT_OK or the
  * exit code after printing the problem. */
-struct cli_ingest_t;
-int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text,
-                      struct cli_ingest_t *in, cli_model *cm);
+int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text, cli_opts *o);
+/* The option whose getopt code is c, as the user may spell it ("--threads"
+ * or "-j"), for messages (argv[optind - 1] is the value when the value was
+ * a separate argument). */
+const char *cli_opt_name(const cli_opts *o, int c, char *buf, size_t cap);
 #endif

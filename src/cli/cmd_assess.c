@@ -372,41 +372,33 @@ int cmd_assess(int argc, char **argv)
 {
     enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
            O_FYEAR, O_SCEN, O_GROWTH, O_SEED };
-    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 16];
-    size_t nlo = ingest_long_options(lo);
-    nlo += model_long_options(lo + nlo);
-    lo[nlo++] = (struct option){"forecast-year", required_argument, 0, O_FYEAR};
-    lo[nlo++] = (struct option){"scenarios", required_argument, 0, O_SCEN};
-    lo[nlo++] = (struct option){"growth", required_argument, 0, O_GROWTH};
-    lo[nlo++] = (struct option){"seed", required_argument, 0, O_SEED};
-    lo[nlo++] = (struct option){"threshold", required_argument, 0, O_THRESH};
-    lo[nlo++] = (struct option){"season-slack", required_argument, 0, O_SLACK};
-    lo[nlo++] = (struct option){"years", required_argument, 0, O_YEARS};
-    lo[nlo++] = (struct option){"budgets", required_argument, 0, O_BUDGETS};
-    lo[nlo++] = (struct option){"ai-profile", required_argument, 0, O_PROFILE};
-    lo[nlo++] = (struct option){"regions", required_argument, 0, O_REGIONS};
-    lo[nlo++] = (struct option){"by-season", no_argument, 0, O_BYSEASON};
-    lo[nlo++] = (struct option){"curve", no_argument, 0, O_CURVE};
-    lo[nlo++] = (struct option){"genmix", no_argument, 0, O_GENMIX};
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
+    static const struct option own[] = {
+        {"forecast-year", required_argument, 0, O_FYEAR},
+        {"scenarios", required_argument, 0, O_SCEN},
+        {"growth", required_argument, 0, O_GROWTH},
+        {"seed", required_argument, 0, O_SEED},
+        {"threshold", required_argument, 0, O_THRESH},
+        {"season-slack", required_argument, 0, O_SLACK},
+        {"years", required_argument, 0, O_YEARS},
+        {"budgets", required_argument, 0, O_BUDGETS},
+        {"ai-profile", required_argument, 0, O_PROFILE},
+        {"regions", required_argument, 0, O_REGIONS},
+        {"by-season", no_argument, 0, O_BYSEASON},
+        {"curve", no_argument, 0, O_CURVE},
+        {"genmix", no_argument, 0, O_GENMIX},
+    };
+    cli_opts op;
+    cli_opts_init(&op, 1, own, CLI_COUNT(own));
 
-    cli_ingest in;
-    cli_ingest_init(&in);
     hr_assess_opts ao;
     hr_assess_opts_init(&ao);
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
     int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0;
     size_t nscen = 200, seed = 1;
     double growth = 0;
-    cli_model cm;
-    cli_model_init(&cm);
-    cm.fit.model = "auto";
-    optind = 1;
-    opterr = 0;
+    op.cm.fit.model = "auto";
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'o': outpath = optarg; break;
@@ -470,14 +462,11 @@ int cmd_assess(int argc, char **argv)
         case O_SEED:
             if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
             break;
-        case '?':
-        case ':': return cli_usage(CMD, "unknown or incomplete option '%s'", argv[optind - 1]);
-        default:
-            if (cli_model_is_option(c)) {
-                if (cli_model_option(&cm, c, optarg)) return cli_usage(CMD, "%s", cm.problem);
-                model_given = 1;
-            } else if (cli_ingest_option(&in, c, optarg))
-                return cli_usage(CMD, "%s", in.problem);
+        default: {
+            int rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
+            if (rc) return rc;
+            model_given |= cli_model_is_option(c);
+        }
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
@@ -496,7 +485,7 @@ int cmd_assess(int argc, char **argv)
         if ((rc = read_profile(proffile, &prof, &ao.profile_len))) goto done;
         ao.profile = prof;
     }
-    if ((rc = cli_read_series(CMD, &in, argc - optind, argv + optind, &s))) goto done;
+    if ((rc = cli_read_series(CMD, &op.in, argc - optind, argv + optind, &s))) goto done;
 
     size_t nreg = hr_series_region_count(s), nsel = 0;
     for (size_t i = 0; i < nreg; i++) nsel += in_list(regions, hr_series_region_name(s, i));
@@ -510,7 +499,7 @@ int cmd_assess(int argc, char **argv)
     if (curve && outpath && (rc = out_open(&curve_out, outpath, "_curve.csv"))) goto done;
     if (genmix && outpath && (rc = out_open(&gen_out, outpath, "_genmix.csv"))) goto done;
     if (fyear) {
-        rc = run_forecast_year(s, regions, &ao, &cap, capfile, &cm.fit, fyear, nscen, growth, (uint64_t)seed,
+        rc = run_forecast_year(s, regions, &ao, &cap, capfile, &op.cm.fit, fyear, nscen, growth, (uint64_t)seed,
                                main_out.f);
         goto done;
     }

@@ -60,36 +60,27 @@ static void print_row(FILE *f, const char *region, const hr_backtest_row *r, int
 
 int cmd_backtest(int argc, char **argv)
 {
-    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 14];
-    size_t nlo = ingest_long_options(lo);
-    nlo += model_long_options(lo + nlo);
     enum { O_START = 1500, O_ORIG, O_STEP, O_LEAD, O_HOR, O_REFIT, O_WIN, O_BYH, O_JSON };
-    lo[nlo++] = (struct option){"start", required_argument, 0, O_START};
-    lo[nlo++] = (struct option){"origins", required_argument, 0, O_ORIG};
-    lo[nlo++] = (struct option){"step", required_argument, 0, O_STEP};
-    lo[nlo++] = (struct option){"lead", required_argument, 0, O_LEAD};
-    lo[nlo++] = (struct option){"horizon", required_argument, 0, O_HOR};
-    lo[nlo++] = (struct option){"refit-every", required_argument, 0, O_REFIT};
-    lo[nlo++] = (struct option){"window", required_argument, 0, O_WIN};
-    lo[nlo++] = (struct option){"by-horizon", no_argument, 0, O_BYH};
-    lo[nlo++] = (struct option){"json", no_argument, 0, O_JSON};
-    lo[nlo++] = (struct option){"threads", required_argument, 0, 'j'};
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
-    cli_ingest in;
-    cli_ingest_init(&in);
-    cli_model cm;
-    cli_model_init(&cm);
+    static const struct option own[] = {
+        {"start", required_argument, 0, O_START},
+        {"origins", required_argument, 0, O_ORIG},
+        {"step", required_argument, 0, O_STEP},
+        {"lead", required_argument, 0, O_LEAD},
+        {"horizon", required_argument, 0, O_HOR},
+        {"refit-every", required_argument, 0, O_REFIT},
+        {"window", required_argument, 0, O_WIN},
+        {"by-horizon", no_argument, 0, O_BYH},
+        {"json", no_argument, 0, O_JSON},
+        {"threads", required_argument, 0, 'j'},
+    };
+    cli_opts op;
+    cli_opts_init(&op, 1, own, CLI_COUNT(own));
     hr_backtest_opts bo;
     hr_backtest_opts_init(&bo);
     const char *out = NULL;
     int json = 0;
-    optind = 1;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "hj:o:", lo, NULL)) != -1) {
-        size_t v = 0;
+    while ((c = getopt_long(argc, argv, "hj:o:", op.lo, NULL)) != -1) {
         int bad = 0;
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
@@ -97,7 +88,7 @@ int cmd_backtest(int argc, char **argv)
         case O_JSON: json = 1; break;
         case O_BYH: bo.by_horizon = 1; break;
         case O_START: bad = cli_parse_time(optarg, &bo.start_utc); break;
-        case 'j': bad = cli_parse_size(optarg, &v) || v < 1 || v > 64; bo.threads = (int)v; break;
+        case 'j': bad = cli_parse_threads(optarg, &bo.threads); break;
         case O_ORIG: bad = cli_parse_size(optarg, &bo.origins) || !bo.origins; break;
         case O_STEP: bad = cli_parse_size(optarg, &bo.step) || !bo.step; break;
         case O_LEAD: bad = cli_parse_size(optarg, &bo.lead); break;
@@ -105,18 +96,19 @@ int cmd_backtest(int argc, char **argv)
         case O_REFIT: bad = cli_parse_size(optarg, &bo.refit_every) || !bo.refit_every; break;
         case O_WIN: bad = cli_parse_size(optarg, &bo.window); break;
         default: {
-            int rc = cli_shared_option("backtest", c, optarg, argv[optind - 1], &in, &cm);
+            int rc = cli_shared_option("backtest", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
         }
         }
-        if (bad) return cli_usage("backtest", "invalid value '%s' for %s", optarg, argv[optind - 1]);
+        char nb[40];
+        if (bad) return cli_usage("backtest", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (bo.start_utc == INT64_MIN) return cli_usage("backtest", "--start is required");
     if (optind >= argc) return cli_usage("backtest", "no input files");
-    bo.fit = cm.fit;
+    bo.fit = op.cm.fit;
     bo.keep_hours = out != NULL;
     hr_series *s = NULL;
-    int rc = cli_read_series("backtest", &in, argc - optind, argv + optind, &s);
+    int rc = cli_read_series("backtest", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;
     char tmp[4200];
     FILE *hf = NULL;

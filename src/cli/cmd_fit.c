@@ -47,18 +47,12 @@ static void print_json(FILE *f, const hr_model *m)
         }
         fputc('}', f);
     }
-    fputs(",\"sigma2\":", f);
-    cli_json_num(f, in.sigma2);
-    fputs(",\"r2\":", f);
-    cli_json_num(f, in.r2);
-    fputs(",\"loglik\":", f);
-    cli_json_num(f, in.loglik);
-    fputs(",\"aic\":", f);
-    cli_json_num(f, in.aic);
-    fputs(",\"aicc\":", f);
-    cli_json_num(f, in.aicc);
-    fputs(",\"bic\":", f);
-    cli_json_num(f, in.bic);
+    const double v[6] = {in.sigma2, in.r2, in.loglik, in.aic, in.aicc, in.bic};
+    static const char *const k[6] = {"sigma2", "r2", "loglik", "aic", "aicc", "bic"};
+    for (int i = 0; i < 6; i++) {
+        fprintf(f, ",\"%s\":", k[i]);
+        cli_json_num(f, v[i]);
+    }
     fprintf(f, ",\"converged\":%s,\"fallback\":", in.converged ? "true" : "false");
     cli_json_str(f, in.fallback);
     fputs(",\"errors\":", f);
@@ -70,43 +64,35 @@ static void print_json(FILE *f, const hr_model *m)
 
 int cmd_fit(int argc, char **argv)
 {
-    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 6];
-    size_t nlo = ingest_long_options(lo);
-    nlo += model_long_options(lo + nlo);
     enum { O_FROM = 1300, O_TO, O_JSON };
-    lo[nlo++] = (struct option){"from", required_argument, 0, O_FROM};
-    lo[nlo++] = (struct option){"to", required_argument, 0, O_TO};
-    lo[nlo++] = (struct option){"json", no_argument, 0, O_JSON};
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
-    cli_ingest in;
-    cli_ingest_init(&in);
-    cli_model cm;
-    cli_model_init(&cm);
+    static const struct option own[] = {
+        {"from", required_argument, 0, O_FROM},
+        {"to", required_argument, 0, O_TO},
+        {"json", no_argument, 0, O_JSON},
+    };
+    cli_opts op;
+    cli_opts_init(&op, 1, own, CLI_COUNT(own));
     const char *out = NULL;
     int json = 0;
-    optind = 1;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "ho:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
         } else if (c == 'o') out = optarg;
         else if (c == O_JSON) json = 1;
         else if (c == O_FROM || c == O_TO) {
-            if (cli_parse_time(optarg, c == O_FROM ? &cm.fit.from_utc : &cm.fit.to_utc))
+            if (cli_parse_time(optarg, c == O_FROM ? &op.cm.fit.from_utc : &op.cm.fit.to_utc))
                 return cli_usage("fit", "invalid time '%s' (ISO 8601, UTC)", optarg);
         } else {
-            int rc = cli_shared_option("fit", c, optarg, argv[optind - 1], &in, &cm);
+            int rc = cli_shared_option("fit", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
         }
     }
     if (!out && !json) return cli_usage("fit", "-o FILE.hrm or --json is required");
     if (optind >= argc) return cli_usage("fit", "no input files");
     hr_series *s = NULL;
-    int rc = cli_read_series("fit", &in, argc - optind, argv + optind, &s);
+    int rc = cli_read_series("fit", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;
     size_t nr = hr_series_region_count(s);
     hr_model **ms = calloc(nr ? nr : 1, sizeof *ms);
@@ -115,7 +101,7 @@ int cmd_fit(int argc, char **argv)
         return cli_fail("fit", "out of memory");
     }
     for (size_t i = 0; i < nr && !rc; i++)
-        if (hr_model_fit(s, i, &cm.fit, &ms[i]))
+        if (hr_model_fit(s, i, &op.cm.fit, &ms[i]))
             rc = cli_fail("fit", "region '%s': %s", hr_series_region_name(s, i), hr_last_error());
     if (!rc && out && hr_model_save((const hr_model *const *)ms, nr, out))
         rc = cli_fail("fit", "%s", hr_last_error());

@@ -2,7 +2,7 @@
  * forecasts the H hours after the last observed load of each region that
  * has a model in FILE.hrm. */
 #include "cli.h"
-#include "cli_ingest.h"
+#include "cli_model.h"
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,25 +26,20 @@ static const char *const help =
 
 int cmd_forecast(int argc, char **argv)
 {
-    struct option lo[INGEST_NOPTS + 6];
-    size_t nlo = ingest_long_options(lo);
     enum { O_HORIZON = 1400, O_LEVEL };
-    lo[nlo++] = (struct option){"model-file", required_argument, 0, 'm'};
-    lo[nlo++] = (struct option){"horizon", required_argument, 0, O_HORIZON};
-    lo[nlo++] = (struct option){"level", required_argument, 0, O_LEVEL};
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
-    cli_ingest in;
-    cli_ingest_init(&in);
+    static const struct option own[] = {
+        {"model-file", required_argument, 0, 'm'},
+        {"horizon", required_argument, 0, O_HORIZON},
+        {"level", required_argument, 0, O_LEVEL},
+    };
+    cli_opts op;
+    cli_opts_init(&op, 0, own, CLI_COUNT(own));
     const char *mfile = NULL, *out = NULL;
     size_t horizon = 0;
     double levels[8] = {80, 95};
     int nlev = 2;
-    optind = 1;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "hm:o:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hm:o:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
@@ -59,10 +54,10 @@ int cmd_forecast(int argc, char **argv)
             for (int j = 0; j < nlev; j++)
                 if (!(levels[j] > 0 && levels[j] < 100))
                     return cli_usage("forecast", "--level values must be in (0, 100)");
-        } else if (cli_ingest_is_option(c)) {
-            if (cli_ingest_option(&in, c, optarg)) return cli_usage("forecast", "%s", in.problem);
-        } else
-            return cli_usage("forecast", "unknown or incomplete option '%s'", argv[optind - 1]);
+        } else {
+            int rc = cli_shared_option("forecast", c, optarg, argv[optind - 1], &op);
+            if (rc) return rc;
+        }
     }
     if (!mfile) return cli_usage("forecast", "-m FILE.hrm is required");
     if (!horizon) return cli_usage("forecast", "--horizon is required");
@@ -72,7 +67,7 @@ int cmd_forecast(int argc, char **argv)
     size_t nm = 0;
     if (hr_model_load(mfile, &ms, &nm)) return cli_fail("forecast", "%s", hr_last_error());
     hr_series *s = NULL;
-    int rc = cli_read_series("forecast", &in, argc - optind, argv + optind, &s);
+    int rc = cli_read_series("forecast", &op.in, argc - optind, argv + optind, &s);
     if (rc) {
         hr_models_free(ms, nm);
         return rc;

@@ -2,7 +2,7 @@
  * summarise; one CSV row per region on stdout, optional normalised long CSV
  * per region with -o DIR. */
 #include "cli.h"
-#include "cli_ingest.h"
+#include "cli_model.h"
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -25,37 +25,24 @@ static const char *const help =
 
 int cmd_ingest(int argc, char **argv)
 {
-    enum { O_BASE = 1000 };
-    struct option lo[INGEST_NOPTS + 3];
-    size_t nlo = ingest_long_options(lo);
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
-
-    cli_ingest in;
-    cli_ingest_init(&in);
+    cli_opts op;
+    cli_opts_init(&op, 0, NULL, 0);
     const char *outdir = NULL;
-    optind = 1;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
         } else if (c == 'o') {
             outdir = optarg;
-        } else if (c == '?' || c == ':') {
-            return cli_usage("ingest", "unknown or incomplete option '%s'", argv[optind - 1]);
         } else {
-            int rc = cli_ingest_option(&in, c, optarg);
-            if (rc) return cli_usage("ingest", "%s", in.problem);
+            int rc = cli_shared_option("ingest", c, optarg, argv[optind - 1], &op);
+            if (rc) return rc;
         }
     }
-    if (optind >= argc) return cli_usage("ingest", "no input files");
-
     hr_series *s = NULL;
-    int st = hr_series_read((const char *const *)argv + optind, (size_t)(argc - optind), &in.opts, &s);
-    if (st) return cli_fail("ingest", "%s", hr_last_error());
+    int st = cli_read_series("ingest", &op.in, argc - optind, argv + optind, &s);
+    if (st) return st;
 
     if (outdir) {
         if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {

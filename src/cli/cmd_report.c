@@ -69,39 +69,31 @@ int cmd_report(int argc, char **argv)
 
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
 {
-    struct option lo[INGEST_NOPTS + MODEL_NOPTS + 16];
-    size_t nlo = ingest_long_options(lo);
-    nlo += model_long_options(lo + nlo);
     enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS };
-    lo[nlo++] = (struct option){"budgets", required_argument, 0, O_BUD};
-    lo[nlo++] = (struct option){"threshold", required_argument, 0, O_THR};
-    lo[nlo++] = (struct option){"season-slack", required_argument, 0, O_SLACK};
-    lo[nlo++] = (struct option){"years", required_argument, 0, O_YEARS};
-    lo[nlo++] = (struct option){"rank-budget", required_argument, 0, O_RANK};
-    lo[nlo++] = (struct option){"backtest-days", required_argument, 0, O_BTD};
-    lo[nlo++] = (struct option){"forecast-hours", required_argument, 0, O_FH};
-    lo[nlo++] = (struct option){"scenarios", required_argument, 0, O_SCEN};
-    lo[nlo++] = (struct option){"growth", required_argument, 0, O_GROWTH};
-    lo[nlo++] = (struct option){"seed", required_argument, 0, O_SEED};
-    lo[nlo++] = (struct option){"threads", required_argument, 0, 'j'};
-    lo[nlo++] = (struct option){"quiet", no_argument, 0, 'q'};
-    lo[nlo++] = (struct option){"output", required_argument, 0, 'o'};
-    lo[nlo++] = (struct option){"help", no_argument, 0, 'h'};
-    lo[nlo] = (struct option){0, 0, 0, 0};
-    cli_ingest in;
-    cli_ingest_init(&in);
-    cli_model cm;
-    cli_model_init(&cm);
-    cm.fit.model = "auto";
-    cm.fit.method = HR_METHOD_CSS; /* the report's default (hr_report_opts_init) */
+    static const struct option own[] = {
+        {"budgets", required_argument, 0, O_BUD},
+        {"threshold", required_argument, 0, O_THR},
+        {"season-slack", required_argument, 0, O_SLACK},
+        {"years", required_argument, 0, O_YEARS},
+        {"rank-budget", required_argument, 0, O_RANK},
+        {"backtest-days", required_argument, 0, O_BTD},
+        {"forecast-hours", required_argument, 0, O_FH},
+        {"scenarios", required_argument, 0, O_SCEN},
+        {"growth", required_argument, 0, O_GROWTH},
+        {"seed", required_argument, 0, O_SEED},
+        {"threads", required_argument, 0, 'j'},
+        {"quiet", no_argument, 0, 'q'},
+    };
+    cli_opts op;
+    cli_opts_init(&op, 1, own, CLI_COUNT(own));
+    op.cm.fit.model = "auto";
+    op.cm.fit.method = HR_METHOD_CSS; /* the report's default (hr_report_opts_init) */
     hr_report_opts ro;
     hr_report_opts_init(&ro);
     const char *out = NULL;
     int quiet = 0;
-    optind = 1;
-    opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "hqj:o:", lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hqj:o:", op.lo, NULL)) != -1) {
         size_t v = 0;
         int bad = 0, n = 0;
         double d = 0;
@@ -109,7 +101,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'q': quiet = 1; break;
         case 'o': out = optarg; break;
-        case 'j': bad = cli_parse_size(optarg, &v) || v < 1 || v > 64; ro.threads = (int)v; break;
+        case 'j': bad = cli_parse_threads(optarg, &ro.threads); break;
         case O_RANK: bad = cli_parse_doubles(optarg, &d, 1, &n); ro.rank_budget_pct = d; break;
         case O_BTD: bad = cli_parse_size(optarg, &ro.backtest_days); break;
         case O_FH: bad = cli_parse_size(optarg, &ro.forecast_hours) || !ro.forecast_hours; break;
@@ -139,16 +131,17 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
             break;
         }
         default: {
-            int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &in, &cm);
+            int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
         }
         }
-        if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, argv[optind - 1]);
+        char nb[40];
+        if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (!out) return cli_usage("report", "-o DIR is required");
     if (optind >= argc) return cli_usage("report", "no input files");
-    ro.ingest = in.opts;
-    ro.fit = cm.fit;
+    ro.ingest = op.in.opts;
+    ro.fit = op.cm.fit;
     if (quiet) ro.fit.log = NULL; /* the warnings are in run.json */
     char opts[2048] = "";
     for (int i = 1; i < optind; i++) {

@@ -1,8 +1,7 @@
 /* main.c — `headroom <command> [options] FILE...`: dispatch, version check,
- * shared error printing. Exit codes: 0 success, 1 data/numerical/I-O
- * failure, 2 usage error. */
+ * the program name of the shared messages (cli.h). Exit codes: 0 success,
+ * 1 data/numerical/I-O failure, 2 usage error. */
 #include "cli.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,27 +19,9 @@ static const char *const usage_text =
     "`headroom <command> --help` describes each command.\n"
     "exit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
 
-int cli_fail(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "headroom: %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return EXIT_FAIL;
-}
-
-int cli_usage(const char *cmd, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "headroom: %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'headroom %s --help'.\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
-}
+/* cli.h: one process, which prints every message. */
+const char *cli_prog(void) { return "headroom"; }
+int cli_prints(void) { return 1; }
 
 struct command {
     const char *name;
@@ -54,12 +35,7 @@ static const struct command commands[] = {
 
 int main(int argc, char **argv)
 {
-    /* The CLI and the library it links must agree (zstd does the same). */
-    if (strcmp(hr_version(), HR_VERSION_STRING) != 0) {
-        fprintf(stderr, "headroom: library version %s does not match %s\n", hr_version(),
-                HR_VERSION_STRING);
-        return EXIT_FAIL;
-    }
+    if (cli_check_version()) return EXIT_FAIL;
     if (argc < 2) {
         fputs(usage_text, stderr);
         return EXIT_USAGE;
@@ -73,7 +49,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     int rc = -1;
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    for (size_t i = 0; i < CLI_COUNT(commands); i++)
         if (!strcmp(argv[1], commands[i].name)) {
             rc = commands[i].fn(argc - 1, argv + 1);
             break;

@@ -12,7 +12,6 @@
  * every rank; only rank 0 prints the run's error, progress and warnings. */
 #include "batch.h"
 #include "cli.h"
-#include <stdarg.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,37 +21,14 @@ enum { TAG_LEN = 1, TAG_DATA = 2 };
 /* MPI counts are ints: buffers go in pieces of at most 1 GiB. */
 #define CHUNK ((size_t)1 << 30)
 
-/* The CLI's message helpers (src/cli/main.c has the one-process ones):
- * printed by rank 0 only, every rank parses the same command line. */
-static int rank0(void)
+/* The CLI's messages (cli.h): printed by rank 0 only, every rank parses
+ * the same command line. */
+const char *cli_prog(void) { return "headroom-mpi"; }
+int cli_prints(void)
 {
     int r = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &r);
     return r == 0;
-}
-
-int cli_fail(const char *cmd, const char *fmt, ...)
-{
-    if (!rank0()) return EXIT_FAIL;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "headroom-mpi: %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    return EXIT_FAIL;
-}
-
-int cli_usage(const char *cmd, const char *fmt, ...)
-{
-    if (!rank0()) return EXIT_USAGE;
-    va_list ap;
-    va_start(ap, fmt);
-    fprintf(stderr, "headroom-mpi: %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nTry 'headroom %s --help'.\n", cmd);
-    va_end(ap);
-    return EXIT_USAGE;
 }
 
 typedef struct {
@@ -121,9 +97,7 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &c.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &c.size);
     int rc;
-    if (strcmp(hr_version(), HR_VERSION_STRING) != 0) {
-        fprintf(stderr, "headroom-mpi: library version %s does not match %s\n", hr_version(),
-                HR_VERSION_STRING);
+    if (cli_check_version()) {
         rc = EXIT_FAIL;
     } else if (argc >= 2 && !strcmp(argv[1], "--version")) {
         if (c.rank == 0) printf("headroom-mpi %s\n", hr_version());
