@@ -35,6 +35,11 @@ expect 2 "$H" ingest
 expect 2 "$H" ingest --bogus-option x.csv
 expect 2 "$H" ingest --format nosuch x.csv
 expect 1 "$H" ingest "$T/does-not-exist.csv" && grep -q "does-not-exist.csv" "$T/err" || die "missing file not named"
+# a bad value names its option, however it was spelt
+for j in "-j 0" "--threads 0" "--threads=0"; do
+    expect 2 "$H" backtest $j --start 2020-01-01T00:00:00Z x.csv &&
+        grep -q "invalid value '0' for --threads" "$T/err" || die "backtest $j: $(head -1 "$T/err")"
+done
 
 # ---- ingest on the generated default data
 D=datasets/default
