@@ -35,6 +35,12 @@ expect 2 "$H" ingest
 expect 2 "$H" ingest --bogus-option x.csv
 expect 2 "$H" ingest --format nosuch x.csv
 expect 1 "$H" ingest "$T/does-not-exist.csv" && grep -q "does-not-exist.csv" "$T/err" || die "missing file not named"
+# assess and report parse their shared headroom options alike
+for c in assess report; do
+    for bad in "--years 2019-2018" "--years 19x" "--budgets 0,1" "--budgets 100" "--growth -100"; do
+        expect 2 "$H" $c $bad x.csv || die "$c $bad: not a usage error"
+    done
+done
 # a bad value names its option, however it was spelt
 for j in "-j 0" "--threads 0" "--threads=0"; do
     expect 2 "$H" backtest $j --start 2020-01-01T00:00:00Z x.csv &&

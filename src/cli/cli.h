@@ -41,6 +41,12 @@ int cli_parse_size(const char *arg, size_t *v);           /* 0 / -1 */
 int cli_parse_threads(const char *arg, int *threads);     /* -j: 1..64; 0 / -1 */
 int cli_parse_ints(const char *arg, int *v, int n);       /* "1,0,2": exactly n */
 int cli_parse_doubles(const char *arg, double *v, int max, int *n);
+/* The headroom options assess and report share (0 / -1): --years Y or
+ * Y1-Y2 (1900..9999), --budgets (1..HR_MAX_BUDGETS percentages in (0, 100)),
+ * --growth (a percentage above -100). */
+int cli_parse_years(const char *arg, int *from, int *to);
+int cli_parse_budgets(const char *arg, double *b, size_t *n);
+int cli_parse_growth(const char *arg, double *pct);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double x);                     /* NaN -> null */
 /* Atomic output file: write to a temporary name, rename on success. */

@@ -115,6 +115,38 @@ int cli_parse_doubles(const char *arg, double *v, int max, int *n)
     return *n ? 0 : -1;
 }
 
+int cli_parse_years(const char *arg, int *from, int *to)
+{
+    char *end;
+    long a = strtol(arg, &end, 10), b = a;
+    if (end == arg) return -1;
+    if (*end == '-') b = strtol(end + 1, &end, 10);
+    if (*end || a < 1900 || b < a || b > 9999) return -1;
+    *from = (int)a, *to = (int)b;
+    return 0;
+}
+
+int cli_parse_budgets(const char *arg, double *b, size_t *n)
+{
+    double v[HR_MAX_BUDGETS];
+    int k;
+    if (cli_parse_doubles(arg, v, HR_MAX_BUDGETS, &k)) return -1;
+    for (int j = 0; j < k; j++)
+        if (!(v[j] > 0 && v[j] < 100)) return -1;
+    memcpy(b, v, (size_t)k * sizeof *v);
+    *n = (size_t)k;
+    return 0;
+}
+
+int cli_parse_growth(const char *arg, double *pct)
+{
+    double g;
+    int n;
+    if (cli_parse_doubles(arg, &g, 1, &n) || !(g > -100)) return -1;
+    *pct = g;
+    return 0;
+}
+
 void cli_json_str(FILE *f, const char *s)
 {
     fputc('"', f);

@@ -415,26 +415,15 @@ int cmd_assess(int argc, char **argv)
                 return cli_usage(CMD, "--season-slack: '%s' is not 0 or 1", optarg);
             ao.season_slack = optarg[0] == '1';
             break;
-        case O_YEARS: {
-            char *end;
-            long a = strtol(optarg, &end, 10), b = a;
-            if (*end == '-') b = strtol(end + 1, &end, 10);
-            if (*end || a < 1900 || b < a || b > 9999)
+        case O_YEARS:
+            if (cli_parse_years(optarg, &ao.year_from, &ao.year_to))
                 return cli_usage(CMD, "--years: '%s' is not Y1-Y2 (e.g. 2016-2019)", optarg);
-            ao.year_from = (int)a;
-            ao.year_to = (int)b;
             break;
-        }
-        case O_BUDGETS: {
-            int nb;
-            if (cli_parse_doubles(optarg, ao.budgets_pct, HR_MAX_BUDGETS, &nb))
-                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d numbers", optarg, HR_MAX_BUDGETS);
-            for (int j = 0; j < nb; j++)
-                if (!(ao.budgets_pct[j] > 0 && ao.budgets_pct[j] < 100))
-                    return cli_usage(CMD, "--budgets: %g is not a percentage in (0, 100)", ao.budgets_pct[j]);
-            ao.nbudgets = (size_t)nb;
+        case O_BUDGETS:
+            if (cli_parse_budgets(optarg, ao.budgets_pct, &ao.nbudgets))
+                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d percentages in (0, 100)",
+                                 optarg, HR_MAX_BUDGETS);
             break;
-        }
         case O_PROFILE: proffile = strcmp(optarg, "flat") ? optarg : NULL; break;
         case O_REGIONS: regions = optarg; break;
         case O_BYSEASON: by_season = 1; break;
@@ -452,13 +441,10 @@ int cmd_assess(int argc, char **argv)
             if (cli_parse_size(optarg, &nscen) || nscen == 0 || nscen > 100000)
                 return cli_usage(CMD, "--scenarios: '%s' is not a number of paths in 1-100000", optarg);
             break;
-        case O_GROWTH: {
-            char *end;
-            growth = strtod(optarg, &end);
-            if (end == optarg || *end || !isfinite(growth) || !(growth > -100))
+        case O_GROWTH:
+            if (cli_parse_growth(optarg, &growth))
                 return cli_usage(CMD, "--growth: '%s' is not a percentage above -100", optarg);
             break;
-        }
         case O_SEED:
             if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
             break;

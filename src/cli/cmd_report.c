@@ -33,7 +33,7 @@ static const char *const help =
     "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
     "  --threshold KIND       seasonal | annual [Default: seasonal]\n"
     "  --season-slack 0|1     seasonal peaks may fall one month outside their window\n"
-    "  --years Y1-Y2          study years (whole UTC years) [Default: all whole years]\n"
+    "  --years Y1[-Y2]        study years (whole UTC years) [Default: all whole years]\n"
     "\n" MODEL_OPTIONS_HELP "\n" INGEST_OPTIONS_HELP
     "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
 
@@ -106,30 +106,16 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         case O_BTD: bad = cli_parse_size(optarg, &ro.backtest_days); break;
         case O_FH: bad = cli_parse_size(optarg, &ro.forecast_hours) || !ro.forecast_hours; break;
         case O_SCEN: bad = cli_parse_size(optarg, &ro.scenarios) || ro.scenarios > 100000; break;
-        case O_GROWTH: bad = cli_parse_doubles(optarg, &ro.growth_pct, 1, &n); break;
+        case O_GROWTH: bad = cli_parse_growth(optarg, &ro.growth_pct); break;
         case O_SEED: bad = cli_parse_size(optarg, &v); ro.seed = v; break;
-        case O_BUD: {
-            double b[HR_MAX_BUDGETS];
-            bad = cli_parse_doubles(optarg, b, HR_MAX_BUDGETS, &n);
-            for (int k = 0; !bad && k < n; k++) bad = !(b[k] > 0 && b[k] < 100);
-            if (!bad) {
-                memcpy(ro.assess.budgets_pct, b, (size_t)n * sizeof *b);
-                ro.assess.nbudgets = (size_t)n;
-            }
-            break;
-        }
+        case O_BUD: bad = cli_parse_budgets(optarg, ro.assess.budgets_pct, &ro.assess.nbudgets); break;
         case O_THR:
             if (!strcmp(optarg, "seasonal")) ro.assess.threshold_kind = HR_THRESH_SEASONAL;
             else if (!strcmp(optarg, "annual")) ro.assess.threshold_kind = HR_THRESH_ANNUAL;
             else bad = 1;
             break;
         case O_SLACK: bad = strcmp(optarg, "0") && strcmp(optarg, "1"); ro.assess.season_slack = optarg[0] == '1'; break;
-        case O_YEARS: {
-            int y[2];
-            bad = sscanf(optarg, "%d-%d", &y[0], &y[1]) != 2 || y[0] > y[1] || y[0] < 1900;
-            if (!bad) ro.assess.year_from = y[0], ro.assess.year_to = y[1];
-            break;
-        }
+        case O_YEARS: bad = cli_parse_years(optarg, &ro.assess.year_from, &ro.assess.year_to); break;
         default: {
             int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
