@@ -87,13 +87,6 @@ typedef struct {
     pthread_mutex_t lock;
 } batch;
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int cmp_desc(const void *a, const void *b)
 {
     double x = *(const double *)a, y = *(const double *)b;
@@ -216,7 +209,7 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
 static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o,
                         const model_ws *ws, model_gram *g)
 {
-    double t_a = now_s();
+    double t_a = cal_monotonic_seconds();
     hr_model *m = NULL;
     hr_fit_opts fo = o->fit;
     fo.log = NULL; /* a worker thread: hr_report logs after the join */
@@ -252,8 +245,8 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
         } else
             warn(R, "forecast");
     }
-    R->sec_forecast = now_s() - t_a;
-    t_a = now_s();
+    R->sec_forecast = cal_monotonic_seconds() - t_a;
+    t_a = cal_monotonic_seconds();
     /* Scenarios: S paths of the first calendar year after the data
      * (hr_scenarios); headroom of each against the historical thresholds. */
     if (o->scenarios > 0 && R->a.nyears > 0) {
@@ -277,7 +270,7 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
             warn(R, "scenarios");
         mem_free(paths);
     }
-    R->sec_scen = now_s() - t_a;
+    R->sec_scen = cal_monotonic_seconds() - t_a;
     hr_model_free(m);
 }
 
@@ -289,12 +282,12 @@ static void do_region(batch *B, size_t i)
     report_region_init(&R->rr);
     R->rr.name = r->name;
     hr_series_quality(B->s, i, &R->rr.quality);
-    double t_a = now_s();
+    double t_a = cal_monotonic_seconds();
     if (hr_assess(B->s, i, &o->assess, &R->a) != HR_OK) {
         warn(R, "headroom");
         R->a.nrows = 0;
     }
-    R->sec_assess = now_s() - t_a;
+    R->sec_assess = cal_monotonic_seconds() - t_a;
     R->rr.peak_mw = R->a.nrows ? R->a.peak_mw : R->rr.quality.peak_mw;
     R->rr.load_factor = R->a.nrows ? R->a.load_factor : NAN;
     for (size_t b = 0; b < R->a.nrows; b++) {
@@ -336,7 +329,7 @@ static void do_region(batch *B, size_t i)
             g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank_budget];
         }
     }
-    t_a = now_s();
+    t_a = cal_monotonic_seconds();
     /* The region's design for the backtest and the final fit: all its
      * hours (the backtest's last forecast hour is the end of the data). A
      * failure other than memory leaves the stages to report it their way. */
@@ -353,12 +346,12 @@ static void do_region(batch *B, size_t i)
     spec_free(sp);
     if (st == HR_ENOMEM) {
         warn(R, "backtest");
-        R->sec_backtest = now_s() - t_a;
+        R->sec_backtest = cal_monotonic_seconds() - t_a;
         return;
     }
     hr_err_clear();
     do_backtest(R, B->s, i, o, ws, &g);
-    R->sec_backtest = now_s() - t_a;
+    R->sec_backtest = cal_monotonic_seconds() - t_a;
     do_forecast(R, B->s, i, o, ws, &g);
     model_gram_free(&g);
     model_ws_free(ws);
@@ -573,7 +566,7 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
     if (!st) {
         report_timing tm[6] = {{"read+screen", t_read},       {"headroom (cpu)", sec[0]},
                                {"backtest (cpu)", sec[1]},    {"forecast (cpu)", sec[2]},
-                               {"scenarios (cpu)", sec[3]},   {"total", now_s() - t_start}};
+                               {"scenarios (cpu)", sec[3]},   {"total", cal_monotonic_seconds() - t_start}};
         report_run run;
         report_run_init(&run);
         run.inputs = paths;
@@ -613,12 +606,12 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;
     if (rb < 0)
         return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
-    double t_start = now_s();
+    double t_start = cal_monotonic_seconds();
     hr_series *s = NULL;
     /* From here on a rank that fails still meets the others in d->gather. */
     int st = hr_series_read(paths, npaths, &o->ingest, &s);
     if (st && !d) return st;
-    double t_read = now_s() - t_start;
+    double t_read = cal_monotonic_seconds() - t_start;
     size_t nreg = s ? s->nreg : 0;
     batch B = {.s = s, .o = o, .rank_budget = rb};
     if (!st) {

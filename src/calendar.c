@@ -24,6 +24,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define SECS_PER_DAY 86400
 
@@ -766,4 +767,11 @@ int cal_us_bridge_day(int y, int m, int d)
     if (m == 11 && d == nth_weekday(y, 11, 4, 4) + 1) return 1;
     if (m == 12 && d == 24) return 2;
     return 0;
+}
+
+double cal_monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }

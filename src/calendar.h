@@ -86,4 +86,8 @@ int cal_us_holiday(int y, int m, int d);
 /* 1 for the day after Thanksgiving, 2 for Christmas Eve (Dec 24), else 0. */
 int cal_us_bridge_day(int y, int m, int d);
 
+/* Seconds on the monotonic clock (for timings: fit_seconds, the report's
+ * run times); not civil time. */
+double cal_monotonic_seconds(void);
+
 #endif

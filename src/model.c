@@ -67,13 +67,6 @@ void hr_model_free(hr_model *m)
     mem_free(m);
 }
 
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 /* Spec for the model named in o: spec text, "arima", "auto-arima", or a
  * spec name/path. */
 int model_spec_for(const hr_fit_opts *o, spec **out)
@@ -309,7 +302,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
                      hr_model **out)
 {
     *out = NULL;
-    double t_start = now_seconds();
+    double t_start = cal_monotonic_seconds();
     const double *load = series_col_get(r, "load_mw");
     if (!load) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
     if (to > r->n) to = r->n;
@@ -501,7 +494,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
          * so forecasts from a loaded model use the same factor. */
         if (m->sp->calibrate > 0) m->sigma2 *= calibration(m, r, ew, w, from + (n - w));
     }
-    m->fit_seconds = now_seconds() - t_start;
+    m->fit_seconds = cal_monotonic_seconds() - t_start;
     arima_free(af);
     regress_free(rf);
     design_matrix_free(&dm);

@@ -19,6 +19,7 @@
  *    the four files a report writes: a mistyped `-o ~` must never delete data.
  */
 #include "report.h"
+#include "calendar.h"
 #include "error.h"
 #include "mem.h"
 
@@ -1856,13 +1857,6 @@ static int check_existing(const char *dir, int *exists, mode_t *mode)
 
 /* ================================================================ write */
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int validate(const report_region *rg, size_t n, const report_run *run, int rb, size_t *nb_out,
                     size_t *ref_out)
 {
@@ -1908,7 +1902,7 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
 /* The work of report_write, run with the "C" numeric locale installed. */
 static int write_locked(const char *dir_in, const report_region *rg, size_t n, const report_run *run, int rbi)
 {
-    double t_start = now_s();
+    double t_start = cal_monotonic_seconds();
     size_t nb = 0, ref = 0;
     int rc = validate(rg, n, run, rbi, &nb, &ref);
     if (rc) return rc;
@@ -1965,7 +1959,7 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     render_html(&out[0], rg, n, order, nb, budgets, rb, run, hexp, sizes, version);
     render_csv(&out[1], rg, n, order, nb, budgets, &ml);
     render_json(&out[2], rg, n, order, nb, budgets, rb, &ml, version);
-    render_runjson(&out[3], run, hexp, sizes, n, nb ? budgets[rb] : NAN, version, now_s() - t_start);
+    render_runjson(&out[3], run, hexp, sizes, n, nb ? budgets[rb] : NAN, version, cal_monotonic_seconds() - t_start);
     for (int k = 0; k < 4; k++)
         if (out[k].oom) {
             rc = hr_err(HR_ENOMEM, "report_write: out of memory while rendering %s", OUT_FILES[k]);
