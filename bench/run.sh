@@ -265,10 +265,10 @@ section_arima() {
     # A regression with ARIMA errors: bench/dhr_errors.spec (25 columns,
     # SARIMA(2,0,0)(2,0,0)24 errors on the whole window), fitted in two
     # stages and by one joint likelihood (errors-fit joint), over five years
-    # of PJM (43,8xx h, 81 missing hours: R's filter, 29 coefficients by
-    # numerical gradients, about a minute) and two gap-free years of ISNE
-    # (beta profiled out by GLS, src/arima.c armafn_p). One run each, time
-    # and peak RSS from the same run.
+    # of PJM (43,8xx h, 81 missing hours, no differencing: beta profiled
+    # out of R's filter, ~18 s) and two gap-free years of ISNE (beta
+    # profiled out by GLS on the differenced likelihood, src/arima.c
+    # armafn_p). One run each, time and peak RSS from the same run.
     if [ -x "$HEADROOM" ] && [ -f bench/dhr_errors.spec ]; then
         for case in "PJM|2015-07-02|2020-07-01T22:00:00Z|PJM 5 years" "ISNE|2016-07-01|2018-06-30T23:00:00Z|ISNE 2 years"; do
             IFS='|' read -r ba from to label <<EOF2
