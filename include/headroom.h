@@ -171,6 +171,10 @@ typedef struct {
     double scale;              /* multiply values (e.g. 0.001 for kW -> MW); 1   */
     hr_log_fn log;             /* optional: read summaries (see hr_log_fn)       */
     void *log_ud;
+    int threads;               /* files, then regions, read in parallel: 0 (the
+                                  default) = the CPUs this process may use, at
+                                  most 8; 1 = all on the calling thread. The
+                                  result is the same for any value.          */
 } hr_ingest_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -698,7 +702,8 @@ typedef struct {
     size_t scenarios;           /* simulated next years [Default: 100]           */
     double growth_pct;          /* annual load growth of the scenarios [0]       */
     uint64_t seed;              /* scenario seed [Default: 1]                    */
-    int threads;                /* regions in parallel [Default: 2]              */
+    int threads;                /* regions in parallel, and the read's threads when
+                                   ingest.threads is 0 [Default: 2]           */
     const char *options_text;   /* shown in run.json (e.g. the command line)     */
     /* Optional progress callback: done of total regions finished. Called
      * from worker threads, serialised by the library. */

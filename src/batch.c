@@ -609,7 +609,10 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     double t_start = cal_monotonic_seconds();
     hr_series *s = NULL;
     /* From here on a rank that fails still meets the others in d->gather. */
-    int st = hr_series_read(paths, npaths, &o->ingest, &s);
+    /* the report's thread budget (-j; under MPI per rank) bounds the read's too */
+    hr_ingest_opts io = o->ingest;
+    if (io.threads == 0 && o->threads > 0) io.threads = o->threads;
+    int st = hr_series_read(paths, npaths, &io, &s);
     if (st && !d) return st;
     double t_read = cal_monotonic_seconds() - t_start;
     size_t nreg = s ? s->nreg : 0;

@@ -31,6 +31,8 @@
 #include <fcntl.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,6 +53,7 @@ typedef struct {
     char **name;     /* [ncol] */
     const char *tz;  /* static or opts-owned zone name, may be NULL */
     size_t fileno;
+    size_t seq;      /* creation order in its context (one file = one context) */
     size_t n, cap;
     int64_t *t;      /* [cap] UTC hour-beginning */
     uint32_t *line;  /* [cap] source line        */
@@ -161,6 +164,7 @@ static ing_chunk *chunk_get(ing_file *f, const char *region, size_t n, const cha
     }
     ing_chunk *c = mem_calloc(1, sizeof *c);
     if (!c) return NULL;
+    c->seq = x->nck;
     c->ncol = n;
     c->fileno = f->fileno;
     c->tz = f->chunk_tz;
@@ -190,7 +194,10 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
         return -1;
     }
     if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 512;
+        /* a file of one region (f->region) puts at most one row per line
+         * into its chunk: sized once from the line count, the arrays are
+         * neither copied by realloc nor twice the data */
+        size_t cap = c->cap ? c->cap * 2 : f->region && f->nlines > 512 ? f->nlines : 512;
         int64_t *tt = mem_realloc(c->t, cap * sizeof *tt);
         if (tt) c->t = tt;
         uint32_t *ll = tt ? mem_realloc(c->line, cap * sizeof *ll) : NULL;
@@ -537,6 +544,18 @@ static int civil_ok(const cal_civil *c)
     return 1;
 }
 
+/* cal_civil_to_utc with the day number of the last date remembered. */
+static int64_t civil_utc(ing_file *f, const cal_civil *c)
+{
+    if (c->year != f->cd_y || c->month != f->cd_m || c->day != f->cd_d) {
+        f->cd_y = c->year;
+        f->cd_m = c->month;
+        f->cd_d = c->day;
+        f->cd_days = cal_days_from_civil(c->year, c->month, c->day);
+    }
+    return f->cd_days * 86400 + (int64_t)c->hour * 3600 + (int64_t)c->minute * 60 + c->second;
+}
+
 /* Normalise c (hour 24, negative hours after a shift) through UTC seconds. */
 static void civil_shift(cal_civil *c, int64_t ds)
 {
@@ -621,7 +640,7 @@ int ingest_row_time(ing_file *f, const char *region, int occ, int64_t *t)
                               c.day, c.hour, c.minute);
     int64_t u;
     if (f->has_off || !f->tz) {
-        u = cal_civil_to_utc(&c) - (f->has_off ? f->off_s : 0);
+        u = civil_utc(f, &c) - (f->has_off ? f->off_s : 0);
         if (f->dst)
             return ingest_col_err(f, HR_EPARSE, f->time_col, "DST flag on a UTC timestamp");
         if (f->hour_ending) u -= 3600;
@@ -674,27 +693,43 @@ static int utf8_ok(const unsigned char *s, size_t n)
 }
 
 /* Fixed layout YYYY-MM-DD[ T]HH:MM:SS, the bulk of EIA files: skip the
- * general parser. Returns 0 and sets the civil time, -1 to fall back. */
-static int fast_iso(const char *s, size_t len, cal_civil *c)
+ * general parser. The date of the previous row is remembered (24 rows
+ * share it): only the time of day is converted then. Returns 0 and sets
+ * the civil time, -1 to fall back. */
+static int fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
 {
     if (len != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
         s[13] != ':' || s[16] != ':')
         return -1;
     static const unsigned char pos[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
     int d[14];
-    for (int i = 0; i < 14; i++) {
+    int same = f->fd_ok && memcmp(s, f->fd_str, 10) == 0;
+    for (int i = same ? 8 : 0; i < 14; i++) {
         unsigned v = (unsigned)(unsigned char)s[pos[i]] - '0';
         if (v > 9) return -1;
         d[i] = (int)v;
     }
-    c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-    c->month = d[4] * 10 + d[5];
-    c->day = d[6] * 10 + d[7];
+    if (same) {
+        c->year = f->fd_civ.year;
+        c->month = f->fd_civ.month;
+        c->day = f->fd_civ.day;
+    } else {
+        c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+        c->month = d[4] * 10 + d[5];
+        c->day = d[6] * 10 + d[7];
+    }
     c->hour = d[8] * 10 + d[9];
     c->minute = d[10] * 10 + d[11];
     c->second = d[12] * 10 + d[13];
-    return civil_ok(c) ? 0 : -1;
+    if (!civil_ok(c)) return -1;
+    if (!same) {
+        memcpy(f->fd_str, s, 10);
+        f->fd_civ = *c;
+        f->fd_ok = 1;
+    }
+    return 0;
 }
+
 
 static int parse_int(const char *s, size_t len, long *out)
 {
@@ -774,7 +809,7 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
     }
     case COL_TIME:
     case COL_DATE: {
-        int r = fast_iso(s, len, &f->civ);
+        int r = fast_iso(f, s, len, &f->civ);
         if (r == 0) {
             f->has_off = 0;
             f->dst = 0;
@@ -1170,6 +1205,8 @@ static int read_one(ing_ctx *x, size_t fileno, size_t chunk)
         if (x->o->format == HR_FORMAT_ERCOT_FUEL) tsv = 1;
     }
     f->dayfirst = detect_dayfirst(p, n);
+    for (const char *q = p, *e = p + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) f->nlines++;
+    f->nlines++; /* a last line without newline */
 
     struct csv_parser cp;
     int st = HR_OK;
@@ -1231,8 +1268,9 @@ static int cmp_ck(const void *a, const void *b)
     const ing_chunk *x = *(ing_chunk *const *)a, *y = *(ing_chunk *const *)b;
     int c = strcmp(x->region, y->region);
     if (c) return c;
-    /* stable: creation order (file order) decides FIRST/LAST */
-    return x->fileno < y->fileno ? -1 : x->fileno > y->fileno ? 1 : (x < y ? -1 : x > y);
+    /* stable: file order, then creation order, decides FIRST/LAST */
+    if (x->fileno != y->fileno) return x->fileno < y->fileno ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -1309,27 +1347,29 @@ static void fmt_hour(int64_t t, char *buf)
     cal_format_utc(t, buf);
 }
 
-/* Merge chunks ck[0..m) (one region, file order) into a new region of s. */
-static int build_region(ing_ctx *x, hr_series *s, ing_chunk **ck, size_t m)
+/* Merge chunks ck[0..m) (one region, file order) into *r (zeroed on entry;
+ * left zeroed when no chunk gives anything; the caller clears it on error).
+ * Only reads x (options, paths): regions are built on several threads. */
+static int build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size_t m)
 {
     const char *region = ck[0]->region;
     /* grid span: hours with a value; failing that, hours with a row */
     int64_t lo = INT64_MAX, hi = INT64_MIN, lo2 = INT64_MAX, hi2 = INT64_MIN;
     for (size_t i = 0; i < m; i++) {
         const ing_chunk *c = ck[i];
-        for (size_t r = 0; r < c->n; r++) {
+        for (size_t k = 0; k < c->n; k++) {
             int any = 0, given = 0;
             for (size_t j = 0; j < c->ncol; j++) {
-                double v = c->v[j][r];
+                double v = c->v[j][k];
                 if (!isnan(v)) any = 1;
                 else if (!ingest_is_absent(v)) given = 1;
             }
             if (any) {
-                if (c->t[r] < lo) lo = c->t[r];
-                if (c->t[r] > hi) hi = c->t[r];
+                if (c->t[k] < lo) lo = c->t[k];
+                if (c->t[k] > hi) hi = c->t[k];
             } else if (given) {
-                if (c->t[r] < lo2) lo2 = c->t[r];
-                if (c->t[r] > hi2) hi2 = c->t[r];
+                if (c->t[k] < lo2) lo2 = c->t[k];
+                if (c->t[k] > hi2) hi2 = c->t[k];
             }
         }
     }
@@ -1375,12 +1415,11 @@ static int build_region(ing_ctx *x, hr_series *s, ing_chunk **ck, size_t m)
         }
     qsort(names, nn, sizeof *names, cmp_str);
 
-    series_region *r = series_add_region(s, region, lo, n);
     int rc = HR_OK;
     uint8_t *dup = NULL;
     uint32_t *src = NULL;
     uint16_t *cnt = NULL;
-    if (!r) {
+    if (series_region_init(r, region, lo, n)) {
         rc = hr_err(HR_ENOMEM, "out of memory");
         goto done;
     }
@@ -1543,6 +1582,157 @@ static void ctx_free(ing_ctx *x)
     }
 }
 
+/* ------------------------------------------------------------ threads */
+
+/* Files are parsed, and regions gridded and screened, on up to
+ * ING_MAX_THREADS threads (one per core). Each job writes only its own
+ * outputs (a file's chunks carry its number; a region goes to its own
+ * slot) and the results are combined in file and region order, so they do
+ * not depend on the threads or their timing. The first error in that order
+ * is reported, as a serial run would. While a test hook of mem.h is set,
+ * everything stays on the calling thread. */
+#define ING_MAX_THREADS 8
+
+typedef int (*ing_job_fn)(void *arg, size_t i, size_t th);
+
+typedef struct {
+    ing_job_fn fn;
+    void *arg;
+    size_t n;
+    const size_t *order; /* jobs in this order (largest first), or NULL */
+    pthread_mutex_t mu;
+    size_t next, fail; /* next job; lowest failed job (n: none) */
+} ing_pool;
+
+typedef struct {
+    ing_pool *p;
+    size_t th;
+    size_t fail;        /* this thread's lowest failed job, or n */
+    int status;
+    char msg[1024];     /* its hr_last_error (thread-local) */
+} ing_worker;
+
+static void *pool_run(void *arg)
+{
+    ing_worker *w = arg;
+    ing_pool *p = w->p;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        size_t k = p->next++, i = k < p->n && p->order ? p->order[k] : k;
+        int stop = k >= p->n || i > p->fail; /* a later job's error would not be reported */
+        pthread_mutex_unlock(&p->mu);
+        if (stop) break;
+        int rc = p->fn(p->arg, i, w->th);
+        if (rc) {
+            pthread_mutex_lock(&p->mu);
+            if (i < p->fail) p->fail = i;
+            pthread_mutex_unlock(&p->mu);
+            if (i < w->fail) {
+                w->fail = i;
+                w->status = rc;
+                snprintf(w->msg, sizeof w->msg, "%s", hr_last_error());
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Threads worth starting for n jobs (1 = run on the caller): o->threads,
+ * or (0) the CPUs this process may use, at most ING_MAX_THREADS. */
+static size_t pool_threads(const hr_ingest_opts *o, size_t n)
+{
+    if (n < 2 || mem_hooked()) return 1;
+    size_t ncpu = (size_t)o->threads;
+    if (o->threads <= 0) {
+        cpu_set_t cs;
+        ncpu = 1;
+        if (sched_getaffinity(0, sizeof cs, &cs) == 0) ncpu = (size_t)CPU_COUNT(&cs);
+    }
+    if (ncpu > ING_MAX_THREADS) ncpu = ING_MAX_THREADS;
+    return ncpu < n ? ncpu : n;
+}
+
+/* Run fn(arg, i, th) for i < n on nth threads (th < nth: the thread's
+ * index; 0 is the caller), taking the jobs in the order order[] if given
+ * (largest first, so that no big job is left for the end). Returns the
+ * status of the lowest failing i with its message restored on the calling
+ * thread, or HR_OK. */
+static int pool_for(ing_job_fn fn, void *arg, size_t n, size_t nth, const size_t *order)
+{
+    ing_pool p = {.fn = fn, .arg = arg, .n = n, .order = order, .next = 0, .fail = n};
+    ing_worker w[ING_MAX_THREADS];
+    pthread_t tid[ING_MAX_THREADS];
+    int started[ING_MAX_THREADS] = {0};
+    if (pthread_mutex_init(&p.mu, NULL) != 0) nth = 1;
+    for (size_t t = 0; t < nth; t++) w[t] = (ing_worker){.p = &p, .th = t, .fail = n, .status = 0};
+    if (nth == 1) {
+        /* serial: stop at the first error, as the threads do */
+        for (size_t i = 0; i < n; i++) {
+            int rc = fn(arg, i, 0);
+            if (rc) return rc;
+        }
+        return HR_OK;
+    }
+    for (size_t t = 1; t < nth; t++)
+        started[t] = pthread_create(&tid[t], NULL, pool_run, &w[t]) == 0;
+    pool_run(&w[0]);
+    for (size_t t = 1; t < nth; t++)
+        if (started[t]) pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&p.mu);
+    size_t best = n;
+    for (size_t t = 0; t < nth; t++)
+        if (w[t].fail < n && (best == n || w[t].fail < w[best].fail)) best = t;
+    if (best == n) return HR_OK;
+    return hr_err(w[best].status, "%s", w[best].msg);
+}
+
+/* ord[0..n) = 0..n-1 by decreasing w[] (ties: index order): insertion
+ * sort, n is a few hundred at most (files, regions). */
+static void order_by_weight(const size_t *w, size_t n, size_t *ord)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+        while (k > 0 && w[ord[k - 1]] < w[i]) {
+            ord[k] = ord[k - 1];
+            k--;
+        }
+        ord[k] = i;
+    }
+}
+
+/* ------------------------------------------------------------ driver */
+
+typedef struct {
+    ing_ctx *cx; /* [nth] per-thread reading contexts */
+    size_t chunk;
+} read_job;
+
+static int read_job_fn(void *arg, size_t i, size_t th)
+{
+    read_job *j = arg;
+    return read_one(&j->cx[th], i, j->chunk);
+}
+
+typedef struct {
+    const ing_ctx *x;  /* merged chunks, sorted by region */
+    size_t *grp;       /* [ngrp + 1] first chunk of each region */
+    series_region *reg; /* [ngrp] built regions */
+} build_job;
+
+static int build_job_fn(void *arg, size_t g, size_t th)
+{
+    (void)th;
+    build_job *j = arg;
+    size_t a = j->grp[g], e = j->grp[g + 1];
+    int rc = build_region(j->x, &j->reg[g], j->x->ck + a, e - a);
+    /* the region's chunks are done with: free them now (peak memory) */
+    for (size_t k = a; k < e; k++) {
+        chunk_free(j->x->ck[k]);
+        j->x->ck[k] = NULL;
+    }
+    return rc;
+}
+
 int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o, size_t chunk,
                 hr_series **out)
 {
@@ -1565,46 +1755,115 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
                       (int)o->on_overlap);
     if (!isfinite(o->scale) || o->scale == 0)
         return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
-    ing_ctx x;
-    memset(&x, 0, sizeof x);
-    x.o = o;
-    x.paths = paths;
+    if (o->threads < 0)
+        return hr_err(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
+    ing_ctx cx[ING_MAX_THREADS];
+    size_t nth = pool_threads(o, npaths);
+    memset(cx, 0, nth * sizeof cx[0]);
+    for (size_t t = 0; t < nth; t++) {
+        cx[t].o = o;
+        cx[t].paths = paths;
+    }
+    ing_ctx *x = &cx[0]; /* after the read: holds every chunk */
     int rc = HR_OK;
     hr_series *s = NULL;
-    for (size_t i = 0; i < npaths && !rc; i++) rc = read_one(&x, i, chunk);
+    series_region *reg = NULL;
+    size_t *grp = NULL, ngrp = 0;
+    read_job rj = {cx, chunk};
+    if (nth > 1) {
+        /* weights: file sizes (a file that cannot be read fails in read_one) */
+        size_t *w = mem_array(2 * npaths, sizeof *w);
+        if (!w) {
+            rc = hr_err(HR_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < npaths; i++) {
+            struct stat st;
+            w[i] = stat(paths[i], &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+        }
+        order_by_weight(w, npaths, w + npaths);
+        rc = pool_for(read_job_fn, &rj, npaths, nth, w + npaths);
+        mem_free(w);
+    } else
+        rc = pool_for(read_job_fn, &rj, npaths, 1, NULL);
     if (rc) goto fail;
-    if (x.nck == 0) {
+    /* chunks of the other threads join thread 0's */
+    for (size_t t = 1; t < nth; t++) {
+        if (!cx[t].nck) continue;
+        size_t need = x->nck + cx[t].nck;
+        if (need > x->capck) {
+            ing_chunk **ck = mem_realloc(x->ck, need * sizeof *ck);
+            if (!ck) {
+                rc = hr_err(HR_ENOMEM, "out of memory");
+                goto fail;
+            }
+            x->ck = ck;
+            x->capck = need;
+        }
+        memcpy(x->ck + x->nck, cx[t].ck, cx[t].nck * sizeof *x->ck);
+        x->nck = need;
+        cx[t].nck = 0;
+    }
+    if (x->nck == 0) {
         rc = hr_err(HR_EDATA, "%s: no data", paths[0]);
         goto fail;
     }
-    qsort(x.ck, x.nck, sizeof *x.ck, cmp_ck);
+    qsort(x->ck, x->nck, sizeof *x->ck, cmp_ck);
     s = series_new();
-    if (!s) {
+    grp = mem_array(x->nck + 1, sizeof *grp);
+    if (!s || !grp) {
         rc = hr_err(HR_ENOMEM, "out of memory");
         goto fail;
     }
-    for (size_t i = 0; i < x.nck;) {
-        size_t e = i + 1;
-        while (e < x.nck && strcmp(x.ck[e]->region, x.ck[i]->region) == 0) e++;
-        rc = build_region(&x, s, x.ck + i, e - i);
-        if (rc) goto fail;
-        for (size_t k = i; k < e; k++) {
-            chunk_free(x.ck[k]);
-            x.ck[k] = NULL;
-        }
-        i = e;
+    for (size_t i = 0; i < x->nck; i++)
+        if (i == 0 || strcmp(x->ck[i]->region, x->ck[i - 1]->region) != 0) grp[ngrp++] = i;
+    grp[ngrp] = x->nck;
+    reg = mem_calloc(ngrp, sizeof *reg);
+    if (!reg) {
+        rc = hr_err(HR_ENOMEM, "out of memory");
+        goto fail;
     }
+    build_job bj = {x, grp, reg};
+    size_t nbt = pool_threads(o, ngrp);
+    if (nbt > 1) {
+        /* weights: values held by the region's chunks */
+        size_t *w = mem_array(2 * ngrp, sizeof *w);
+        if (!w) {
+            rc = hr_err(HR_ENOMEM, "out of memory");
+            goto fail;
+        }
+        for (size_t g = 0; g < ngrp; g++) {
+            w[g] = 0;
+            for (size_t k = grp[g]; k < grp[g + 1]; k++) w[g] += x->ck[k]->n * (x->ck[k]->ncol + 1);
+        }
+        order_by_weight(w, ngrp, w + ngrp);
+        rc = pool_for(build_job_fn, &bj, ngrp, nbt, w + ngrp);
+        mem_free(w);
+    } else
+        rc = pool_for(build_job_fn, &bj, ngrp, 1, NULL);
+    if (rc) goto fail;
+    for (size_t g = 0; g < ngrp; g++)
+        if (reg[g].name && series_take_region(s, &reg[g])) {
+            rc = hr_err(HR_ENOMEM, "out of memory");
+            goto fail;
+        }
     if (s->nreg == 0) {
         rc = hr_err(HR_EDATA, "%s: no data", paths[0]);
         goto fail;
     }
     series_sort_regions(s);
-    ctx_free(&x);
+    mem_free(reg);
+    mem_free(grp);
+    for (size_t t = 0; t < nth; t++) ctx_free(&cx[t]);
     if (o->log) log_summary(s, o);
     *out = s;
     return HR_OK;
 fail:
-    ctx_free(&x);
+    if (reg)
+        for (size_t g = 0; g < ngrp; g++) series_region_clear(&reg[g]);
+    mem_free(reg);
+    mem_free(grp);
+    for (size_t t = 0; t < nth; t++) ctx_free(&cx[t]);
     hr_series_free(s);
     return rc ? rc : HR_ENOMEM;
 }

@@ -61,6 +61,7 @@ struct ing_file {
     int prev_term;
     size_t nfield, nonempty;
     unsigned long nrows;    /* data rows seen                          */
+    size_t nlines;          /* newlines in the file + 1 (chunk sizing) */
     /* header */
     int in_header;
     size_t nhdr;
@@ -92,6 +93,13 @@ struct ing_file {
     char regbuf[ING_NAMELEN], key[ING_NAMELEN];
     size_t time_col;         /* column index of the time (messages)    */
     int gap;                 /* last ingest_row_time hit a DST gap     */
+    /* caches of the last date: its text (fast_iso) and day number (month
+     * 0, never valid, when empty) */
+    int fd_ok;
+    char fd_str[10];
+    cal_civil fd_civ;
+    int cd_y, cd_m, cd_d;
+    int64_t cd_days;
     cal_civil gap_civ;
 };
 

@@ -41,6 +41,8 @@ void mem_observe(mem_observer fn, void *ud)
     observer_ud = ud;
 }
 
+int mem_hooked(void) { return fail_k != 0 || observer != NULL; }
+
 void *mem_alloc(size_t size)
 {
     if (should_fail()) return NULL;

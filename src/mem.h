@@ -25,4 +25,7 @@ unsigned long mem_fail_from(unsigned long k);
  * The OOM sweep uses it to tell allocation sites apart by call stack. */
 typedef void (*mem_observer)(unsigned long k, void *ud);
 void mem_observe(mem_observer fn, void *ud);
+/* Nonzero while a hook above is set on this thread: code that could spread
+ * work over threads keeps it on this one, so the hooks see every allocation. */
+int mem_hooked(void);
 #endif

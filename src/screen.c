@@ -128,21 +128,44 @@ typedef struct {
 
 /* ord[0..m) = the k < n with x[k] not NaN, ordered by value: an LSD radix
  * sort (Knuth, TAOCP vol. 3, 5.2.5) with 11-bit digits over only the key
- * bits that differ between the values (for whole-MW readings, the sign,
- * the top exponent bits and the low mantissa bits are all equal), so real
- * load data takes 2-3 passes. Returns m. */
+ * bits that differ between the values, so real load data takes 2-3 passes.
+ * Keys: when every value is a multiple of 1/2 below 2^51 in magnitude
+ * (whole-MW readings, their differences and the medians of those), 2x - min
+ * as an integer, which spans only the range of the data (differences of
+ * both signs would otherwise differ in all 64 bits of dkey: 6 passes);
+ * else dkey. Both keys are strictly increasing in the value and the sort is
+ * stable, so ord is the same either way. Returns m. */
 #define RADIX_BITS 11
 static size_t sort_idx(const double *x, size_t n, uint32_t *ord, const sortws *s)
 {
     uint64_t *key = s->key, *key2 = s->key2;
     uint32_t *o = ord, *o2 = s->ord2;
     size_t m = 0;
-    uint64_t diff = 0; /* bits in which some key differs from the first */
+    int whole = 1; /* every value so far is a multiple of 1/2 below 2^51 */
+    int64_t kmin = INT64_MAX;
     for (size_t k = 0; k < n; k++) {
         if (isnan(x[k])) continue;
-        key[m] = dkey(x[k]);
-        diff |= key[m] ^ key[0];
+        double v = 2.0 * x[k];
+        if (whole && fabs(v) < 0x1p52) {
+            int64_t i = (int64_t)v;
+            whole = (double)i == v;
+            key[m] = (uint64_t)i;
+            if (i < kmin) kmin = i;
+        } else
+            whole = 0;
         o[m++] = (uint32_t)k;
+    }
+    uint64_t diff = 0; /* bits in which some key differs from the first */
+    if (whole) {
+        for (size_t i = 0; i < m; i++) {
+            key[i] -= (uint64_t)kmin;
+            diff |= key[i];
+        }
+    } else {
+        for (size_t i = 0; i < m; i++) {
+            key[i] = dkey(x[o[i]]);
+            diff |= key[i] ^ key[0];
+        }
     }
     if (!diff) return m; /* all equal (or m < 2): any order is sorted */
     const unsigned lo = (unsigned)__builtin_ctzll(diff), hi = 64u - (unsigned)__builtin_clzll(diff);
@@ -399,18 +422,25 @@ static double select_k(double *a, size_t m, size_t k)
     }
 }
 
+/* Quantile p (type 7) of m values of which a[0..len) holds the len
+ * smallest, len > k + 1 for k = q_rank(p, m) or len = m; reorders a[0..len). */
+static double q_select_in(double *a, size_t len, size_t m, double p)
+{
+    double h = p * (double)(m - 1);
+    size_t k = (size_t)h;
+    double lo = select_k(a, len, k);
+    if (k + 1 >= m) return lo;
+    double hi = a[k + 1];
+    for (size_t i = k + 2; i < len; i++)
+        if (a[i] < hi) hi = a[i];
+    return lo + (h - (double)k) * (hi - lo);
+}
+
 /* Quantile p (type 7) of a[0..m) by selection; reorders a. NaN if m == 0. */
 static double q_select(double *a, size_t m, double p)
 {
     if (m == 0) return NAN;
-    double h = p * (double)(m - 1);
-    size_t k = (size_t)h;
-    double lo = select_k(a, m, k);
-    if (k + 1 >= m) return lo;
-    double hi = a[k + 1];
-    for (size_t i = k + 2; i < m; i++)
-        if (a[i] < hi) hi = a[i];
-    return lo + (h - (double)k) * (hi - lo);
+    return q_select_in(a, m, m, p);
 }
 
 /* ---------------------------------------------------------------------------
@@ -692,7 +722,11 @@ static void step2_stats(const double *d, size_t n, ws2 *w, double *tmp, double *
         double dr = w->r[t] - w->r[t - 1];
         if (!isnan(dr)) tmp[m++] = dr;
     }
-    double q3 = q_select(tmp, m, 0.75), q1 = q_select(tmp, m, 0.25);
+    /* after the first selection tmp[0..k3] holds the k3+1 smallest, so the
+     * q1 order statistics (ranks k1, k1+1 <= k3) are found among them */
+    double q3 = q_select(tmp, m, 0.75);
+    size_t k3 = m ? q_rank(0.75, m) : 0;
+    double q1 = k3 > q_rank(0.25, m) ? q_select_in(tmp, k3 + 1, m, 0.25) : q_select(tmp, m, 0.25);
     *iqr_r = q3 - q1;
     if (!(*iqr_r >= IQR_R_FLOOR)) *iqr_r = IQR_R_FLOOR;
 }

@@ -10,22 +10,45 @@
 
 hr_series *series_new(void) { return mem_calloc(1, sizeof(hr_series)); }
 
+void series_region_clear(series_region *r)
+{
+    for (size_t j = 0; j < r->ncol; j++) {
+        mem_free(r->col[j].name);
+        mem_free(r->col[j].v);
+    }
+    mem_free(r->col);
+    mem_free(r->flag);
+    mem_free(r->name);
+    mem_free(r->tz);
+    memset(r, 0, sizeof *r);
+}
+
 void hr_series_free(hr_series *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->nreg; i++) {
-        series_region *r = &s->reg[i];
-        for (size_t j = 0; j < r->ncol; j++) {
-            mem_free(r->col[j].name);
-            mem_free(r->col[j].v);
-        }
-        mem_free(r->col);
-        mem_free(r->flag);
-        mem_free(r->name);
-        mem_free(r->tz);
-    }
+    for (size_t i = 0; i < s->nreg; i++) series_region_clear(&s->reg[i]);
     mem_free(s->reg);
     mem_free(s);
+}
+
+int series_region_init(series_region *r, const char *name, int64_t t0, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->name = mem_strdup(name);
+    if (!r->name) return -1;
+    r->t0 = t0;
+    r->n = n;
+    return 0;
+}
+
+int series_take_region(hr_series *s, series_region *r)
+{
+    series_region *reg = mem_realloc(s->reg, (s->nreg + 1) * sizeof *reg);
+    if (!reg) return -1;
+    s->reg = reg;
+    reg[s->nreg++] = *r;
+    memset(r, 0, sizeof *r);
+    return 0;
 }
 
 series_region *series_add_region(hr_series *s, const char *name, int64_t t0, size_t n)

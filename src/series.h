@@ -35,6 +35,14 @@ hr_series *series_new(void);
 /* Append a region with an n-hour grid starting at t0 and no columns;
  * returns its pointer or NULL (ENOMEM). Invalidates earlier region pointers. */
 series_region *series_add_region(hr_series *s, const char *name, int64_t t0, size_t n);
+/* Set up *r as a region with an n-hour grid from t0 and no columns, outside
+ * any series (built on a worker thread, then moved in with
+ * series_take_region); 0, or -1 (ENOMEM; r is then safe to clear). */
+int series_region_init(series_region *r, const char *name, int64_t t0, size_t n);
+/* Move *r to the end of s's regions (r is zeroed); 0, or -1 (ENOMEM; r kept). */
+int series_take_region(hr_series *s, series_region *r);
+/* Free what r owns and zero it (r itself is not freed). */
+void series_region_clear(series_region *r);
 /* Add a column of n NaNs named name to r; returns its values or NULL. If the
  * column exists already its values are returned unchanged. */
 double *series_add_col(series_region *r, const char *name);

@@ -633,6 +633,75 @@ Test(ingest, chunk_size_independent)
     }
 }
 
+/* The files are read, and the regions built and screened, on several
+ * threads (hr_ingest_opts.threads). The result, and which error is
+ * reported, must not depend on their number. */
+/* A read on the calling thread alone (threads = 1) ... */
+static int read_serial(const char *const *paths, size_t n, const hr_ingest_opts *o, hr_series **s)
+{
+    hr_ingest_opts one = *o;
+    one.threads = 1;
+    return hr_series_read(paths, n, &one, s);
+}
+
+/* ... and on 3 threads, whatever the machine's CPUs */
+static int read_threaded(const char *const *paths, size_t n, const hr_ingest_opts *o, hr_series **s)
+{
+    hr_ingest_opts three = *o;
+    three.threads = 3;
+    return hr_series_read(paths, n, &three, s);
+}
+
+Test(ingest, threads_independent)
+{
+    const char *files[] = {balance_fixture(), ercot2017(), fuel_fixture(),
+                           fx("q.csv", "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,5\n"
+                                       "B,2020-01-01T01:00:00Z,7\nA,2020-01-01T01:00:00Z,6\n"),
+                           fx("q2.csv", "region,timestamp,load_mw\nA,2020-01-01T01:00:00Z,8\n"
+                                        "A,2020-01-01T02:00:00Z,9\n")};
+    const size_t nf = sizeof files / sizeof files[0];
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o); /* screening on */
+    o.on_overlap = HR_OVERLAP_LAST;
+    hr_series *a = NULL, *b = NULL;
+    o.threads = -1;
+    cr_assert_eq(hr_series_read(files, nf, &o, &a), HR_EINVAL);
+    cr_assert(strstr(hr_last_error(), "threads") != NULL, "%s", hr_last_error());
+    o.threads = 0;
+    cr_assert_eq(read_threaded(files, nf, &o, &a), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(read_serial(files, nf, &o, &b), HR_OK, "%s", hr_last_error());
+    same_series(a, b);
+    cr_assert_eq(at(a, "A", "load_raw_mw", utc(2020, 1, 1, 1)), 8.0, "the later file wins");
+    for (size_t i = 0; i < a->nreg; i++) {
+        if (!a->reg[i].flag) continue;
+        cr_assert(memcmp(a->reg[i].flag, b->reg[i].flag, a->reg[i].n) == 0);
+        cr_assert(memcmp(&a->reg[i].q, &b->reg[i].q, sizeof a->reg[i].q) == 0);
+    }
+    hr_series_free(a);
+    hr_series_free(b);
+
+    /* two bad files: the first one in the list is reported, both ways */
+    const char *bad[] = {files[0], fx("bad1.csv", "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,x\n"),
+                         files[1], fx("bad2.csv", "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,y\n")};
+    char msg[1024];
+    cr_assert_eq(read_threaded(bad, 4, &o, &a), HR_EPARSE);
+    cr_assert_null(a);
+    snprintf(msg, sizeof msg, "%s", hr_last_error());
+    cr_assert(strstr(msg, "bad1.csv") != NULL, "%s", msg);
+    cr_assert_eq(read_serial(bad, 4, &o, &a), HR_EPARSE);
+    cr_assert_str_eq(hr_last_error(), msg);
+
+    /* a conflict in two regions: the first region (by name) is reported */
+    o.on_overlap = HR_OVERLAP_ERROR;
+    const char *conf[] = {fx("c1.csv", "region,timestamp,load_mw\nZ,2020-01-01T00:00:00Z,1\nY,2020-01-01T00:00:00Z,1\n"),
+                          fx("c2.csv", "region,timestamp,load_mw\nZ,2020-01-01T00:00:00Z,2\nY,2020-01-01T00:00:00Z,2\n")};
+    cr_assert_eq(read_threaded(conf, 2, &o, &a), HR_EDATA);
+    snprintf(msg, sizeof msg, "%s", hr_last_error());
+    cr_assert(strstr(msg, "region Y ") != NULL, "%s", msg);
+    cr_assert_eq(read_serial(conf, 2, &o, &a), HR_EDATA);
+    cr_assert_str_eq(hr_last_error(), msg);
+}
+
 /* ------------------------------------------------------------ write / arrays */
 
 Test(ingest, write_long_roundtrip_atomic)
