@@ -8,7 +8,8 @@
  *    scratch buffer shows up as a difference, and under ThreadSanitizer
  *    (`make check-tsan`) as a report);
  *  - hr_last_error() is thread-local: failures on other threads do not
- *    change the calling thread's message.
+ *    change the calling thread's message;
+ *  - hr_series_read on 4 threads of its own gives the serial read's series.
  * The data is generated here (self-contained; no shared data needed).
  *
  * Criterion cannot start under ThreadSanitizer (its inheritable arena
@@ -225,12 +226,81 @@ Test(threads, last_error_is_thread_local)
     }
 }
 
+/* hr_series_read's own threads (hr_ingest_opts.threads: files, then
+ * regions, in parallel) give the serial read's series bit for bit: six
+ * generated long-format files, two regions each (one region spread over
+ * three files), with spikes for the screening to flag and impute. */
+Test(threads, threaded_read_equals_serial)
+{
+    char dir[] = "/tmp/hr_thr_XXXXXX", path[6][64];
+    cr_assert(mkdtemp(dir) != NULL);
+    const char *paths[6];
+    for (int f = 0; f < 6; f++) {
+        snprintf(path[f], sizeof path[f], "%s/f%d.csv", dir, f);
+        paths[f] = path[f];
+        FILE *fp = fopen(path[f], "w");
+        cr_assert(fp != NULL);
+        fputs("region,timestamp,load_mw\n", fp);
+        for (int g = 0; g < 2; g++) {
+            /* region R<f+g mod 4>, 60 days starting at day 60 * (f / 4) */
+            int reg = (f + g) % 4;
+            for (int k = 0; k < 24 * 60; k++) {
+                int64_t t = 1577836800 + 3600 * (int64_t)(k + 24 * 60 * (f / 4) + 24 * 120 * g);
+                char ts[21];
+                hr_time_format(t, ts);
+                double y = 1000 + 100 * reg + 200 * sin(2 * M_PI * (k % 24) / 24.0) + (k % 7) * 3;
+                if (k % 397 == 11) y *= 3; /* a spike */
+                fprintf(fp, "R%d,%s,%.2f\n", reg, ts, y);
+            }
+        }
+        fclose(fp);
+    }
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.on_duplicate = HR_DUP_LAST;
+    o.on_overlap = HR_OVERLAP_LAST;
+    hr_series *a = NULL, *b = NULL;
+    o.threads = 1;
+    cr_assert_eq(hr_series_read(paths, 6, &o, &a), HR_OK, "%s", hr_last_error());
+    o.threads = 4;
+    cr_assert_eq(hr_series_read(paths, 6, &o, &b), HR_OK, "%s", hr_last_error());
+    size_t nr = hr_series_region_count(a);
+    cr_assert(nr == 4 && hr_series_region_count(b) == nr);
+    size_t flagged = 0;
+    for (size_t i = 0; i < nr; i++) {
+        int64_t ta, tb;
+        size_t na, nb;
+        cr_assert_eq(hr_series_grid(a, i, &ta, &na), HR_OK);
+        cr_assert_eq(hr_series_grid(b, i, &tb, &nb), HR_OK);
+        cr_assert(ta == tb && na == nb);
+        size_t nc = hr_series_column_count(a, i);
+        cr_assert_eq(hr_series_column_count(b, i), nc);
+        for (size_t j = 0; j < nc; j++) {
+            const char *name = hr_series_column_name(a, i, j);
+            const double *va, *vb;
+            cr_assert_eq(hr_series_column(a, i, name, &va), HR_OK);
+            cr_assert_eq(hr_series_column(b, i, name, &vb), HR_OK);
+            cr_assert(same(va, vb, na * sizeof *va), "region %zu column %s differs", i, name);
+        }
+        const uint8_t *fa, *fb;
+        cr_assert_eq(hr_series_flags(a, i, &fa), HR_OK);
+        cr_assert_eq(hr_series_flags(b, i, &fb), HR_OK);
+        cr_assert(same(fa, fb, na), "region %zu flags differ", i);
+        for (size_t k = 0; k < na; k++) flagged += fa[k] != HR_FLAG_OKAY && fa[k] != HR_FLAG_MISSING;
+    }
+    cr_assert(flagged > 0, "the spikes were flagged");
+    hr_series_free(a);
+    hr_series_free(b);
+    rm_rf(dir);
+}
+
 #ifdef HR_NO_CRITERION
 int main(void)
 {
     threads_parallel_fit_forecast_equals_serial();
     threads_last_error_is_thread_local();
-    printf("test_threads: %s\n", nfail ? "FAILED" : "2 tests passed");
+    threads_threaded_read_equals_serial();
+    printf("test_threads: %s\n", nfail ? "FAILED" : "3 tests passed");
     return nfail != 0;
 }
 #endif
