@@ -41,10 +41,12 @@ extern "C" {
 #define HR_API
 #endif
 
+/* 0.2.0: hr_ingest_opts gained `threads` (its size changed: rebuild
+ * callers; before 1.0 a minor version may change the ABI). */
 #define HR_VERSION_MAJOR 0
-#define HR_VERSION_MINOR 1
+#define HR_VERSION_MINOR 2
 #define HR_VERSION_PATCH 0
-#define HR_VERSION_STRING "0.1.0"
+#define HR_VERSION_STRING "0.2.0"
 
 /* Run-time library version, "MAJOR.MINOR.PATCH" (equals HR_VERSION_STRING of
  * the header the library was built with); static storage. Thread-safe. */
