@@ -1619,9 +1619,12 @@ static void *pool_run(void *arg)
     for (;;) {
         pthread_mutex_lock(&p->mu);
         size_t k = p->next++, i = k < p->n && p->order ? p->order[k] : k;
-        int stop = k >= p->n || i > p->fail; /* a later job's error would not be reported */
+        /* past a failed job, a later one's error would not be reported:
+         * skip it, but go on (with an order, earlier jobs may still come) */
+        int done = k >= p->n, skip = !done && i > p->fail;
         pthread_mutex_unlock(&p->mu);
-        if (stop) break;
+        if (done) break;
+        if (skip) continue;
         int rc = p->fn(p->arg, i, w->th);
         if (rc) {
             pthread_mutex_lock(&p->mu);

@@ -690,6 +690,32 @@ Test(ingest, threads_independent)
     cr_assert(strstr(msg, "bad1.csv") != NULL, "%s", msg);
     cr_assert_eq(read_serial(bad, 4, &o, &a), HR_EPARSE);
     cr_assert_str_eq(hr_last_error(), msg);
+    /* ... also when the largest file (read first) fails at once and the
+     * first bad file in the list is small (read last, after files listed
+     * later than the large one): it is still read, and reported */
+    char *txt = malloc(40 * 16000 + 64);
+    cr_assert(txt);
+    const char *order[8];
+    /* files 1 and 2 bad; read largest first: 2 fails at once, and each of
+     * the 3 threads then meets a later file (5, 6, 7) before 0 and 1 */
+    static const int lines[8] = {10, 3, 16000, 14000, 12000, 10000, 8000, 6000};
+    for (int f = 0; f < 8; f++) {
+        char *q = txt + sprintf(txt, "region,timestamp,load_mw\n");
+        for (int k = 0; k < lines[f]; k++) {
+            char ts[21];
+            hr_time_format(1577836800 + 3600 * (int64_t)(k + 20000 * f), ts);
+            q += sprintf(q, "R%d,%s,%s\n", f, ts, (f == 1 && k == 2) || (f == 2 && k == 0) ? "bad" : "100");
+        }
+        char name[32];
+        snprintf(name, sizeof name, "ord%d.csv", f);
+        order[f] = fx(name, txt);
+    }
+    free(txt);
+    cr_assert_eq(read_threaded(order, 8, &o, &a), HR_EPARSE);
+    snprintf(msg, sizeof msg, "%s", hr_last_error());
+    cr_assert(strstr(msg, "ord1.csv") != NULL, "%s", msg);
+    cr_assert_eq(read_serial(order, 8, &o, &a), HR_EPARSE);
+    cr_assert_str_eq(hr_last_error(), msg);
 
     /* a conflict in two regions: the first region (by name) is reported */
     o.on_overlap = HR_OVERLAP_ERROR;
