@@ -53,17 +53,13 @@ int series_take_region(hr_series *s, series_region *r)
 
 series_region *series_add_region(hr_series *s, const char *name, int64_t t0, size_t n)
 {
-    series_region *reg = mem_realloc(s->reg, (s->nreg + 1) * sizeof *reg);
-    if (!reg) return NULL;
-    s->reg = reg;
-    series_region *r = &reg[s->nreg];
-    memset(r, 0, sizeof *r);
-    r->name = mem_strdup(name);
-    if (!r->name) return NULL;
-    r->t0 = t0;
-    r->n = n;
-    s->nreg++;
-    return r;
+    series_region r;
+    if (series_region_init(&r, name, t0, n)) return NULL;
+    if (series_take_region(s, &r)) {
+        series_region_clear(&r);
+        return NULL;
+    }
+    return &s->reg[s->nreg - 1];
 }
 
 double *series_col_get(const series_region *r, const char *name)
