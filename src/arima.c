@@ -51,7 +51,11 @@
  * d = D = 0 and missing hours (where armafn_w is not R's likelihood: R
  * drops hours whose prediction variance is 1e4 sigma2 or more) beta is
  * profiled out of R's filter itself (kalman_cols: the Riccati step while
- * the gain moves, every column through the same gains). */
+ * the gain moves, every column through the same gains). Without regressors,
+ * the optimiser's objective is computed by whichever of armafn_w and R's
+ * filter costs less (ao_cheaper: many missing hours close together favour
+ * R's filter), with d = D = 0 too where the series' variance is below
+ * R's 1e4 cut (then no hour is dropped and the two agree to rounding). */
 #include "arima.h"
 #include "error.h"
 #include "linalg.h"
@@ -583,7 +587,9 @@ static void spec_resid(const spec *m, const double *y, const double *beta, doubl
  * nd)^2) per hour while its gain moves) is cheaper: measured, airline
  * fits on a year of hours, SOCO 2016 (267 missing, sma1 -0.82) 1.6 s
  * against R's filter's 2.5 s, PACE 2018 (595 missing, sma1 -0.87) 7.9 s
- * against 4.7 s. More missing hours: R's filter. */
+ * against 4.7 s. Without regressors the cheaper of the two computes the
+ * objective (ao_cheaper: by the outliers' count and spacing); more missing
+ * hours: R's filter. */
 enum { AO_MAX = 400 };
 
 /* The sums of chandra_ao over nw data columns and nm outlier columns:
@@ -725,6 +731,33 @@ static size_t count_missing(const spec *m, const double *y)
         nm += (size_t)miss;
     }
     return nm;
+}
+
+/* Whether armafn_w (the missing hours as outlier columns) costs less per
+ * evaluation than R's filter (armafn) on y's missing hours. Per hour an
+ * outlier column costs ~r (its state) plus its row of the envelope (the
+ * outliers alive), counted as alive for AO_LIFE hours after its hour (under
+ * a seasonal MA near -1 they live 3,000-4,000 hours, with AR terms less:
+ * an upper bound); R's filter costs ~rd^2 per hour while its gain moves,
+ * and every missing hour sets it moving again. Measured per evaluation
+ * (s = 24, one thread): the outliers 0.5-0.6 ns per unit of their sum, R's
+ * filter 1.5-3.2 ns per N rd^2, so armafn_w while its sum is below
+ * AO_RATIO N rd^2: (2,0,1)(0,1,1)24 on NSB's last 2015 h of 2019 (393
+ * missing, most within a week; ratio 14.6) 44 ms against R's 16 ms; the
+ * airline model on SOCO 2016 (242 missing; 1.8) 24 against 33 ms, on PACE
+ * 2018 (570 missing; 9.4) 106 against 73 ms. */
+enum { AO_LIFE = 4000, AO_RATIO = 4 };
+static int ao_cheaper(const spec *m, const double *y)
+{
+    const size_t n = m->n, nd = m->nd, r = m->r, rd = r + nd;
+    double cost = 0.0;
+    size_t hi = 0, lo = 0, live = 0; /* hours scanned for the outliers' start and end */
+    for (size_t t = nd; t < n; t++) { /* hour t of the series, t - nd of w */
+        for (; hi <= t; hi++) live += isnan(y[hi]) ? 1u : 0u;
+        for (; lo + AO_LIFE <= t; lo++) live -= isnan(y[lo]) ? 1u : 0u;
+        cost += (double)live * ((double)r + 0.5 * (double)live);
+    }
+    return cost <= (double)AO_RATIO * (double)(n - nd) * (double)(rd * rd);
 }
 
 static int ctx_init(lik_ctx *c, const spec *m, const double *y)
@@ -1129,6 +1162,12 @@ static double armafn_w(const double *x, void *ud)
     trans_pars(m, c->full, c->trans, c->phi, c->theta);
     ssm_set_coef(&c->Sw, m, c->phi, c->theta);
     if (q0_col(&c->Sw, m->pe, m->qe, c->ck, c->ck + r, c->nz)) return DBL_MAX;
+    /* d = D = 0 with missing hours: R's filter leaves out the hours whose
+     * prediction variance F is 1e4 or more (sigma2 = 1), which the outliers
+     * do not. F never exceeds the variance gamma(0) = Q0[0][0] (conditioning
+     * cannot add variance), so below the cut (with room for rounding:
+     * 5e3) no hour is left out and the likelihoods agree; else R's filter. */
+    if (!nd && nm && !(c->ck[0] < 5e3)) return armafn(x, ud);
     for (int i = 0; i < m->d; i++)
         for (size_t l = n - 1; l > 0; l--) w[l] -= w[l - 1];
     for (int i = 0; i < m->D; i++)
@@ -1692,6 +1731,16 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
         int cheap = (m->nd ? m->kappa >= 1e6 : !anyna) && n - nok <= AO_MAX;
         const int kal = !m->nd && anyna && m->ncx > 0 && narma > 0;
         int prof = method != ARIMA_CSS && (cheap || kal) && m->ncx > 0 && narma > 0;
+        /* Which function computes the objective without regressors:
+         * armafn_w or R's filter, whichever costs less (ao_cheaper). The
+         * fit's course (guard, second run, polish) stays that of `cheap`.
+         * With d = D = 0 and missing hours armafn_w is R's likelihood to
+         * rounding where no hour can reach R's 1e4 cut (armafn_w checks;
+         * see there). */
+        int use_w = cheap;
+        if (method != ARIMA_CSS && anyna && !m->ncx && narma > 0 && n - nok <= AO_MAX &&
+            (m->nd ? m->kappa >= 1e6 : 1))
+            use_w = ao_cheaper(m, y);
         if (method == ARIMA_CSS) {
             rc = optim_bfgs(np, x, &value, armacss, &cc, &ctl, &iters);
             if (rc && rc != HR_ENOCONV) goto fail;
@@ -1765,7 +1814,7 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
                 cheap = kal ? prof : cheap;
             }
             const size_t nopt = prof ? narma : np;
-            optim_fn obj = prof ? armafn_p : cheap ? armafn_w : armafn;
+            optim_fn obj = prof ? armafn_p : use_w ? armafn_w : armafn;
             /* the guard saves R's slow filter; armafn_w's paths cross the
              * MA boundary region elsewhere, and there it dropped fits that
              * end outside 1.01 (PJM-DOM's search: 18 of its ML refits,
@@ -1774,12 +1823,16 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
             if (opts->unit_ma_stop && o->q + o->Q > 0 && !cheap)
                 ctl.monitor = ma_guard_fn, ctl.monitor_ud = &guard;
             rc = optim_bfgs(nopt, x, &value, obj, &c, &ctl, &iters);
-            if (rc == HR_ENOCONV && cheap && !guard.stopped) {
+            if (rc == HR_ENOCONV && (cheap || use_w) && !guard.stopped) {
                 /* maxit reached: armafn_w costs ~1 % of R's filter, so the
                  * fit gets a second run (fresh inverse Hessian) where R
                  * would stop; measured on PJM-DOM's (2,0,0)(0,1,2)24 +
                  * drift: log-likelihood -24551.0 after one run, R's
-                 * -24538.5, -24513.0 after two */
+                 * -24538.5, -24513.0 after two. Also where R's filter
+                 * computes a `cheap` fit's objective (ao_cheaper: the fit
+                 * keeps its course), and on armafn_w with d = D = 0 (PACW's
+                 * newest 2016 h of residuals, (5,0,2)(2,0,0)24: -9959.265
+                 * after one run on R's filter, -9958.627 after two) */
                 rc = optim_bfgs(nopt, x, &value, obj, &c, &ctl, &iters);
             }
             ctl.monitor = NULL;
@@ -1864,7 +1917,7 @@ static int fit_core(const double *y, size_t n, const double *xreg, size_t k, con
             } else if (opts->std_errors) {
                 /* armafn_w has the exact likelihood's curvature (measured:
                  * standard errors within 0.4 %) */
-                if ((rc = optim_hessian(np, x, cheap ? armafn_w : armafn, &c, &ctl, H, NULL, NULL)))
+                if ((rc = optim_hessian(np, x, use_w ? armafn_w : armafn, &c, &ctl, H, NULL, NULL)))
                     goto fail;
                 for (size_t i = 0; i < np * np; i++) H[i] *= (double)nused;
                 if ((rc = optim_invert(np, H)) == HR_ENOMEM) goto fail;

@@ -475,6 +475,58 @@ Test(arima, fit_with_hundreds_of_missing_hours_reaches_R, .timeout = 60)
     }
 }
 
+/* d = D = 0, no mean, missing hours (src/arima.c: the optimiser's objective
+ * by outlier columns, armafn_w, which is R's likelihood to rounding while
+ * the series' variance is below 5e3 sigma2, so that no hour can reach R's
+ * 1e4 cut; above, R's filter) against R 4.2's arima(y, c(1,0,1),
+ * list(order = c(1,0,0), period = 24), include.mean = FALSE, method = "ML")
+ * on the same series (gen_series, N = 1500, then hours 100-123 and every
+ * 37th from 300 missing: 57), written out and read back with 17 digits.
+ * Case 3's variance at R's estimate is ~6e3 sigma2: the cut falls inside
+ * the optimiser's path. */
+Test(arima, arma_with_missing_hours_no_mean_reaches_R)
+{
+    enum { N = 1500 };
+    static double y[N];
+    const struct {
+        double phi, theta, Phi;
+        uint64_t seed;
+        double loglik, coef[3], se[3];
+    } cs[] = {
+        { 0.6, 0.3, 0.5, 9001, -2086.1555761317882,
+          { 0.59840193335384939, 0.33635381542522741, 0.49385661066593933 },
+          { 0.027178995243683061, 0.033001710107233524, 0.022970421703721270 } },
+        { 0.97, 0.2, 0.99, 9002, -2150.2075001082985,
+          { 0.95806708437778987, 0.22887434782567351, 0.98738555198299838 },
+          { 0.0074188727095360844, 0.0266654034720522765, 0.0027654612303050193 } },
+        { 0.995, 0.2, 0.995, 9003, -2119.9175154476347,
+          { 0.99463408386733176, 0.18546571166787953, 0.98929091505312305 },
+          { 0.0026554724136085353, 0.0281770953759643353, 0.0024085442517792987 } },
+    };
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        gen_series(y, N, cs[i].phi, cs[i].theta, cs[i].Phi, 24, 0, cs[i].seed);
+        for (int t = 100; t < 124; t++) y[t] = NAN;
+        for (int t = 300; t < N; t += 37) y[t] = NAN;
+        arima_order o = { 1, 0, 1, 1, 0, 0, 24, 0, 0, ARIMA_ML };
+        arima_fit *f = NULL;
+        cr_assert_eq(arima_fit_model(y, N, NULL, 0, &o, NULL, &f), 0, "case %zu: %s", i, hr_last_error());
+        double coef[3], ll;
+        for (size_t j = 0; j < 3; j++) coef[j] = arima_coef(f, j);
+        cr_assert_eq(arima_loglik_at(y, N, NULL, 0, &o, coef, 1e6, &ll, NULL), 0);
+        cr_expect(rel_eq(ll, arima_loglik(f), 1e-9), "case %zu: reported %.6f, R's filter %.6f", i,
+                  arima_loglik(f), ll);
+        cr_expect(arima_loglik(f) >= cs[i].loglik - 1e-4 && arima_loglik(f) <= cs[i].loglik + 1e-2,
+                  "case %zu: loglik %.6f, R %.6f", i, arima_loglik(f), cs[i].loglik);
+        for (size_t j = 0; j < 3; j++) {
+            cr_expect(fabs(coef[j] - cs[i].coef[j]) <= 0.05 * cs[i].se[j], "case %zu: %s %.6f, R %.6f",
+                      i, arima_coef_name(f, j), coef[j], cs[i].coef[j]);
+            cr_expect(rel_eq(arima_coef_se(f, j), cs[i].se[j], 0.05), "case %zu: se(%s) %.6f, R %.6f", i,
+                      arima_coef_name(f, j), arima_coef_se(f, j), cs[i].se[j]);
+        }
+        arima_free(f);
+    }
+}
+
 Test(arima, qnorm_matches_R)
 {
     /* R: qnorm(c(0.975, 0.9, 1e-10, 0.5)) */
