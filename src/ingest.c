@@ -1736,6 +1736,38 @@ static int build_job_fn(void *arg, size_t g, size_t th)
     return rc;
 }
 
+/* pool_for with the jobs taken largest first by weight(warg, i), so that no
+ * big job is left for the end (one thread: in order, nothing to weigh). */
+static int pool_for_largest(ing_job_fn fn, void *arg, size_t n, size_t nth,
+                            size_t (*weight)(const void *warg, size_t i), const void *warg)
+{
+    if (nth <= 1) return pool_for(fn, arg, n, 1, NULL);
+    size_t *w = mem_array(2 * n, sizeof *w);
+    if (!w) return hr_err(HR_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) w[i] = weight(warg, i);
+    order_by_weight(w, n, w + n);
+    int rc = pool_for(fn, arg, n, nth, w + n);
+    mem_free(w);
+    return rc;
+}
+
+/* A file's weight: its size (a file that cannot be read fails in read_one). */
+static size_t file_weight(const void *paths, size_t i)
+{
+    struct stat st;
+    const char *p = ((const char *const *)paths)[i];
+    return stat(p, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
+}
+
+/* A region's weight: the values its chunks hold. */
+static size_t region_weight(const void *job, size_t g)
+{
+    const build_job *j = job;
+    size_t w = 0;
+    for (size_t k = j->grp[g]; k < j->grp[g + 1]; k++) w += j->x->ck[k]->n * (j->x->ck[k]->ncol + 1);
+    return w;
+}
+
 int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o, size_t chunk,
                 hr_series **out)
 {
@@ -1773,22 +1805,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
     series_region *reg = NULL;
     size_t *grp = NULL, ngrp = 0;
     read_job rj = {cx, chunk};
-    if (nth > 1) {
-        /* weights: file sizes (a file that cannot be read fails in read_one) */
-        size_t *w = mem_array(2 * npaths, sizeof *w);
-        if (!w) {
-            rc = hr_err(HR_ENOMEM, "out of memory");
-            goto fail;
-        }
-        for (size_t i = 0; i < npaths; i++) {
-            struct stat st;
-            w[i] = stat(paths[i], &st) == 0 && st.st_size > 0 ? (size_t)st.st_size : 0;
-        }
-        order_by_weight(w, npaths, w + npaths);
-        rc = pool_for(read_job_fn, &rj, npaths, nth, w + npaths);
-        mem_free(w);
-    } else
-        rc = pool_for(read_job_fn, &rj, npaths, 1, NULL);
+    rc = pool_for_largest(read_job_fn, &rj, npaths, nth, file_weight, paths);
     if (rc) goto fail;
     /* chunks of the other threads join thread 0's */
     for (size_t t = 1; t < nth; t++) {
@@ -1827,23 +1844,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         goto fail;
     }
     build_job bj = {x, grp, reg};
-    size_t nbt = pool_threads(o, ngrp);
-    if (nbt > 1) {
-        /* weights: values held by the region's chunks */
-        size_t *w = mem_array(2 * ngrp, sizeof *w);
-        if (!w) {
-            rc = hr_err(HR_ENOMEM, "out of memory");
-            goto fail;
-        }
-        for (size_t g = 0; g < ngrp; g++) {
-            w[g] = 0;
-            for (size_t k = grp[g]; k < grp[g + 1]; k++) w[g] += x->ck[k]->n * (x->ck[k]->ncol + 1);
-        }
-        order_by_weight(w, ngrp, w + ngrp);
-        rc = pool_for(build_job_fn, &bj, ngrp, nbt, w + ngrp);
-        mem_free(w);
-    } else
-        rc = pool_for(build_job_fn, &bj, ngrp, 1, NULL);
+    rc = pool_for_largest(build_job_fn, &bj, ngrp, pool_threads(o, ngrp), region_weight, &bj);
     if (rc) goto fail;
     for (size_t g = 0; g < ngrp; g++)
         if (reg[g].name && series_take_region(s, &reg[g])) {
