@@ -439,10 +439,10 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
         /* Fitted at each forecast, on the residuals before its origin. */
         /* 'operator': say whether the data gives the operator's forecast */
         const double *fc = m->sp->errors.op ? series_col_get(r, "forecast_mw") : NULL;
-        size_t nfc = 0;
-        for (size_t k = from; fc && k < to; k++) nfc += fc[k] > 0;
+        int any_fc = 0;
+        for (size_t k = from; fc && k < to && !any_fc; k++) any_fc = fc[k] > 0;
         snprintf(m->errors_text, sizeof m->errors_text, "direct %d days%s", m->sp->errors.days,
-                 nfc ? " + operator's forecast" : "");
+                 any_fc ? " + operator's forecast" : "");
         if (n < direct_history(0, 24, DIRECT_MIN_DAYS)) {
             char note[160];
             snprintf(note, sizeof note, "errors direct: %zu days of history, too few for the "

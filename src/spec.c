@@ -250,7 +250,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 e->kind = SPEC_ERR_AUTO_ARIMA;
             } else if (!bad && !strcmp(tok[1], "direct")) {
                 bad = (nt != 3 && nt != 4) || parse_int(tok[2], 30, 3650, &e->days);
-                if (!bad && nt == 4) bad = strcmp(tok[3], "operator"), e->op = 1;
+                if (!bad && nt == 4) e->op = !(bad = strcmp(tok[3], "operator") != 0);
                 e->kind = SPEC_ERR_DIRECT;
             } else bad = 1;
             if (bad) {
