@@ -22,7 +22,9 @@ LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
 
 DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3
 
-LIB_SRC := $(sort $(wildcard src/*.c))
+# Library sources: every folder under src/ but the two front ends.
+LIB_SRC := $(sort $(filter-out src/cli/% src/mpi/%,$(wildcard src/*/*.c)))
+LIB_HDR := $(filter-out src/cli/% src/mpi/%,$(wildcard src/*/*.h))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
@@ -55,7 +57,7 @@ deps:
 	     || { echo "apt-get failed for:$$missing" >&2; exit 1; }; \
 	  else echo "missing Debian packages:$$missing (run as root or install them)" >&2; exit 1; fi; fi
 
-$(B)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+$(B)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_LIB) -c $< -o $@
 
@@ -96,12 +98,12 @@ run: all $(GEN_OUT)
 	@echo "report: $(CURDIR)/out/index.html"
 
 # ---- tests (they include internal headers and R's reference numbers)
-TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h src/*.h) include/headroom.h
+TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
 $(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom.a
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom.a -lcriterion $(LDLIBS)
 
-$(BA)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+$(BA)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_LIB) -O1 $(SAN) -c $< -o $@
 $(BA)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
@@ -154,7 +156,7 @@ browser-check: all
 BT        := build/tsan
 TSAN      := -fsanitize=thread -fno-omit-frame-pointer
 LIB_OBJ_T := $(LIB_SRC:src/%.c=$(BT)/obj/%.o)
-$(BT)/obj/%.o: src/%.c $(wildcard src/*.h) include/headroom.h | deps
+$(BT)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS_LIB) -O1 $(TSAN) -c $< -o $@
 $(BT)/libheadroom.a: $(LIB_OBJ_T)
@@ -168,14 +170,14 @@ check-tsan: deps $(BT)/tests/test_threads
 
 # ---- MPI: build/headroom-mpi = the report's CLI with src/mpi/main_mpi.c as
 # its main, built with mpicc against the same static library (the library
-# has no MPI in it: src/batch.h is its hook). tests/mpi.sh checks that
+# has no MPI in it: src/report/batch.h is its hook). tests/mpi.sh checks that
 # `mpirun -np 2` and `-np 3` write the report of one process.
 MPI_PKGS := libopenmpi-dev openmpi-bin
 MPICC    ?= mpicc
 MPI_CLI_OBJ := $(filter-out $(B)/obj/cli/main.o,$(CLI_OBJ))
 mpi-deps:
 	@EXTRA_PKGS="$(MPI_PKGS)" $(MAKE) -s deps
-$(B)/obj/mpi/%.o: src/mpi/%.c src/batch.h $(wildcard src/cli/*.h) include/headroom.h | mpi-deps
+$(B)/obj/mpi/%.o: src/mpi/%.c src/report/batch.h $(wildcard src/cli/*.h) include/headroom.h | mpi-deps
 	@mkdir -p $(@D)
 	$(MPICC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Isrc/cli -c $< -o $@
 $(B)/headroom-mpi: $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom.a | mpi-deps

@@ -12,7 +12,7 @@
  * series, where MA parts sit near non-invertibility (slow exact fits, and
  * CSS winners that fail their exact refit). README, "Seasonal ARIMA".
  * Build: cc -O2 -Iinclude -Isrc bench/arima_bench.c build/libheadroom.a -lm -pthread */
-#include "arima.h"
+#include "arima/arima.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -21,7 +21,7 @@
  * Self-contained reader (no dependency on the ingest module).
  */
 #include "headroom.h"
-#include "screen.h"
+#include "ingest/screen.h"
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>

@@ -6,12 +6,12 @@
  * and the ratio fit / dsyrk (goal: <= 3). Run with OPENBLAS_NUM_THREADS=1
  * for single-thread figures. Usage: regress_bench [models-dir] */
 #define _POSIX_C_SOURCE 200809L
-#include "calendar.h"
-#include "design.h"
-#include "error.h"
-#include "linalg.h"
-#include "regress.h"
-#include "spec.h"
+#include "time/calendar.h"
+#include "model/design.h"
+#include "util/error.h"
+#include "stats/linalg.h"
+#include "stats/regress.h"
+#include "model/spec.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>

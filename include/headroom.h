@@ -654,7 +654,7 @@ HR_API int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_o
  * 8760. Pure; thread-safe. */
 HR_API size_t hr_year_hours(int year);
 
-/* Year-ahead load scenarios for probabilistic headroom (src/scenario.c has
+/* Year-ahead load scenarios for probabilistic headroom (src/model/scenario.c has
  * the method and its references): S simulated hourly load paths of calendar
  * year `year` (UTC, from year-01-01T00:00:00Z) for the region of s the model
  * was fitted to (region index, or (size_t)-1 = the model's region by name).

@@ -17,8 +17,8 @@
  * in include/headroom.h (the outside reference for this file). */
 #include "helpers.h"
 #include "headroom.h"
-#include "error.h"
-#include "mem.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <math.h>

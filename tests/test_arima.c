@@ -1,4 +1,4 @@
-/* test_arima.c — SARIMA kernel (src/arima.c, src/optim.c).
+/* test_arima.c — SARIMA kernel (src/arima/arima.c, src/stats/optim.c).
  *
  * References:
  *  - R 4.2.2 stats::arima / forecast 8.20 numbers in tests/reference/arima_ref.h,
@@ -10,9 +10,9 @@
  *    simulated paths. */
 #include <criterion/criterion.h>
 #include "helpers.h"
-#include "arima.h"
-#include "error.h"
-#include "mem.h"
+#include "arima/arima.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include "reference/arima_ref.h"
 #include "reference/arima_missing_ref.h"
 #include <math.h>
@@ -437,7 +437,7 @@ Test(arima, fit_is_at_R_likelihood_optimum_with_missing_hours)
     free(y);
 }
 
-/* Hundreds of missing hours (src/arima.c: additive outliers with an
+/* Hundreds of missing hours (src/arima/arima.c: additive outliers with an
  * envelope GLS block, beta profiled out for the regression cases; with
  * d = D = 0 beta profiled out of R's filter, kalman_cols) against
  * R's arima(method = "ML") on the same series (arima_missing_ref.R): the
@@ -475,7 +475,7 @@ Test(arima, fit_with_hundreds_of_missing_hours_reaches_R, .timeout = 60)
     }
 }
 
-/* d = D = 0, no mean, missing hours (src/arima.c: the optimiser's objective
+/* d = D = 0, no mean, missing hours (src/arima/arima.c: the optimiser's objective
  * by outlier columns, armafn_w, which is R's likelihood to rounding while
  * the series' variance is below 5e3 sigma2, so that no hour can reach R's
  * 1e4 cut; above, R's filter) against R 4.2's arima(y, c(1,0,1),

@@ -10,9 +10,9 @@
  *    self-contained twins). */
 #include "helpers.h"
 #include "headroom.h"
-#include "model.h"
-#include "series.h"
-#include "spec.h"
+#include "model/model.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -12,9 +12,9 @@
  *    origin does, and do not depend on the thread count (bit for bit). */
 #include "helpers.h"
 #include "headroom.h"
-#include "model.h"
-#include "series.h"
-#include "spec.h"
+#include "model/model.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>

@@ -22,10 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "calendar.h"
+#include "time/calendar.h"
 #include "headroom.h"
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 
 #define ZONEINFO "/usr/share/zoneinfo"
 

@@ -1,4 +1,4 @@
-/* test_direct.c — direct per-lead residual forecasts (src/direct.c).
+/* test_direct.c — direct per-lead residual forecasts (src/model/direct.c).
  *
  * References: series generated here (own splitmix64 + Box-Muller) whose
  * optimal predictor is known in closed form: e_k = 0.9 e_{k-24} + u_k gives,
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "direct.h"
+#include "model/direct.h"
 #include "headroom.h"
 #include "helpers.h"
 

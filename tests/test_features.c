@@ -11,13 +11,13 @@
 #include <stdio.h>
 #include <string.h>
 #include "helpers.h"
-#include "error.h"
-#include "mem.h"
-#include "calendar.h"
-#include "design.h"
-#include "regress.h"
-#include "series.h"
-#include "spec.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "time/calendar.h"
+#include "model/design.h"
+#include "stats/regress.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include "reference/regress_ref.h"
 
 static spec *load_spec(const char *name)

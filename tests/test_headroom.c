@@ -1,4 +1,4 @@
-/* test_headroom.c — headroom kernel (src/headroom.c).
+/* test_headroom.c — headroom kernel (src/assess/assess.c).
  *
  * References: (1) closed forms worked out by hand in each test from the
  * definitions of Norris et al. (2025) as restated in PRODUCT.md section 5:
@@ -18,9 +18,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "assess.h"
+#include "assess/assess.h"
 #include "helpers.h"
-#include "mem.h"
+#include "util/mem.h"
 
 /* ---------------------------------------------------------------- helpers */
 

@@ -15,8 +15,8 @@
 
 #include "headroom.h"
 #include "helpers.h"
-#include "ingest.h"
-#include "series.h"
+#include "ingest/ingest.h"
+#include "ingest/series.h"
 
 static char tmpdir[128];
 

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <string.h>
 #include "helpers.h"
-#include "error.h"
-#include "linalg.h"
+#include "util/error.h"
+#include "stats/linalg.h"
 
 Test(linalg, dims_beyond_lapack_int_are_rejected)
 {

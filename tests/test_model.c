@@ -2,11 +2,11 @@
  * harness: save -> load -> forecast bit-identical, malformed model files,
  * metric formulas against hand computations, no leakage of future load. */
 #include "helpers.h"
-#include "design.h"
+#include "model/design.h"
 #include "headroom.h"
-#include "model.h"
-#include "series.h"
-#include "spec.h"
+#include "model/model.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>

@@ -7,7 +7,7 @@
  * backtest (model with ARIMA errors, per-hour results, then hr_metrics on
  * them) -> headroom assessment -> generation mix -> write the series.
  *
- * For each step i and each chosen k, the test-only hook of src/mem.h fails
+ * For each step i and each chosen k, the test-only hook of src/util/mem.h fails
  * the k-th allocation of the step. Every such run must return HR_ENOMEM
  * with a message, leave its outputs empty (NULL handles, zero counts, no
  * file written, no temporary left behind) and never crash; the run after
@@ -48,8 +48,8 @@
  * c_1 + ... + c_{i-1} + j of the whole sequence at a fraction of the cost. */
 #include "headroom.h"
 #include "helpers.h"
-#include "error.h"
-#include "mem.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <execinfo.h>

@@ -11,9 +11,9 @@
 #include <math.h>
 #include <string.h>
 #include "helpers.h"
-#include "error.h"
-#include "mem.h"
-#include "regress.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "stats/regress.h"
 #include "reference/regress_ref.h"
 
 /* Design [1, longley_x (6 cols), extra?] as column-major n x p. */

@@ -1,4 +1,4 @@
-/* test_report.c — the report writer (src/report.c).
+/* test_report.c — the report writer (src/report/report.c).
  *
  * References: SHA-256 against the FIPS 180-2 / NIST CSRC example vectors
  * ("abc", the 448-bit and 896-bit messages, one million 'a') and against
@@ -21,8 +21,8 @@
 #include "browser/sample.h"
 #include "headroom.h"
 #include "helpers.h"
-#include "mem.h"
-#include "report.h"
+#include "util/mem.h"
+#include "report/report.h"
 
 /* ---------------------------------------------------------------- helpers */
 

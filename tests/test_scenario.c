@@ -1,4 +1,4 @@
-/* test_scenario.c — year-ahead load scenarios (src/scenario.c, hr_scenarios).
+/* test_scenario.c — year-ahead load scenarios (src/model/scenario.c, hr_scenarios).
  *
  * References: (1) a seeded generator written here (its own splitmix64 +
  * Box-Muller, no library code) of regions with known dynamics: daily, weekly
@@ -23,8 +23,8 @@
 
 #include "headroom.h"
 #include "helpers.h"
-#include "scenario.h"
-#include "series.h"
+#include "model/scenario.h"
+#include "ingest/series.h"
 
 /* ---------------------------------------------------------------- generator */
 

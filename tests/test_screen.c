@@ -1,4 +1,4 @@
-/* test_screen.c — screening and imputation (src/screen.c).
+/* test_screen.c — screening and imputation (src/ingest/screen.c).
  *
  * References: a synthetic load generated here (daily shape with an evening
  * peak, weekend dip, slow seasonal swing, 0.5 % Gaussian noise, seeded), so
@@ -14,8 +14,8 @@
 
 #include "headroom.h"
 #include "helpers.h"
-#include "mem.h"
-#include "screen.h"
+#include "util/mem.h"
+#include "ingest/screen.h"
 
 #define PI 3.14159265358979323846
 #define T0 1577836800 /* 2020-01-01T00:00:00Z, a Wednesday */

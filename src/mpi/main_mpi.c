@@ -7,10 +7,10 @@
  * files must be visible at the same paths on every node), computes every
  * N-th region (longest first) with -j threads, and sends its results to
  * rank 0 as one byte buffer; rank 0 writes DIR as one process would, byte
- * for byte apart from the run time and timings (src/batch.h). The ranks must
+ * for byte apart from the run time and timings (src/report/batch.h). The ranks must
  * run the same binary on the same architecture. Exit status: rank 0's on
  * every rank; only rank 0 prints the run's error, progress and warnings. */
-#include "batch.h"
+#include "report/batch.h"
 #include "cli.h"
 #include <mpi.h>
 #include <stdio.h>

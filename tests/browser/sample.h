@@ -12,7 +12,7 @@
  * report's "no data" paths are drawn. Header-only; everything static. */
 #ifndef HR_TEST_REPORT_SAMPLE_H
 #define HR_TEST_REPORT_SAMPLE_H
-#include "report.h"
+#include "report/report.h"
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>

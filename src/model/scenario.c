@@ -78,14 +78,14 @@
  * from (seed, p): a path does not depend on S, on the other paths, or on any
  * thread count (the function runs on the calling thread).
  */
-#include "scenario.h"
-#include "calendar.h"
-#include "design.h"
-#include "error.h"
-#include "mem.h"
-#include "model.h"
-#include "regress.h"
-#include "series.h"
+#include "model/scenario.h"
+#include "time/calendar.h"
+#include "model/design.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "model/model.h"
+#include "stats/regress.h"
+#include "ingest/series.h"
 #include <math.h>
 #include <string.h>
 

@@ -25,11 +25,11 @@
  * headroom_quantile7, headroom_genmix_arrays, headroom_fuel_carbon_free.
  */
 #include "headroom.h"
-#include "assess.h"
-#include "error.h"
-#include "calendar.h"
-#include "mem.h"
-#include "series.h"
+#include "assess/assess.h"
+#include "util/error.h"
+#include "time/calendar.h"
+#include "util/mem.h"
+#include "ingest/series.h"
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>

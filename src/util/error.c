@@ -1,7 +1,7 @@
 /* error.c — hr_strerror, the thread-local hr_last_error buffer, hr_version.
  * The message buffer is _Thread_local so that failures in constructors,
  * before any handle exists, still carry their detail (XGBoost/LightGBM idiom). */
-#include "error.h"
+#include "util/error.h"
 #include <stdio.h>
 #include <string.h>
 

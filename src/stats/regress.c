@@ -19,10 +19,10 @@
  * recomputed from X itself and compared with tol. If R might keep a
  * candidate, the whole fit goes to the QR path.
  */
-#include "regress.h"
-#include "error.h"
-#include "linalg.h"
-#include "mem.h"
+#include "stats/regress.h"
+#include "util/error.h"
+#include "stats/linalg.h"
+#include "util/mem.h"
 #include <float.h>
 #include <math.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* assess.h — internal interface of the headroom kernel (private).
  *
- * The kernel works on plain arrays (no I/O): see src/headroom.c for the
+ * The kernel works on plain arrays (no I/O): see src/assess/assess.c for the
  * method (Norris et al. 2025) and the exact solver. These functions are
  * shared with the tests and with later modules (report, scenarios). */
 #ifndef HR_HEADROOM_INT_H

@@ -8,8 +8,8 @@
  * `info` is mapped to HR_EINVAL (illegal argument, < 0), HR_ESINGULAR
  * (numerical failure, > 0) or HR_ENOMEM (LAPACKE workspace).
  */
-#include "linalg.h"
-#include "error.h"
+#include "stats/linalg.h"
+#include "util/error.h"
 #include <cblas.h>
 #include <lapacke.h>
 #include <limits.h>

@@ -16,9 +16,9 @@
  * Symbols (N&W ch. 6): x_k iterate (scaled by parscale), g_k gradient,
  * H_k inverse-Hessian approximation, p_k = -H_k g_k search direction,
  * alpha step length, s_k = x_{k+1} - x_k, y_k = g_{k+1} - g_k. */
-#include "optim.h"
-#include "error.h"
-#include "mem.h"
+#include "stats/optim.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <float.h>
 #include <math.h>
 #include <string.h>

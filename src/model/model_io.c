@@ -22,10 +22,10 @@
  * (HR_EFORMAT), and files without the final `end` (truncated). Numbers are
  * written and read under a thread-local "C" locale (uselocale), never
  * setlocale, so an embedding program's locale cannot change them. */
-#include "error.h"
-#include "mem.h"
-#include "model.h"
-#include "calendar.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "model/model.h"
+#include "time/calendar.h"
 #include <errno.h>
 #include <locale.h>
 #include <math.h>

@@ -27,7 +27,7 @@
  * filter); a missing hour unfreezes it. The initial ARMA covariance Q0 solves
  * the discrete Lyapunov equation Q0 = T Q0 T' + R R' by doubling (Smith 1968;
  * Anderson & Moore 1979, sec. 6.7): O(r^3) per iteration and log2 of the
- * number of series terms needed as iterations (dgemm via src/linalg): scales to s = 168
+ * number of series terms needed as iterations (dgemm via src/stats/linalg): scales to s = 168
  * where R's Gardner et al. (1980) solver needs O(r^4) memory. Q0 differs
  * from R's Gardner solution only by rounding (log-likelihoods agree to
  * 1e-10 relative in tests/test_arima.c).
@@ -56,11 +56,11 @@
  * filter costs less (ao_cheaper: many missing hours close together favour
  * R's filter), with d = D = 0 too where the series' variance is below
  * R's 1e4 cut (then no hour is dropped and the two agree to rounding). */
-#include "arima.h"
-#include "error.h"
-#include "linalg.h"
-#include "mem.h"
-#include "optim.h"
+#include "arima/arima.h"
+#include "util/error.h"
+#include "stats/linalg.h"
+#include "util/mem.h"
+#include "stats/optim.h"
 #include <complex.h>
 #include <float.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* screen.c — screening and imputation of one region's hourly load.
  *
  * Exports screen_load() (flag every hour, then impute the flagged and missing
- * ones) and screen_impute() (the gap filler alone), declared in src/screen.h.
+ * ones) and screen_impute() (the gap filler alone), declared in src/ingest/screen.h.
  *
  * Screening follows Ruggles, Farnham, Tong & Caldeira (2020), "Developing
  * reliable hourly electricity demand data through screening and imputation",
@@ -23,8 +23,8 @@
  * hour (see "Order statistics"); global quantiles use selection (O(n));
  * everything else is a constant number of passes. No I/O, no global state.
  */
-#include "screen.h"
-#include "mem.h"
+#include "ingest/screen.h"
+#include "util/mem.h"
 #include <math.h>
 #include <string.h>
 

@@ -16,7 +16,7 @@
  *  - pjm-gen: PJM Data Miner 2 gen_by_fuel, UTC hour-beginning, rows in any
  *    order, one fuel per row.
  */
-#include "ingest.h"
+#include "ingest/ingest.h"
 
 #include <math.h>
 #include <stdio.h>

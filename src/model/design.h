@@ -9,9 +9,9 @@
  */
 #ifndef HR_DESIGN_H
 #define HR_DESIGN_H
-#include "calendar.h"
-#include "series.h"
-#include "spec.h"
+#include "time/calendar.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include <stddef.h>
 #include <stdint.h>
 

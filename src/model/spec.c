@@ -4,10 +4,10 @@
  * spec_needs_temp, spec_needs_load. The grammar is documented in spec.h;
  * every problem is reported as HR_EFORMAT "src:line: problem".
  */
-#include "spec.h"
-#include "calendar.h"
-#include "error.h"
-#include "mem.h"
+#include "model/spec.h"
+#include "time/calendar.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>

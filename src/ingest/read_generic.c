@@ -16,7 +16,7 @@
  *  - pjm zone preset (auto only): "Datetime,<ZONE>_MW", the PJM utility-zone
  *    hourly files: America/New_York prevailing, hour-ending, region <ZONE>.
  */
-#include "ingest.h"
+#include "ingest/ingest.h"
 
 #include <stdio.h>
 #include <string.h>

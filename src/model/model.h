@@ -3,10 +3,10 @@
 #ifndef HR_MODEL_H
 #define HR_MODEL_H
 #include "headroom.h"
-#include "arima.h"
-#include "design.h"
-#include "series.h"
-#include "spec.h"
+#include "arima/arima.h"
+#include "model/design.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 
 struct hr_model {
     char *region, *tz, *name;

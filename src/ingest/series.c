@@ -1,9 +1,9 @@
 /* series.c — construction and accessors of hr_series (series_new,
  * series_add_region, series_add_col, series_col_get, series_sort_regions)
  * and the public read-only accessors hr_series_*. */
-#include "series.h"
-#include "error.h"
-#include "mem.h"
+#include "ingest/series.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

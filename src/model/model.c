@@ -19,15 +19,15 @@
  * 'error-mean' (the ARIMA errors get their own mean: the residual level of
  * the newest weeks), 'variance hourly' (hour-of-day interval profile) and
  * 'calibrate' (in-sample variance scaling, kept in sigma2). */
-#include "model.h"
-#include "arima.h"
-#include "calendar.h"
-#include "design.h"
-#include "direct.h"
-#include "error.h"
-#include "mem.h"
-#include "regress.h"
-#include "series.h"
+#include "model/model.h"
+#include "arima/arima.h"
+#include "time/calendar.h"
+#include "model/design.h"
+#include "model/direct.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "stats/regress.h"
+#include "ingest/series.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -21,13 +21,13 @@
  * by block (model_gram: each hour is summed once, not once per refit). To
  * keep the result independent of the threads, a worker that skips blocks
  * still extends its Gram matrix through every block's end in order. */
-#include "calendar.h"
-#include "direct.h"
-#include "error.h"
-#include "mem.h"
-#include "model.h"
-#include "series.h"
-#include "spec.h"
+#include "time/calendar.h"
+#include "model/direct.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "model/model.h"
+#include "ingest/series.h"
+#include "model/spec.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>

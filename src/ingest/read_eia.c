@@ -12,7 +12,7 @@
  *    as category_pub (hr_flag code) and load_pub_mw.
  *  - us48: RamiKrispin/USgrid long files, one (time, value, key) per row.
  */
-#include "ingest.h"
+#include "ingest/ingest.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -20,14 +20,14 @@
  * batch_report (batch.h) is the same run split over processes: each
  * computes its share of the regions, rank 0 gathers the region_outs as raw
  * bytes through the caller's hook and writes the report. */
-#include "assess.h"
-#include "batch.h"
-#include "calendar.h"
-#include "error.h"
-#include "mem.h"
-#include "model.h"
-#include "report.h"
-#include "series.h"
+#include "assess/assess.h"
+#include "report/batch.h"
+#include "time/calendar.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "model/model.h"
+#include "report/report.h"
+#include "ingest/series.h"
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>

@@ -20,11 +20,11 @@
  * Memory: chunk rows cost 12 bytes + 8 per value; a region's chunks are freed
  * as soon as its grid is built, so peak is about twice the final numeric data.
  */
-#include "ingest.h"
-#include "error.h"
-#include "mem.h"
-#include "screen.h"
-#include "series.h"
+#include "ingest/ingest.h"
+#include "util/error.h"
+#include "util/mem.h"
+#include "ingest/screen.h"
+#include "ingest/series.h"
 
 #include <csv.h>
 #include <errno.h>

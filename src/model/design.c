@@ -15,9 +15,9 @@
  * local hour of day (m = 24), hour of week from Sunday 00:00 (m = 168),
  * local days since 1970-01-01 (m = 365.2425, the Gregorian mean year).
  */
-#include "design.h"
-#include "error.h"
-#include "mem.h"
+#include "model/design.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

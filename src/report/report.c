@@ -18,10 +18,10 @@
  *  - An existing output directory is only replaced when it holds nothing but
  *    the four files a report writes: a mistyped `-o ~` must never delete data.
  */
-#include "report.h"
-#include "calendar.h"
-#include "error.h"
-#include "mem.h"
+#include "report/report.h"
+#include "time/calendar.h"
+#include "util/error.h"
+#include "util/mem.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,6 +1,6 @@
 /* calendar.c — civil dates, timestamp parsing, TZif time zones, US holidays.
  *
- * Exported (src/calendar.h): cal_days_from_civil, cal_civil_from_days,
+ * Exported (src/time/calendar.h): cal_days_from_civil, cal_civil_from_days,
  * cal_civil_to_utc, cal_utc_to_civil, cal_floor_hour, cal_format_utc,
  * cal_parse_time, cal_tz_load, cal_tz_free, cal_tz_name, cal_tz_offset,
  * cal_local_to_utc, cal_us_holiday, cal_us_bridge_day; public (headroom.h):
@@ -18,9 +18,9 @@
  * Nothing here reads TZ, calls tzset/localtime or touches global state: every
  * function is thread-safe; a loaded cal_tz is immutable.
  */
-#include "calendar.h"
-#include "error.h"
-#include "mem.h"
+#include "time/calendar.h"
+#include "util/error.h"
+#include "util/mem.h"
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>

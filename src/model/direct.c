@@ -1,12 +1,12 @@
 /* direct.c — direct per-lead forecasts of regression residuals (see direct.h). */
-#include "direct.h"
+#include "model/direct.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "error.h"
-#include "linalg.h"
-#include "mem.h"
+#include "util/error.h"
+#include "stats/linalg.h"
+#include "util/mem.h"
 
 /* NF features on the load alone; NFO with the operator's forecast. */
 enum { NF = 9, NFO = 11, BACK = 168 };

@@ -1,7 +1,7 @@
 /* mem.c — allocation wrappers (mem_*) and the public hr_free; the
  * fault-injection counter and observer are thread-local so that tests of
  * one thread never disturb another. */
-#include "mem.h"
+#include "util/mem.h"
 #include "headroom.h"
 #include <stdint.h>
 #include <stdlib.h>

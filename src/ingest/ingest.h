@@ -13,7 +13,7 @@
 #ifndef HR_INGEST_H
 #define HR_INGEST_H
 #include "headroom.h"
-#include "calendar.h"
+#include "time/calendar.h"
 #include <stddef.h>
 #include <stdint.h>
 
