@@ -60,6 +60,7 @@
 #include "util/error.h"
 #include "stats/linalg.h"
 #include "util/mem.h"
+#include "util/rng.h"
 #include "stats/optim.h"
 #include <complex.h>
 #include <float.h>
@@ -2205,48 +2206,6 @@ int arima_interval(const double *mean, const double *var, size_t h, double level
 
 /* ----------------------------------------------------------- sample paths */
 
-/* xoshiro256** (Blackman & Vigna 2018), seeded by splitmix64. */
-typedef struct { uint64_t s[4]; int has; double spare; } rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(rng *g, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++) g->s[i] = splitmix64(&seed);
-    g->has = 0;
-}
-
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-static uint64_t rng_next(rng *g)
-{
-    uint64_t *s = g->s, res = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3];
-    s[2] ^= t; s[3] = rotl(s[3], 45);
-    return res;
-}
-
-/* uniform on (-1, 1) from the top 53 bits */
-static double rng_sym(rng *g) { return ((double)(rng_next(g) >> 11) * 0x1.0p-53) * 2.0 - 1.0; }
-
-/* Marsaglia & Bray (1964) polar method. */
-static double rng_norm(rng *g)
-{
-    if (g->has) { g->has = 0; return g->spare; }
-    double u, v, s;
-    do { u = rng_sym(g); v = rng_sym(g); s = u * u + v * v; } while (s >= 1.0 || s == 0.0);
-    double m = sqrt(-2.0 * log(s) / s);
-    g->spare = v * m;
-    g->has = 1;
-    return u * m;
-}
-
 int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size_t npaths,
                    uint64_t seed, double *paths)
 {
@@ -2282,7 +2241,7 @@ int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size
     rng_seed(&g, seed);
     for (size_t pth = 0; pth < npaths; pth++) {
         /* alpha_n ~ N(a_n, sigma2 P_n) */
-        for (size_t i = 0; i < rd; i++) an[i] = rng_norm(&g);
+        for (size_t i = 0; i < rd; i++) an[i] = rng_norm_polar(&g);
         for (size_t i = 0; i < rd; i++) {
             double s = 0.0;
             for (size_t j = 0; j <= i; j++) s += L[j * rd + i] * an[j];
@@ -2291,7 +2250,7 @@ int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size
         double *out = paths + pth * h;
         for (size_t t = 0; t < h; t++) {
             T_vec(S, al, an);
-            double e = sd * rng_norm(&g);
+            double e = sd * rng_norm_polar(&g);
             for (size_t i = 0; i < S->nv; i++) an[i] += S->v[i] * e;
             memcpy(al, an, rd * sizeof(double));
             double yv = al[0];

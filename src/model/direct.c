@@ -7,6 +7,7 @@
 #include "util/error.h"
 #include "stats/linalg.h"
 #include "util/mem.h"
+#include "util/rng.h"
 
 /* NF features on the load alone; NFO with the operator's forecast. */
 enum { NF = 9, NFO = 11, BACK = 168 };
@@ -305,20 +306,11 @@ int direct_forecast_op(const double *e, const double *g, const unsigned char *ta
     return run(e, g, target_ok, o, lead, h, days, mean, var, NULL, NULL, NULL);
 }
 
-/* splitmix64 (Steele, Lea & Flood 2014): enough for drawing days. */
-static uint64_t next_u64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
 /* A training day drawn with probability proportional to its weight
  * (cumulative weights c[0..nd), c[nd - 1] > 0). */
 static size_t draw_day(const double *c, size_t nd, uint64_t *x)
 {
-    double u = (double)(next_u64(x) >> 11) * 0x1.0p-53 * c[nd - 1];
+    double u = rng_unit53(rng_splitmix64(x)) * c[nd - 1];
     size_t lo = 0, hi = nd - 1;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

@@ -26,6 +26,7 @@
 #include "model/direct.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/rng.h"
 #include "stats/regress.h"
 #include "ingest/series.h"
 #include <math.h>
@@ -1463,16 +1464,7 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
         double sd = sqrt(m->sigma2);
         for (size_t j = 0; j < npaths; j++)
             for (size_t k = 0; k < horizon; k++) {
-                /* splitmix64 (Steele et al. 2014) + Box-Muller */
-                double u[2];
-                for (int i = 0; i < 2; i++) {
-                    uint64_t z = (x += 0x9E3779B97F4A7C15ull);
-                    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-                    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-                    z ^= z >> 31;
-                    u[i] = ((double)(z >> 11) + 0.5) * 0x1.0p-53;
-                }
-                paths[j * horizon + k] = mu[k] + sd * sqrt(-2 * log(u[0])) * cos(2 * M_PI * u[1]);
+                paths[j * horizon + k] = mu[k] + sd * rng_splitmix_norm(&x);
             }
     }
     if (!st && m->sp->log_transform)

@@ -83,6 +83,7 @@
 #include "model/design.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/rng.h"
 #include "model/model.h"
 #include "stats/regress.h"
 #include "ingest/series.h"
@@ -91,55 +92,6 @@
 
 #define HOURS_PER_YEAR 8766.0 /* 365.25 days: growth compounds per mean year */
 
-/* ---------------------------------------------------------------- random */
-
-typedef struct {
-    uint64_t s[4];
-} rng;
-
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-/* xoshiro256** 1.0 */
-static uint64_t rng_next(rng *g)
-{
-    uint64_t *s = g->s;
-    uint64_t r = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return r;
-}
-
-/* Stream `stream` of `seed`: the state is four splitmix64 outputs from a
- * start that is a bijection of the stream number for a given seed. */
-static void rng_seed(rng *g, uint64_t seed, uint64_t stream)
-{
-    uint64_t x = seed;
-    x = splitmix64(&x) ^ (stream * 0xD1B54A32D192ED03ull);
-    for (int i = 0; i < 4; i++) g->s[i] = splitmix64(&x);
-}
-
-/* Uniform integer in [0, n), n >= 1, without modulo bias (rejection of the
- * lowest 2^64 mod n values). */
-static size_t rng_below(rng *g, size_t n)
-{
-    uint64_t N = (uint64_t)n, lim = (0 - N) % N;
-    for (;;) {
-        uint64_t r = rng_next(g);
-        if (r >= lim) return (size_t)(r % N);
-    }
-}
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -253,25 +205,6 @@ static double level_variance(const double *e, size_t nw, int trend, double xY, i
     for (size_t c = 0; c < ny; c++) sxx += (xc[c] - xbar) * (xc[c] - xbar);
     double s2 = ss / (double)(ny - k);
     return s2 * (1.0 / (double)ny + (trend ? (xY - xbar) * (xY - xbar) / sxx : 0.0));
-}
-
-static double rng_norm(rng *g)
-{
-    /* Box-Muller; u in (0, 1] so the log is finite */
-    double u = ((double)(rng_next(g) >> 11) + 1.0) * 0x1.0p-53;
-    double v = (double)(rng_next(g) >> 11) * 0x1.0p-53;
-    return sqrt(-2.0 * log(u)) * cos(2.0 * M_PI * v);
-}
-
-/* Student t with df degrees of freedom: z / sqrt(chi2_df / df). */
-static double rng_t(rng *g, int df)
-{
-    double z = rng_norm(g), c = 0;
-    for (int i = 0; i < df; i++) {
-        double x = rng_norm(g);
-        c += x * x;
-    }
-    return z / sqrt(c / df);
 }
 
 /* ---------------------------------------------------------------- scenarios */
@@ -459,7 +392,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
 
     for (size_t p = 0; p < S; p++) {
         rng g;
-        rng_seed(&g, seed, p);
+        rng_seed_stream(&g, seed, p);
         double *y = paths + p * nh;
         const double *mp = mu;
         if (weather) {
