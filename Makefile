@@ -40,7 +40,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
+.PHONY: check-layers all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -199,7 +199,11 @@ mpi: all $(B)/headroom-mpi
 check-mpi: mpi $(GEN_OUT)
 	$(TEST_ENV) HEADROOM=$(B)/headroom HEADROOM_MPI=$(B)/headroom-mpi sh tests/mpi.sh
 
-test: unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
+# The folders under src/ form layers (tests/layers.sh).
+check-layers:
+	sh tests/layers.sh
+
+test: check-layers unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
 	@echo "all tests passed"
 check: test
 
