@@ -290,6 +290,7 @@ void ingest_row_reset(ing_file *f)
 {
     f->nfield = f->nonempty = 0;
     f->nl_in_row = 0;
+    f->empty_col = 0;
     f->have_time = f->has_off = f->off_s = f->dst = 0;
     f->y = f->mo = f->d = f->h = -1;
     f->regbuf[0] = f->key[0] = '\0';
@@ -313,15 +314,50 @@ static int is_miss_token(const char *s, size_t len, int miss)
     return 0;
 }
 
+static int blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return 0;
+    return 1;
+}
+
+static const char *role_name(int role)
+{
+    switch (role) {
+    case COL_TIME: return "timestamp";
+    case COL_DATE: return "date";
+    case COL_HOUR: return "hour";
+    case COL_YEAR: return "year";
+    case COL_MONTH: return "month";
+    case COL_DAY: return "day";
+    case COL_REGION: return "region";
+    default: return "value";
+    }
+}
+
 static void field_data(ing_file *f, size_t j, const char *s, size_t len)
 {
     const ing_col *c = &f->col[j];
     char ex[64];
+    if (c->role != COL_SKIP && c->role != COL_VAL && c->role != COL_LABEL && blank(s, len)) {
+        /* an error only if the row is not empty (a spreadsheet's ",,,," rows are) */
+        if (!f->empty_col) {
+            f->empty_col = j + 1;
+            snprintf(f->empty_msg, sizeof f->empty_msg, "empty %s", role_name(c->role));
+        }
+        return;
+    }
     switch (c->role) {
     case COL_SKIP:
         return;
     case COL_VAL: {
         double x;
+        if (f->delim == ';' && memchr(s, ',', len)) {
+            /* where ';' separates fields, ',' may be a decimal comma */
+            excerpt(s, len, ex, sizeof ex);
+            ingest_col_err(f, HR_EPARSE, j, "not a number: \"%s\" (a decimal comma? only '.' is read)", ex);
+            return;
+        }
         int r = ingest_parse_num(s, len, &x);
         if (r == 1)
             x = NAN;
@@ -396,10 +432,6 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
         while (p < e && *p == ' ') p++;
         while (e > p && e[-1] == ' ') e--;
         size_t n = (size_t)(e - p);
-        if (n == 0) {
-            ingest_col_err(f, HR_EPARSE, j, "empty %s", c->role == COL_REGION ? "region" : "value");
-            return;
-        }
         if (n >= ING_NAMELEN) {
             ingest_col_err(f, HR_EPARSE, j, "longer than %d bytes", ING_NAMELEN - 1);
             return;
@@ -446,7 +478,7 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         ingest_col_err(f, HR_EPARSE, j, "field longer than %d bytes", ING_MAX_FIELD);
         return;
     }
-    if (len) f->nonempty++;
+    if (len && (s[0] != ' ' || !blank(s, len))) f->nonempty++;
     /* Newlines inside quoted fields advance the line count. Only skipped
      * and header fields need the scan: a field with a newline fails every
      * other conversion, and its error names the row's first line. */
@@ -458,9 +490,15 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         }
     }
     if (f->in_header) {
-        if (j >= ING_MAXCOLS) {
-            ingest_line_err(f, HR_EPARSE, "more than %d columns", ING_MAXCOLS);
-            return;
+        if (j == f->caphdr) {
+            size_t cap = f->caphdr ? 2 * f->caphdr : 64;
+            char **hh = mem_realloc(f->hdr, cap * sizeof *hh);
+            if (!hh) {
+                ingest_line_err(f, HR_ENOMEM, "out of memory");
+                return;
+            }
+            f->hdr = hh;
+            f->caphdr = cap;
         }
         const char *p = s, *e = s + len;
         while (p < e && (*p == ' ' || *p == '\t')) p++;

@@ -62,6 +62,8 @@ uint64_t ingest_hash(const char *s, uint64_t h);
 /* ---- fields (fields.c) */
 /* libcsv field callback; data is the ing_file. */
 void ingest_cb_field(void *s, size_t len, void *data);
+/* libcsv row callback (file.c); c is the terminator, data the ing_file. */
+void ingest_cb_row(int c, void *data);
 /* Clear the row scratch before the next row. */
 void ingest_row_reset(ing_file *f);
 /* 1 if s[0..n) is UTF-8 text without control characters (tab allowed). */
@@ -78,6 +80,10 @@ int ingest_detect_dayfirst(const char *b, size_t n);
 /* ---- one file (file.c) */
 /* Parse file x->paths[fileno] into chunks of x; chunk = bytes per csv_parse. */
 int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk);
+
+/* A JSON file (read_eia_api.c): EIA API v2 responses are fed to the readers
+ * as rows; anything else is refused. Sets f->status on error. */
+void ingest_read_json(ing_file *f, const char *p, size_t n);
 
 /* ---- gridding (grid.c) */
 /* qsort order of chunk pointers: region, then file, then creation. */
