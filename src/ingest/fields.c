@@ -147,7 +147,7 @@ static void excerpt(const char *s, size_t len, char *out, size_t cap)
 static int verr_at(ing_file *f, int status, const char *colname, size_t j, const char *fmt,
                    va_list ap)
 {
-    char msg[300], nm[64];
+    char msg[600], nm[64];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (colname) {
         excerpt(colname, strlen(colname), nm, sizeof nm);
@@ -335,6 +335,26 @@ static const char *role_name(int role)
     }
 }
 
+/* The error for a timestamp that does not parse (r: ingest_parse_alt's). */
+static void time_err(ing_file *f, size_t j, int role, const char *s, size_t len, int r)
+{
+    char ex[64];
+    excerpt(s, len, ex, sizeof ex);
+    if (r == -2)
+        ingest_col_err(f, HR_EPARSE, j,
+                       "ambiguous date \"%s\": no date in the file has a day above 12, so day-first "
+                       "and month-first cannot be told apart (write YYYY-MM-DD dates)", ex);
+    else if (r == -3)
+        ingest_col_err(f, HR_EPARSE, j,
+                       "date \"%s\": the file has dates of both orders (day-first and month-first)", ex);
+    else
+        ingest_col_err(f, HR_EPARSE, j,
+                       "not a valid %s: \"%s\" (accepted: 2024-01-31 13:00[:00] with 'T', 'Z' or "
+                       "+hh:mm; 20240131T13[00[00]][Z]; 1/31/2024 1:00[:00] [PM]; 31/01/2024, "
+                       "31-01-2024 or 31.01.2024 13:00, day-first when a day above 12 says so)",
+                       role == COL_DATE ? "date" : "timestamp", ex);
+}
+
 static void field_data(ing_file *f, size_t j, const char *s, size_t len)
 {
     const ing_col *c = &f->col[j];
@@ -391,12 +411,10 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
             f->dst = 0;
         } else {
             int hoff = 0, off = 0, dst = 0;
-            if (cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst) !=
-                    0 ||
-                !ingest_civil_ok(&f->civ)) {
-                excerpt(s, len, ex, sizeof ex);
-                ingest_col_err(f, HR_EPARSE, j, "not a valid %s: \"%s\"",
-                               c->role == COL_DATE ? "date" : "timestamp", ex);
+            int r2 = cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst);
+            if (r2 != 0) r2 = ingest_parse_alt(f, s, len, &hoff, &off, &dst);
+            if (r2 != 0 || !ingest_civil_ok(&f->civ)) {
+                time_err(f, j, c->role, s, len, r2);
                 return;
             }
             f->has_off = hoff;

@@ -53,6 +53,26 @@ static void spec_reset(ing_file *f)
     f->tz_name = f->chunk_tz = NULL;
 }
 
+/* The region_col option: the regions come from that column's values. */
+static int region_col(ing_file *f)
+{
+    const char *name = f->o->region_col;
+    long j = ingest_hdr_find(f, name);
+    if (j < 0)
+        return ingest_line_err(f, HR_EPARSE, "column '%s' (the region_col option): not in the header", name);
+    if (f->row != ingest_row_wide || f->join_key)
+        return ingest_col_err(f, HR_EINVAL, (size_t)j,
+                              "the region_col option does not apply to this format (its regions "
+                              "are set by the format)");
+    if (f->col[j].role != COL_SKIP && f->col[j].role != COL_REGION)
+        return ingest_col_err(f, HR_EINVAL, (size_t)j, "used twice (region_col and a value or time)");
+    for (size_t k = 0; k < f->ncol; k++)
+        if (f->col[k].role == COL_REGION) f->col[k].role = COL_SKIP;
+    f->col[j].role = COL_REGION;
+    f->region = NULL;
+    return 0;
+}
+
 static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
 {
     spec_reset(f);
@@ -62,6 +82,7 @@ static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
         ingest_col_err(f, HR_EINVAL, 0, "the demand option applies to EIA-930 BALANCE files only");
         return -1;
     }
+    if (r == 1 && f->o->region_col && *f->o->region_col && region_col(f)) return -1;
     if (r == 1) {
         f->format = fmt;
         if (!f->chunk_tz) f->chunk_tz = f->tz_name;
@@ -101,6 +122,8 @@ static int header_done(ing_file *f)
         if (r) return r < 0 ? -1 : 0;
     }
     int r = try_reader(f, read_pjm_zone_setup, HR_FORMAT_SERIES, 0);
+    if (r) return r < 0 ? -1 : 0;
+    r = try_reader(f, read_gridstatus_setup, HR_FORMAT_SERIES, 0);
     if (r) return r < 0 ? -1 : 0;
     /* one column holding another separator: say so */
     static const char seps[] = ";\t|";
@@ -215,7 +238,7 @@ static void file_stem(const char *path, char *out, size_t cap)
     out[n] = '\0';
 }
 
-static int read_whole(const char *path, char **mem, char **buf, size_t *len)
+int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -269,7 +292,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     const char *path = x->paths[fileno];
     char *mem = NULL, *buf = NULL;
     size_t len = 0;
-    int rc = read_whole(path, &mem, &buf, &len);
+    int rc = ingest_read_whole(path, &mem, &buf, &len);
     if (rc) return rc;
     ing_file *f = mem_calloc(1, sizeof *f);
     if (!f) {
@@ -315,7 +338,12 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
         if (x->o->format == HR_FORMAT_ERCOT_FUEL) f->delim = '\t';
     }
     int tsv = f->delim == '\t';
-    f->dayfirst = ingest_detect_dayfirst(p, n);
+    {
+        int m = ingest_detect_dmy(p, n, '/');
+        f->dayfirst = (m & DMY_DAY) && !(m & DMY_MONTH);
+        f->dmy_dash = ingest_detect_dmy(p, n, '-');
+        f->dmy_dot = ingest_detect_dmy(p, n, '.');
+    }
     for (const char *q = p, *e = p + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) f->nlines++;
     f->nlines++; /* a last line without newline */
 
@@ -362,6 +390,10 @@ done:
             f->status = hr_err(HR_EDATA, "%s:%lu: no data rows", path, l);
         }
     }
+    /* this file's sub-hourly chunks to hourly means */
+    for (size_t i = 0; !f->status && i < x->nck; i++)
+        if (x->ck[i]->fileno == fileno && x->ck[i]->sub)
+            f->status = ingest_subhourly(x->o, path, x->ck[i]);
     st = f->status;
 out:
     for (size_t j = 0; j < f->nhdr; j++) mem_free(f->hdr[j]);

@@ -202,19 +202,40 @@ typedef struct {
     size_t conf_a, conf_b;
 } grid_state;
 
+/* The error for row rr of chunk c, a second row of its hour in its file:
+ * rows that differ in a text column are several series (name the column to
+ * split regions by); otherwise a true repeat (name the on_duplicate rules). */
+static int dup_err(const grid_state *gs, const ing_chunk *c, size_t rr)
+{
+    char a[21], col[ING_NAMELEN];
+    fmt_hour(c->t[rr], a);
+    const char *path = gs->x->paths[c->fileno];
+    size_t r0;
+    for (r0 = 0; r0 < rr; r0++)
+        if (c->t[r0] == c->t[rr]) break;
+    int d = r0 < rr ? ingest_dup_column(gs->x->o, path, c->line[r0], c->line[rr], col, sizeof col) : -1;
+    if (d == 1)
+        return hr_err(HR_EDATA,
+                      "%s:%u: duplicate hour %s for region %s: rows %u and %u differ in column "
+                      "'%s' (several series in one file: set the region_col option to %s)",
+                      path, c->line[rr], a, gs->region, c->line[r0], c->line[rr], col, col);
+    if (d == 0)
+        return hr_err(HR_EDATA,
+                      "%s:%u: duplicate hour %s for region %s: row %u repeats row %u (not a DST "
+                      "repeat; set the on_duplicate option to mean, first or last)",
+                      path, c->line[rr], a, gs->region, c->line[rr], c->line[r0]);
+    return hr_err(HR_EDATA,
+                  "%s:%u: duplicate hour %s for region %s (not a DST repeat; "
+                  "set the on_duplicate option to mean, first or last)",
+                  path, c->line[rr], a, gs->region);
+}
+
 /* Row rr of chunk c repeats hour k of its own file (not a DST repeat):
  * the on_duplicate rule decides. */
 static int grid_repeat(grid_state *gs, const ing_chunk *c, size_t rr, double *g, size_t k, double y)
 {
     hr_dup_rule rule = gs->x->o->on_duplicate;
-    if (rule == HR_DUP_ERROR) {
-        char a[21];
-        fmt_hour(c->t[rr], a);
-        return hr_err(HR_EDATA,
-                      "%s:%u: duplicate hour %s for region %s (not a DST repeat; "
-                      "set the on_duplicate option to mean, first or last)",
-                      gs->x->paths[c->fileno], c->line[rr], a, gs->region);
-    }
+    if (rule == HR_DUP_ERROR) return dup_err(gs, c, rr);
     if (!gs->dup && !(gs->dup = mem_calloc(gs->n, 1))) return hr_err(HR_ENOMEM, "out of memory");
     gs->dup[k] = 1;
     if (rule == HR_DUP_LAST) {

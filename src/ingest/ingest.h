@@ -86,6 +86,7 @@ struct ing_file {
     const char *tz_name;     /* zone for naive local times, NULL = UTC */
     const cal_tz *tz;
     int hour_ending, dayfirst;
+    int dmy_dash, dmy_dot;   /* DMY_* masks of dates with '-' / '.'  */
     char delim;              /* field separator of the file            */
     /* row scratch */
     double val[ING_MAXSLOTS];
@@ -169,6 +170,7 @@ int read_series_setup(ing_file *f, int force);
 int read_weather_setup(ing_file *f, int force);
 int read_pjm_zone_setup(ing_file *f, int force);
 int read_eia_api_setup(ing_file *f, int force);
+int read_gridstatus_setup(ing_file *f, int force);
 /* Generic row hook: one row -> one push of all slots to f->region or the
  * COL_REGION value. */
 int ingest_row_wide(ing_file *f);
