@@ -831,6 +831,13 @@ static const struct {
     {"crlf_blank_lines.csv", HR_EPARSE, 5},  {"multiline_skipped.csv", HR_EPARSE, 5},
     {"dup_eia_ba.csv", HR_EDATA, 4},         {"spring_gap_value.csv", HR_EDATA, 3},
     {"trailing_garbage.csv", HR_EPARSE, 2},  {"region_empty.csv", HR_EPARSE, 3},
+    {"dayfirst_ambiguous.csv", HR_EPARSE, 2}, {"dayfirst_both_orders.csv", HR_EPARSE, 2},
+    {"eia_interchange.csv", HR_EPARSE, 1},   {"dup_series_column.csv", HR_EDATA, 3},
+    {"subhourly_odd_interval.csv", HR_EDATA, 3}, {"subhourly_dup_interval.csv", HR_EDATA, 5},
+    {"json_not_eia.json", HR_EPARSE, 1},     {"eia_api_truncated.json", HR_EPARSE, 4},
+    {"eia_api_bad_value.json", HR_EPARSE, 3}, {"eia_api_bad_type.csv", HR_EPARSE, 3},
+    {"gzip_file.csv.gz", HR_EPARSE, 1},      {"empty_timestamp.csv", HR_EPARSE, 4},
+    {"iso_basic_mixed.csv", HR_EPARSE, 2},
 };
 
 Test(ingest, malformed_corpus_exact_lines)
