@@ -1,6 +1,6 @@
 /* model.c — fitted forecasting models: a regression on the terms of a
  * specification (design.c, regress.c) with optional seasonal ARIMA errors
- * (arima.c), or a pure ARIMA. Exports the public hr_model_fit,
+ * (src/arima), or a pure ARIMA. Exports the public hr_model_fit,
  * hr_model_forecast, hr_model_simulate, hr_model_info_get, hr_model_coef,
  * hr_model_free, and the internal model_fit_range / model_forecast_at used by
  * the backtest. Saving and loading live in model_io.c.
