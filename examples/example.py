@@ -18,7 +18,9 @@ class IngestOpts(C.Structure):
                 ("screen", C.c_int), ("time_col", C.c_char_p),
                 ("value_cols", C.c_char_p * MAX_VALUE_COLS), ("region", C.c_char_p),
                 ("tz", C.c_char_p), ("hour_ending", C.c_int), ("scale", C.c_double),
-                ("log", C.c_void_p), ("log_ud", C.c_void_p), ("threads", C.c_int)]
+                ("log", C.c_void_p), ("log_ud", C.c_void_p), ("threads", C.c_int),
+                ("region_col", C.c_char_p), ("min_coverage", C.c_double),
+                ("interval_end", C.c_int), ("demand", C.c_int), ("delimiter", C.c_char)]
 
 
 class FitOpts(C.Structure):
