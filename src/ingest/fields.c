@@ -271,6 +271,44 @@ int ingest_utf8_ok(const unsigned char *s, size_t n)
     return 1;
 }
 
+/* Fixed layout YYYY-MM-DD[ T]HH:MM:SS, the bulk of EIA files: skip the
+ * general parser. The date of the previous row is remembered (24 rows
+ * share it): only the time of day is converted then. Returns 0 and sets
+ * the civil time, -1 to fall back. */
+static int fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
+{
+    if (len != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
+        s[13] != ':' || s[16] != ':')
+        return -1;
+    static const unsigned char pos[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    int d[14];
+    int same = f->fd_ok && memcmp(s, f->fd_str, 10) == 0;
+    for (int i = same ? 8 : 0; i < 14; i++) {
+        unsigned v = (unsigned)(unsigned char)s[pos[i]] - '0';
+        if (v > 9) return -1;
+        d[i] = (int)v;
+    }
+    if (same) {
+        c->year = f->fd_civ.year;
+        c->month = f->fd_civ.month;
+        c->day = f->fd_civ.day;
+    } else {
+        c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+        c->month = d[4] * 10 + d[5];
+        c->day = d[6] * 10 + d[7];
+    }
+    c->hour = d[8] * 10 + d[9];
+    c->minute = d[10] * 10 + d[11];
+    c->second = d[12] * 10 + d[13];
+    if (!ingest_civil_ok(c)) return -1;
+    if (!same) {
+        memcpy(f->fd_str, s, 10);
+        f->fd_civ = *c;
+        f->fd_ok = 1;
+    }
+    return 0;
+}
+
 static int parse_int(const char *s, size_t len, long *out)
 {
     const char *p = s, *e = s + len;
@@ -286,7 +324,7 @@ static int parse_int(const char *s, size_t len, long *out)
     return 0;
 }
 
-void ingest_row_reset(ing_file *f)
+static inline void row_reset(ing_file *f)
 {
     f->nfield = f->nonempty = 0;
     f->nl_in_row = 0;
@@ -405,7 +443,7 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
     }
     case COL_TIME:
     case COL_DATE: {
-        int r = ingest_fast_iso(f, s, len, &f->civ);
+        int r = fast_iso(f, s, len, &f->civ);
         if (r == 0) {
             f->has_off = 0;
             f->dst = 0;
@@ -539,4 +577,35 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         return;
     }
     field_data(f, j, s, len);
+}
+
+void ingest_row_reset(ing_file *f) { row_reset(f); }
+
+void ingest_cb_row(int c, void *data)
+{
+    ing_file *f = data;
+    if (f->status) return;
+    if (c == '\n' && f->prev_term == '\r' && f->nfield == 0) {
+        f->prev_term = c; /* the LF of a CRLF */
+        return;
+    }
+    f->prev_term = c;
+    if (f->nonempty > 0) {
+        if (f->in_header) {
+            if (ingest_header_done(f)) return;
+        } else {
+            if (f->empty_col) {
+                ingest_col_err(f, HR_EPARSE, f->empty_col - 1, "%s", f->empty_msg);
+                return;
+            }
+            if (f->nfield < f->ncol) {
+                ingest_line_err(f, HR_EPARSE, "%zu fields, the header has %zu", f->nfield, f->ncol);
+                return;
+            }
+            f->nrows++;
+            if (f->row(f)) return;
+        }
+    }
+    f->line += 1 + f->nl_in_row;
+    row_reset(f);
 }

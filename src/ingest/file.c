@@ -91,7 +91,7 @@ static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
     return r;
 }
 
-static int header_done(ing_file *f)
+int ingest_header_done(ing_file *f)
 {
     for (size_t j = 0; j < f->nhdr; j++)
         if (!ingest_utf8_ok((const unsigned char *)f->hdr[j], strlen(f->hdr[j])))
@@ -168,35 +168,6 @@ int ingest_row_wide(ing_file *f)
     for (size_t i = 0; i < f->nslot; i++)
         if (f->slot_avg[i] && f->cnt[i] > 1) f->val[i] /= f->cnt[i];
     return ingest_push(f, reg, t, f->nslot, f->slotp, f->val);
-}
-
-void ingest_cb_row(int c, void *data)
-{
-    ing_file *f = data;
-    if (f->status) return;
-    if (c == '\n' && f->prev_term == '\r' && f->nfield == 0) {
-        f->prev_term = c; /* the LF of a CRLF */
-        return;
-    }
-    f->prev_term = c;
-    if (f->nonempty > 0) {
-        if (f->in_header) {
-            if (header_done(f)) return;
-        } else {
-            if (f->empty_col) {
-                ingest_col_err(f, HR_EPARSE, f->empty_col - 1, "%s", f->empty_msg);
-                return;
-            }
-            if (f->nfield < f->ncol) {
-                ingest_line_err(f, HR_EPARSE, "%zu fields, the header has %zu", f->nfield, f->ncol);
-                return;
-            }
-            f->nrows++;
-            if (f->row(f)) return;
-        }
-    }
-    f->line += 1 + f->nl_in_row;
-    ingest_row_reset(f);
 }
 
 static int tsv_space(unsigned char c) { return c == ' '; }

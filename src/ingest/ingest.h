@@ -78,6 +78,7 @@ struct ing_file {
     ing_row_fn row;
     int mode;                /* reader-specific small state            */
     int join_key;            /* ingest_row_wide: region = REGION-KEY   */
+    int off_hour;            /* some time so far is not on the hour    */
     const char *chunk_tz;    /* zone recorded with pushed rows (region tz) */
     /* DST repeat tracker: ambiguous local hours seen in this file */
     struct { uint64_t reg; int64_t key; int n; } *dstseen;
