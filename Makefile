@@ -111,7 +111,7 @@ run: all $(GEN_OUT)
 	@echo "report: $(CURDIR)/out/index.html"
 
 # ---- tests (they include internal headers and R's reference numbers)
-TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
+TEST_DEPS := $(wildcard tests/*.h) $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
 $(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom-internal.a
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom-internal.a -lcriterion $(LDLIBS)
