@@ -250,3 +250,12 @@ expect 1 "$H" ingest "$T/odd.csv" && grep -q "odd.csv:3: time is not on the hour
 printf 'region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,1\nA,2020-01-01T00:15:00Z,2\nA,2020-01-01T00:15:00Z,3\n' > "$T/dupint.csv"
 expect 1 "$H" ingest "$T/dupint.csv" && grep -q "dupint.csv:4: duplicate interval 2020-01-01T00:15:00Z" "$T/err" ||
     die "duplicate interval: $(cat "$T/err")"
+
+# ---- gridstatus.io snake_case fuel mix; UTF-16 text named
+printf 'interval_start_local,interval_start_utc,interval_end_local,interval_end_utc,coal,natural_gas,solar\n' > "$T/gsio_fuel.csv"
+printf '2023-01-01T00:00:00-06:00,2023-01-01T06:00:00+00:00,2023-01-01T01:00:00-06:00,2023-01-01T07:00:00+00:00,5,10,0\n' >> "$T/gsio_fuel.csv"
+expect 0 "$H" ingest -o "$T/gsio" "$T/gsio_fuel.csv" &&
+    head -1 "$T/gsio/gsio_fuel.csv" | grep -q '^region,timestamp,load_mw,load_raw_mw,flag,gen_coal_mw,gen_gas_mw,gen_solar_mw$' &&
+    grep -q '^gsio_fuel,2023-01-01T06:00:00Z,,,,5,10,0$' "$T/gsio/gsio_fuel.csv" || die "gridstatus.io fuel mix: $(cat "$T/gsio/gsio_fuel.csv")"
+printf '\377\376r\000e\000' > "$T/u16.csv"
+expect 1 "$H" ingest "$T/u16.csv" && grep -q "u16.csv:1: a UTF-16 text file" "$T/err" || die "UTF-16 not named"

@@ -180,6 +180,8 @@ static const char *not_text(const unsigned char *p, size_t n)
         return "a ZIP archive (an Excel workbook?), not CSV text: save the sheet as CSV";
     if (n >= 8 && memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
         return "an Excel 97-2003 workbook, not CSV text: save the sheet as CSV";
+    if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+        return "a UTF-16 text file, not UTF-8 CSV: save it as CSV UTF-8";
     size_t m = n < 4096 ? n : 4096, bad = 0;
     for (size_t i = 0; i < m; i++) {
         if (p[i] == 0) return "a binary file (it holds NUL bytes), not CSV text";
