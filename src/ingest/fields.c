@@ -443,6 +443,12 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
     }
     case COL_TIME:
     case COL_DATE: {
+        if (c->need_hour && len <= 10 && !memchr(s, 'T', len) && !memchr(s, ' ', len)) {
+            excerpt(s, len, ex, sizeof ex);
+            ingest_col_err(f, HR_EPARSE, j, "\"%s\" is a date without an hour: daily data (hourly or "
+                           "sub-hourly data is read)", ex);
+            return;
+        }
         int r = fast_iso(f, s, len, &f->civ);
         if (r == 0) {
             f->has_off = 0;

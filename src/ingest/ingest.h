@@ -40,6 +40,7 @@ enum { MISS_NONE = 0, MISS_EIA = 1 /* MISSING, EMPTY */, MISS_NA = 2 /* NA, NaN,
 
 typedef struct {
     uint8_t role, xf, miss, avg; /* avg: slot takes the mean of its columns */
+    uint8_t need_hour;           /* COL_TIME: a date alone is refused (daily data) */
     uint16_t slot;
     double scale;                /* multiply (after xf is NOT applied: power only) */
 } ing_col;
