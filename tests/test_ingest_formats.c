@@ -168,3 +168,26 @@ Test(ingest, eia_api_json_and_csv_agree)
     hr_series_free(a);
     hr_series_free(b);
 }
+
+Test(ingest, iso_basic_forms)
+{
+    /* fast path (no offset) and slow path (offset) agree with the extended form */
+    const char *p = fx("b.csv", "region,timestamp,load_mw\nA,20150702T01Z,1\nA,20150702T0200Z,2\n"
+                                "A,20150702T030000Z,3\nA,20150702T05+0100,4\nA,20150702T06:00Z,5\n");
+    hr_ingest_opts o = opts0();
+    hr_series *s = NULL;
+    cr_assert_eq(ingest_read(&p, 1, &o, 0, &s), HR_EPARSE); /* basic date, extended time */
+    cr_assert(strstr(hr_last_error(), "b.csv:6:"), "%s", hr_last_error());
+    p = fx("b2.csv", "region,timestamp,load_mw\nA,20150702T01Z,1\nA,20150702T0200Z,2\n"
+                     "A,20150702T030000Z,3\nA,20150702T05+0100,4\nB,20150702T00,9\n");
+    o.tz = "America/New_York";
+    for (size_t chunk = 0; chunk <= 3; chunk += 3) {
+        s = rdc(&p, 1, &o, chunk);
+        grid_is(s, "A", utc(2015, 7, 2, 1), 4);
+        cr_assert_eq(at(s, "A", "load_raw_mw", utc(2015, 7, 2, 3)), 3.0);
+        cr_assert_eq(at(s, "A", "load_raw_mw", utc(2015, 7, 2, 4)), 4.0);
+        /* naive basic time in the zone: 00:00 EDT = 04:00Z */
+        grid_is(s, "B", utc(2015, 7, 2, 4), 1);
+        hr_series_free(s);
+    }
+}

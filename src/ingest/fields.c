@@ -309,6 +309,30 @@ static int fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
     return 0;
 }
 
+/* ISO 8601 basic YYYYMMDDTHH[MM[SS]][Z] (the 2019 cleaned EIA-930 release
+ * writes 20150702T01Z); 0 and *zulu, or -1 to fall back (offsets, dates). */
+static int fast_basic(const char *s, size_t len, cal_civil *c, int *zulu)
+{
+    *zulu = len > 0 && s[len - 1] == 'Z';
+    size_t nt = len - (size_t)*zulu;
+    if (nt != 11 && nt != 13 && nt != 15) return -1;
+    if (s[8] != 'T') return -1;
+    int d[14] = {0};
+    for (size_t i = 0, k = 0; i < nt; i++) {
+        if (i == 8) continue;
+        unsigned v = (unsigned)(unsigned char)s[i] - '0';
+        if (v > 9) return -1;
+        d[k++] = (int)v;
+    }
+    c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    c->month = d[4] * 10 + d[5];
+    c->day = d[6] * 10 + d[7];
+    c->hour = d[8] * 10 + d[9];
+    c->minute = d[10] * 10 + d[11];
+    c->second = d[12] * 10 + d[13];
+    return ingest_civil_ok(c) ? 0 : -1;
+}
+
 static int parse_int(const char *s, size_t len, long *out)
 {
     const char *p = s, *e = s + len;
@@ -449,8 +473,12 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
                            "sub-hourly data is read)", ex);
             return;
         }
-        int r = fast_iso(f, s, len, &f->civ);
-        if (r == 0) {
+        int r = fast_iso(f, s, len, &f->civ), zulu = 0;
+        if (r != 0 && (r = fast_basic(s, len, &f->civ, &zulu)) == 0) {
+            f->has_off = zulu;
+            f->off_s = 0;
+            f->dst = 0;
+        } else if (r == 0) {
             f->has_off = 0;
             f->dst = 0;
         } else {
