@@ -156,6 +156,15 @@ expect 1 "$H" ingest "$T/ambig.csv" && grep -q "ambig.csv:2: column 'timestamp':
     die "ambiguous day-first: $(cat "$T/err")"
 printf 'region,timestamp,load_mw\nA,13-01-2020 01:00,1\nA,01-13-2020 01:00,2\n' > "$T/both.csv"
 expect 1 "$H" ingest "$T/both.csv" && grep -q "both orders" "$T/err" || die "dates of both orders"
+# '/' dates: a user's file that nothing decides is refused; a publisher's format is month-first
+printf 'region,timestamp,load_mw\nA,1/2/2020 01:00,1\nA,1/3/2020 01:00,2\n' > "$T/slash_ambig.csv"
+expect 1 "$H" ingest "$T/slash_ambig.csv" && grep -q 'ambiguous date "1/2/2020 01:00"' "$T/err" || die "ambiguous '/' dates read"
+printf 'region,timestamp,load_mw\nA,2/1/2020 01:00,1\nA,13/1/2020 01:00,2\n' > "$T/slash_dayfirst.csv"
+expect 0 "$H" ingest --no-screen -o "$T/sdf" "$T/slash_dayfirst.csv" && grep -q '^A,2020-01-02T01:00:00Z,1,' "$T/sdf/A.csv" ||
+    die "day-first '/' dates"
+printf 'Hour Ending,COAST,ERCOT\n1/2/2020 01:00,1,2\n1/3/2020 01:00,1,2\n' > "$T/ercot_mdy.csv"
+expect 0 "$H" ingest "$T/ercot_mdy.csv" && row ERCOT | grep -q '^ERCOT,2020-01-02T06:00:00Z,2020-01-03T06:00:00Z,' ||
+    die "ERCOT '/' dates month-first: $(cat "$T/out")"
 printf 'region,timestamp,load_mw\nA,yesterday,1\n' > "$T/badts.csv"
 expect 1 "$H" ingest "$T/badts.csv" && grep -q "not a valid timestamp: \"yesterday\" (accepted: 2024-01-31 13:00" "$T/err" &&
     grep -q "20240131T13" "$T/err" || die "timestamp error does not list the accepted forms"

@@ -757,7 +757,7 @@ static const struct {
     {"eia_api_bad_value.json", HR_EPARSE, 3}, {"eia_api_bad_type.csv", HR_EPARSE, 3},
     {"gzip_file.csv.gz", HR_EPARSE, 1},      {"empty_timestamp.csv", HR_EPARSE, 4},
     {"iso_basic_mixed.csv", HR_EPARSE, 2},   {"eia_api_daily.csv", HR_EPARSE, 2},
-    {"eia_api_daily.json", HR_EPARSE, 1},
+    {"eia_api_daily.json", HR_EPARSE, 1},    {"dayfirst_slash_ambiguous.csv", HR_EPARSE, 2},
 };
 
 Test(ingest, malformed_corpus_exact_lines)

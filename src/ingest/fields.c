@@ -397,6 +397,21 @@ static const char *role_name(int role)
     }
 }
 
+/* 1 if s starts with a date A/B/... with A != B (both <= 12 in a file where
+ * no date decides): day-first and month-first read it differently. */
+static int slash_undecided(const char *s, size_t len)
+{
+    size_t i = 0;
+    int a = 0, b = 0;
+    while (i < len && s[i] == ' ') i++;
+    size_t i0 = i;
+    while (i < len && i - i0 < 3 && s[i] >= '0' && s[i] <= '9') a = a * 10 + (s[i++] - '0');
+    if (i == i0 || i >= len || s[i] != '/') return 0;
+    size_t j0 = ++i;
+    while (i < len && i - j0 < 3 && s[i] >= '0' && s[i] <= '9') b = b * 10 + (s[i++] - '0');
+    return i > j0 && i < len && s[i] == '/' && a != b;
+}
+
 /* The error for a timestamp that does not parse (r: ingest_parse_alt's). */
 static void time_err(ing_file *f, size_t j, int role, const char *s, size_t len, int r)
 {
@@ -485,6 +500,7 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
             int hoff = 0, off = 0, dst = 0;
             int r2 = cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst);
             if (r2 != 0) r2 = ingest_parse_alt(f, s, len, &hoff, &off, &dst);
+            if (r2 == 0 && f->dmy_slash == DMY_SEEN && !f->mdy_default && slash_undecided(s, len)) r2 = -2;
             if (r2 != 0 || !ingest_civil_ok(&f->civ)) {
                 time_err(f, j, c->role, s, len, r2);
                 return;

@@ -85,6 +85,9 @@ static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
     if (r == 1 && f->o->region_col && *f->o->region_col && region_col(f)) return -1;
     if (r == 1) {
         f->format = fmt;
+        /* publishers' files (EIA, ERCOT, PJM, ...) write month-first; a
+         * user's file with '/' dates that nothing decides is refused */
+        f->mdy_default = fmt != HR_FORMAT_LONG && fmt != HR_FORMAT_SERIES && fmt != HR_FORMAT_EIA_API;
         if (!f->chunk_tz) f->chunk_tz = f->tz_name;
         ingest_row_reset(f);
     }
@@ -313,6 +316,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     int tsv = f->delim == '\t';
     {
         int m = ingest_detect_dmy(p, n, '/');
+        f->dmy_slash = m;
         f->dayfirst = (m & DMY_DAY) && !(m & DMY_MONTH);
         f->dmy_dash = ingest_detect_dmy(p, n, '-');
         f->dmy_dot = ingest_detect_dmy(p, n, '.');

@@ -89,6 +89,8 @@ struct ing_file {
     const cal_tz *tz;
     int hour_ending, dayfirst;
     int dmy_dash, dmy_dot;   /* DMY_* masks of dates with '-' / '.'  */
+    int dmy_slash;           /* and with '/'                          */
+    int mdy_default;         /* the format's '/' dates are month-first */
     char delim;              /* field separator of the file            */
     /* row scratch */
     double val[ING_MAXSLOTS];
