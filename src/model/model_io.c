@@ -22,6 +22,7 @@
  * (HR_EFORMAT), and files without the final `end` (truncated). Numbers are
  * written and read under a thread-local "C" locale (uselocale), never
  * setlocale, so an embedding program's locale cannot change them. */
+#include "util/atomic.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "model/model.h"
@@ -44,8 +45,8 @@
 /* ------------------------------------------------------------------ writer
  * One writer for files and memory: the text is built in a growable buffer
  * (mem_realloc, so the allocation-failure tests reach every step), then
- * either handed to the caller (hr_model_save_mem) or written to a file in
- * one fwrite (hr_model_save). A file and a buffer of the same models are
+ * either handed to the caller (hr_model_save_mem) or written to a file by
+ * the atomic writer (hr_model_save, util/atomic.h). A file and a buffer of the same models are
  * therefore byte-identical. */
 
 typedef struct {
@@ -170,31 +171,7 @@ int hr_model_save(const hr_model *const *models, size_t n, const char *path)
     size_t tlen;
     int st = write_all(models, n, "hr_model_save", &text, &tlen);
     if (st) return st;
-    /* Temporary name unique per process and thread (a stack address), opened
-     * exclusively ("wx") so two savers never share it; then rename. */
-    size_t plen = strlen(path);
-    char *tmp = mem_alloc(plen + 48);
-    if (!tmp) {
-        mem_free(text);
-        return hr_err(HR_ENOMEM, "out of memory");
-    }
-    snprintf(tmp, plen + 48, "%s.tmp%ld.%lx", path, (long)getpid(), (unsigned long)(uintptr_t)&tlen);
-    FILE *f = fopen(tmp, "wx");
-    if (!f) {
-        st = hr_err(HR_EIO, "%s: %s", path, strerror(errno));
-        mem_free(tmp);
-        mem_free(text);
-        return st;
-    }
-    int bad = fwrite(text, 1, tlen, f) != tlen;
-    int err = errno;
-    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
-    if (bad || rename(tmp, path) != 0) {
-        if (!bad) err = errno;
-        st = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(err));
-        remove(tmp);
-    }
-    mem_free(tmp);
+    st = atomic_write(path, text, tlen);
     mem_free(text);
     return st;
 }
