@@ -254,6 +254,15 @@ HR_API int hr_series_quality(const hr_series *s, size_t i, hr_quality *q);
  * file + rename). Errors: HR_EINVAL (NULL argument, i out of range), HR_EIO,
  * HR_ENOMEM. Thread-safe for distinct paths. */
 HR_API int hr_series_write_long(const hr_series *s, size_t i, const char *path);
+/* Write every region of s as DIR/NAME.csv (hr_series_write_long's format),
+ * replacing DIR as a whole: readers, and a kill at any moment, see the old
+ * DIR or the complete new one. NAME is the region name with separators
+ * ('/', '\\'), control characters and a leading '.' made '_', cut to 96
+ * bytes; names equal ignoring case get "-2", "-3", ... in region order. An
+ * existing DIR is replaced only if it holds nothing but regular .csv files.
+ * Errors: HR_EINVAL, HR_EIO (hr_last_error names the path), HR_ENOMEM.
+ * Thread-safe for distinct DIRs. */
+HR_API int hr_series_write_dir(const hr_series *s, const char *dir);
 
 /* ---------------------------------------------------------------- time */
 

@@ -205,3 +205,54 @@ Test(atomic, public_outfile)
     hr_outfile_abort(NULL);
     rm_rf(d);
 }
+
+/* ingest -o DIR: file names from region names (which come from the data)
+ * stay inside DIR, clashes are resolved, DIR is replaced as a whole. */
+Test(atomic, series_write_dir_safe_names)
+{
+    char *d = scratch(), csv[128], out[128], probe[300];
+    snprintf(csv, sizeof csv, "%s/in.csv", d);
+    snprintf(out, sizeof out, "%s/norm", d);
+    FILE *f = fopen(csv, "w");
+    const char *regions[] = {"../../x", "a/b", ".hidden", "A", "a", "..", "c\\d"};
+    fprintf(f, "region,timestamp,load_mw\n");
+    for (size_t r = 0; r < sizeof regions / sizeof *regions; r++)
+        for (int h = 0; h < 3; h++) fprintf(f, "\"%s\",2020-01-01T0%d:00:00Z,%d\n", regions[r], h, 10 + h);
+    fclose(f);
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.screen = 0;
+    const char *paths[1] = {csv};
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_read(paths, 1, &o, &s), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(hr_series_write_dir(s, out), HR_OK, "%s", hr_last_error());
+    cr_expect_eq(entries(out), 7, "one file per region");
+    cr_expect_eq(entries(d), 2, "nothing written beside DIR (in.csv, norm)");
+    const char *want[] = {"_._.._x.csv", "a_b.csv", "_hidden.csv", "_..csv", "c_d.csv"};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        struct stat st;
+        snprintf(probe, sizeof probe, "%s/%s", out, want[k]);
+        cr_expect(stat(probe, &st) == 0, "%s missing", want[k]);
+    }
+    snprintf(probe, sizeof probe, "%s/A.csv", out);
+    struct stat st;
+    int a1 = stat(probe, &st) == 0;
+    snprintf(probe, sizeof probe, "%s/a-2.csv", out);
+    int a2 = stat(probe, &st) == 0;
+    snprintf(probe, sizeof probe, "%s/a.csv", out);
+    int a3 = stat(probe, &st) == 0;
+    snprintf(probe, sizeof probe, "%s/A-2.csv", out);
+    int a4 = stat(probe, &st) == 0;
+    cr_expect((a1 && a2) || (a3 && a4), "A and a both written under distinct names");
+    /* written again: replaced, not merged */
+    cr_assert_eq(hr_series_write_dir(s, out), HR_OK, "%s", hr_last_error());
+    cr_expect_eq(entries(out), 7);
+    /* a directory holding other things is not replaced */
+    snprintf(probe, sizeof probe, "%s/notes.txt", out);
+    cr_assert_eq(atomic_write(probe, "mine", 4), HR_OK);
+    cr_expect_eq(hr_series_write_dir(s, out), HR_EIO);
+    cr_expect(strstr(hr_last_error(), "notes.txt"), "%s", hr_last_error());
+    cr_expect(stat(probe, &st) == 0, "the user's file is kept");
+    hr_series_free(s);
+    rm_rf(d);
+}
