@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -253,6 +254,15 @@ HR_API int hr_series_quality(const hr_series *s, size_t i, hr_quality *q);
  * file + rename). Errors: HR_EINVAL (NULL argument, i out of range), HR_EIO,
  * HR_ENOMEM. Thread-safe for distinct paths. */
 HR_API int hr_series_write_long(const hr_series *s, size_t i, const char *path);
+/* Write every region of s as DIR/NAME.csv (hr_series_write_long's format),
+ * replacing DIR as a whole: readers, and a kill at any moment, see the old
+ * DIR or the complete new one. NAME is the region name with separators
+ * ('/', '\\'), control characters and a leading '.' made '_', cut to 96
+ * bytes; names equal ignoring case get "-2", "-3", ... in region order. An
+ * existing DIR is replaced only if it holds nothing but regular .csv files.
+ * Errors: HR_EINVAL, HR_EIO (hr_last_error names the path), HR_ENOMEM.
+ * Thread-safe for distinct DIRs. */
+HR_API int hr_series_write_dir(const hr_series *s, const char *dir);
 
 /* ---------------------------------------------------------------- time */
 
@@ -383,8 +393,27 @@ HR_API int hr_model_forecast(const hr_model *m, const hr_series *s, size_t regio
 HR_API int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region,
                              size_t horizon, size_t npaths, uint64_t seed, double *paths);
 
-/* Save n models to path as versioned text (written to a temporary file,
- * unique per process and thread, then renamed over path). Errors:
+/* ------------------------------------------------- atomic output files */
+
+/* An output file that readers see either complete or not at all (also
+ * after a crash or kill -9): written under a temporary name beside path
+ * (an unnamed file where the file system allows), then flushed, fsync'd
+ * and renamed over path by hr_outfile_commit. Temporaries left by killed
+ * writers of the same path are removed at the next hr_outfile_open. */
+typedef struct hr_outfile hr_outfile;
+/* Errors: HR_EINVAL, HR_EIO (hr_last_error: "path: reason"), HR_ENOMEM. */
+HR_API int hr_outfile_open(const char *path, hr_outfile **out);
+/* The stream to write to (owned by f; do not fclose it). */
+HR_API FILE *hr_outfile_stream(hr_outfile *f);
+/* Put the file in place and free f. Errors: HR_EIO (any write error, e.g.
+ * a full disk; the temporary is removed and path is left as it was),
+ * HR_EINVAL (NULL). */
+HR_API int hr_outfile_commit(hr_outfile *f);
+/* Drop what was written (path unchanged) and free f; NULL: no-op. */
+HR_API void hr_outfile_abort(hr_outfile *f);
+
+/* Save n models to path as versioned text (written with the atomic writer
+ * above: unique temporary, fsync, rename over path). Errors:
  * HR_EINVAL (models or path NULL or empty, n = 0, a NULL model), HR_EIO,
  * HR_ENOMEM. Thread-safe: the models are only read. */
 HR_API int hr_model_save(const hr_model *const *models, size_t n, const char *path);

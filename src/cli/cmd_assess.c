@@ -231,7 +231,7 @@ static int read_profile(const char *path, double **prof, size_t *n)
 
 typedef struct {
     const char *path; /* NULL = stdout */
-    char tmp[4200];
+    hr_outfile *tmp;
     char name[4200];
     FILE *f;
 } out_file;
@@ -251,15 +251,15 @@ static int out_open(out_file *o, const char *base, const char *suffix)
         snprintf(o->name, sizeof o->name, "%s", base);
     }
     o->path = o->name;
-    o->f = cli_open_out(o->path, o->tmp, sizeof o->tmp);
-    if (!o->f) return cli_fail(CMD, "%s: %s", o->path, strerror(errno));
+    o->f = cli_open_out(CMD, o->path, &o->tmp);
+    if (!o->f) return EXIT_FAIL;
     return EXIT_OK;
 }
 
 static int out_close(out_file *o, int ok)
 {
     if (!o->f) return ok ? EXIT_OK : EXIT_FAIL;
-    int rc = o->path ? cli_close_out(CMD, o->f, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
+    int rc = o->path ? cli_close_out(CMD, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
     o->f = NULL;
     return rc;
 }
