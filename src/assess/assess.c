@@ -585,6 +585,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
     headroom_item *it = mem_array(st.m, sizeof *it), *tmp = mem_array(st.m, sizeof *tmp);
     double *S = mem_array((size_t)st.ny, sizeof *S), *gap = mem_array(st.m, sizeof *gap);
     double *cn = o->battery_pct > 0 ? mem_array(st.m, sizeof *cn) : NULL;
+    flex_ctx *fx_ctx = NULL;
     if (!it || !tmp || !S || !gap || (o->battery_pct > 0 && !cn)) {
         rc = hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
         goto done;
@@ -595,6 +596,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
     headroom_sort_items(it, mi, tmp);
     flex_study fs;
     flex_setup(&st, Ds, S, gap, &fs);
+    if ((rc = flex_open(&fx_ctx, &fs, o))) goto done;
 
     double b_asc[HR_MAX_BUDGETS], L[HR_MAX_BUDGETS], Lr[HR_MAX_BUDGETS];
     unsigned bind[HR_MAX_BUDGETS];
@@ -602,7 +604,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
     sorted_budgets(o, b_asc, ord);
     headroom_solve(it, mi, b_asc, o->nbudgets, L);
     if (flex_active(o)) {
-        if ((rc = flex_solve(&fs, o, b_asc, o->nbudgets, L, Lr, bind))) goto done;
+        if ((rc = flex_solve(fx_ctx, b_asc, o->nbudgets, L, Lr, bind))) goto done;
     } else {
         for (size_t j = 0; j < o->nbudgets; j++) {
             Lr[j] = headroom_round_down(L[j]);
@@ -615,7 +617,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
         hr_headroom_row *row = &out->rows[r];
         row->budget_pct = o->budgets_pct[r];
         flex_stats fx = {0};
-        if (Lr[j] > 0 && isfinite(Lr[j]) && (rc = flex_eval(&fs, o, Lr[j], &fx, cn))) goto done;
+        if (Lr[j] > 0 && isfinite(Lr[j])) flex_eval(fx_ctx, Lr[j], &fx, cn);
         row_metrics(&st, Ds, Lr[j], row, out->curtailed_by_month_hour[r], Lr[j] > 0 ? cn : NULL);
         row->headroom_pct_peak = 100.0 * row->headroom_mw / out->peak_mw;
         row->peak_mw = out->peak_mw;
@@ -650,6 +652,7 @@ done:
     mem_free(S);
     mem_free(gap);
     mem_free(cn);
+    flex_close(fx_ctx);
     grid_free(&st.g);
     return rc;
 }
@@ -697,7 +700,9 @@ int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const
     flex_stats fx;
     if (!rc) {
         flex_setup(&st, Ds, S, gap, &fs);
-        rc = flex_eval(&fs, o, size_mw, &fx, NULL);
+        flex_ctx *c = NULL;
+        if (!(rc = flex_open(&c, &fs, o))) flex_eval(c, size_mw, &fx, NULL);
+        flex_close(c);
     }
     if (!rc) {
         double Y = (double)st.ny;

@@ -70,15 +70,21 @@ typedef struct {
 /* 1 if o asks for anything beyond the study's mean-rate headroom. */
 int flex_active(const hr_assess_opts *o);
 
-/* Statistics at L > 0; cn (optional, [m]) receives C_t / L per hour (0 when
- * nothing is curtailed, NaN for a missing hour). HR_OK or HR_ENOMEM. */
-int flex_eval(const flex_study *fs, const hr_assess_opts *o, double L, flex_stats *st, double *cn);
+/* The kernel's scratch for one study (fs and o must outlive it). */
+typedef struct flex_ctx flex_ctx;
+int flex_open(flex_ctx **c, const flex_study *fs, const hr_assess_opts *o); /* HR_OK / HR_ENOMEM */
+void flex_close(flex_ctx *c);
 
-/* Headroom under every constraint of o for the budgets b_asc[nb] (fractions,
- * ascending): L_out rounded down to 0.1 MW, binding = HR_BIND_* that 0.1 MW
- * more breaks. L_mean[j] is the exact mean-rate headroom (headroom_solve). */
-int flex_solve(const flex_study *fs, const hr_assess_opts *o, const double *b_asc, size_t nb,
-               const double *L_mean, double *L_out, unsigned *binding);
+/* Statistics at L > 0; cn (optional, [m]) receives C_t / L per hour (0 when
+ * nothing is curtailed, NaN for a missing hour). */
+void flex_eval(flex_ctx *c, double L, flex_stats *st, double *cn);
+
+/* Headroom under every constraint of the options for the budgets b_asc[nb]
+ * (fractions, ascending): L_out rounded down to 0.1 MW, binding = HR_BIND_*
+ * that 0.1 MW more breaks. L_mean[j] is the exact mean-rate headroom
+ * (headroom_solve). HR_OK or HR_ENOMEM. */
+int flex_solve(flex_ctx *c, const double *b_asc, size_t nb, const double *L_mean, double *L_out,
+               unsigned *binding);
 
 /* HR_BIND_EVENT_HOURS / _EVENTS / _HOURS caps of o that st exceeds. */
 unsigned flex_broken(const hr_assess_opts *o, const flex_stats *st);

@@ -47,7 +47,7 @@ int flex_active(const hr_assess_opts *o)
 }
 
 /* Scratch of one study. */
-typedef struct {
+struct flex_ctx {
     const flex_study *fs;
     const hr_assess_opts *o;
     double p, cap, eff; /* battery power and capacity in units of L        */
@@ -55,7 +55,8 @@ typedef struct {
     uint32_t *cand;     /* hours with lim < Lcand, in time order             */
     size_t ncand;
     double *rate, *hours, *events; /* per year */
-} flex_ws;
+};
+typedef struct flex_ctx flex_ws;
 
 static void ws_free(flex_ws *w)
 {
@@ -173,15 +174,29 @@ static unsigned broken(const hr_assess_opts *o, const flex_stats *st, double b)
     return f;
 }
 
-int flex_eval(const flex_study *fs, const hr_assess_opts *o, double L, flex_stats *st, double *cn)
+int flex_open(flex_ctx **c, const flex_study *fs, const hr_assess_opts *o)
 {
-    flex_ws w;
-    int rc = ws_init(&w, fs, o);
-    if (rc) return rc;
-    set_cand(&w, INFINITY);
-    sim(&w, L, st, cn);
-    ws_free(&w);
-    return HR_OK;
+    *c = mem_alloc(sizeof **c);
+    if (!*c) return hr_err(HR_ENOMEM, "headroom: out of memory");
+    int rc = ws_init(*c, fs, o);
+    if (rc) {
+        mem_free(*c);
+        *c = NULL;
+    }
+    return rc;
+}
+
+void flex_close(flex_ctx *c)
+{
+    if (!c) return;
+    ws_free(c);
+    mem_free(c);
+}
+
+void flex_eval(flex_ctx *w, double L, flex_stats *st, double *cn)
+{
+    set_cand(w, INFINITY);
+    sim(w, L, st, cn);
 }
 
 unsigned flex_broken(const hr_assess_opts *o, const flex_stats *st) { return broken(o, st, INFINITY); }
@@ -342,16 +357,15 @@ static double bisect(flex_ws *w, double lo, double b)
     }
 }
 
-int flex_solve(const flex_study *fs, const hr_assess_opts *o, const double *b_asc, size_t nb, const double *L_mean,
-               double *L_out, unsigned *binding)
+int flex_solve(flex_ctx *wp, const double *b_asc, size_t nb, const double *L_mean, double *L_out, unsigned *binding)
 {
-    flex_ws w;
-    int rc = ws_init(&w, fs, o);
-    if (rc) return rc;
+    flex_ws w = *wp; /* a copy of the handles: the scratch is shared */
+    const hr_assess_opts *o = w.o;
     double Lc[3], Lb[HR_MAX_BUDGETS];
-    if ((rc = caps_exact(&w, Lc))) goto done;
+    int rc;
+    if ((rc = caps_exact(&w, Lc))) return rc;
     if (o->every_year) {
-        if ((rc = every_year_exact(&w, b_asc, nb, Lb))) goto done;
+        if ((rc = every_year_exact(&w, b_asc, nb, Lb))) return rc;
     } else {
         memcpy(Lb, L_mean, nb * sizeof *Lb);
     }
@@ -376,7 +390,5 @@ int flex_solve(const flex_study *fs, const hr_assess_opts *o, const double *b_as
             binding[j] = broken(o, &st, b_asc[j]);
         }
     }
-done:
-    ws_free(&w);
-    return rc;
+    return HR_OK;
 }
