@@ -42,7 +42,7 @@ static const char *const help =
     "  --season-slack 0|1     1: a seasonal peak within one month outside its window\n"
     "                         counts (summer May-Sep, winter Nov-Mar), as Norris et al.\n"
     "                         (2025) did for CAISO, FPL and AZPS; 0: Jun-Aug, Dec-Feb\n"
-    "                         [Default: 1]. A threshold set by one hour over 10 % above\n"
+    "                         [Default: 1]. A threshold set by one hour over 5 % above\n"
     "                         both neighbouring hours is warned about (a likely spike)\n"
     "  --years Y1-Y2          study years, whole UTC calendar years [Default: every whole\n"
     "                         year present]\n"
@@ -340,7 +340,7 @@ static void warn_spikes(const char *name, const hr_assessment *a)
 {
     static const char *const sn[2] = {"winter", "summer"};
     for (int q = 0; q < 2; q++) {
-        if (!(a->peak_jump_pct[q] > 10) || (q == 1 && a->peak_hour_utc[1] == a->peak_hour_utc[0])) continue;
+        if (!(a->peak_jump_pct[q] > 5) || (q == 1 && a->peak_hour_utc[1] == a->peak_hour_utc[0])) continue;
         char ts[21];
         hr_time_format(a->peak_hour_utc[q], ts);
         fprintf(stderr,
