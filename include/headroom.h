@@ -643,7 +643,10 @@ HR_API int hr_assess_month_season(int month);
  * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
  * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
  * threshold kind, bad profile length, values or mean, capacity threshold
- * not positive, curve step not positive, year_from > year_to),
+ * not positive, curve step not positive, year_from > year_to, a negative
+ * cap, every_year or a slack out of range, battery_pct outside [0, 1000],
+ * battery_hours outside (0, 8760] or battery_eff outside (0, 1] with a
+ * battery),
  * HR_ENOTFOUND (no load column),
  * HR_EDATA (no whole calendar year, a requested year not whole on the grid,
  * a year with no load), HR_ENOMEM. On error *out is unspecified. */
