@@ -44,14 +44,19 @@ class AssessOpts(C.Structure):
                 ("threshold_winter_mw", C.c_double), ("season_slack", C.c_int),
                 ("year_from", C.c_int), ("year_to", C.c_int),
                 ("profile", C.POINTER(C.c_double)), ("profile_len", C.c_size_t),
-                ("curve_step_pct_peak", C.c_double), ("curve_max_pct_peak", C.c_double)]
+                ("curve_step_pct_peak", C.c_double), ("curve_max_pct_peak", C.c_double),
+                ("max_event_hours", C.c_int), ("max_events_per_year", C.c_int),
+                ("max_hours_per_year", C.c_int), ("every_year", C.c_int),
+                ("season_slack_by", C.c_int * 2), ("battery_pct", C.c_double),
+                ("battery_hours", C.c_double), ("battery_eff", C.c_double)]
 
 
 class HeadroomRow(C.Structure):
     _fields_ = [(n, C.c_double) for n in (
         "budget_pct", "headroom_mw", "headroom_pct_peak", "curtailed_hours_per_year",
         "hours_ge50", "hours_ge75", "hours_ge90", "mean_event_hours", "max_event_hours",
-        "peak_mw", "load_factor")]
+        "peak_mw", "load_factor", "events_per_year", "rate_pct", "worst_year_rate_pct",
+        "battery_cycles_per_year")] + [("binding", C.c_uint)]
 
 
 class Assessment(C.Structure):
@@ -62,7 +67,8 @@ class Assessment(C.Structure):
                 ("nrows", C.c_size_t), ("rows", HeadroomRow * MAX_BUDGETS),
                 ("curtailed_by_month_hour", C.c_double * (MAX_BUDGETS * 12 * 24)),
                 ("ncurve", C.c_size_t), ("curve_added_mw", C.c_double * CURVE_MAX),
-                ("curve_rate_pct", C.c_double * CURVE_MAX)]
+                ("curve_rate_pct", C.c_double * CURVE_MAX),
+                ("peak_hour_utc", C.c_int64 * 2), ("peak_jump_pct", C.c_double * 2)]
 
 
 lib.hr_last_error.restype = C.c_char_p
