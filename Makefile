@@ -18,9 +18,9 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
              -DHR_BUILDING_LIBRARY -Iinclude -Isrc
-LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
+LDLIBS  := -llapacke -lopenblas -lcsv -ljson-c -lm -pthread
 
-DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libjson-c-dev libcriterion-dev tzdata pkg-config python3
 
 # Library sources: every folder under src/ but the two front ends.
 LIB_SRC := $(sort $(filter-out src/cli/% src/mpi/%,$(wildcard src/*/*.c)))

@@ -42,8 +42,9 @@ extern "C" {
 #define HR_API
 #endif
 
-/* 0.2.0: hr_ingest_opts gained `threads` (its size changed: rebuild
- * callers; before 1.0 a minor version may change the ABI). */
+/* 0.3.0: hr_ingest_opts gained region_col, min_coverage, interval_end,
+ * demand and delimiter (its size changed: rebuild callers; before 1.0 a
+ * minor version may change the ABI). */
 #define HR_VERSION_MAJOR 0
 #define HR_VERSION_MINOR 3
 #define HR_VERSION_PATCH 0
@@ -150,6 +151,7 @@ typedef enum {
     HR_FORMAT_US48,
     HR_FORMAT_SERIES,
     HR_FORMAT_WEATHER, /* GEFCom / BigDEAL / TELL / NYC load-with-weather files */
+    HR_FORMAT_EIA_API, /* EIA API v2 electricity/rto exports, CSV or JSON      */
     HR_NFORMATS
 } hr_format;
 
@@ -157,6 +159,9 @@ typedef enum {
 typedef enum { HR_DUP_ERROR = 0, HR_DUP_MEAN, HR_DUP_FIRST, HR_DUP_LAST } hr_dup_rule;
 /* Resolution of two files giving different values for one region-hour. */
 typedef enum { HR_OVERLAP_ERROR = 0, HR_OVERLAP_FIRST, HR_OVERLAP_LAST } hr_overlap_rule;
+
+/* Which demand column of an EIA-930 BALANCE file is the load. */
+typedef enum { HR_DEMAND_RAW = 0, HR_DEMAND_ADJUSTED, HR_DEMAND_IMPUTED } hr_demand;
 
 #define HR_MAX_VALUE_COLS 16
 
@@ -178,6 +183,17 @@ typedef struct {
                                   default) = the CPUs this process may use, at
                                   most 8; 1 = all on the calling thread. The
                                   result is the same for any value.          */
+    const char *region_col;    /* one region per value of this column (series,
+                                  and formats with one region per file); NULL */
+    double min_coverage;       /* sub-hourly data: share of an hour's intervals
+                                  that must have a value for the hour to have
+                                  one, in (0, 1]; default 1 (all)            */
+    int interval_end;          /* sub-hourly data: stamps mark the interval's
+                                  end (default 0: its start)                 */
+    hr_demand demand;          /* EIA-930 BALANCE load: raw "Demand (MW)" (the
+                                  default), its "(Adjusted)" or "(Imputed)"  */
+    char delimiter;            /* field separator; 0 (default) = ',' or a tab
+                                  when the header has tabs and no commas     */
 } hr_ingest_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
