@@ -23,7 +23,8 @@ CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
              -DHR_BUILDING_LIBRARY -Iinclude -Isrc
 LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
 
-DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3 \
+            python3-numpy python3-setuptools python3-venv
 
 # Library sources: every folder under src/ but the two front ends.
 LIB_SRC := $(sort $(filter-out src/cli/% src/mpi/%,$(wildcard src/*/*.c)))
@@ -45,7 +46,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: FORCE all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install install-check clean datasets \
+.PHONY: FORCE all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -146,6 +147,11 @@ unit-tests: all $(TESTS) $(GEN_OUT)
 cli-tests: all $(GEN_OUT)
 	$(TEST_ENV) HEADROOM=$(B)/headroom sh tests/cli.sh
 
+# The Python package installed into a fresh virtual environment (offline).
+PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+python-tests: all $(GEN_OUT)
+	$(TEST_ENV) PYTHON=$(PYTHON) HEADROOM=$(B)/headroom sh tests/python.sh
+
 check-asan: deps $(TESTS_A) $(BA)/headroom $(GEN_OUT)
 	@set -e; for t in $(TESTS_A); do echo "== $$t (asan+ubsan)"; \
 	  $(TEST_ENV) HR_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 $$t --jobs 2 --short-filename; done
@@ -168,7 +174,7 @@ examples: install-check
 	$(CC) -std=c11 -Wall -Wextra -Werror examples/example.c -o $(B)/example \
 	  $$(PKG_CONFIG_PATH=$(EXAMPLE_PREFIX)/lib/pkgconfig pkg-config --cflags --libs headroom)
 	LD_LIBRARY_PATH=$(EXAMPLE_PREFIX)/lib $(B)/example
-	HEADROOM_LIB=$(EXAMPLE_PREFIX)/lib/libheadroom.so python3 examples/example.py
+	PYTHONPATH=python HEADROOM_LIB=$(EXAMPLE_PREFIX)/lib/libheadroom.so $(PYTHON) examples/example.py
 	@nm -D --defined-only $(B)/libheadroom.so | awk '$$2 ~ /[TDBR]/ {print $$3}' | grep -v '^hr_' \
 	  && { echo "libheadroom.so exports non-hr_ symbols" >&2; exit 1; } || true
 
@@ -212,7 +218,7 @@ mpi: all $(B)/headroom-mpi
 check-mpi: mpi $(GEN_OUT)
 	$(TEST_ENV) HEADROOM=$(B)/headroom HEADROOM_MPI=$(B)/headroom-mpi sh tests/mpi.sh
 
-test: unit-tests cli-tests install-check examples browser-check check-asan check-tsan check-mpi
+test: unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi
 	@echo "all tests passed"
 check: test
 

@@ -741,6 +741,17 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
 
+/* ---------------------------------------------------------------- bindings */
+
+/* Layout of the public structs for language bindings (python/headroom):
+ * with field NULL, *size = sizeof(type) and *offset = 0; else the member's
+ * offsetof and sizeof (an array member: the whole array). type and field
+ * are spelt as above ("hr_fit_opts", "models_dir"); the structs of the
+ * read, fit, forecast, assess and report calls are covered. Either out
+ * pointer may be NULL. Errors: HR_EINVAL (type NULL), HR_ENOTFOUND (no such
+ * type or member). Thread-safe. */
+HR_API int hr_layout(const char *type, const char *field, size_t *offset, size_t *size);
+
 #ifdef __cplusplus
 }
 #endif
