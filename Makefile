@@ -146,8 +146,9 @@ $(BA)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
 $(BA)/libheadroom.a: $(LIB_OBJ_A)
 	@rm -f $@
 	ar rcs $@ $^
-$(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a
-	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/libheadroom.a $(LDLIBS)
+# (build/asan/headroom has no ../models: it takes the tree's as its default)
+$(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a $(BA)/obj/tree_dir.o
+	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/obj/tree_dir.o $(BA)/libheadroom.a $(LDLIBS)
 $(BA)/tests/%: tests/%.c $(TEST_DEPS) $(BA)/libheadroom.a $(BA)/obj/tree_dir.o
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(BA)/obj/tree_dir.o $(BA)/libheadroom.a -lcriterion $(LDLIBS)
