@@ -308,7 +308,8 @@ enum { HR_METHOD_CSS_ML = 0, HR_METHOD_ML = 1, HR_METHOD_CSS = 2 };
 typedef struct {
     const char *model;      /* spec name ("vanilla"), spec path, "arima" or
                                "auto-arima" [Default: "calendar"]              */
-    const char *models_dir; /* where spec names are looked up [Default: "models"] */
+    const char *models_dir; /* where spec names are looked up [Default: NULL =
+                               the installed ones, hr_models_dir()]           */
     const char *spec_text;  /* spec given as text instead (overrides model)   */
     int64_t from_utc;       /* first training hour [Default: INT64_MIN = all] */
     int64_t to_utc;         /* last training hour  [Default: INT64_MAX = all] */
@@ -329,6 +330,17 @@ typedef struct {
 /* Fill *o with the defaults above (NULL is a no-op). Strings of o are
  * read during the call only. Thread-safe. */
 HR_API void hr_fit_opts_init(hr_fit_opts *o);
+
+/* The directory of the installed model specifications,
+ * PREFIX/share/headroom/models (compiled in by `make install PREFIX=...`),
+ * where a spec name is looked up when hr_fit_opts.models_dir is NULL;
+ * static storage. Thread-safe. */
+HR_API const char *hr_models_dir(void);
+/* The specification names in dir (NULL = hr_models_dir()), sorted, into buf
+ * as "auto, calendar, vanilla" (NUL-terminated; "" when there are none).
+ * Errors: HR_EINVAL (buf NULL, cap 0, or cap too small: buf = ""),
+ * HR_ENOTFOUND (no such directory), HR_EIO. Thread-safe. */
+HR_API int hr_models_list(const char *dir, char *buf, size_t cap);
 
 /* Fit a model to region `region` of s (its cleaned load_mw, and temp_c when
  * the specification has weather terms), over the training window of o.
@@ -844,6 +856,17 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
  * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
+
+/* ---------------------------------------------------------------- bindings */
+
+/* Layout of the public structs for language bindings (python/headroom):
+ * with field NULL, *size = sizeof(type) and *offset = 0; else the member's
+ * offsetof and sizeof (an array member: the whole array). type and field
+ * are spelt as above ("hr_fit_opts", "models_dir"); the structs of the
+ * read, fit, forecast, assess and report calls are covered. Either out
+ * pointer may be NULL. Errors: HR_EINVAL (type NULL), HR_ENOTFOUND (no such
+ * type or member). Thread-safe. */
+HR_API int hr_layout(const char *type, const char *field, size_t *offset, size_t *size);
 
 #ifdef __cplusplus
 }

@@ -507,7 +507,7 @@ int cmd_assess(int argc, char **argv)
     double growth = 0, size_mw = 0, bhours = 4, beff = 0.85;
     op.cm.fit.model = "auto";
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'o': outpath = optarg; break;
@@ -529,9 +529,7 @@ int cmd_assess(int argc, char **argv)
                 return cli_usage(CMD, "--years: '%s' is not Y1-Y2 (e.g. 2016-2019)", optarg);
             break;
         case O_BUDGETS:
-            if (cli_parse_budgets(optarg, ao.budgets_pct, &ao.nbudgets))
-                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d percentages in (0, 100)",
-                                 optarg, HR_MAX_BUDGETS);
+            if (cli_opt_budgets(CMD, optarg, ao.budgets_pct, &ao.nbudgets)) return EXIT_USAGE;
             break;
         case O_PROFILE: proffile = strcmp(optarg, "flat") ? optarg : NULL; break;
         case O_REGIONS: regions = optarg; break;
@@ -593,6 +591,7 @@ int cmd_assess(int argc, char **argv)
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
+    if ((c = cli_opts_done(CMD, &op, fyear != 0))) return c;
     if (fyear && (by_season || curve || genmix))
         return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year");
     if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))

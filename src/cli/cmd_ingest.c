@@ -77,7 +77,7 @@ int cmd_ingest(int argc, char **argv)
     cli_opts_init(&op, 0, NULL, 0);
     const char *outdir = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
