@@ -5,6 +5,10 @@
 #include "fuzz.h"
 #include "../../src/cli/cmd_assess.c"
 
+/* cli.h's hooks, as src/cli/main.c defines them */
+const char *cli_prog(void) { return "headroom"; }
+int cli_prints(void) { return 1; }
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char path[64];
