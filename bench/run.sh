@@ -294,8 +294,7 @@ EOF2
 
 # =========================================================================
 # SECTION assess — headroom computation on the default data
-# HOOK: owned by the headroom/assess helper; refine (per-region timing,
-# budgets) as needed.
+# and the kernel on generated series (bench/assess_bench.c).
 # =========================================================================
 section_assess() {
     section "assess (headroom at the default budgets)"
@@ -307,6 +306,16 @@ section_assess() {
         echo "headroom assess, $# files of datasets/default: median $s s, peak RSS $(mb_kib "$(peak_rss_kb "$HEADROOM" assess "$@")") MB"
     else
         echo "assess: n/a ($(reason $?))"
+    fi
+    # The kernel alone on generated series of the flexible-load goal's shape
+    # (80 series x 9 years x 4 budgets; goals: < 1 s with an event cap,
+    # < 5 s with the battery), CPU seconds.
+    if [ ! -f build/libheadroom.a ]; then
+        echo "assess kernel: skipped (build/libheadroom.a not built)"
+    elif build_c "$B/assess_bench" bench/assess_bench.c build/libheadroom.a $LDLIBS; then
+        "$B/assess_bench" "$RUNS" || echo "assess kernel: n/a (assess_bench failed)"
+    else
+        echo "assess kernel: n/a ($(reason 1))"
     fi
     return 0
 }

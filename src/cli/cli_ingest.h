@@ -32,7 +32,7 @@
 typedef struct cli_ingest_t {
     hr_ingest_opts opts;
     size_t nvalue;
-    char problem[256];
+    char problem[512];
 } cli_ingest;
 
 void cli_ingest_init(cli_ingest *in);

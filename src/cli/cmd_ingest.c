@@ -27,7 +27,11 @@ static const char *const help =
     "\n"
     INGEST_OPTIONS_HELP
     "  -o, --output DIR       also write DIR/<region>.csv (region,timestamp,load_mw,\n"
-    "                         load_raw_mw,flag, then the other columns)\n"
+    "                         load_raw_mw,flag, then the other columns); DIR is\n"
+    "                         replaced as a whole (an existing DIR may hold only\n"
+    "                         .csv files); '/', '\\', control characters and a\n"
+    "                         leading '.' of a region name become '_' in its file\n"
+    "                         name, cut to 96 bytes, '-2', '-3' added on clashes\n"
     "  -h, --help             this text\n"
     "\n"
     "exit codes: 0 success, 1 malformed input or I/O failure, 2 usage error\n";
@@ -82,7 +86,7 @@ int cmd_ingest(int argc, char **argv)
     cli_opts_init(&op, 0, NULL, 0);
     const char *outdir = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
@@ -97,20 +101,10 @@ int cmd_ingest(int argc, char **argv)
     int st = cli_read_series("ingest", &op.in, argc - optind, argv + optind, &s);
     if (st) return st;
 
-    if (outdir) {
-        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-            hr_series_free(s);
-            return cli_fail("ingest", "%s: %s", outdir, strerror(errno));
-        }
-        for (size_t i = 0; i < hr_series_region_count(s); i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.csv", outdir, hr_series_region_name(s, i));
-            if (hr_series_write_long(s, i, path)) {
-                int rc = cli_fail("ingest", "%s", hr_last_error());
-                hr_series_free(s);
-                return rc;
-            }
-        }
+    if (outdir && hr_series_write_dir(s, outdir) != HR_OK) {
+        int rc = cli_fail("ingest", "%s", hr_last_error());
+        hr_series_free(s);
+        return rc;
     }
 
     puts("region,first_utc,last_utc,hours,missing,flagged,imputed,peak_mw,mean_mw");
