@@ -58,6 +58,25 @@ void hr_report_opts_init(hr_report_opts *o)
 
 enum { NLDC = 200, NHIST = 168, MAXBT = 8 };
 
+/* The per-region stages, timed apart (wall and thread CPU seconds). */
+enum { ST_ASSESS, ST_BACKTEST, ST_FORECAST, ST_SCEN, NSTAGES };
+static const char *const STAGE_NAME[NSTAGES] = {"headroom", "backtest", "forecast", "scenarios"};
+
+typedef struct {
+    double wall, cpu;
+} stamp;
+
+static stamp stamp_now(void) { return (stamp){cal_monotonic_seconds(), cal_thread_cpu_seconds()}; }
+
+/* Add the time since *a to *wall and *cpu and restart *a. */
+static void stamp_add(double *wall, double *cpu, stamp *a)
+{
+    stamp b = stamp_now();
+    *wall += b.wall - a->wall;
+    *cpu += b.cpu - a->cpu;
+    *a = b;
+}
+
 /* Everything computed for one region; owns the arrays report_region borrows.
  * Another rank's region_out arrives as raw bytes: a new pointer field must
  * be set again in rebind(). */
@@ -65,7 +84,8 @@ typedef struct {
     report_region rr;
     hr_assessment a;
     double ldc[NLDC];
-    double heat[24 * 12];
+    double heat[HR_MAX_BUDGETS * 24 * 12];
+    char heat_tz[64];
     report_headroom hr[HR_MAX_BUDGETS];
     report_backtest bt[MAXBT];
     char bt_names[MAXBT][48];
@@ -75,7 +95,7 @@ typedef struct {
     double gm_share[HR_MAX_FUELS], gm_cur[HR_MAX_FUELS];
     char warn[3][320];
     char note[320]; /* the forecast model's fallback, logged after the join */
-    double sec_assess, sec_backtest, sec_forecast, sec_scen;
+    double wall[NSTAGES], cpu[NSTAGES]; /* seconds per stage */
 } region_out;
 
 typedef struct {
@@ -206,91 +226,169 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
     hr_backtest_free(b);
 }
 
-/* Forecast of the next hours and scenarios of the next calendar year. */
-static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o,
-                        const model_ws *ws, model_gram *g)
+/* Scenarios: S paths of the first calendar year after the data
+ * (hr_scenarios); headroom of each against the historical thresholds. */
+static void do_scenarios(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o, const hr_model *m)
 {
-    double t_a = cal_monotonic_seconds();
-    hr_model *m = NULL;
-    hr_fit_opts fo = o->fit;
-    fo.log = NULL; /* a worker thread: hr_report logs after the join */
-    /* (the report shows no coefficient standard errors: not computed) */
-    if (model_fit_ws(s, i, &fo, ws, g, 0, &m)) {
-        warn(R, "forecast");
-        return;
-    }
-    hr_model_info mi;
-    if (hr_model_info_get(m, &mi) == HR_OK && mi.fallback[0])
-        snprintf(R->note, sizeof R->note, "%s: model '%s': %s", R->rr.name, mi.model, mi.fallback);
+    int64_t t0 = R->rr.quality.last_utc + 3600;
+    cal_civil c;
+    cal_utc_to_civil(t0, &c, NULL, NULL);
+    int year = (t0 == cal_year_start(c.year)) ? c.year : c.year + 1;
+    int64_t ya = cal_year_start(year);
+    size_t nh = hr_year_hours(year), S = o->scenarios;
+    double *paths = mem_array(nh * S, sizeof(double)), q[HR_MAX_BUDGETS * 3];
+    if (paths && hr_scenarios(m, s, i, year, S, o->growth_pct, o->seed, paths) == HR_OK &&
+        hr_assess_paths(ya, paths, nh, S, R->a.threshold_summer_mw, R->a.threshold_winter_mw, &o->assess, NULL,
+                        q) == HR_OK) {
+        for (size_t b = 0; b < R->a.nrows; b++) {
+            R->hr[b].p10_mw = q[b * 3];
+            R->hr[b].p50_mw = q[b * 3 + 1];
+            R->hr[b].p90_mw = q[b * 3 + 2];
+        }
+    } else
+        warn(R, "scenarios");
+    mem_free(paths);
+}
+
+/* The next forecast_hours hours with 80 and 95 % intervals, and the
+ * observed week before them. */
+static void forecast_hours(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o, const hr_model *m)
+{
     const series_region *r = &s->reg[i];
     size_t H = o->forecast_hours;
     double lv[2] = {80, 95};
     R->fmean = mem_array(H, sizeof(double));
     R->flo = mem_array(2 * H, sizeof(double));
     R->fhi = mem_array(2 * H, sizeof(double));
-    if (R->fmean && R->flo && R->fhi) {
-        hr_forecast_buf fb = {H, NULL, R->fmean, R->flo, R->fhi};
-        if (hr_model_forecast(m, s, i, H, lv, 2, &fb) == HR_OK) {
-            report_forecast *f = &R->rr.forecast;
-            f->t0_utc = R->rr.quality.last_utc + 3600;
-            f->h = H;
-            f->mean = R->fmean;
-            f->lo80 = R->flo, f->hi80 = R->fhi;
-            f->lo95 = R->flo + H, f->hi95 = R->fhi + H;
-            const double *y = series_col_get(r, "load_mw");
-            size_t end = (size_t)((f->t0_utc - r->t0) / 3600);
-            for (size_t k = 0; k < NHIST; k++)
-                R->hist[k] = end >= NHIST - k ? y[end - NHIST + k] : NAN;
-            f->nhist = NHIST;
-            f->history = R->hist;
-        } else
-            warn(R, "forecast");
+    if (!R->fmean || !R->flo || !R->fhi) return; /* freed by batch_report */
+    hr_forecast_buf fb = {H, NULL, R->fmean, R->flo, R->fhi};
+    if (hr_model_forecast(m, s, i, H, lv, 2, &fb) != HR_OK) {
+        warn(R, "forecast");
+        return;
     }
-    R->sec_forecast = cal_monotonic_seconds() - t_a;
-    t_a = cal_monotonic_seconds();
-    /* Scenarios: S paths of the first calendar year after the data
-     * (hr_scenarios); headroom of each against the historical thresholds. */
-    if (o->scenarios > 0 && R->a.nyears > 0) {
-        int64_t t0 = R->rr.quality.last_utc + 3600;
-        cal_civil c;
-        cal_utc_to_civil(t0, &c, NULL, NULL);
-        /* the first calendar year after the data */
-        int year = (t0 == cal_year_start(c.year)) ? c.year : c.year + 1;
-        int64_t ya = cal_year_start(year);
-        size_t nh = hr_year_hours(year), S = o->scenarios;
-        double *paths = mem_array(nh * S, sizeof(double)), q[HR_MAX_BUDGETS * 3];
-        if (paths && hr_scenarios(m, s, i, year, S, o->growth_pct, o->seed, paths) == HR_OK &&
-            hr_assess_paths(ya, paths, nh, S, R->a.threshold_summer_mw, R->a.threshold_winter_mw,
-                            &o->assess, NULL, q) == HR_OK) {
-            for (size_t b = 0; b < R->a.nrows; b++) {
-                R->hr[b].p10_mw = q[b * 3];
-                R->hr[b].p50_mw = q[b * 3 + 1];
-                R->hr[b].p90_mw = q[b * 3 + 2];
-            }
-        } else
-            warn(R, "scenarios");
-        mem_free(paths);
+    report_forecast *f = &R->rr.forecast;
+    f->t0_utc = R->rr.quality.last_utc + 3600;
+    f->h = H;
+    f->mean = R->fmean;
+    f->lo80 = R->flo, f->hi80 = R->fhi;
+    f->lo95 = R->flo + H, f->hi95 = R->fhi + H;
+    const double *y = series_col_get(r, "load_mw");
+    size_t end = (size_t)((f->t0_utc - r->t0) / 3600);
+    for (size_t k = 0; k < NHIST; k++) R->hist[k] = end >= NHIST - k ? y[end - NHIST + k] : NAN;
+    f->nhist = NHIST;
+    f->history = R->hist;
+}
+
+/* The final fit, its forecast of the next hours and the scenarios of the
+ * next calendar year. */
+static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_report_opts *o,
+                        const model_ws *ws, model_gram *g)
+{
+    stamp t_a = stamp_now();
+    hr_model *m = NULL;
+    hr_fit_opts fo = o->fit;
+    fo.log = NULL; /* a worker thread: hr_report logs after the join */
+    /* (the report shows no coefficient standard errors: not computed) */
+    if (model_fit_ws(s, i, &fo, ws, g, 0, &m)) {
+        warn(R, "forecast");
+        stamp_add(&R->wall[ST_FORECAST], &R->cpu[ST_FORECAST], &t_a);
+        return;
     }
-    R->sec_scen = cal_monotonic_seconds() - t_a;
+    hr_model_info mi;
+    if (hr_model_info_get(m, &mi) == HR_OK) {
+        R->rr.train_first_utc = mi.first_utc;
+        R->rr.train_last_utc = mi.last_utc;
+        if (mi.fallback[0])
+            snprintf(R->note, sizeof R->note, "%s: model '%s': %s", R->rr.name, mi.model, mi.fallback);
+    }
+    forecast_hours(R, s, i, o, m);
+    stamp_add(&R->wall[ST_FORECAST], &R->cpu[ST_FORECAST], &t_a);
+    if (o->scenarios > 0 && R->a.nyears > 0) do_scenarios(R, s, i, o, m);
+    stamp_add(&R->wall[ST_SCEN], &R->cpu[ST_SCEN], &t_a);
     hr_model_free(m);
 }
 
-static void do_region(batch *B, size_t i)
+/* Curtailed hours per year by month and hour of day in the region's zone,
+ * at each budget's headroom: the hours hr_assess counts (study years, load
+ * present, D_t + L > T of the hour's UTC-month season, for a flat added
+ * load L > 0), binned by local time. Falls back to hr_assess's UTC table
+ * when the zone is unknown or the added load is not flat. */
+static void local_heatmap(region_out *R, const series_region *r, const hr_report_opts *o)
 {
-    region_out *R = &B->out[i];
+    const hr_assessment *a = &R->a;
+    size_t nb = a->nrows;
+    cal_tz *z = NULL;
+    const double *D = series_col_get(r, "load_mw");
+    if (!D) D = series_col_get(r, "load_raw_mw");
+    int local = D && r->tz && !o->assess.profile && a->nyears > 0 && cal_tz_load(r->tz, o->fit.tzdir, &z) == 0;
+    memset(R->heat, 0, sizeof R->heat);
+    if (local) {
+        int64_t ya = cal_year_start(a->year_from), yb = cal_year_start(a->year_to + 1);
+        for (size_t k = 0; k < r->n; k++) {
+            int64_t t = r->t0 + 3600 * (int64_t)k;
+            if (t < ya || t >= yb || isnan(D[k])) continue;
+            cal_civil u, l;
+            cal_utc_to_civil(t, &u, NULL, NULL);
+            double T = hr_assess_month_season(u.month) == HR_SEASON_SUMMER ? a->threshold_summer_mw
+                                                                            : a->threshold_winter_mw;
+            cal_utc_to_civil(t + cal_tz_offset(z, t, NULL), &l, NULL, NULL);
+            for (size_t j = 0; j < nb; j++) {
+                double L = a->rows[j].headroom_mw;
+                if (L > 0 && D[k] + L > T) R->heat[(j * 24 + (size_t)l.hour) * 12 + (size_t)l.month - 1] += 1.0 / (double)a->nyears;
+            }
+        }
+        /* The same hours as hr_assess's own table, or that table is shown. */
+        for (size_t j = 0; j < nb && local; j++) {
+            double sl = 0, su = 0;
+            for (size_t c = 0; c < 24 * 12; c++) sl += R->heat[j * 24 * 12 + c];
+            for (int mo = 0; mo < 12; mo++)
+                for (int h = 0; h < 24; h++) su += a->curtailed_by_month_hour[j][mo][h];
+            local = fabs(sl - su) <= 1e-6 * (1 + su);
+        }
+    }
+    if (local) snprintf(R->heat_tz, sizeof R->heat_tz, "%s", cal_tz_name(z));
+    else {
+        snprintf(R->heat_tz, sizeof R->heat_tz, "UTC");
+        for (size_t j = 0; j < nb; j++)
+            for (int h = 0; h < 24; h++)
+                for (int mo = 0; mo < 12; mo++)
+                    R->heat[(j * 24 + (size_t)h) * 12 + (size_t)mo] = a->curtailed_by_month_hour[j][mo][h];
+    }
+    cal_tz_free(z);
+    R->rr.heatmap = R->heat;
+    R->rr.heatmap_tz = R->heat_tz;
+}
+
+/* The generation mix at the ranking budget, when the data has one. */
+static void do_genmix(region_out *R, const batch *B, size_t i)
+{
+    if (hr_assess_genmix(B->s, i, &B->o->assess, &R->a, &R->gm) != HR_OK) return;
+    report_genmix *g = &R->rr.genmix;
+    for (size_t f = 0; f < R->gm.nfuels; f++) {
+        R->fuel_names[f] = R->gm.fuel[f];
+        R->gm_share[f] = R->gm.share_all_pct[f];
+        R->gm_cur[f] = R->gm.share_curtailed_pct[B->rank_budget][f];
+    }
+    g->nfuels = R->gm.nfuels;
+    g->fuel = R->fuel_names;
+    g->share_pct = R->gm_share;
+    g->share_curtailed_pct = R->gm_cur;
+    g->cf_share_pct = R->gm.carbon_free_all_pct;
+    g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank_budget];
+}
+
+/* Headroom of region i with everything derived from it: the rows, the
+ * curve, the heatmaps, the load-duration curve, the generation mix. */
+static void do_headroom(region_out *R, const batch *B, size_t i)
+{
     const series_region *r = &B->s->reg[i];
-    const hr_report_opts *o = B->o;
-    report_region_init(&R->rr);
-    R->rr.name = r->name;
-    hr_series_quality(B->s, i, &R->rr.quality);
-    double t_a = cal_monotonic_seconds();
-    if (hr_assess(B->s, i, &o->assess, &R->a) != HR_OK) {
+    if (hr_assess(B->s, i, &B->o->assess, &R->a) != HR_OK) {
         warn(R, "headroom");
         R->a.nrows = 0;
     }
-    R->sec_assess = cal_monotonic_seconds() - t_a;
     R->rr.peak_mw = R->a.nrows ? R->a.peak_mw : R->rr.quality.peak_mw;
     R->rr.load_factor = R->a.nrows ? R->a.load_factor : NAN;
+    if (!R->a.nrows) return;
     for (size_t b = 0; b < R->a.nrows; b++) {
         const hr_headroom_row *h = &R->a.rows[b];
         report_headroom *t = &R->hr[b];
@@ -303,57 +401,60 @@ static void do_region(batch *B, size_t i)
         t->max_event_hours = h->max_event_hours;
         t->p10_mw = t->p50_mw = t->p90_mw = NAN;
     }
-    if (R->a.nrows) {
-        R->rr.nbudgets = R->a.nrows;
-        R->rr.headroom = R->hr;
-        R->rr.ncurve = R->a.ncurve;
-        R->rr.curve_mw = R->a.curve_added_mw;
-        R->rr.curve_rate_pct = R->a.curve_rate_pct;
-        for (int h = 0; h < 24; h++)
-            for (int mo = 0; mo < 12; mo++)
-                R->heat[h * 12 + mo] = R->a.curtailed_by_month_hour[B->rank_budget][mo][h];
-        R->rr.heatmap = R->heat;
-        R->rr.heatmap_budget_pct = R->a.rows[B->rank_budget].budget_pct;
-        make_ldc(R, r);
-        if (hr_assess_genmix(B->s, i, &o->assess, &R->a, &R->gm) == HR_OK) {
-            report_genmix *g = &R->rr.genmix;
-            for (size_t f = 0; f < R->gm.nfuels; f++) {
-                R->fuel_names[f] = R->gm.fuel[f];
-                R->gm_share[f] = R->gm.share_all_pct[f];
-                R->gm_cur[f] = R->gm.share_curtailed_pct[B->rank_budget][f];
-            }
-            g->nfuels = R->gm.nfuels;
-            g->fuel = R->fuel_names;
-            g->share_pct = R->gm_share;
-            g->share_curtailed_pct = R->gm_cur;
-            g->cf_share_pct = R->gm.carbon_free_all_pct;
-            g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank_budget];
-        }
-    }
-    t_a = cal_monotonic_seconds();
-    /* The region's design for the backtest and the final fit: all its
-     * hours (the backtest's last forecast hour is the end of the data). A
-     * failure other than memory leaves the stages to report it their way. */
-    model_ws *ws = NULL;
-    model_gram g = {0};
+    R->rr.nbudgets = R->a.nrows;
+    R->rr.headroom = R->hr;
+    R->rr.year_from = R->a.year_from;
+    R->rr.year_to = R->a.year_to;
+    R->rr.threshold_summer_mw = R->a.threshold_summer_mw;
+    R->rr.threshold_winter_mw = R->a.threshold_winter_mw;
+    R->rr.ncurve = R->a.ncurve;
+    R->rr.curve_mw = R->a.curve_added_mw;
+    R->rr.curve_rate_pct = R->a.curve_rate_pct;
+    local_heatmap(R, r, B->o);
+    make_ldc(R, r);
+    do_genmix(R, B, i);
+}
+
+/* The region's design for the backtest and the final fit: all its hours
+ * (the backtest's last forecast hour is the end of the data); with less
+ * than a year of history before the backtest, refits leave the annual
+ * terms out. HR_ENOMEM only: other failures are left for the stages to
+ * report their way. */
+static int region_design(const region_out *R, const series_region *r, const hr_report_opts *o, model_ws **ws)
+{
     spec *sp = NULL;
     int st = r->n ? model_spec_for(&o->fit, &sp) : HR_EDATA;
-    if (!st) st = model_ws_new(r, sp, o->fit.tzdir, 0, r->n, &ws);
-    /* refits on less than a year of history leave the annual terms out */
+    if (!st) st = model_ws_new(r, sp, o->fit.tzdir, 0, r->n, ws);
     int64_t start;
     bt_days(R, o, &start);
     if (!st && start - R->rr.quality.first_utc < 3600 * (int64_t)(ANNUAL_MIN_HOURS + 168))
-        st = model_ws_add_reduced(ws, sp, o->fit.tzdir);
+        st = model_ws_add_reduced(*ws, sp, o->fit.tzdir);
     spec_free(sp);
-    if (st == HR_ENOMEM) {
+    return st == HR_ENOMEM ? st : HR_OK;
+}
+
+static void do_region(batch *B, size_t i)
+{
+    region_out *R = &B->out[i];
+    const series_region *r = &B->s->reg[i];
+    report_region_init(&R->rr);
+    R->rr.name = r->name;
+    hr_series_quality(B->s, i, &R->rr.quality);
+    stamp t_a = stamp_now();
+    do_headroom(R, B, i);
+    stamp_add(&R->wall[ST_ASSESS], &R->cpu[ST_ASSESS], &t_a);
+    model_ws *ws = NULL;
+    model_gram g = {0};
+    if (region_design(R, r, B->o, &ws) == HR_ENOMEM) {
         warn(R, "backtest");
-        R->sec_backtest = cal_monotonic_seconds() - t_a;
+        stamp_add(&R->wall[ST_BACKTEST], &R->cpu[ST_BACKTEST], &t_a);
+        model_ws_free(ws);
         return;
     }
     hr_err_clear();
-    do_backtest(R, B->s, i, o, ws, &g);
-    R->sec_backtest = cal_monotonic_seconds() - t_a;
-    do_forecast(R, B->s, i, o, ws, &g);
+    do_backtest(R, B->s, i, B->o, ws, &g);
+    stamp_add(&R->wall[ST_BACKTEST], &R->cpu[ST_BACKTEST], &t_a);
+    do_forecast(R, B->s, i, B->o, ws, &g);
     model_gram_free(&g);
     model_ws_free(ws);
 }
@@ -427,6 +528,7 @@ static void rebind(region_out *R, const series_region *r, size_t h)
     if (q->curve_mw) q->curve_mw = R->a.curve_added_mw;
     if (q->curve_rate_pct) q->curve_rate_pct = R->a.curve_rate_pct;
     if (q->heatmap) q->heatmap = R->heat;
+    if (q->heatmap_tz) q->heatmap_tz = R->heat_tz;
     report_forecast *f = &q->forecast;
     if (f->mean) {
         f->mean = R->fmean;
@@ -520,9 +622,74 @@ static int send_results(const batch_dist *d, const batch *B, int st)
     return st ? st : gs;
 }
 
-/* Rank 0 (or the one process): log the warnings, render the report. */
+/* The effective options of the run as one JSON object for run.json: every
+ * field of hr_report_opts that changes a result, defaults included, under
+ * the public field names. */
+static void settings_json(textbuf *tb, const hr_report_opts *o)
+{
+    static const char *const FORMAT[HR_NFORMATS] = {"auto", "long", "eia930", "eia930-ba", "ercot-native",
+                                                    "ercot-fuel", "pjm-gen", "us48", "series", "weather"};
+    static const char *const DUP[4] = {"error", "mean", "first", "last"};
+    static const char *const OVERLAP[3] = {"error", "first", "last"};
+    static const char *const METHOD[3] = {"css-ml", "ml", "css"};
+    static const char *const THRESH[3] = {"seasonal", "annual", "capacity"};
+    const hr_ingest_opts *in = &o->ingest;
+    const hr_fit_opts *f = &o->fit;
+    const hr_assess_opts *a = &o->assess;
+#define NAME(tab, v) ((unsigned)(v) < sizeof tab / sizeof tab[0] ? tab[v] : "?")
+    tb_put(tb, "{\"ingest\": {\"format\": ");
+    tb_json_str(tb, NAME(FORMAT, in->format));
+    tb_put(tb, ", \"on_duplicate\": ");
+    tb_json_str(tb, NAME(DUP, in->on_duplicate));
+    tb_put(tb, ", \"on_overlap\": ");
+    tb_json_str(tb, NAME(OVERLAP, in->on_overlap));
+    tb_printf(tb, ", \"screen\": %d, \"time_col\": ", in->screen);
+    tb_json_str(tb, in->time_col);
+    tb_put(tb, ", \"value_cols\": [");
+    for (int k = 0; k < HR_MAX_VALUE_COLS && in->value_cols[k]; k++) {
+        if (k) tb_put(tb, ", ");
+        tb_json_str(tb, in->value_cols[k]);
+    }
+    tb_put(tb, "], \"region\": ");
+    tb_json_str(tb, in->region);
+    tb_put(tb, ", \"tz\": ");
+    tb_json_str(tb, in->tz);
+    tb_printf(tb, ", \"hour_ending\": %d, \"scale\": %.17g, \"threads\": %d},\n    \"fit\": {\"model\": ",
+              in->hour_ending, in->scale, in->threads);
+    tb_json_str(tb, f->model);
+    tb_put(tb, ", \"models_dir\": ");
+    tb_json_str(tb, f->models_dir);
+    tb_put(tb, ", \"method\": ");
+    tb_json_str(tb, NAME(METHOD, f->method));
+    tb_printf(tb, ", \"order\": [%d, %d, %d, %d, %d, %d, %d], \"season\": %d, \"arima_window\": ", f->order[0],
+              f->order[1], f->order[2], f->order[3], f->order[4], f->order[5], f->order[6], f->season);
+    if (f->arima_window == (size_t)-1) tb_put(tb, "\"auto\"");
+    else tb_printf(tb, "%zu", f->arima_window);
+    tb_printf(tb, ", \"threads\": %d, \"tzdir\": ", f->threads);
+    tb_json_str(tb, f->tzdir);
+    tb_put(tb, "},\n    \"assess\": {\"budgets_pct\": [");
+    for (size_t j = 0; j < a->nbudgets; j++) tb_printf(tb, "%s%.17g", j ? ", " : "", a->budgets_pct[j]);
+    tb_put(tb, "], \"threshold_kind\": ");
+    tb_json_str(tb, NAME(THRESH, a->threshold_kind));
+    if (a->threshold_kind == HR_THRESH_CAPACITY)
+        tb_printf(tb, ", \"threshold_summer_mw\": %.17g, \"threshold_winter_mw\": %.17g", a->threshold_summer_mw,
+                  a->threshold_winter_mw);
+    tb_printf(tb, ", \"season_slack\": %d, \"year_from\": %d, \"year_to\": %d, \"profile_len\": %zu, "
+                  "\"curve_step_pct_peak\": %.17g, \"curve_max_pct_peak\": %.17g},\n",
+              a->season_slack, a->year_from, a->year_to, a->profile ? a->profile_len : 0, a->curve_step_pct_peak,
+              a->curve_max_pct_peak);
+    tb_printf(tb, "    \"rank_budget_pct\": %.17g, \"backtest_days\": %zu, \"forecast_hours\": %zu, \"scenarios\": %zu, "
+                  "\"growth_pct\": %.17g, \"seed\": %llu, \"threads\": %d, \"keep_going\": %d}",
+              o->rank_budget_pct, o->backtest_days, o->forecast_hours, o->scenarios, o->growth_pct,
+              (unsigned long long)o->seed, o->threads, o->keep_going);
+#undef NAME
+}
+
+/* Rank 0 (or the one process): log the warnings, render the report. A
+ * stage that failed makes the call fail after the report is written,
+ * unless o->keep_going. */
 static int write_report(const batch *B, size_t nreg, const char *const *paths, size_t npaths,
-                        const hr_report_opts *o, const char *outdir, double t_start, double t_read)
+                        const hr_report_opts *o, const char *outdir, stamp t_start, stamp t_read)
 {
     /* Warnings and fallbacks also go to the caller's log, on this thread. */
     for (size_t i = 0; o->fit.log && i < nreg; i++) {
@@ -530,40 +697,48 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         for (int w = 0; w < 3; w++)
             if (B->out[i].warn[w][0]) o->fit.log(1, B->out[i].warn[w], o->fit.log_ud);
     }
-
-    /* Render. */
     report_region *rr = mem_calloc(nreg ? nreg : 1, sizeof *rr);
     const char **warns = mem_calloc(3 * nreg + 1, sizeof *warns);
-    int st = (!rr || !warns) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
-    size_t nw = 0, nrr = 0;
-    double sec[4] = {0, 0, 0, 0};
+    textbuf set = {0};
+    settings_json(&set, o);
+    int st = (!rr || !warns || set.oom) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    size_t nw = 0, nrr = 0, nfail = 0;
+    report_timing tm[NSTAGES + 2];
+    tm[0] = (report_timing){"read+screen", t_read.wall, t_read.cpu, 0};
+    for (int k = 0; k < NSTAGES; k++) tm[k + 1] = (report_timing){STAGE_NAME[k], 0, 0, 1};
     for (size_t i = 0; !st && i < nreg; i++) {
         region_out *R = &B->out[i];
+        nfail += R->warn[0][0] != 0;
         for (int w = 0; w < 3; w++)
             if (R->warn[w][0]) warns[nw++] = R->warn[w];
-        sec[0] += R->sec_assess, sec[1] += R->sec_backtest, sec[2] += R->sec_forecast;
-        sec[3] += R->sec_scen;
+        for (int k = 0; k < NSTAGES; k++) tm[k + 1].wall_s += R->wall[k], tm[k + 1].cpu_s += R->cpu[k];
         /* Regions must share the budgets: those whose assessment failed
          * (e.g. less than a whole year) are listed in the warnings only. */
         if (R->rr.nbudgets == o->assess.nbudgets) rr[nrr++] = R->rr;
     }
     if (!st) {
-        report_timing tm[6] = {{"read+screen", t_read},       {"headroom (cpu)", sec[0]},
-                               {"backtest (cpu)", sec[1]},    {"forecast (cpu)", sec[2]},
-                               {"scenarios (cpu)", sec[3]},   {"total", cal_monotonic_seconds() - t_start}};
+        stamp now = stamp_now();
+        tm[NSTAGES + 1] = (report_timing){"total", now.wall - t_start.wall, cal_process_cpu_seconds() - t_start.cpu, 0};
         report_run run;
         report_run_init(&run);
         run.inputs = paths;
         run.ninputs = npaths;
         run.options = o->options_text ? o->options_text : "";
+        run.settings_json = set.p;
         run.created_utc = (int64_t)time(NULL);
         run.timings = tm;
-        run.ntimings = 6;
+        run.ntimings = NSTAGES + 2;
         run.warnings = warns;
         run.nwarnings = nw;
         run.fail_after_files = o->fail_after_files;
         st = report_write(outdir, rr, nrr, &run, B->rank_budget);
     }
+    if (!st && nw && !o->keep_going)
+        st = hr_err(HR_EDATA,
+                    "hr_report: %zu stage%s failed for %zu region%s (first: %s); the report in %s lists them "
+                    "(keep_going accepts such a report)",
+                    nw, nw == 1 ? "" : "s", nfail, nfail == 1 ? "" : "s", warns[0], outdir);
+    tb_free(&set);
     mem_free(warns);
     mem_free(rr);
     return st;
@@ -590,7 +765,8 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;
     if (rb < 0)
         return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
-    double t_start = cal_monotonic_seconds();
+    /* the run's wall time, and the CPU time of all its threads */
+    stamp t_start = {cal_monotonic_seconds(), cal_process_cpu_seconds()};
     hr_series *s = NULL;
     /* From here on a rank that fails still meets the others in d->gather. */
     /* the report's thread budget (-j; under MPI per rank) bounds the read's too */
@@ -598,7 +774,7 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     if (io.threads == 0 && o->threads > 0) io.threads = o->threads;
     int st = hr_series_read(paths, npaths, &io, &s);
     if (st && !d) return st;
-    double t_read = cal_monotonic_seconds() - t_start;
+    stamp t_read = {cal_monotonic_seconds() - t_start.wall, cal_process_cpu_seconds() - t_start.cpu};
     size_t nreg = s ? s->nreg : 0;
     batch B = {.s = s, .o = o, .rank_budget = rb};
     if (!st) {
