@@ -302,6 +302,35 @@ static void curtail_line(textbuf *s, const frame *f, const report_region *r, siz
     tb_printf(s, " H%.1f\"/>\n", fx(f, f->xmax));
 }
 
+/* The fan chart's legend: lines, bands and, when drawn, the budgets'
+ * curtailment lines on a second row. */
+static void fan_legend(textbuf *s, const frame *f, const report_region *r, int b80, int b95, int lines)
+{
+    double lx = f->x0 + 8, ly = f->y0 + 6;
+    tb_printf(s, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"262\" height=\"20\" class=\"lgbg\"/>"
+                 "<path class=\"ln-hist\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">observed</text>"
+                 "<path class=\"ln-mean\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">forecast</text>",
+              lx - 4, ly - 2, lx, ly + 8, lx + 20, ly + 12, lx + 80, ly + 8, lx + 100, ly + 12);
+    if (b80)
+        tb_printf(s, "<rect class=\"band80\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\">80 %%</text>",
+                  lx + 160, ly + 3, lx + 178, ly + 12);
+    if (b95)
+        tb_printf(s, "<rect class=\"band95\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\">95 %%</text>",
+                  lx + 210, ly + 3, lx + 228, ly + 12);
+    if (lines) {
+        tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" class=\"lgbg\"/>", lx - 4,
+                  ly + 19, 48 + 18.0 * (double)r->nbudgets + 262);
+        for (size_t j = 0; j < r->nbudgets; j++)
+            tb_printf(s, "<path class=\"cline\" stroke=\"%s\" d=\"M%.1f %.1f h14\"/>", budget_colour(j, r->nbudgets),
+                      lx + 18.0 * (double)j, ly + 28);
+        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\">each budget's headroom curtails above its line</text>",
+                  lx + 18.0 * (double)r->nbudgets + 4, ly + 32);
+    }
+    tb_put(s, "</g>\n");
+}
+
 /* Forecast fan chart: 95 % and 80 % bands, mean, and the observed week. */
 void chart_fan(textbuf *s, const report_region *r)
 {
@@ -383,30 +412,7 @@ void chart_fan(textbuf *s, const report_region *r)
     double x0 = fx(&f, 0);
     tb_printf(s, "<path class=\"now\" d=\"M%.1f %.1f V%.1f\"/>\n", x0, f.y0, f.y0 + f.h);
     svg_baseline(s, &f);
-    /* Legend. */
-    double lx = f.x0 + 8, ly = f.y0 + 6;
-    tb_printf(s, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"262\" height=\"20\" class=\"lgbg\"/>"
-                 "<path class=\"ln-hist\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">observed</text>"
-                 "<path class=\"ln-mean\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">forecast</text>",
-              lx - 4, ly - 2, lx, ly + 8, lx + 20, ly + 12, lx + 80, ly + 8, lx + 100, ly + 12);
-    if (b80)
-        tb_printf(s, "<rect class=\"band80\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\">80 %%</text>",
-                  lx + 160, ly + 3, lx + 178, ly + 12);
-    if (b95)
-        tb_printf(s, "<rect class=\"band95\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\">95 %%</text>",
-                  lx + 210, ly + 3, lx + 228, ly + 12);
-    if (lines) {
-        tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" class=\"lgbg\"/>", lx - 4,
-                  ly + 19, 48 + 18.0 * (double)r->nbudgets + 262);
-        for (size_t j = 0; j < r->nbudgets; j++)
-            tb_printf(s, "<path class=\"cline\" stroke=\"%s\" d=\"M%.1f %.1f h14\"/>", budget_colour(j, r->nbudgets),
-                      lx + 18.0 * (double)j, ly + 28);
-        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\">each budget's headroom curtails above its line</text>",
-                  lx + 18.0 * (double)r->nbudgets + 4, ly + 32);
-    }
-    tb_put(s, "</g>\n");
+    fan_legend(s, &f, r, b80, b95, lines);
     svg_close(s);
 }
 
