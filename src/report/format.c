@@ -130,3 +130,20 @@ int utc_year(int64_t t)
     cal_utc_to_civil(t, &c, NULL, NULL);
     return c.year;
 }
+
+void num_heads(textbuf *s, const num_col *cols, size_t n)
+{
+    for (size_t k = 0; k < n; k++) tb_printf(s, "<th>%s</th>", cols[k].head);
+}
+
+void num_cells(textbuf *s, const void *row, const num_col *cols, size_t n, const char *const *cls)
+{
+    for (size_t k = 0; k < n; k++) {
+        double v = *(const double *)((const char *)row + cols[k].off);
+        if (cls && cls[k]) tb_printf(s, "<td class=\"%s\">", cls[k]);
+        else tb_put(s, "<td>");
+        if (cols[k].mw) h_mw(s, v);
+        else h_num(s, v, cols[k].dec);
+        tb_put(s, "</td>");
+    }
+}

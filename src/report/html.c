@@ -5,6 +5,7 @@
 #include "report/render.h"
 #include "time/calendar.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char CSS[] =
@@ -79,6 +80,19 @@ static const char CSS[] =
     "th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
+/* The backtest table's columns after Region, Model and n. */
+static const num_col BACKTEST_COLS[] = {
+    {"MAE<br>MW", offsetof(report_backtest, mae), 0, 0},
+    {"RMSE<br>MW", offsetof(report_backtest, rmse), 0, 0},
+    {"MAPE<br>%", offsetof(report_backtest, mape), 2, 0},
+    {"<br>MASE", offsetof(report_backtest, mase), 2, 0},
+    {"80 % interval<br>coverage %", offsetof(report_backtest, coverage80), 1, 0},
+    {"95 % interval<br>coverage %", offsetof(report_backtest, coverage95), 1, 0},
+    {"Winkler 95<br>MW", offsetof(report_backtest, winkler95), 0, 0},
+    {"Pinball<br>MW", offsetof(report_backtest, pinball), 1, 0},
+};
+#define NBACKTEST_COLS (sizeof BACKTEST_COLS / sizeof BACKTEST_COLS[0])
+
 static void html_backtest(textbuf *s, const report_region *rg, const size_t *order, size_t n)
 {
     size_t rows = 0;
@@ -87,10 +101,9 @@ static void html_backtest(textbuf *s, const report_region *rg, const size_t *ord
         nodata(s, "no backtest was run");
         return;
     }
-    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">Model</th>"
-              "<th>n</th><th>MAE<br>MW</th><th>RMSE<br>MW</th><th>MAPE<br>%</th><th><br>MASE</th>"
-              "<th>80 % interval<br>coverage %</th><th>95 % interval<br>coverage %</th><th>Winkler 95<br>MW</th><th>Pinball<br>MW</th>"
-              "</tr></thead><tbody>\n");
+    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">Model</th><th>n</th>");
+    num_heads(s, BACKTEST_COLS, NBACKTEST_COLS);
+    tb_put(s, "</tr></thead><tbody>\n");
     for (size_t k = 0; k < n; k++) {
         const report_region *r = &rg[order[k]];
         /* Best (lowest) MAPE of the region is highlighted. */
@@ -99,29 +112,16 @@ static void html_backtest(textbuf *s, const report_region *rg, const size_t *ord
             if (isfinite(r->backtest[j].mape) && r->backtest[j].mape < best) best = r->backtest[j].mape;
         for (size_t j = 0; j < r->nbacktest; j++) {
             const report_backtest *b = &r->backtest[j];
+            const char *cls[NBACKTEST_COLS] = {NULL, NULL, b->mape == best ? "best" : NULL};
             tb_printf(s, "<tr%s><td class=\"l\">", j == 0 ? " class=\"grp\"" : "");
             if (j == 0) tb_html(s, r->name);
             tb_put(s, "</td><td class=\"l\">");
             tb_html(s, b->model);
             tb_put(s, "</td><td>");
             h_num(s, (double)b->n, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->mae, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->rmse, 0);
-            tb_put(s, b->mape == best ? "</td><td class=\"best\">" : "</td><td>");
-            h_num(s, b->mape, 2);
-            tb_put(s, "</td><td>");
-            h_num(s, b->mase, 2);
-            tb_put(s, "</td><td>");
-            h_num(s, b->coverage80, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, b->coverage95, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, b->winkler95, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->pinball, 1);
-            tb_put(s, "</td></tr>\n");
+            tb_put(s, "</td>");
+            num_cells(s, b, BACKTEST_COLS, NBACKTEST_COLS, cls);
+            tb_put(s, "</tr>\n");
         }
     }
     tb_put(s, "</tbody></table></div>\n");

@@ -123,15 +123,8 @@ static void region_charts(textbuf *s, const report_region *r)
     tb_put(s, "</figure>\n</div>\n");
 }
 
-/* The columns of the headroom table: a header and the row's value with
- * its decimals (mw: the MW style of h_mw). */
-typedef struct {
-    const char *head;
-    size_t off; /* offsetof the double in report_headroom */
-    int dec, mw;
-} hcol;
-
-static const hcol HEADROOM_COLS[] = {
+/* The columns of the headroom table. */
+static const num_col HEADROOM_COLS[] = {
     {"Headroom<br>MW", offsetof(report_headroom, headroom_mw), 0, 1},
     {"% of<br>peak", offsetof(report_headroom, headroom_pct_peak), 1, 0},
     {"Curtailed<br>h/yr", offsetof(report_headroom, curtailed_hours_per_year), 0, 0},
@@ -150,20 +143,14 @@ static void headroom_table(textbuf *s, const report_region *r)
     if (!r->nbudgets) return;
     size_t nc = sizeof HEADROOM_COLS / sizeof HEADROOM_COLS[0];
     tb_put(s, "<h4>Headroom by budget</h4><div class=\"tbl\"><table><thead><tr><th class=\"l\">Budget</th>");
-    for (size_t k = 0; k < nc; k++) tb_printf(s, "<th>%s</th>", HEADROOM_COLS[k].head);
+    num_heads(s, HEADROOM_COLS, nc);
     tb_put(s, "</tr></thead><tbody>\n");
     for (size_t j = 0; j < r->nbudgets; j++) {
         const report_headroom *x = &r->headroom[j];
         char bud[32];
         fmt_budget(bud, sizeof bud, x->budget_pct);
         tb_printf(s, "<tr><td class=\"l\">%s %%</td>", bud);
-        for (size_t k = 0; k < nc; k++) {
-            double v = *(const double *)((const char *)x + HEADROOM_COLS[k].off);
-            tb_put(s, "<td>");
-            if (HEADROOM_COLS[k].mw) h_mw(s, v);
-            else h_num(s, v, HEADROOM_COLS[k].dec);
-            tb_put(s, "</td>");
-        }
+        num_cells(s, x, HEADROOM_COLS, nc, NULL);
         tb_put(s, "</tr>\n");
     }
     tb_put(s, "</tbody></table></div>\n");

@@ -34,6 +34,17 @@ void fmt_grp(char *buf, size_t cap, double x, int dec);
  * 10 MW (but a plain 0). */
 void h_num(textbuf *s, double x, int dec);
 void h_mw(textbuf *s, double x);
+/* A table column of doubles: its header (HTML), where the double sits in a
+ * row struct, its decimals, and mw = 1 for the MW style of h_mw. */
+typedef struct {
+    const char *head;
+    size_t off;
+    int dec, mw;
+} num_col;
+/* "<th>head</th>" for each column, and "<td>value</td>" for each column of
+ * the struct at row; cls[k] (may be NULL) is a class for cell k. */
+void num_heads(textbuf *s, const num_col *cols, size_t n);
+void num_cells(textbuf *s, const void *row, const num_col *cols, size_t n, const char *const *cls);
 /* CSV/JSON number: shortest round-trip; NaN -> nan_text. */
 void d_num(textbuf *s, double x, const char *nan_text);
 /* Budget as it appears in column names and labels: 0.25, 0.5, 1, 5. */
