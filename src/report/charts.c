@@ -201,10 +201,15 @@ static void heat_panel(textbuf *s, const double *cells, double budget, double x0
     for (int h = 0; h < 24; h += 6)
         tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%02d</text>", x0 + cw * (h + 0.5),
                   y0 + chh * 12 + 12, h);
-    tb_put(s, "</g>\n<g class=\"cells\">");
+    /* One grey rectangle for the cells without curtailment (most of them at
+     * the small budgets), then only the other cells: a quarter of the bytes. */
+    tb_printf(s, "</g>\n<g class=\"cells\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                 "<title>%s %%: no curtailment</title></rect>",
+              x0, y0, cw * 24 - 1, chh * 12 - 1, C_ZERO, bud);
     for (int m = 0; m < 12; m++)
         for (int h = 0; h < 24; h++) {
             double v = cells[h * 12 + m];
+            if (isfinite(v) && v <= 0) continue;
             char vb[64];
             fmt_grp(vb, sizeof vb, v, 1);
             tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
