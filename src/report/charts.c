@@ -204,7 +204,7 @@ static void heat_panel(textbuf *s, const double *cells, double budget, double x0
     /* One grey rectangle for the cells without curtailment (most of them at
      * the small budgets), then only the other cells: a quarter of the bytes. */
     tb_printf(s, "</g>\n<g class=\"cells\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                 "<title>%s %%: no curtailment</title></rect>",
+                 "<title>No curtailment at the %s %% budget</title></rect>",
               x0, y0, cw * 24 - 1, chh * 12 - 1, C_ZERO, bud);
     for (int m = 0; m < 12; m++)
         for (int h = 0; h < 24; h++) {
