@@ -688,7 +688,7 @@ HR_API int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, in
 
 /* ---------------------------------------------------------------- report */
 
-/* The batch site-selection report (PRODUCT.md section 6): for every region
+/* The batch site-selection report (docs/report.md): for every region
  * of the inputs, data quality, a day-ahead backtest of the model against the
  * baselines over the last year, a 14-day forecast, deterministic and
  * probabilistic headroom, and the generation mix where the data has one;

@@ -187,9 +187,11 @@ int report_sha256_file_size(const char *path, char hex[65], uint64_t *size_out);
 /* SHA-256 of len bytes at data, as 64 hex digits plus NUL. */
 void report_sha256_hex(const void *data, size_t len, char hex[65]);
 
-/* Render a value the way the report files do, for tests: %.*g in the "C"
- * locale regardless of the thread's locale; NaN/Inf give "null". buf must
- * hold at least 32 bytes. */
+/* The shortest round-trip form of x (%.*g, 15 to 17 digits) in the "C"
+ * locale regardless of the thread's locale, as the report writes numbers
+ * without a set precision (budgets, timings); NaN/Inf give "null". buf
+ * must hold at least 32 bytes. Values with a unit are rounded to their
+ * precision instead (0.1 MW, 0.01 %, 0.1 h: tables.c). */
 void report_format_double(double x, char *buf, size_t cap);
 
 #endif
