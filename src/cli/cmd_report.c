@@ -52,6 +52,7 @@ static const char *const help =
     "                         [Default: exit 1 after writing the report]\n"
     "  -q, --quiet            no progress bar and no warnings on stderr\n"
     "                         (they stay in run.json)\n"
+    "  -h, --help             this text\n"
     "\n" MODEL_OPTIONS_HELP_WITH("auto", "css") "\n" INGEST_OPTIONS_HELP
     "\nexit codes: 0 success, 1 data/numerical/I-O failure or a failed stage (see\n"
     "--keep-going), 2 usage error\n";
