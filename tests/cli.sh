@@ -169,6 +169,7 @@ for r in csv.DictReader(open(sys.argv[3])):
     g = got[r["region"]]
     assert math.isclose(float(r["headroom_mw"]), float(g["headroom_mw_b" + b.replace(".", "p")]), abs_tol=1e-9), r
     assert abs(float(r["peak_mw"]) - float(g["peak_mw"])) <= 0.05 + 1e-9, r
+    assert abs(float(r["load_factor"]) - float(g["load_factor"])) <= 5e-5 + 1e-9, r
 PY
 fi
 

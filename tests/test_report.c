@@ -355,7 +355,7 @@ Test(report, csv_header_rows_and_rounded_numbers)
     char *csv = slurp_out("regions.csv");
     /* The header, spelled out: units in the names, no dots, budgets as b0p25. */
     char want[8192] = "region,rank,within,first_utc,last_utc,hours,missing_hours,flagged_hours,imputed_hours,"
-                      "imputed_pct,data_warning,peak_mw,mean_mw,load_factor_pct,study_year_from,study_year_to,"
+                      "imputed_pct,data_warning,peak_mw,mean_mw,load_factor,study_year_from,study_year_to,"
                       "threshold_summer_mw,threshold_winter_mw,forecast_train_first_utc,forecast_train_last_utc";
     static const char *const b[4] = {"0p25", "0p5", "1", "5"};
     static const char *const stems[11] = {"headroom_mw", "headroom_pct_peak", "curtailed_h_per_yr",
@@ -384,8 +384,8 @@ Test(report, csv_header_rows_and_rounded_numbers)
     csv_field(row, 11, got, sizeof got); /* peak_mw */
     rounded(exp, sizeof exp, S[0].r.peak_mw, 1);
     cr_assert_str_eq(got, exp);
-    csv_field(row, 13, got, sizeof got); /* load_factor_pct */
-    rounded(exp, sizeof exp, 100 * S[0].r.load_factor, 2);
+    csv_field(row, 13, got, sizeof got); /* load_factor, a ratio */
+    rounded(exp, sizeof exp, S[0].r.load_factor, 4);
     cr_assert_str_eq(got, exp);
     csv_field(row, 20 + 11, got, sizeof got); /* headroom_mw_b0p5 */
     rounded(exp, sizeof exp, S[0].hr[1].headroom_mw, 1);
@@ -396,11 +396,12 @@ Test(report, csv_header_rows_and_rounded_numbers)
     csv_field(row, 20 + 11 + 6, got, sizeof got); /* mean_event_h_b0p5 */
     rounded(exp, sizeof exp, S[0].hr[1].mean_event_hours, 1);
     cr_assert_str_eq(got, exp);
-    /* No binary noise anywhere: no field has more than 2 decimals. */
+    /* No binary noise anywhere: no field has more than 2 decimals but the
+     * load factor, a ratio to 4. */
     for (const char *p = row; *p; p++)
         if (*p == '.') {
             size_t d = strspn(p + 1, "0123456789");
-            cr_assert(d <= 2, "a field with %zu decimals: %.20s", d, p - 8);
+            cr_assert(d <= 2 || (d <= 4 && p[-1] == '0' && p[-2] == ','), "a field with %zu decimals: %.20s", d, p - 8);
         }
     /* Tiny Co-op (rank 3): NaN P10 is an empty field; it carries the data warning. */
     const char *row3 = strstr(csv, "\nTiny Co-op,3,");

@@ -203,7 +203,8 @@ static void emit_record(emitter *e, const report_region *r, size_t rank, const r
     em_str(e, "data_warning", warn[0] ? warn : NULL);
     em_num(e, "peak_mw", r->peak_mw, 1);
     em_num(e, "mean_mw", q->mean_mw, 1);
-    em_num(e, "load_factor_pct", 100 * r->load_factor, 2);
+    /* a ratio (mean / peak, 0..1) as `headroom assess` prints it; 0.0001 = 0.01 % */
+    em_num(e, "load_factor", r->load_factor, 4);
     em_year(e, "study_year_from", r->year_from);
     em_year(e, "study_year_to", r->year_to);
     em_num(e, "threshold_summer_mw", r->threshold_summer_mw, 1);
