@@ -6,14 +6,16 @@
 #include "cli_ingest.h"
 #include "headroom.h"
 #include <getopt.h>
+#include <limits.h>
 
 #define MODEL_NOPTS 7
 /* The model options' help with a command's defaults for --model and
  * --method (the report's differ from fit's and backtest's). */
 #define MODEL_OPTIONS_HELP_WITH(MODEL_DEFAULT, METHOD_DEFAULT) \
     "model options:\n" \
-    "  --model SPEC           a specification name in models/ (vanilla, calendar, ...),\n" \
-    "                         a .spec path, 'arima' or 'auto-arima' [Default: " MODEL_DEFAULT "]\n" \
+    "  --model SPEC           a specification name (auto, calendar, vanilla, ... in the\n" \
+    "                         --models-dir below), a .spec path, 'arima' or 'auto-arima'\n" \
+    "                         [Default: " MODEL_DEFAULT "]\n" \
     "  --order p,d,q          (arima) non-seasonal order [Default: 1,0,0]\n" \
     "  --seasonal P,D,Q,s     (arima) seasonal order and period [Default: 0,0,0,1]\n" \
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
@@ -21,12 +23,16 @@
     "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
     "                         regression are fitted on (0 = all) [Default: the\n" \
     "                         spec's arima-window, else 2016; a pure ARIMA: all]\n" \
-    "  --models-dir DIR       where specification names are looked up [Default: models]\n"
+    "  --models-dir DIR       where specification names are looked up [Default:\n" \
+    "                         $HEADROOM_MODELS, else the installed ones (the program's\n" \
+    "                         ../share/headroom/models, or ../models in a source tree)]\n"
 #define MODEL_OPTIONS_HELP MODEL_OPTIONS_HELP_WITH("calendar", "css-ml")
 
 typedef struct {
     hr_fit_opts fit;
-    char problem[256];
+    int model_given;   /* --model was given */
+    char dir[PATH_MAX]; /* the resolved specification directory, when found here */
+    char problem[512];
 } cli_model;
 
 void cli_model_init(cli_model *m);
@@ -36,7 +42,7 @@ int cli_model_option(cli_model *m, int c, const char *arg);
 /* What every command parses: the input options, the model options (when
  * with_model) and the getopt_long table, which has those, the command's own
  * options, -o/--output and -h/--help. */
-#define CLI_MAX_OWN 16
+#define CLI_MAX_OWN 32
 typedef struct {
     cli_ingest in;
     cli_model cm;
@@ -55,4 +61,9 @@ int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_t
  * or "-j"), for messages (argv[optind - 1] is the value when the value was
  * a separate argument). */
 const char *cli_opt_name(const cli_opts *o, int c, char *buf, size_t cap);
+/* After the options: with the model options, the specification directory
+ * (--models-dir, $HEADROOM_MODELS, the executable's ../share/headroom/models
+ * or ../models, hr_models_dir()) and, when the command fits (fits != 0),
+ * that the model exists. EXIT_OK or the exit code after the message. */
+int cli_opts_done(const char *cmd, cli_opts *o, int fits);
 #endif

@@ -57,8 +57,9 @@ static const char *const STAGE_NAME[NSTAGES] = {"headroom", "backtest", "forecas
  * the public field names. */
 static void settings_json(textbuf *tb, const hr_report_opts *o)
 {
-    static const char *const FORMAT[HR_NFORMATS] = {"auto", "long", "eia930", "eia930-ba", "ercot-native",
-                                                    "ercot-fuel", "pjm-gen", "us48", "series", "weather"};
+    static const char *const FORMAT[HR_NFORMATS] = {"auto",    "long",   "eia930", "eia930-ba", "ercot-native",
+                                                    "ercot-fuel", "pjm-gen", "us48", "series", "weather", "eia-api"};
+    static const char *const DEMAND[3] = {"raw", "adjusted", "imputed"};
     static const char *const DUP[4] = {"error", "mean", "first", "last"};
     static const char *const OVERLAP[3] = {"error", "first", "last"};
     static const char *const METHOD[3] = {"css-ml", "ml", "css"};
@@ -84,11 +85,19 @@ static void settings_json(textbuf *tb, const hr_report_opts *o)
     tb_json_str(tb, in->region);
     tb_put(tb, ", \"tz\": ");
     tb_json_str(tb, in->tz);
-    tb_printf(tb, ", \"hour_ending\": %d, \"scale\": %.17g, \"threads\": %d},\n    \"fit\": {\"model\": ",
-              in->hour_ending, in->scale, in->threads);
+    tb_printf(tb, ", \"hour_ending\": %d, \"scale\": %.17g, \"threads\": %d, \"region_col\": ", in->hour_ending,
+              in->scale, in->threads);
+    tb_json_str(tb, in->region_col);
+    tb_printf(tb, ", \"min_coverage\": %.17g, \"interval_end\": %d, \"demand\": ", in->min_coverage,
+              in->interval_end);
+    tb_json_str(tb, NAME(DEMAND, in->demand));
+    char delim[2] = {in->delimiter, 0};
+    tb_put(tb, ", \"delimiter\": ");
+    tb_json_str(tb, in->delimiter ? delim : NULL);
+    tb_put(tb, "},\n    \"fit\": {\"model\": ");
     tb_json_str(tb, f->model);
     tb_put(tb, ", \"models_dir\": ");
-    tb_json_str(tb, f->models_dir);
+    tb_json_str(tb, f->models_dir ? f->models_dir : hr_models_dir());
     tb_put(tb, ", \"method\": ");
     tb_json_str(tb, NAME(METHOD, f->method));
     tb_printf(tb, ", \"order\": [%d, %d, %d, %d, %d, %d, %d], \"season\": %d, \"arima_window\": ", f->order[0],
@@ -104,10 +113,14 @@ static void settings_json(textbuf *tb, const hr_report_opts *o)
     if (a->threshold_kind == HR_THRESH_CAPACITY)
         tb_printf(tb, ", \"threshold_summer_mw\": %.17g, \"threshold_winter_mw\": %.17g", a->threshold_summer_mw,
                   a->threshold_winter_mw);
-    tb_printf(tb, ", \"season_slack\": %d, \"year_from\": %d, \"year_to\": %d, \"profile_len\": %zu, "
-                  "\"curve_step_pct_peak\": %.17g, \"curve_max_pct_peak\": %.17g},\n",
-              a->season_slack, a->year_from, a->year_to, a->profile ? a->profile_len : 0, a->curve_step_pct_peak,
-              a->curve_max_pct_peak);
+    tb_printf(tb, ", \"season_slack\": %d, \"season_slack_by\": [%d, %d], \"year_from\": %d, \"year_to\": %d, "
+                  "\"profile_len\": %zu, \"curve_step_pct_peak\": %.17g, \"curve_max_pct_peak\": %.17g,\n      "
+                  "\"max_event_hours\": %d, \"max_events_per_year\": %d, \"max_hours_per_year\": %d, "
+                  "\"every_year\": %d, \"battery_pct\": %.17g, \"battery_hours\": %.17g, \"battery_eff\": %.17g},\n",
+              a->season_slack, a->season_slack_by[0], a->season_slack_by[1], a->year_from, a->year_to,
+              a->profile ? a->profile_len : 0, a->curve_step_pct_peak, a->curve_max_pct_peak, a->max_event_hours,
+              a->max_events_per_year, a->max_hours_per_year, a->every_year, a->battery_pct, a->battery_hours,
+              a->battery_eff);
     tb_printf(tb, "    \"rank_budget_pct\": %.17g, \"backtest_days\": %zu, \"forecast_hours\": %zu, \"scenarios\": %zu, "
                   "\"growth_pct\": %.17g, \"seed\": %llu, \"threads\": %d, \"keep_going\": %d}",
               o->rank_budget_pct, o->backtest_days, o->forecast_hours, o->scenarios, o->growth_pct,

@@ -233,7 +233,8 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
  * at each budget's headroom: the hours hr_assess counts (study years, load
  * present, D_t + L > T of the hour's UTC-month season, for a flat added
  * load L > 0), binned by local time. Falls back to hr_assess's UTC table
- * when the zone is unknown or the added load is not flat. */
+ * when the zone is unknown, the added load is not flat, storage serves
+ * some of those hours, or the two tables' totals differ. */
 static void local_heatmap(region_out *R, const series_region *r, const hr_report_opts *o)
 {
     const hr_assessment *a = &R->a;
@@ -241,7 +242,8 @@ static void local_heatmap(region_out *R, const series_region *r, const hr_report
     cal_tz *z = NULL;
     const double *D = series_col_get(r, "load_mw");
     if (!D) D = series_col_get(r, "load_raw_mw");
-    int local = D && r->tz && !o->assess.profile && a->nyears > 0 && cal_tz_load(r->tz, o->fit.tzdir, &z) == 0;
+    int local = D && r->tz && !o->assess.profile && !(o->assess.battery_pct > 0) && a->nyears > 0 &&
+                cal_tz_load(r->tz, o->fit.tzdir, &z) == 0;
     memset(R->heat, 0, sizeof R->heat);
     if (local) {
         int64_t ya = cal_year_start(a->year_from), yb = cal_year_start(a->year_to + 1);
