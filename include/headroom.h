@@ -816,7 +816,7 @@ HR_API int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, in
 
 /* ---------------------------------------------------------------- report */
 
-/* The batch site-selection report (PRODUCT.md section 6): for every region
+/* The batch site-selection report (docs/report.md): for every region
  * of the inputs, data quality, a day-ahead backtest of the model against the
  * baselines over the last year, a 14-day forecast, deterministic and
  * probabilistic headroom, and the generation mix where the data has one;
@@ -840,6 +840,9 @@ typedef struct {
     void (*progress)(size_t done, size_t total, void *ud);
     void *progress_ud;
     int fail_after_files;       /* test hook: fail after writing k files         */
+    int keep_going;             /* 1: a stage that failed for a region (listed at
+                                   the top of the page and in run.json) does not
+                                   fail the call [Default: 0]                   */
 } hr_report_opts;
 /* Fill *o with the defaults in brackets above and those of the embedded
  * ingest / fit / assess options (NULL is a no-op). Thread-safe. */
@@ -849,9 +852,11 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
  * directory, then renamed into place).
  * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, assess options
  * hr_assess would reject, rank_budget_pct not one of the budgets), those of
- * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
- * backtest fails is reported with a warning (in run.json and through
- * o->fit.log), not an error: the call then returns HR_OK. Thread-safe for
+ * hr_series_read, HR_EIO (outdir), HR_ENOMEM; HR_EDATA when a stage
+ * (headroom, backtest, forecast, scenarios) failed for a region: the report
+ * is then still written, with those sections empty and the failures listed
+ * at the top of the page, in run.json and through o->fit.log; with
+ * o->keep_going the call returns HR_OK for such a report. Thread-safe for
  * distinct outdirs: o->threads worker threads are joined before the call
  * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,

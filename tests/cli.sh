@@ -90,7 +90,7 @@ if ls $D/*.csv >/dev/null 2>&1; then
         grep -q "warning: .*annual terms .* left out" "$T/err" || die "fallback warning on stderr"
     grep -q '"fallback":"annual terms' "$T/out" || die "fit --json: fallback"
     expect 0 "$H" backtest --model calendar --start 2023-06-01T12:00:00Z --origins 5 --lead 12 $D/HIGHLAND.csv
-    head -1 "$T/out" | grep -qx "region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball" || die "backtest header"
+    head -1 "$T/out" | grep -qx "region,model,n,mae,rmse,mape,mase,coverage80_pct,coverage95_pct,winkler95,pinball" || die "backtest header"
     grep -q "^HIGHLAND,ba_forecast," "$T/out" || die "backtest: no ba_forecast row"
 fi
 
@@ -158,13 +158,40 @@ assert names == ["HIGHLAND", "VALLEY"], names
 rows = list(csv.DictReader(open(d + "/regions.csv")))
 assert sorted(r["region"] for r in rows) == names
 for r in rows:
-    assert float(r["headroom_mw_0.5"]) >= 0 and float(r["peak_mw"]) > 0
+    assert float(r["headroom_mw_b0p5"]) >= 0 and float(r["peak_mw"]) > 0
+    assert all("." not in k for k in r), "dots in column names"
 run = json.load(open(d + "/run.json"))
 assert len(run["inputs"]) == 2 and all(len(i["sha256"]) == 64 for i in run["inputs"])
 PY
     grep -Eq 'https?://[^"]*\.(js|css|woff|png)|<script|<link ' "$R/index.html" && die "report: external resource"
     [ "$(grep -o '<svg' "$R/index.html" | wc -l)" -ge 5 ] || die "report: too few charts"
     cp "$R/regions.csv" "$T/before.csv"
+    # a stage that fails (here the backtest: 3 days are too few) fails the
+    # run after the report is written, unless --keep-going; the page says so
+    expect 1 "$H" report -q -o "$T/rep3" --backtest-days 3 --scenarios 0 $D/VALLEY.csv
+    grep -q "stage failed" "$T/err" && grep -q -- "--keep-going" "$T/err" || die "report: failed stage message: $(cat "$T/err")"
+    grep -q 'class="banner"' "$T/rep3/index.html" || die "report: no failure banner"
+    expect 0 "$H" report -q -o "$T/rep3" --backtest-days 3 --scenarios 0 --keep-going $D/VALLEY.csv
+    grep -q 'class="banner"' "$T/rep3/index.html" || die "report: no failure banner with --keep-going"
+    python3 - "$T/rep3/run.json" <<'PY' || die "report: run.json settings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+s = d["settings"]
+assert s["keep_going"] == 1 and s["backtest_days"] == 3 and s["scenarios"] == 0, s
+assert s["fit"]["model"] == "auto" and s["fit"]["method"] == "css", s["fit"]
+assert s["assess"]["budgets_pct"] == [0.25, 0.5, 1, 5] and s["rank_budget_pct"] == 0.5, s
+assert s["ingest"]["format"] == "auto" and s["forecast_hours"] == 336 and s["seed"] == 1, s
+assert len(d["warnings"]) == 1 and "backtest" in d["warnings"][0], d["warnings"]
+t = {x["stage"]: x for x in d["timings"]}
+assert t["backtest"]["summed_over_regions"] and not t["total"]["summed_over_regions"], t
+assert t["total"]["wall_s"] > 0 and t["total"]["cpu_s"] > 0, t
+PY
+    "$H" report --help >"$T/help" || die "report --help"
+    for w in "model options" "Default: auto" "Default: css" "--keep-going" "--budgets" "--rank-budget" \
+             "--threshold" "--season-slack" "--years" "--backtest-days" "--forecast-hours" "--scenarios" \
+             "--growth" "--seed" "--threads" "--quiet" "--format"; do
+        grep -q -- "$w" "$T/help" || die "report --help lacks '$w'"
+    done
     expect 1 "$H" report -q -o "$R" --backtest-days 14 $D/HIGHLAND.csv "$T/nothere.csv"
     cmp -s "$R/regions.csv" "$T/before.csv" || die "report: a failed run changed the previous report"
     ls -d "$R".tmp* 2>/dev/null && die "report: temporary directory left behind"
@@ -189,7 +216,10 @@ for w in want:
         assert math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9), (w["region"], k, a, b)
 for r in csv.DictReader(open(sys.argv[3])):
     b = r["budget_pct"].rstrip("0").rstrip(".") if "." in r["budget_pct"] else r["budget_pct"]
-    assert math.isclose(float(r["headroom_mw"]), float(got[r["region"]]["headroom_mw_" + b]), abs_tol=1e-9), r
+    g = got[r["region"]]
+    assert math.isclose(float(r["headroom_mw"]), float(g["headroom_mw_b" + b.replace(".", "p")]), abs_tol=1e-9), r
+    assert abs(float(r["peak_mw"]) - float(g["peak_mw"])) <= 0.05 + 1e-9, r
+    assert abs(float(r["load_factor"]) - float(g["load_factor"])) <= 5e-5 + 1e-9, r
 PY
 fi
 

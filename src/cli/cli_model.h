@@ -9,21 +9,24 @@
 #include <limits.h>
 
 #define MODEL_NOPTS 7
-#define MODEL_OPTIONS_HELP \
+/* The model options' help with a command's defaults for --model and
+ * --method (the report's differ from fit's and backtest's). */
+#define MODEL_OPTIONS_HELP_WITH(MODEL_DEFAULT, METHOD_DEFAULT) \
     "model options:\n" \
     "  --model SPEC           a specification name (auto, calendar, vanilla, ... in the\n" \
     "                         --models-dir below), a .spec path, 'arima' or 'auto-arima'\n" \
-    "                         [Default: calendar]\n" \
+    "                         [Default: " MODEL_DEFAULT "]\n" \
     "  --order p,d,q          (arima) non-seasonal order [Default: 1,0,0]\n" \
     "  --seasonal P,D,Q,s     (arima) seasonal order and period [Default: 0,0,0,1]\n" \
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
-    "  --method M             css-ml|ml|css for ARIMA fits [Default: css-ml]\n" \
+    "  --method M             css-ml|ml|css for ARIMA fits [Default: " METHOD_DEFAULT "]\n" \
     "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
     "                         regression are fitted on (0 = all) [Default: the\n" \
     "                         spec's arima-window, else 2016; a pure ARIMA: all]\n" \
     "  --models-dir DIR       where specification names are looked up [Default:\n" \
     "                         $HEADROOM_MODELS, else the installed ones (the program's\n" \
     "                         ../share/headroom/models, or ../models in a source tree)]\n"
+#define MODEL_OPTIONS_HELP MODEL_OPTIONS_HELP_WITH("calendar", "css-ml")
 
 typedef struct {
     hr_fit_opts fit;
