@@ -640,6 +640,11 @@ void ingest_cb_row(int c, void *data)
         return;
     }
     f->prev_term = c;
+    if (f->nonempty == 0 && f->in_header) {
+        /* a row of empty fields before the header: its copies go */
+        for (size_t j = 0; j < f->nhdr; j++) mem_free(f->hdr[j]);
+        f->nhdr = 0;
+    }
     if (f->nonempty > 0) {
         if (f->in_header) {
             if (ingest_header_done(f)) return;
