@@ -144,4 +144,11 @@ elif [ "$(id -u)" != 0 ]; then
 else
     echo "faults.sh: skipped: unreadable file (root without setpriv)"
 fi
+# ---- assess's tables: a line too long, a value that is not a number >= 0
+printf 'nan\n' > "$T/p.csv"
+"$H" assess --ai-profile "$T/p.csv" "$T/h.csv" >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "p.csv:1: not a finite number" "$T/err" || die "profile 'nan': $(cat "$T/err")"
+awk 'BEGIN { printf "region,season,threshold_mw\n"; for (i = 0; i < 2000; i++) printf "x"; printf ",summer,5\n" }' > "$T/cap.csv"
+"$H" assess --threshold "capacity:$T/cap.csv" "$T/h.csv" >/dev/null 2>"$T/err"
+[ $? = 1 ] && grep -q "cap.csv:2: line longer" "$T/err" || die "capacity long line: $(cat "$T/err")"
 exit $fail
