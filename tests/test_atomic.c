@@ -159,7 +159,7 @@ Test(atomic, directory_swap)
         char *tmp = NULL;
         cr_assert_eq(atomic_dir_begin(out, rm_tree, &tmp), HR_OK, "%s", hr_last_error());
         snprintf(file, sizeof file, "%s/index.html", tmp);
-        char text[16];
+        char text[32];
         snprintf(text, sizeof text, "round %d", round);
         cr_assert_eq(atomic_write(file, text, strlen(text)), HR_OK);
         cr_assert_eq(atomic_dir_commit(tmp, out, rm_tree), HR_OK, "%s", hr_last_error());
