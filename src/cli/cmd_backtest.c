@@ -105,6 +105,7 @@ int cmd_backtest(int argc, char **argv)
     }
     if (bo.start_utc == INT64_MIN) return cli_usage("backtest", "--start is required");
     if (optind >= argc) return cli_usage("backtest", "no input files");
+    if ((c = cli_opts_done("backtest", &op, 1))) return c;
     bo.fit = op.cm.fit;
     bo.keep_hours = out != NULL;
     hr_series *s = NULL;

@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/readfile.h"
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -488,13 +489,20 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     size_t nl = strlen(name_or_path);
     int is_path = strchr(name_or_path, '/') || (nl > 5 && !strcmp(name_or_path + nl - 5, ".spec"));
     char path[4096];
+    if (!dir || !*dir) dir = spec_install_dir();
     int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
-                    : snprintf(path, sizeof path, "%s/%s.spec", dir ? dir : "models", name_or_path);
+                    : snprintf(path, sizeof path, "%s/%s.spec", dir, name_or_path);
     if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
     struct stat st;
-    if (stat(path, &st) != 0 && errno == ENOENT)
-        return hr_err(HR_ENOTFOUND, "%s: no such model specification%s", path,
-                      is_path ? "" : " (give a name from models/ or a path)");
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        if (is_path) return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
+        char names[1024];
+        if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
+            return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
+                          "hr_fit_opts.models_dir)", name_or_path, dir);
+        return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
+                      "auto-arima, or a .spec path)", name_or_path, dir, names);
+    }
     char *text;
     size_t len;
     int rc = read_text_file(path, (size_t)1 << 20, &text, &len);
@@ -519,4 +527,51 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     }
     mem_free(text);
     return rc;
+}
+
+const char *hr_models_dir(void) { return spec_install_dir(); }
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int spec_list(const char *dir, char *buf, size_t cap)
+{
+    if (!buf || cap == 0) return hr_err(HR_EINVAL, "hr_models_list: buf NULL or cap 0");
+    buf[0] = '\0';
+    if (!dir || !*dir) dir = spec_install_dir();
+    DIR *d = opendir(dir);
+    if (!d) return hr_err(errno == ENOENT ? HR_ENOTFOUND : HR_EIO, "%s: %s", dir, strerror(errno));
+    /* sorted: readdir's order is the file system's */
+    enum { MAXN = 256 };
+    char *name[MAXN];
+    size_t n = 0;
+    int rc = HR_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAXN) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcmp(e->d_name + l - 5, ".spec") || e->d_name[0] == '.') continue;
+        if (!(name[n] = mem_alloc(l - 4))) { rc = hr_err(HR_ENOMEM, "hr_models_list: out of memory"); break; }
+        memcpy(name[n], e->d_name, l - 5);
+        name[n++][l - 5] = '\0';
+    }
+    closedir(d);
+    if (!rc) qsort(name, n, sizeof *name, cmp_str);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(name[i]);
+        if (!rc && used + l + (i ? 2 : 0) + 1 > cap)
+            rc = hr_err(HR_EINVAL, "hr_models_list: cap %zu too small", cap);
+        if (!rc) used += (size_t)sprintf(buf + used, "%s%s", i ? ", " : "", name[i]);
+        mem_free(name[i]);
+    }
+    if (rc) buf[0] = '\0';
+    return rc;
+}
+
+int hr_models_list(const char *dir, char *buf, size_t cap)
+{
+    hr_err_clear();
+    return spec_list(dir, buf, cap);
 }

@@ -120,9 +120,15 @@ typedef struct spec {
  * with "src:line: problem", HR_ENOMEM, HR_EINVAL (NULL). */
 int spec_parse(const char *text, size_t len, const char *src, spec **out);
 /* Load by name or path: a name without '/' and without ".spec" is looked up
- * as DIR/NAME.spec (dir NULL = "models"); anything else is a path.
+ * as DIR/NAME.spec (dir NULL = spec_install_dir()); anything else is a path.
+ * An unknown name's message lists the names DIR has.
  * Errors: HR_ENOTFOUND (no such model), HR_EIO, HR_EFORMAT, HR_ENOMEM. */
 int spec_load(const char *name_or_path, const char *dir, spec **out);
+/* The installed specifications' directory (install_dir.c); static storage. */
+const char *spec_install_dir(void);
+/* Names of the specifications in dir (NULL = spec_install_dir()), sorted,
+ * ", "-separated into buf (hr_models_list without clearing the message). */
+int spec_list(const char *dir, char *buf, size_t cap);
 void spec_free(spec *s);
 /* *out = s without its terms of the annual cycle or of multi-year growth
  * (those with a month, fourier_annual or trend atom; 'term intercept' if

@@ -35,7 +35,7 @@ static int split_path(const char *path, char **dir, char **base)
     *dir = b ? mem_alloc(b + 1) : mem_strdup(".");
     if (!*base || !*dir) {
         mem_free(*base), mem_free(*dir);
-        *base = *dir = NULL;
+        *base = *dir = NULL; /* the caller frees them again */
         return hr_err(HR_ENOMEM, "out of memory");
     }
     memcpy(*base, path + b, n - b);
