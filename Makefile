@@ -46,7 +46,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: FORCE fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
+.PHONY: FORCE check-faults fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -291,7 +291,11 @@ fuzz-long: fuzz-build
 fuzz-check: fuzz-build
 	sh tests/fuzz/run.sh check $(BF) $(BF)/seeds
 
-test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi fuzz-check
+# kill -9 during -o writes, a full tmpfs, FIFO/directory//dev/zero inputs
+check-faults: all $(GEN_OUT)
+	HEADROOM=$(B)/headroom DATA=datasets/default sh tests/faults.sh
+
+test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi check-faults fuzz-check
 	@echo "all tests passed"
 check: test
 

@@ -56,6 +56,9 @@ int cli_parse_growth(const char *arg, double *pct);
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double x);                     /* NaN -> null */
+/* fopen(path, "r") that does not block on a FIFO nobody writes (it reads
+ * as empty) and fails on a directory (errno EISDIR). */
+FILE *cli_fopen_read(const char *path);
 /* Atomic output file (hr_outfile_*): the stream to write path to, its
  * handle in *h; NULL on error (message printed). cli_close_out commits it
  * when ok, else drops it. */

@@ -5,11 +5,13 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The message helpers of cli.h: PROG: CMD: MSG, for a usage error with a
@@ -188,6 +190,23 @@ void cli_json_num(FILE *f, double x)
 {
     if (isfinite(x)) fprintf(f, "%.10g", x);
     else fputs("null", f);
+}
+
+FILE *cli_fopen_read(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "r");
+    if (!f) close(fd);
+    return f;
 }
 
 FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h)

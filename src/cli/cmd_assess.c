@@ -147,7 +147,7 @@ static int split(char *line, char **f, int max)
 
 static int read_capacity(const char *path, cap_table *t)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_read(path);
     if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
     char line[1024];
     int ir = -1, is = -1, it = -1, isl = -1;
@@ -155,6 +155,10 @@ static int read_capacity(const char *path, cap_table *t)
     int rc = EXIT_OK;
     while (fgets(line, sizeof line, f)) {
         ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = cli_fail(CMD, "%s:%lu: line longer than %zu bytes", path, ln, sizeof line - 2);
+            break;
+        }
         char *p = line;
         if (ln == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
             p += 3;
@@ -207,6 +211,11 @@ static int read_capacity(const char *path, cap_table *t)
             rc = cli_fail(CMD, "%s:%lu: column 'season': \"%s\" is not summer, winter or annual", path, ln, fld[is]);
             break;
         }
+        if (!fld[ir][0] || strlen(fld[ir]) >= sizeof t->row[0].region) {
+            rc = cli_fail(CMD, "%s:%lu: column 'region': empty or longer than %zu bytes", path, ln,
+                          sizeof t->row[0].region - 1);
+            break;
+        }
         size_t k = 0;
         while (k < t->n && strcmp(t->row[k].region, fld[ir])) k++;
         if (k == t->n) {
@@ -237,7 +246,7 @@ static int read_capacity(const char *path, cap_table *t)
 
 static int read_profile(const char *path, double **prof, size_t *n)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_read(path);
     if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
     size_t cap = 8760, m = 0;
     double *v = malloc(cap * sizeof *v);
@@ -246,6 +255,10 @@ static int read_profile(const char *path, double **prof, size_t *n)
     int rc = EXIT_OK;
     while (v && fgets(line, sizeof line, f)) {
         ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = cli_fail(CMD, "%s:%lu: line longer than %zu bytes", path, ln, sizeof line - 2);
+            break;
+        }
         char *last = strrchr(line, ',');
         char *s = trim(last ? last + 1 : line);
         if (!*s) continue;
@@ -254,6 +267,10 @@ static int read_profile(const char *path, double **prof, size_t *n)
         if (end == s || *end) {
             if (m == 0 && ln == 1) continue; /* a header line */
             rc = cli_fail(CMD, "%s:%lu: not a number: \"%s\"", path, ln, s);
+            break;
+        }
+        if (!isfinite(x) || x < 0) {
+            rc = cli_fail(CMD, "%s:%lu: not a finite number >= 0: \"%s\"", path, ln, s);
             break;
         }
         if (m == cap) {

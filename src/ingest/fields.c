@@ -40,8 +40,9 @@ static int parse_num_slow(const char *s, size_t len, double *v)
     char *end;
     errno = 0;
     double x = strtod_l(buf, &end, c);
+    int range = errno == ERANGE && isinf(x); /* 1e309: refused as "inf" is */
     freelocale(c);
-    if (end != buf + k || k == 0) return -1;
+    if (end != buf + k || k == 0 || range) return -1;
     *v = x;
     return 0;
 }

@@ -214,13 +214,32 @@ static void file_stem(const char *path, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/* Line (1-based) of offset k of b. */
+static size_t line_at(const char *b, size_t k)
+{
+    size_t line = 1;
+    for (const char *p = b; (p = memchr(p, '\n', k - (size_t)(p - b))) != NULL; p++) line++;
+    return line;
+}
+
+/* The whole file. Opened without blocking (a FIFO nobody writes reads as
+ * empty instead of hanging), a directory refused, and the reading stops at
+ * the first NUL byte: a binary file or /dev/zero is refused after one
+ * buffer, not read until memory runs out. */
 int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     size_t cap = 1 << 16;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
+    int fst = fstat(fd, &st);
+    if (fst == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return hr_err(HR_EIO, "%s: is a directory", path);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if (fst == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
     /* 64-byte aligned: the kernel's copy into a misaligned buffer is slower */
     char *m = mem_alloc(cap + 64);
     if (!m) {
@@ -254,6 +273,17 @@ int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
             return hr_err(HR_EIO, "%s: read error: %s", path, strerror(e));
         }
         if (r == 0) break;
+        const char *nul = memchr(b + n, '\0', (size_t)r);
+        if (nul) {
+            size_t at = (size_t)(nul - b);
+            const char *what = not_text((const unsigned char *)b, n + (size_t)r);
+            int rc = what ? hr_err(HR_EPARSE, "%s:1: %s", path, what)
+                          : hr_err(HR_EPARSE, "%s:%zu: binary data (a NUL byte at offset %zu), not CSV text",
+                                   path, line_at(b, at), at);
+            mem_free(m);
+            close(fd);
+            return rc;
+        }
         n += (size_t)r;
     }
     close(fd);

@@ -18,6 +18,17 @@
 #define ING_CHUNK_DEFAULT (1u << 20) /* bytes per csv_parse call */
 #define ING_MAX_FIELD 65536          /* longest field accepted   */
 #define ING_MAX_HOURS 3000000        /* ~340 years: larger spans are date typos */
+/* Grids must be justified by their rows (docs/limits.md): a region's span
+ * longer than ING_SPARSE_MIN_HOURS (3 years) needs a row for at least
+ * ING_MIN_FILLED of its hours; the grids of all regions together may take
+ * ING_GRID_SLACK bytes plus ING_GRID_FACTOR times the bytes of the values
+ * given; more than ING_WARN_IMPUTED of a region's hours imputed is warned
+ * of. */
+#define ING_SPARSE_MIN_HOURS 26304
+#define ING_GRID_SLACK (64.0 * 1048576)
+#define ING_GRID_FACTOR 10
+#define ING_MIN_FILLED 0.1
+#define ING_WARN_IMPUTED 0.1
 #define ING_MAX_THREADS 8
 
 /* ---- chunks (chunk.c) */
@@ -122,6 +133,9 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c);
 int ingest_cmp_chunk(const void *a, const void *b);
 /* Merge chunks ck[0..m) (one region, file order) into *r. */
 int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size_t m);
+/* Bytes the grid of chunks ck[0..m) (one region) would take, and in
+ * *given 8 bytes per value the chunks hold. */
+double ingest_grid_bytes(ing_chunk *const *ck, size_t m, double *given);
 /* load_mw and flags of r from its load_raw_mw; dup marks on_duplicate hours. */
 int ingest_finish_load(series_region *r, const uint8_t *dup, int screen);
 /* One info line per region through o->log. */

@@ -8,12 +8,14 @@
 #include "time/calendar.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* 2000-01-01T00:00:00Z: default trend epoch (any fixed hour works: with an
  * intercept in the span a shifted trend changes only the intercept). */
@@ -491,36 +493,20 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
                     : snprintf(path, sizeof path, "%s/%s.spec", dir, name_or_path);
     if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT && is_path)
-            return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
-        if (errno == ENOENT) {
-            char names[1024];
-            if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
-                return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
-                              "hr_fit_opts.models_dir)", name_or_path, dir);
-            return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
-                          "auto-arima, or a .spec path)", name_or_path, dir, names);
-        }
-        return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        if (is_path) return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
+        char names[1024];
+        if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
+            return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
+                          "hr_fit_opts.models_dir)", name_or_path, dir);
+        return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
+                      "auto-arima, or a .spec path)", name_or_path, dir, names);
     }
-    size_t cap = 4096, len = 0;
-    char *text = mem_alloc(cap);
-    int rc = HR_OK;
-    while (text) {
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (len < cap) break;
-        if (cap >= (1u << 20)) { rc = hr_err(HR_EFORMAT, "%s: larger than 1 MiB", path); break; }
-        char *t = mem_realloc(text, cap * 2);
-        if (!t) break;
-        text = t;
-        cap *= 2;
-    }
-    if (!text) rc = hr_err(HR_ENOMEM, "%s: out of memory", path);
-    else if (!rc && ferror(f)) rc = hr_err(HR_EIO, "%s: read error", path);
-    fclose(f);
+    char *text;
+    size_t len;
+    int rc = read_text_file(path, (size_t)1 << 20, &text, &len);
+    if (rc) return rc;
     if (!rc) rc = spec_parse(text, len, path, out);
     if (!rc && !(*out)->name) {
         /* default name: file name without directory and .spec */
