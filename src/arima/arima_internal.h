@@ -217,6 +217,7 @@ int ar_invpartrans(size_t p, const double *phi, double *out);
 int ar_stationary(size_t p, const double *phi);
 void ar_polyroots(size_t m, const double *c, double complex *z);
 void ar_ma_invert(size_t q, double *ma);
+double ar_min_root(size_t m, const double *c, double sign);
 void ar_trans_pars(const spec *m, const double *par, int trans, double *phi, double *theta);
 void ar_ssm_free(ssm *S);
 int ar_ssm_alloc(ssm *S, const spec *m);
@@ -261,6 +262,9 @@ double ar_armacss_arma(const double *x, void *ud);
 
 /* fit.c */
 void ar_note_add(arima_fit *f, const char *msg);
+int ar_fit_from(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
+                const arima_opts *opts, const double *fixed, double fixed_sigma2,
+                const double *start, arima_fit **out);
 int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
                 const arima_opts *opts, const double *fixed, double fixed_sigma2,
                 arima_fit **out);
