@@ -183,3 +183,43 @@ Test(arima_complete, order_ranges)
     hr_model_free(m);
     hr_series_free(s);
 }
+
+/* The order search at s = 48: a seasonal MA of -0.8 (the airline class of
+ * half-hourly demand, R's forecast::taylor). auto.arima tests the roots of
+ * the expanded polynomial, |u|^(1/48) for a seasonal root u, and rejects
+ * every seasonal MA beyond -0.62 there; the search tests each factor in
+ * its own variable and must find the seasonal MA. */
+#include "arima/arima.h"
+#include "util/rng.h"
+Test(arima_complete, search_finds_seasonal_ma_at_s48)
+{
+    enum { N = 1200, S = 48, BURN = 200 };
+    static double e[N + BURN], w[N + BURN], y[N + BURN];
+    rng g;
+    rng_seed(&g, 4848);
+    for (size_t t = 0; t < N + BURN; t++) e[t] = rng_norm_polar(&g);
+    for (size_t t = 0; t < N + BURN; t++) { /* (1 - 1.5 B + 0.6 B^2)(1 - B^48) y = (1 - 0.8 B^48) e */
+        double v = e[t] - (t >= S ? 0.8 * e[t - S] : 0.0);
+        if (t >= 1) v += 1.5 * w[t - 1];
+        if (t >= 2) v -= 0.6 * w[t - 2];
+        w[t] = v;
+        y[t] = w[t] + (t >= S ? y[t - S] : 0.0);
+    }
+    arima_auto_opts ao;
+    arima_auto_opts_init(&ao);
+    ao.s = S;
+    ao.D = 1; /* the differencing is not what is tested */
+    arima_fit *f = NULL;
+    cr_assert_eq(arima_auto(y + BURN, N, NULL, 0, &ao, NULL, &f, NULL), 0, "%s", hr_last_error());
+    arima_order o = arima_fit_order(f);
+    cr_expect(o.Q >= 1, "(%d,%d,%d)(%d,%d,%d)48: no seasonal MA", o.p, o.d, o.q, o.P, o.D, o.Q);
+    /* and it beats the same model without the seasonal MA by a margin */
+    arima_order o0 = o;
+    o0.Q = 0;
+    arima_fit *f0 = NULL;
+    cr_assert_eq(arima_fit_model(y + BURN, N, NULL, 0, &o0, NULL, &f0), 0, "%s", hr_last_error());
+    cr_expect(arima_aicc(f) < arima_aicc(f0) - 100, "AICc %.1f vs %.1f without sma", arima_aicc(f),
+              arima_aicc(f0));
+    arima_free(f0);
+    arima_free(f);
+}
