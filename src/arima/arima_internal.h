@@ -60,6 +60,7 @@
 #define HR_ARIMA_INTERNAL_H
 #include "arima/arima.h"
 #include <complex.h>
+#include <math.h>
 #include <stddef.h>
 
 #ifndef M_PI
@@ -210,6 +211,22 @@ struct arima_fit {
     char note[256];
     ssm S;             /* filtered state at the last hour              */
 };
+
+/* The modulus the order search compares with 1.01 for a root u of a
+ * seasonal factor (a polynomial in B^s). auto.arima tests the expanded
+ * polynomial in B, where u has modulus |u|^(1/s); that is kept up to s = 24,
+ * where it still admits seasonal MA and AR coefficients up to 0.79 and keeps
+ * CSS searches on hourly load away from the seasonal MA unit root that
+ * seasonal differencing of a fixed daily shape creates (CSS misjudges it and
+ * the exact refits fail). Beyond, the expanded test excludes the class:
+ * every seasonal MA beyond -0.62 at s = 48 (the airline models of
+ * half-hourly demand), beyond 0.19 at s = 168; there the factor is tested
+ * in its own variable, u itself, with the same margin. */
+enum { AR_EXPANDED_MAX_S = 24 };
+static inline double ar_seasonal_modulus(double u, int s)
+{
+    return s <= AR_EXPANDED_MAX_S ? pow(u, 1.0 / s) : u;
+}
 
 /* ssm.c */
 void ar_partrans(size_t p, const double *raw, double *out);

@@ -177,20 +177,21 @@ static double root_span(size_t m, const double *c)
 }
 
 /* Order-search candidates (arima_opts.unit_ma_stop): an ML fit whose MA
- * roots (seasonal ones in u = z^s, as cand_eval) have stayed
+ * roots (seasonal ones by ar_seasonal_modulus, as cand_eval) have stayed
  * inside the search's rejection radius 1.01 for 3 accepted steps is
  * abandoned: the search would reject it at that point anyway, and such fits
  * are the slowest of a search (the filter hardly reaches its steady state;
  * the optimiser creeps along the boundary); stopping them early leaves the
  * search's choice unchanged. Only fits on R's filter (stage_ml: not with
  * ar_armafn_w) are guarded. */
-typedef struct { int p, q, P; size_t Q; int hits, stopped; } ma_guard;
+typedef struct { int p, q, P, s; size_t Q; int hits, stopped; } ma_guard;
 
 static int ma_guard_fn(size_t n, const double *x, void *ud)
 {
     ma_guard *g = ud;
     (void)n;
-    double sp = fmin(root_span((size_t)g->q, x + g->p), root_span(g->Q, x + g->p + g->q + g->P));
+    double sp = fmin(root_span((size_t)g->q, x + g->p),
+                     ar_seasonal_modulus(root_span(g->Q, x + g->p + g->q + g->P), g->s));
     g->hits = sp < 1.01 ? g->hits + 1 : 0;
     g->stopped = g->hits >= 3;
     return g->stopped;
@@ -461,7 +462,7 @@ static int stage_ml(fit_run *R)
     /* the guard saves R's slow filter; armafn_w's paths cross the MA
      * boundary region elsewhere, where it would drop fits that end outside
      * 1.01 */
-    ma_guard guard = { o->p, o->q, o->P, (size_t)o->Q, 0, 0 };
+    ma_guard guard = { o->p, o->q, o->P, o->s, (size_t)o->Q, 0, 0 };
     if (R->opts->unit_ma_stop && o->q + o->Q > 0 && !R->cheap)
         R->ctl.monitor = ma_guard_fn, R->ctl.monitor_ud = &guard;
     int iters = 0;

@@ -203,18 +203,12 @@ static double cand_eval(const search *S, cand *c)
         double aic = S->offset + nstar * log(f->sigma2) + 2.0 * npar;
         ic = aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
     } else ic = f->aicc;
-    /* Root checks on each factor in its own variable: B for the
-     * non-seasonal factors, u = B^s for the seasonal ones. auto.arima tests
-     * the expanded polynomial in B, where a seasonal root u has modulus
-     * |u|^(1/s): at s = 48 that rejects every seasonal MA beyond -0.62
-     * (1.01^-48), so the airline class of half-hourly demand, sma1 near
-     * -0.8, could never be chosen. Here a factor must keep its roots 1.01
-     * from the unit circle, as auto.arima asks of non-seasonal models. */
+    /* root checks on each factor (ar_seasonal_modulus) */
     const double *cf = f->coef;
     double r1 = fmin(ar_min_root((size_t)c->p, cf, -1.0),
-                     ar_min_root((size_t)c->P, cf + c->p + c->q, -1.0));
+                     ar_seasonal_modulus(ar_min_root((size_t)c->P, cf + c->p + c->q, -1.0), S->s));
     double r2 = fmin(ar_min_root((size_t)c->q, cf + c->p, 1.0),
-                     ar_min_root((size_t)c->Q, cf + c->p + c->q + c->P, 1.0));
+                     ar_seasonal_modulus(ar_min_root((size_t)c->Q, cf + c->p + c->q + c->P, 1.0), S->s));
     if (fmin(r1, r2) < 1.01 || !isfinite(f->sigma2) || !isfinite(f->loglik)) ic = INFINITY;
     if (S->keep && isfinite(ic)) c->fit = f;
     else arima_free(f);
