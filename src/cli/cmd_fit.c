@@ -125,6 +125,7 @@ int cmd_fit(int argc, char **argv)
     if (fo->drift && fo->model && !strcmp(fo->model, "arima") && fo->order[1] + fo->order[4] != 1)
         return cli_usage("fit", "--drift needs d + D = 1 (the d of --order plus the D of --seasonal)");
     if (optind >= argc) return cli_usage("fit", "no input files");
+    if ((c = cli_opts_done("fit", &op, 1))) return c;
     hr_series *s = NULL;
     int rc = cli_read_series("fit", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;
