@@ -289,6 +289,10 @@ EOF2
     # The real-series check (fixed order and auto) through `headroom fit --json`
     # next to R, when Rscript and the shared data are present.
     HEADROOM="$HEADROOM" sh bench/arima_vs_r.sh 2> "$TMP/err" || echo "R comparison failed: $(reason $?)"
+    # The order search against auto.arima on series generated for this
+    # measurement only (never used by the tests or in development), median
+    # of RUNS runs, on one thread and on two.
+    RUNS=3 CC="$CC" sh bench/arima_search_speed.sh 2> "$TMP/err" || echo "search speed failed: $(reason $?)"
     return 0
 }
 

@@ -316,6 +316,10 @@ typedef struct {
     int order[7];           /* "arima": p d q P D Q s [Default: 1 0 0 0 0 0 1] */
     int season;             /* "auto-arima": seasonal period [Default: 24]    */
     int method;             /* HR_METHOD_* for ARIMA fits [Default: CSS_ML]   */
+    int no_mean;            /* 1: no mean in the ARIMA (R's include.mean =
+                               FALSE; auto-arima: no constant) [0]            */
+    int drift;              /* 1: "arima" with d + D = 1 gets a drift term
+                               (forecast::Arima(include.drift = TRUE)) [0]    */
     size_t arima_window;    /* hours of the newest data the ARIMA errors of a
                                regression are fitted on; 0 = all [Default:
                                (size_t)-1 = auto: the spec's `arima-window`,

@@ -84,6 +84,23 @@ if ls $D/*.csv >/dev/null 2>&1; then
     [ -e "$T/x.hrm" ] && die "failed fit wrote a model file"
     expect 0 "$H" fit --model arima --order 1,0,0 --seasonal 1,0,0,24 --json $D/HIGHLAND.csv
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["order"]==[1,0,0] and "loglik" in d and "aicc" in d' "$T/out" || die "fit --json"
+    # ARIMA options: ranges are usage errors naming the option; --drift needs d + D = 1
+    expect 2 "$H" fit --model arima --order 31,0,0 --json $D/HIGHLAND.csv &&
+        grep -q "invalid value '31,0,0' for --order: .*0\.\.30" "$T/err" || die "--order 31: $(head -1 "$T/err")"
+    expect 2 "$H" fit --model arima --seasonal 11,0,0,24 --json $D/HIGHLAND.csv &&
+        grep -q "for --seasonal: .*0\.\.10" "$T/err" || die "--seasonal 11: $(head -1 "$T/err")"
+    expect 2 "$H" fit --model arima --order 1,0,0 --drift --json $D/HIGHLAND.csv &&
+        grep -q -- "--drift needs d + D = 1" "$T/err" || die "--drift with d + D = 0"
+    head -1201 $D/HIGHLAND.csv > "$T/h1200.csv"
+    expect 0 "$H" fit --model arima --order 1,0,1 --no-mean --json "$T/h1200.csv" &&
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert list(d["coef"])==["ar1","ma1"]' "$T/out" || die "fit --no-mean"
+    expect 0 "$H" fit --model arima --order 1,1,0 --drift --json "$T/h1200.csv" &&
+        python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert list(d["coef"])==["ar1","drift"]' "$T/out" || die "fit --drift"
+    # screening is for load: a zero-mean series is refused unless --no-screen
+    awk -F, 'NR == 1 { print "region,timestamp,load_mw"; next } NR <= 401 { printf "Z,%s,%.3f\n", $2, (NR % 7) - 3 }' $D/HIGHLAND.csv > "$T/zero.csv"
+    expect 1 "$H" fit --model arima --order 1,0,0 --json "$T/zero.csv" &&
+        grep -q -- "--no-screen" "$T/err" || die "screening refusal does not name --no-screen"
+    expect 0 "$H" fit --model arima --order 1,0,0 --no-screen --json "$T/zero.csv" || die "fit --no-screen"
     # a fit that falls back says so on stderr (the library's log callback)
     head -4001 $D/HIGHLAND.csv > "$T/short.csv"
     expect 0 "$H" fit --model auto --json "$T/short.csv" &&

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_MDIR };
+enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_NOMEAN, O_DRIFT, O_MDIR };
 
 /* The library's warnings (model fallbacks, optimiser limits) on stderr;
  * its info messages stay quiet. */
@@ -34,6 +34,8 @@ static const struct option model_options[MODEL_NOPTS] = {
     {"season", required_argument, 0, O_SEASON},
     {"method", required_argument, 0, O_METHOD},
     {"arima-window", required_argument, 0, O_AWIN},
+    {"no-mean", no_argument, 0, O_NOMEAN},
+    {"drift", no_argument, 0, O_DRIFT},
     {"models-dir", required_argument, 0, O_MDIR},
 };
 
@@ -67,14 +69,27 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     int v[4];
     switch (c) {
     case O_MODEL: m->fit.model = arg; m->model_given = 1; return 0;
-    case O_ORDER:
-        if (cli_parse_ints(arg, v, 3)) break;
+    case O_ORDER: /* ranges of the library's 'errors arima' (spec.h) */
+        if (cli_parse_ints(arg, v, 3) || v[0] < 0 || v[0] > 30 || v[1] < 0 || v[1] > 3 || v[2] < 0 ||
+            v[2] > 30) {
+            snprintf(m->problem, sizeof m->problem,
+                     "invalid value '%s' for --order: p,d,q with p and q in 0..30, d in 0..3", arg);
+            return -1;
+        }
         memcpy(m->fit.order, v, 3 * sizeof(int));
         return 0;
     case O_SEASONAL:
-        if (cli_parse_ints(arg, v, 4) || v[3] < 1) break;
+        if (cli_parse_ints(arg, v, 4) || v[0] < 0 || v[0] > 10 || v[1] < 0 || v[1] > 2 || v[2] < 0 ||
+            v[2] > 10 || v[3] < 1 || v[3] > 10000) {
+            snprintf(m->problem, sizeof m->problem,
+                     "invalid value '%s' for --seasonal: P,D,Q,s with P and Q in 0..10, D in 0..2, "
+                     "s in 1..10000", arg);
+            return -1;
+        }
         memcpy(m->fit.order + 3, v, 4 * sizeof(int));
         return 0;
+    case O_NOMEAN: m->fit.no_mean = 1; return 0;
+    case O_DRIFT: m->fit.drift = 1; return 0;
     case O_SEASON:
         if (cli_parse_ints(arg, v, 1) || v[0] < 1) break;
         m->fit.season = v[0];

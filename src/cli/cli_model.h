@@ -8,7 +8,7 @@
 #include <getopt.h>
 #include <limits.h>
 
-#define MODEL_NOPTS 7
+#define MODEL_NOPTS 9
 /* The model options' help with a command's defaults for --model and
  * --method (the report's differ from fit's and backtest's). */
 #define MODEL_OPTIONS_HELP_WITH(MODEL_DEFAULT, METHOD_DEFAULT) \
@@ -16,10 +16,15 @@
     "  --model SPEC           a specification name (auto, calendar, vanilla, ... in the\n" \
     "                         --models-dir below), a .spec path, 'arima' or 'auto-arima'\n" \
     "                         [Default: " MODEL_DEFAULT "]\n" \
-    "  --order p,d,q          (arima) non-seasonal order [Default: 1,0,0]\n" \
-    "  --seasonal P,D,Q,s     (arima) seasonal order and period [Default: 0,0,0,1]\n" \
+    "  --order p,d,q          (arima) non-seasonal order, p, q <= 30, d <= 3 [Default: 1,0,0]\n" \
+    "  --seasonal P,D,Q,s     (arima) seasonal order and period, P, Q <= 10, D <= 2\n" \
+    "                         [Default: 0,0,0,1]\n" \
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
     "  --method M             css-ml|ml|css for ARIMA fits [Default: " METHOD_DEFAULT "]\n" \
+    "  --no-mean              ARIMA without mean (R's include.mean = FALSE; auto-arima:\n" \
+    "                         no constant) [Default: a mean when d + D = 0]\n" \
+    "  --drift                (arima, d + D = 1) with a drift term, as\n" \
+    "                         forecast::Arima(include.drift = TRUE)\n" \
     "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
     "                         regression are fitted on (0 = all) [Default: the\n" \
     "                         spec's arima-window, else 2016; a pure ARIMA: all]\n" \

@@ -208,7 +208,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         goto fail;
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
-        have_em = 0, have_var = 0, have_cal = 0, have_ef = 0;
+        have_em = 0, have_var = 0, have_cal = 0, have_ef = 0, have_mean = 0, have_drift = 0;
     size_t cols = 0; /* design columns of term and term-if-temperature lines */
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
@@ -273,8 +273,21 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             if (!bad && !strcmp(tok[1], "none")) bad = nt != 2;
             else if (!bad && !strcmp(tok[1], "arima")) {
                 int *f[7] = { &e->p, &e->d, &e->q, &e->P, &e->D, &e->Q, &e->s };
+                /* orders as R's arima accepts them in practice: p, q up to 30
+                 * (AR(11) on lynx is a textbook case), seasonal up to 10 */
+                static const int hi[7] = { SPEC_MAX_PQ, 3, SPEC_MAX_PQ, SPEC_MAX_SPQ, 2, SPEC_MAX_SPQ, 10000 };
+                static const char *const nm[7] = { "p", "d", "q", "P", "D", "Q", "s" };
                 bad = nt != 9;
-                for (int i = 0; !bad && i < 7; i++) bad = parse_int(tok[2 + i], 0, i == 6 ? 10000 : 10, f[i]);
+                for (int i = 0; !bad && i < 7; i++) {
+                    int v;
+                    if (parse_int(tok[2 + i], 0, 1000000, &v)) { bad = 1; break; }
+                    if (v > hi[i]) {
+                        rc = hr_err(HR_EFORMAT, "%s:%d: errors arima: %s = %d is out of range 0..%d", src,
+                                    line, nm[i], v, hi[i]);
+                        goto fail;
+                    }
+                    *f[i] = v;
+                }
                 e->kind = SPEC_ERR_ARIMA;
                 if (!bad && spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s) > SPEC_MAX_ARIMA_STATE) {
                     rc = hr_err(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
@@ -318,6 +331,20 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             }
             have_em = 1;
             s->error_mean = !strcmp(tok[1], "yes");
+        } else if (!strcmp(tok[0], "mean")) {
+            if (nt != 2 || have_mean || (strcmp(tok[1], "none") && strcmp(tok[1], "auto"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'mean none|auto' line", src, line);
+                goto fail;
+            }
+            have_mean = 1;
+            s->no_mean = !strcmp(tok[1], "none");
+        } else if (!strcmp(tok[0], "drift")) {
+            if (nt != 2 || have_drift || (strcmp(tok[1], "yes") && strcmp(tok[1], "no"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'drift yes|no' line", src, line);
+                goto fail;
+            }
+            have_drift = 1;
+            s->drift = !strcmp(tok[1], "yes");
         } else if (!strcmp(tok[0], "errors-fit")) {
             if (nt != 2 || have_ef || (strcmp(tok[1], "joint") && strcmp(tok[1], "two-stage"))) {
                 rc = hr_err(HR_EFORMAT, "%s:%d: want one 'errors-fit joint|two-stage' line", src, line);
@@ -351,10 +378,17 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         } else {
             rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
                                     "trend-epoch, term, term-if-temperature, errors, errors-fit, transform, arima-window, window, "
-                                    "error-mean, variance or calibrate)",
+                                    "error-mean, mean, drift, variance or calibrate)",
                         src, line, tok[0]);
             goto fail;
         }
+    }
+    /* forecast::Arima(include.drift = TRUE): a linear trend in the errors of
+     * a once-differenced model (with d + D = 0 the saved model's filter,
+     * restarted on newer hours, would move the trend's origin) */
+    if (s->drift && (s->errors.kind != SPEC_ERR_ARIMA || s->errors.d + s->errors.D != 1)) {
+        rc = hr_err(HR_EFORMAT, "%s: 'drift yes' needs 'errors arima' with d + D = 1", src);
+        goto fail;
     }
     /* A pure (seasonal) ARIMA has no regression terms; anything else needs one. */
     if (s->nterm == 0 && s->errors.kind == SPEC_ERR_DIRECT) {
