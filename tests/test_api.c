@@ -1469,3 +1469,27 @@ Test(api, models_dir_lookup)
     remove(path);
     rmdir(dir);
 }
+
+/* An unknown hr_ingest_opts.tz is the option's fault, not the file's line 1. */
+Test(api, ingest_tz_option_named)
+{
+    char path[] = "/tmp/hr_tz_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("region,timestamp,load_mw\nA,2020-01-01 00:00,1\nA,2020-01-01 01:00,2\n", f);
+    fclose(f);
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.tz = "America/Chicgo";
+    const char *p = path;
+    hr_series *s = (hr_series *)&s;
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_ENOTFOUND);
+    cr_expect_null(s);
+    cr_expect(strstr(hr_last_error(), "tz option 'America/Chicgo'") && !strstr(hr_last_error(), path),
+              "%s", hr_last_error());
+    o.tz = "America/Chicago";
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_OK, "%s", hr_last_error());
+    hr_series_free(s);
+    remove(path);
+}
