@@ -272,7 +272,7 @@ HR_API int hr_time_parse(const char *s, int64_t *t_utc);
 /*
  * hr_model: one region's fitted forecasting model — a regression on
  * calendar / Fourier / weather terms named by a specification file
- * (models/NAME.spec), with optional seasonal ARIMA errors; or a pure
+ * (NAME.spec in hr_fit_opts.models_dir), with optional seasonal ARIMA errors; or a pure
  * (seasonal) ARIMA. Fitted models save to versioned text files (.hrm).
  */
 typedef struct hr_model hr_model;

@@ -36,6 +36,7 @@ typedef int (*cli_report_fn)(const char *const *paths, size_t npaths, const hr_r
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud);
 
 /* cli_common.c */
+int cli_edit_distance(const char *a, const char *b);     /* Levenshtein, capped at 9 */
 int cli_parse_time(const char *arg, int64_t *t);          /* 0 / -1 */
 int cli_parse_size(const char *arg, size_t *v);           /* 0 / -1 */
 int cli_parse_threads(const char *arg, int *threads);     /* -j: 1..64; 0 / -1 */

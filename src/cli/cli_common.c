@@ -61,6 +61,28 @@ int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, h
     return EXIT_OK;
 }
 
+/* Levenshtein distance of a and b, capped at 9 (names are short). */
+int cli_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 9;
+    int d[64];
+    for (size_t j = 0; j <= lb; j++) d[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = d[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
+            d[j] = best;
+            diag = up;
+        }
+    }
+    return d[lb] < 9 ? d[lb] : 9;
+}
+
 int cli_parse_time(const char *arg, int64_t *t)
 {
     return hr_time_parse(arg, t) == HR_OK ? 0 : -1;
