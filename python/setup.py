@@ -1,7 +1,8 @@
 """Install the headroom Python package over libheadroom.
 
     make                                     # builds build/libheadroom.so
-    pip install --no-build-isolation ./python
+    python3 -m venv --system-site-packages venv
+    venv/bin/pip install --no-build-isolation ./python
 
 --no-build-isolation uses the installed setuptools (Debian: python3-setuptools)
 instead of fetching one, so the install works offline. The package bundles
