@@ -178,10 +178,9 @@ static int check_model(const char *cmd, const cli_model *m)
 
 int cli_opts_done(const char *cmd, cli_opts *o, int fits)
 {
-    if (!o->with_model) return EXIT_OK;
+    if (!o->with_model || !fits) return EXIT_OK; /* no fit: the directory does not matter */
     int rc = resolve_models_dir(cmd, &o->cm);
-    if (!rc && fits) rc = check_model(cmd, &o->cm);
-    return rc;
+    return rc ? rc : check_model(cmd, &o->cm);
 }
 
 /* An option getopt did not take: one that needs a value and has none, or a
