@@ -53,6 +53,9 @@ int cli_parse_budgets(const char *arg, double *b, size_t *n);
 /* --budgets for assess and report: EXIT_OK, or the usage error (one text). */
 int cli_opt_budgets(const char *cmd, const char *arg, double *b, size_t *n);
 int cli_parse_growth(const char *arg, double *pct);
+/* "invalid value 'ARG' for OPT (valid: ...)" as a usage error; OPT as
+ * cli_opt_name spells it ("--threads", "-j"). Returns EXIT_USAGE. */
+int cli_bad_value(const char *cmd, const char *arg, const char *opt);
 /* --rank-budget must be one of the budgets: EXIT_OK or the usage error. */
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro);
 void cli_json_str(FILE *f, const char *s);

@@ -180,6 +180,37 @@ int cli_parse_growth(const char *arg, double *pct)
     return 0;
 }
 
+/* What each option of the commands' own tables takes, for cli_bad_value. */
+static const char *const value_hints[][2] = {
+    {"threads", "a whole number of threads, 1 to 64"},
+    {"-j", "a whole number of threads, 1 to 64"},
+    {"start", "an ISO 8601 UTC hour, e.g. 2023-06-01T12:00:00Z"},
+    {"origins", "a whole number above 0"},
+    {"step", "a whole number of hours above 0"},
+    {"lead", "a whole number of hours"},
+    {"horizon", "a whole number of hours above 0"},
+    {"refit-every", "a whole number of origins above 0"},
+    {"window", "a whole number of hours, 0 = all"},
+    {"rank-budget", "a percentage, one of the budgets"},
+    {"backtest-days", "a whole number of days"},
+    {"forecast-hours", "a whole number of hours above 0"},
+    {"scenarios", "a whole number, 0 to 100000"},
+    {"growth", "a percentage above -100"},
+    {"seed", "a whole number"},
+    {"threshold", "seasonal, annual"},
+    {"season-slack", "0, 1"},
+    {"years", "Y or Y1-Y2, 1900 to 9999"},
+};
+
+int cli_bad_value(const char *cmd, const char *arg, const char *opt)
+{
+    const char *name = opt[0] == '-' && opt[1] == '-' ? opt + 2 : opt;
+    for (size_t i = 0; i < CLI_COUNT(value_hints); i++)
+        if (!strcmp(value_hints[i][0], name))
+            return cli_usage(cmd, "invalid value '%s' for %s (valid: %s)", arg, opt, value_hints[i][1]);
+    return cli_usage(cmd, "invalid value '%s' for %s", arg, opt);
+}
+
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro)
 {
     char list[160] = "";

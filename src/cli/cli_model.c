@@ -197,6 +197,8 @@ static int unknown_option(const char *cmd, const char *opt_text, const cli_opts 
     for (const struct option *p = o->lo; p->name; p++) {
         if (!strcmp(p->name, given) && p->has_arg == required_argument && opt_text[0] == '-' && opt_text[1] == '-')
             return cli_usage(cmd, "option '--%s' needs a value", p->name);
+        if (opt_text[0] == '-' && opt_text[1] == p->val && !opt_text[2] && p->has_arg == required_argument)
+            return cli_usage(cmd, "option '-%c' (--%s) needs a value", p->val, p->name);
         int d = cli_edit_distance(given, p->name);
         if (d < bd) bd = d, best = p;
     }
