@@ -527,6 +527,9 @@ HR_API int hr_metrics(const double *actual, const double *mean, const double *sd
  * out of both sums and counted. Thread-safe; nothing is retained.
  */
 #define HR_MAX_BUDGETS 8
+/* Largest curtailment budget, %: beyond half of the added load's energy
+ * curtailed, the "added load" is mostly not served. */
+#define HR_MAX_BUDGET_PCT 50.0
 #define HR_CURVE_MAX 401 /* curve points: up to 100 % of peak in 0.25 % steps */
 #define HR_MAX_FUELS 24
 
@@ -541,7 +544,7 @@ enum {
 enum { HR_SEASON_WINTER = 0, HR_SEASON_SUMMER = 1 };
 
 typedef struct {
-    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b < 100);
+    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b <= 50);
                                            default 0.25, 0.5, 1, 5                */
     size_t nbudgets;                    /* default 4                              */
     int threshold_kind;                 /* HR_THRESH_*; default SEASONAL          */
@@ -608,7 +611,7 @@ HR_API int hr_assess_month_season(int month);
 /* Headroom of region `region` of s (column load_mw, or load_raw_mw when the
  * series has no load_mw). o may be NULL (defaults). Fills *out.
  * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
- * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
+ * budget out of (0, HR_MAX_BUDGET_PCT] or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
  * threshold kind, bad profile length, values or mean, capacity threshold
  * not positive, curve step not positive, year_from > year_to),
  * HR_ENOTFOUND (no load column),

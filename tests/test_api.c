@@ -1493,3 +1493,20 @@ Test(api, ingest_tz_option_named)
     hr_series_free(s);
     remove(path);
 }
+
+/* Budgets run up to HR_MAX_BUDGET_PCT (50 %) and no further. */
+Test(api, budget_at_most_50)
+{
+    enum { N = 2 * 8784 };
+    static double y[N];
+    for (int i = 0; i < N; i++) y[i] = 100 + 20 * sin(i * 2 * M_PI / 24);
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    o.nbudgets = 1;
+    static hr_assessment a;
+    o.budgets_pct[0] = HR_MAX_BUDGET_PCT;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_OK, "%s", hr_last_error());
+    o.budgets_pct[0] = 50.5;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_EINVAL);
+    cr_expect(strstr(hr_last_error(), "budget 50.5 % is not in (0, 50]"), "%s", hr_last_error());
+}

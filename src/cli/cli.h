@@ -47,9 +47,7 @@ int cli_parse_doubles(const char *arg, double *v, int max, int *n);
  * --growth (a percentage above -100). */
 int cli_parse_years(const char *arg, int *from, int *to);
 int cli_parse_budgets(const char *arg, double *b, size_t *n);
-/* A budget is a share of the added load that may be curtailed: above half
- * of it the "headroom" is mostly not served, so the CLI refuses it. */
-#define CLI_MAX_BUDGET_PCT 50.0
+#define CLI_MAX_BUDGET_PCT HR_MAX_BUDGET_PCT
 /* --budgets for assess and report: EXIT_OK, or the usage error (one text). */
 int cli_opt_budgets(const char *cmd, const char *arg, double *b, size_t *n);
 int cli_parse_growth(const char *arg, double *pct);
