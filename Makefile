@@ -21,9 +21,9 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
              -DHR_BUILDING_LIBRARY -Iinclude -Isrc
-LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
+LDLIBS  := -llapacke -lopenblas -lcsv -ljson-c -lm -pthread
 
-DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3 \
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libjson-c-dev libcriterion-dev tzdata pkg-config python3 \
             python3-numpy python3-setuptools python3-venv
 
 # Library sources: every folder under src/ but the two front ends.
@@ -46,7 +46,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: FORCE check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
+.PHONY: FORCE fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -236,7 +236,62 @@ check-mpi: mpi $(GEN_OUT)
 check-layers:
 	sh tests/layers.sh
 
-test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi
+# ---- fuzzing: libFuzzer harnesses (tests/fuzz/README.md) built with
+# Debian's clang into build/fuzz/, the library instrumented with ASan+UBSan.
+# `make fuzz FUZZ_SECONDS=N` runs each for N seconds, `make fuzz-long` each
+# for FUZZ_RUNS executions (10 million); both report executions, coverage
+# and findings. `make test` runs fuzz-check: every harness on its seeds,
+# its corpus and all past findings, then 2 seconds of fuzzing.
+FUZZ_PKGS    := clang libclang-rt-dev
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 10000000
+BF           := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(CSTD) -O1 -g $(WARN) -pthread $(FUZZ_SAN) -Iinclude -Isrc -Itests/fuzz
+FUZZ_READERS := auto long eia930 eia930_ba ercot_native ercot_fuel pjm_gen us48 series weather
+FUZZERS      := $(FUZZ_READERS:%=$(BF)/fuzz_read_%) $(BF)/fuzz_model_mem $(BF)/fuzz_model_file \
+                $(BF)/fuzz_spec $(BF)/fuzz_capacity $(BF)/fuzz_profile
+LIB_OBJ_F    := $(LIB_SRC:src/%.c=$(BF)/obj/%.o)
+CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o
+FUZZ_DEPS    := tests/fuzz/fuzz.h $(LIB_HDR) include/headroom.h
+fuzz-deps:
+	@EXTRA_PKGS="$(FUZZ_PKGS)" $(MAKE) -s deps
+$(BF)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BF)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS_LIB) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BF)/libheadroom.a: $(LIB_OBJ_F)
+	@rm -f $@
+	ar rcs $@ $^
+$(BF)/fuzz_read_%: tests/fuzz/fuzz_read.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_FORMAT=HR_FORMAT_$(shell echo $* | tr a-z A-Z) \
+	  -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_model_mem: tests/fuzz/fuzz_model.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_model_file: tests/fuzz/fuzz_model.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_MODEL_FILE -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_spec: tests/fuzz/fuzz_spec.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_capacity: tests/fuzz/fuzz_assess.c src/cli/cmd_assess.c $(FUZZ_DEPS) $(CLI_OBJ_F) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/cli -fsanitize=fuzzer -o $@ $< $(CLI_OBJ_F) $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_profile: tests/fuzz/fuzz_assess.c src/cli/cmd_assess.c $(FUZZ_DEPS) $(CLI_OBJ_F) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/cli -fsanitize=fuzzer -DFUZZ_PROFILE -o $@ $< $(CLI_OBJ_F) $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/seeds/.stamp: tests/fuzz/seeds.py $(B)/headroom $(GEN_OUT) $(wildcard tests/malformed/*) $(wildcard models/*.spec)
+	rm -rf $(BF)/seeds
+	python3 tests/fuzz/seeds.py $(BF)/seeds $(B)/headroom
+	@touch $@
+fuzz-build: fuzz-deps $(FUZZERS) $(BF)/seeds/.stamp
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh fuzz $(BF) $(BF)/seeds $(FUZZ_SECONDS)
+fuzz-long: fuzz-build
+	sh tests/fuzz/run.sh long $(BF) $(BF)/seeds $(FUZZ_RUNS)
+fuzz-check: fuzz-build
+	sh tests/fuzz/run.sh check $(BF) $(BF)/seeds
+
+test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi fuzz-check
 	@echo "all tests passed"
 check: test
 

@@ -63,7 +63,7 @@ fi
 
 # ---- assess on the default data
 if ls $D/*.csv >/dev/null 2>&1; then
-    expect 0 "$H" assess $D/*.csv && head -1 "$T/out" | grep -qx "region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor" || die "assess header"
+    expect 0 "$H" assess $D/*.csv && head -1 "$T/out" | grep -qx "region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor,events_per_year,worst_year_rate_pct,binding,battery_cycles_per_year" || die "assess header"
     expect 2 "$H" assess --budgets 0 $D/COASTAL.csv
     expect 2 "$H" assess --threshold bogus $D/COASTAL.csv
     expect 1 "$H" assess --years 1990-1991 $D/COASTAL.csv
@@ -210,10 +210,14 @@ for f in tests/malformed/*; do
     [ -z "$(ls -A "$T/mal" 2>/dev/null)" ] || die "malformed $b: output written"
 done
 
+# ---- real-world ingestion quirks (tests/cli_ingest.sh)
+. tests/cli_ingest.sh
+
 # library messages name hr_ingest_opts fields; the CLI says its flags
 expect 1 "$H" ingest tests/malformed/dup_hour.csv &&
     grep -q -- "use --on-duplicate mean, first or last" "$T/err" || die "duplicate hour: flag not named"
-expect 1 "$H" ingest tests/malformed/wrong_delimiter.csv &&
+printf 'when,what\n2020-01-01,1\n' > "$T/unknown.csv"
+expect 1 "$H" ingest "$T/unknown.csv" &&
     grep -q -- "give --format, or --time-col and --value-col" "$T/err" || die "unknown header: flags not named"
 
 # ---- the weather model auto-temp (models/auto-temp.spec) on a default region:

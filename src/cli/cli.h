@@ -58,7 +58,9 @@ int cli_bad_value(const char *cmd, const char *arg, const char *opt);
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double x);                     /* NaN -> null */
-/* Atomic output file: write to a temporary name, rename on success. */
-FILE *cli_open_out(const char *path, char *tmp, size_t cap);
-int cli_close_out(const char *cmd, FILE *f, const char *tmp, const char *path, int ok);
+/* Atomic output file (hr_outfile_*): the stream to write path to, its
+ * handle in *h; NULL on error (message printed). cli_close_out commits it
+ * when ok, else drops it. */
+FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h);
+int cli_close_out(const char *cmd, hr_outfile *h, const char *path, int ok);
 #endif

@@ -243,19 +243,19 @@ void cli_json_num(FILE *f, double x)
     else fputs("null", f);
 }
 
-FILE *cli_open_out(const char *path, char *tmp, size_t cap)
+FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h)
 {
-    snprintf(tmp, cap, "%s.tmp%ld", path, (long)getpid());
-    return fopen(tmp, "w");
+    if (hr_outfile_open(path, h) == HR_OK) return hr_outfile_stream(*h);
+    cli_fail(cmd, "%s", hr_last_error());
+    return NULL;
 }
 
-int cli_close_out(const char *cmd, FILE *f, const char *tmp, const char *path, int ok)
+int cli_close_out(const char *cmd, hr_outfile *h, const char *path, int ok)
 {
-    int bad = !ok || ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (!bad && rename(tmp, path) == 0) return EXIT_OK;
-    int e = errno;
-    remove(tmp);
-    if (!ok) return EXIT_FAIL;
-    return cli_fail(cmd, "%s: %s", path, strerror(e));
+    if (!ok) {
+        hr_outfile_abort(h);
+        return EXIT_FAIL;
+    }
+    if (hr_outfile_commit(h) == HR_OK) return EXIT_OK;
+    return cli_fail(cmd, "%s", hr_last_error());
 }

@@ -7,7 +7,7 @@
 #include <string.h>
 
 enum { O_FORMAT = 1100, O_ONDUP, O_ONOVER, O_TIMECOL, O_VALCOL, O_REGION, O_TZ, O_HE, O_SCALE,
-       O_NOSCREEN };
+       O_DELIM, O_REGCOL, O_MINCOV, O_IEND, O_DEMAND, O_NOSCREEN };
 
 void cli_ingest_init(cli_ingest *in)
 {
@@ -25,6 +25,11 @@ const struct option cli_ingest_options[INGEST_NOPTS] = {
     {"tz", required_argument, 0, O_TZ},
     {"hour-ending", no_argument, 0, O_HE},
     {"scale", required_argument, 0, O_SCALE},
+    {"delimiter", required_argument, 0, O_DELIM},
+    {"region-col", required_argument, 0, O_REGCOL},
+    {"min-coverage", required_argument, 0, O_MINCOV},
+    {"interval-end", no_argument, 0, O_IEND},
+    {"demand", required_argument, 0, O_DEMAND},
     {"no-screen", no_argument, 0, O_NOSCREEN},
 };
 
@@ -97,9 +102,10 @@ int cli_ingest_option(cli_ingest *in, int c, const char *arg)
 {
     static const char *const formats[HR_NFORMATS] = {
         "auto", "long", "eia930", "eia930-ba", "ercot-native", "ercot-fuel",
-        "pjm-gen", "us48", "series", "weather"};
+        "pjm-gen", "us48", "series", "weather", "eia-api"};
     static const char *const dups[] = {"error", "mean", "first", "last"};
     static const char *const overs[] = {"error", "first", "last"};
+    static const char *const demands[] = {"raw", "adjusted", "imputed"};
     int k;
     char *end, list[256];
     const char *valid = NULL;
@@ -153,6 +159,31 @@ int cli_ingest_option(cli_ingest *in, int c, const char *arg)
             return 0;
         valid = "a non-zero number";
         break;
+    case O_DELIM:
+        /* one character, or \t / "tab" for a tab */
+        if (!strcmp(arg, "\\t") || !strcmp(arg, "tab")) in->opts.delimiter = '\t';
+        else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+            in->opts.delimiter = arg[0];
+        else
+            break;
+        return 0;
+    case O_REGCOL: in->opts.region_col = arg; return 0;
+    case O_MINCOV:
+        in->opts.min_coverage = strtod(arg, &end);
+        if (end != arg && *end == '\0' && in->opts.min_coverage > 0 && in->opts.min_coverage <= 1)
+            return 0;
+        snprintf(in->problem, sizeof in->problem,
+                 "invalid value '%s' for --min-coverage (a fraction in (0, 1])", arg);
+        return -1;
+    case O_IEND: in->opts.interval_end = 1; return 0;
+    case O_DEMAND:
+        if (pick(arg, demands, 3, &k)) {
+            snprintf(in->problem, sizeof in->problem,
+                     "invalid value '%s' for --demand (raw, adjusted or imputed)", arg);
+            return -1;
+        }
+        in->opts.demand = (hr_demand)k;
+        return 0;
     case O_NOSCREEN: in->opts.screen = 0; return 0;
     default: break;
     }
@@ -175,6 +206,9 @@ static const char *const field_flag[][2] = {
     {"value_cols", "--value-col"},  {"region", "--region"},
     {"tz", "--tz"},                 {"hour_ending", "--hour-ending"},
     {"scale", "--scale"},           {"screen", "--no-screen"},
+    {"delimiter", "--delimiter"},   {"region_col", "--region-col"},
+    {"min_coverage", "--min-coverage"}, {"interval_end", "--interval-end"},
+    {"demand", "--demand"},
 };
 
 static const char *flag_of(const char *p, size_t *len)

@@ -96,6 +96,12 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         cal_tz_free(z);
         if (bad) return hr_err(HR_ENOTFOUND, "hr_series_read: the tz option '%s' is not an IANA time zone", o->tz);
     }
+    if (!(o->min_coverage > 0 && o->min_coverage <= 1))
+        return hr_err(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
+    if ((unsigned)o->demand > HR_DEMAND_IMPUTED)
+        return hr_err(HR_EINVAL, "hr_series_read: demand %d is not an hr_demand", (int)o->demand);
+    if (o->delimiter == '"' || o->delimiter == '\n' || o->delimiter == '\r')
+        return hr_err(HR_EINVAL, "hr_series_read: delimiter '%c' cannot separate fields", o->delimiter);
     ing_ctx cx[ING_MAX_THREADS];
     size_t nth = ingest_pool_threads(o, npaths);
     memset(cx, 0, nth * sizeof cx[0]);
@@ -187,6 +193,7 @@ void hr_ingest_opts_init(hr_ingest_opts *o)
     o->on_overlap = HR_OVERLAP_ERROR;
     o->screen = 1;
     o->scale = 1.0;
+    o->min_coverage = 1.0;
 }
 
 int hr_series_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o, hr_series **out)

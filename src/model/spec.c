@@ -147,6 +147,30 @@ static int tokens(char *line, char **tok, int cap)
     return n;
 }
 
+size_t spec_arima_state(int p, int d, int q, int P, int D, int Q, int s)
+{
+    size_t pe = (size_t)p + (size_t)s * (size_t)P, qe = (size_t)q + (size_t)s * (size_t)Q;
+    return (pe > qe + 1 ? pe : qe + 1) + (size_t)d + (size_t)s * (size_t)D;
+}
+
+size_t spec_term_width(const spec_term *t)
+{
+    size_t w = 1;
+    for (int a = 0; a < t->natom; a++) w *= spec_atom_width(&t->atom[a]);
+    return w;
+}
+
+/* Add term t's columns to *cols; HR_EFORMAT beyond SPEC_MAX_COLUMNS (checked
+ * per term, so a few bytes of text cannot ask for a design of gigabytes). */
+static int add_columns(size_t *cols, const spec_term *t, const char *src, int line)
+{
+    *cols += spec_term_width(t);
+    if (*cols > SPEC_MAX_COLUMNS)
+        return hr_err(HR_EFORMAT, "%s:%d: the terms make more than %d design columns", src, line,
+                      SPEC_MAX_COLUMNS);
+    return HR_OK;
+}
+
 static int parse_int(const char *s, int lo, int hi, int *v)
 {
     char *end;
@@ -183,6 +207,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
         have_em = 0, have_var = 0, have_cal = 0, have_ef = 0;
+    size_t cols = 0; /* design columns of term and term-if-temperature lines */
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
         char *nl = strchr(p, '\n');
@@ -226,6 +251,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                     cap *= 2;
                 }
                 rc = parse_term(tok[i], strlen(tok[i]), src, line, &s->term[s->nterm]);
+                if (!rc) rc = add_columns(&cols, &s->term[s->nterm], src, line);
                 if (rc) goto fail;
                 s->nterm++;
             }
@@ -234,7 +260,9 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term-if-temperature' without terms", src, line); goto fail; }
             for (int i = 1; i < nt; i++) {
                 spec_term t;
-                if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t))) goto fail;
+                if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t)) ||
+                    (rc = add_columns(&cols, &t, src, line)))
+                    goto fail;
             }
             s->opt_temp = 1;
         } else if (!strcmp(tok[0], "errors")) {
@@ -246,9 +274,22 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 bad = nt != 9;
                 for (int i = 0; !bad && i < 7; i++) bad = parse_int(tok[2 + i], 0, i == 6 ? 10000 : 10, f[i]);
                 e->kind = SPEC_ERR_ARIMA;
+                if (!bad && spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s) > SPEC_MAX_ARIMA_STATE) {
+                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
+                                            "is %zu (at most %d)", src, line,
+                                spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s), SPEC_MAX_ARIMA_STATE);
+                    goto fail;
+                }
             } else if (!bad && !strcmp(tok[1], "auto-arima")) {
+                /* the search's largest candidate: p, q <= 5, P, Q <= 2, d <= 2, D <= 1 */
                 bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
                 e->kind = SPEC_ERR_AUTO_ARIMA;
+                if (!bad && spec_arima_state(5, 2, 5, 2, 1, 2, e->s) > SPEC_MAX_ARIMA_STATE) {
+                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors auto-arima %d': period too long for the search's "
+                                            "orders (state dimension at most %d: s <= 170)", src, line, e->s,
+                                SPEC_MAX_ARIMA_STATE);
+                    goto fail;
+                }
             } else if (!bad && !strcmp(tok[1], "direct")) {
                 bad = (nt != 3 && nt != 4) || parse_int(tok[2], 30, 3650, &e->days);
                 if (!bad && nt == 4) e->op = !(bad = strcmp(tok[3], "operator") != 0);

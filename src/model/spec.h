@@ -139,8 +139,22 @@ int spec_without_annual(const spec *s, spec **out);
  * has none. */
 int spec_with_temperature(const spec *s, int have_temp, spec **out);
 
-/* Number of columns atom a produces. */
+/* Limits on what a specification may ask for (docs/limits.md): the design
+ * columns of all its terms (term-if-temperature ones included; the largest
+ * bundled model has 290, 'weekday:hour:month' 2016), and the ARIMA state
+ * dimension max(p + sP, q + sQ + 1) + d + sD, which sets the cost of every
+ * filter step (520 admits s = 168 with P, Q <= 2, D <= 1 and p, q <= 10; a
+ * 24-hour forecast of such a model filters its window in seconds, while
+ * s = 1500 took about a minute). */
+#define SPEC_MAX_COLUMNS 5000
+#define SPEC_MAX_ARIMA_STATE 520
+/* The ARIMA state dimension above (orders must be >= 0; no overflow for
+ * int inputs). */
+size_t spec_arima_state(int p, int d, int q, int P, int D, int Q, int s);
+
+/* Number of columns atom a / term t (the product of its atoms') produces. */
 size_t spec_atom_width(const spec_atom *a);
+size_t spec_term_width(const spec_term *t);
 /* 1 if any term uses temperature (T, T2, T3, hdd, cdd) / load lags. */
 int spec_needs_temp(const spec *s);
 int spec_needs_load(const spec *s);
