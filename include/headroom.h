@@ -298,7 +298,7 @@ HR_API int hr_time_parse(const char *s, int64_t *t_utc);
 /*
  * hr_model: one region's fitted forecasting model — a regression on
  * calendar / Fourier / weather terms named by a specification file
- * (models/NAME.spec), with optional seasonal ARIMA errors; or a pure
+ * (NAME.spec in hr_fit_opts.models_dir), with optional seasonal ARIMA errors; or a pure
  * (seasonal) ARIMA. Fitted models save to versioned text files (.hrm).
  */
 typedef struct hr_model hr_model;
@@ -580,6 +580,9 @@ HR_API int hr_metrics(const double *actual, const double *mean, const double *sd
  * out of both sums and counted. Thread-safe; nothing is retained.
  */
 #define HR_MAX_BUDGETS 8
+/* Largest curtailment budget, %: beyond half of the added load's energy
+ * curtailed, the "added load" is mostly not served. */
+#define HR_MAX_BUDGET_PCT 50.0
 #define HR_CURVE_MAX 401 /* curve points: up to 100 % of peak in 0.25 % steps */
 #define HR_MAX_FUELS 24
 
@@ -594,7 +597,7 @@ enum {
 enum { HR_SEASON_WINTER = 0, HR_SEASON_SUMMER = 1 };
 
 typedef struct {
-    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b < 100);
+    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b <= 50);
                                            default 0.25, 0.5, 1, 5                */
     size_t nbudgets;                    /* default 4                              */
     int threshold_kind;                 /* HR_THRESH_*; default SEASONAL          */
@@ -702,7 +705,7 @@ HR_API int hr_assess_month_season(int month);
 /* Headroom of region `region` of s (column load_mw, or load_raw_mw when the
  * series has no load_mw). o may be NULL (defaults). Fills *out.
  * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
- * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
+ * budget out of (0, HR_MAX_BUDGET_PCT] or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
  * threshold kind, bad profile length, values or mean, capacity threshold
  * not positive, curve step not positive, year_from > year_to, a negative
  * cap, every_year or a slack out of range, battery_pct outside [0, 1000],

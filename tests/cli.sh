@@ -124,6 +124,12 @@ if ls $D/*.csv >/dev/null 2>&1; then
         die "assess FILE --budgets: option not read"
     expect 0 "$H" ingest $C --scale 0.001 && grep -q "^COASTAL,.*,31.2" "$T/out" || die "ingest FILE --scale"
     expect 0 "$H" fit $C --model vanilla --json && grep -q '"model":"vanilla"' "$T/out" || die "fit FILE --model"
+    mistake "unknown option '--rank-budgets'; did you mean '--rank-budget'\\?" "$H" report -o "$T/never" $C --rank-budgets 0.5
+    mistake "unknown option '--bogus-option'" "$H" ingest --bogus-option $C
+    mistake "option '--budgets' needs a value" "$H" assess $C --budgets
+    mistake "option '-o' \\(--output\\) needs a value" "$H" report $C -o
+    mistake "invalid value 'capacity:f' for --threshold \\(valid: seasonal, annual\\)" "$H" report -o "$T/never" --threshold capacity:f $C
+    mistake "--order: invalid value '1,0' \\(p,d,q" "$H" fit --json --model arima --order 1,0 $C
     mistake "--format: invalid value 'eia' \(valid: auto, long, eia930," "$H" assess --format eia $C
     mistake "--on-duplicate: invalid value 'avg' \(valid: error, mean, first, last\)" "$H" ingest $C --on-duplicate avg
     mistake "--on-overlap: invalid value 'x' \(valid: error, first, last\)" "$H" ingest --on-overlap x $C

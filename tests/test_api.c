@@ -1476,3 +1476,44 @@ Test(api, models_dir_lookup)
     remove(path);
     rmdir(dir);
 }
+
+/* An unknown hr_ingest_opts.tz is the option's fault, not the file's line 1. */
+Test(api, ingest_tz_option_named)
+{
+    char path[] = "/tmp/hr_tz_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("region,timestamp,load_mw\nA,2020-01-01 00:00,1\nA,2020-01-01 01:00,2\n", f);
+    fclose(f);
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.tz = "America/Chicgo";
+    const char *p = path;
+    hr_series *s = (hr_series *)&s;
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_ENOTFOUND);
+    cr_expect_null(s);
+    cr_expect(strstr(hr_last_error(), "tz option 'America/Chicgo'") && !strstr(hr_last_error(), path),
+              "%s", hr_last_error());
+    o.tz = "America/Chicago";
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_OK, "%s", hr_last_error());
+    hr_series_free(s);
+    remove(path);
+}
+
+/* Budgets run up to HR_MAX_BUDGET_PCT (50 %) and no further. */
+Test(api, budget_at_most_50)
+{
+    enum { N = 2 * 8784 };
+    static double y[N];
+    for (int i = 0; i < N; i++) y[i] = 100 + 20 * sin(i * 2 * M_PI / 24);
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    o.nbudgets = 1;
+    static hr_assessment a;
+    o.budgets_pct[0] = HR_MAX_BUDGET_PCT;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_OK, "%s", hr_last_error());
+    o.budgets_pct[0] = 50.5;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_EINVAL);
+    cr_expect(strstr(hr_last_error(), "budget 50.5 % is not in (0, 50]"), "%s", hr_last_error());
+}

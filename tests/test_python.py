@@ -101,9 +101,22 @@ with tempfile.TemporaryDirectory() as t:
     except ValueError as e:
         check("adjusted" in str(e), "demand: valid values not listed")
 
+# a series built from arrays, and a wrong shape
+one = headroom.series(a["timestamp"], a["load_mw"], region="ARR")
+check(one.regions == ["ARR"] and one.quality()["hours"] == q["hours"], "series() from arrays")
+try:
+    headroom.series(a["timestamp"][:10], a["load_mw"][:9])
+    check(False, "series(): mismatched lengths accepted")
+except ValueError:
+    pass
+
 # pandas, where installed
 headroom._pandas = headroom_pandas
 if headroom._pandas() is not None:
+    import pandas as pd
+    ps = pd.Series(a["load_mw"], index=pd.DatetimeIndex(a["timestamp"]), name="PD")
+    r = headroom.assess(ps, budgets=[0.5])
+    check(list(r["region"]) == ["PD"] and r["headroom_mw"][0] == got["headroom_mw"][0], "assess(pandas Series)")
     df = s["COASTAL"]
     check(len(df) == q["hours"] and "load_mw" in df.columns, "DataFrame of read")
     check(list(headroom.assess(s, budgets=[0.5])["headroom_mw"]) == [got["headroom_mw"][0]], "DataFrame of assess")

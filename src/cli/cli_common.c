@@ -63,6 +63,28 @@ int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, h
     return EXIT_OK;
 }
 
+/* Levenshtein distance of a and b, capped at 9 (names are short). */
+int cli_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 9;
+    int d[64];
+    for (size_t j = 0; j <= lb; j++) d[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = d[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
+            d[j] = best;
+            diag = up;
+        }
+    }
+    return d[lb] < 9 ? d[lb] : 9;
+}
+
 int cli_parse_time(const char *arg, int64_t *t)
 {
     return hr_time_parse(arg, t) == HR_OK ? 0 : -1;
@@ -158,6 +180,37 @@ int cli_parse_growth(const char *arg, double *pct)
     if (cli_parse_doubles(arg, &g, 1, &n) || !(g > -100)) return -1;
     *pct = g;
     return 0;
+}
+
+/* What each option of the commands' own tables takes, for cli_bad_value. */
+static const char *const value_hints[][2] = {
+    {"threads", "a whole number of threads, 1 to 64"},
+    {"-j", "a whole number of threads, 1 to 64"},
+    {"start", "an ISO 8601 UTC hour, e.g. 2023-06-01T12:00:00Z"},
+    {"origins", "a whole number above 0"},
+    {"step", "a whole number of hours above 0"},
+    {"lead", "a whole number of hours"},
+    {"horizon", "a whole number of hours above 0"},
+    {"refit-every", "a whole number of origins above 0"},
+    {"window", "a whole number of hours, 0 = all"},
+    {"rank-budget", "a percentage, one of the budgets"},
+    {"backtest-days", "a whole number of days"},
+    {"forecast-hours", "a whole number of hours above 0"},
+    {"scenarios", "a whole number, 0 to 100000"},
+    {"growth", "a percentage above -100"},
+    {"seed", "a whole number"},
+    {"threshold", "seasonal, annual"},
+    {"season-slack", "0, 1"},
+    {"years", "Y or Y1-Y2, 1900 to 9999"},
+};
+
+int cli_bad_value(const char *cmd, const char *arg, const char *opt)
+{
+    const char *name = opt[0] == '-' && opt[1] == '-' ? opt + 2 : opt;
+    for (size_t i = 0; i < CLI_COUNT(value_hints); i++)
+        if (!strcmp(value_hints[i][0], name))
+            return cli_usage(cmd, "invalid value '%s' for %s (valid: %s)", arg, opt, value_hints[i][1]);
+    return cli_usage(cmd, "invalid value '%s' for %s", arg, opt);
 }
 
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro)

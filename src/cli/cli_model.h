@@ -66,9 +66,9 @@ int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_t
  * or "-j"), for messages (argv[optind - 1] is the value when the value was
  * a separate argument). */
 const char *cli_opt_name(const cli_opts *o, int c, char *buf, size_t cap);
-/* After the options: with the model options, the specification directory
- * (--models-dir, $HEADROOM_MODELS, the executable's ../share/headroom/models
- * or ../models, hr_models_dir()) and, when the command fits (fits != 0),
- * that the model exists. EXIT_OK or the exit code after the message. */
+/* After the options, when the command fits a model (fits != 0): the
+ * specification directory (--models-dir, $HEADROOM_MODELS, the executable's
+ * ../share/headroom/models or ../models, hr_models_dir()) and that the
+ * model exists. EXIT_OK or the exit code after the message. */
 int cli_opts_done(const char *cmd, cli_opts *o, int fits);
 #endif

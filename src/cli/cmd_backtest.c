@@ -103,7 +103,7 @@ int cmd_backtest(int argc, char **argv)
         }
         }
         char nb[40];
-        if (bad) return cli_usage("backtest", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
+        if (bad) return cli_bad_value("backtest", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (bo.start_utc == INT64_MIN) return cli_usage("backtest", "--start is required");
     if (optind >= argc) return cli_usage("backtest", "no input files");

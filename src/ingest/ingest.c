@@ -89,6 +89,13 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
     if (o->threads < 0)
         return hr_err(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
+    if (o->tz && strcmp(o->tz, "UTC") && strcmp(o->tz, "Etc/UTC")) {
+        /* the option, not the first file's line 1, is at fault */
+        cal_tz *z = NULL;
+        int bad = cal_tz_load(o->tz, NULL, &z) != 0 || !z;
+        cal_tz_free(z);
+        if (bad) return hr_err(HR_ENOTFOUND, "hr_series_read: the tz option '%s' is not an IANA time zone", o->tz);
+    }
     if (!(o->min_coverage > 0 && o->min_coverage <= 1))
         return hr_err(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
     if ((unsigned)o->demand > HR_DEMAND_IMPUTED)
