@@ -229,9 +229,9 @@ static void run_block(job *J, size_t b, model_gram *g, size_t *gdone)
         pthread_mutex_unlock(&J->lock);
     }
     if (!st) st = model_fc_new(m, J->r, o->fit.tzdir, J->ws, &F);
-    for (size_t k = k0; k < k1 && !st; k++)
-        st = model_fc_at(F, J->origin[k], o->lead, o->horizon, J->mean + k * o->horizon,
-                         J->var + k * o->horizon);
+    if (!st)
+        st = model_fc_many(F, J->origin + k0, k1 - k0, o->lead, o->horizon, J->mean + k0 * o->horizon,
+                           J->var + k0 * o->horizon);
     model_fc_free(F);
     hr_model_free(m);
     if (st) {

@@ -25,6 +25,8 @@ enum { NF = 9, NFO = 11, BACK = 168 };
 enum { NQ = NFO * (NFO + 1) / 2 + NFO };
 /* Origins fitted together (see the top). */
 enum { CHUNK_MAX = 32, CHUNK_DAYS = 64 };
+/* Below this many origins a fit forms each one's normal equations alone. */
+enum { FEW_ORIGINS = 4 };
 
 /* Training-day weights (see direct.h): a Gaussian in the distance, in days,
  * between the training day and the origin's date in any year, of standard
@@ -252,28 +254,46 @@ static void fit_lead(const lead_src *c, const unsigned char *ok, const chunk *C,
         st[sel[s]] = n < DIRECT_MIN_DAYS || neff <= nf + 1 ? HR_EDATA : HR_OK;
     }
     if (!nv) return;
-    /* the products of each row: Z = [x_a x_b (a <= b), x_a y] */
-    size_t q = 0;
-    for (size_t b = 0; b <= nf; b++) {
-        const double *xb = b < nf ? w->X + b * nu : w->y;
-        for (size_t a = 0; a < (b < nf ? b + 1 : nf); a++, q++) {
-            const double *xa = w->X + a * nu;
-            double *z = w->Z + q * nv;
-            for (size_t i = 0; i < nv; i++) z[i] = xa[i] * xb[i];
+    /* Few origins: each one's normal equations from its rows scaled by
+     * sqrt(weight) (dsyrk); more: the products of each row, Z = [x_a x_b
+     * (a <= b), x_a y], once, and Z' W for all of them (dgemm). */
+    const int few = ks < FEW_ORIGINS;
+    if (!few) {
+        size_t q = 0;
+        for (size_t b = 0; b <= nf; b++) {
+            const double *xb = b < nf ? w->X + b * nu : w->y;
+            for (size_t a = 0; a < (b < nf ? b + 1 : nf); a++, q++) {
+                const double *xa = w->X + a * nu;
+                double *z = w->Z + q * nv;
+                for (size_t i = 0; i < nv; i++) z[i] = xa[i] * xb[i];
+            }
         }
     }
     const double *Wp = w->Wsel; /* the weights of this pass */
     for (int pass = 0; pass < 2; pass++) {
-        la_gemm(1, 0, nq, ks, nv, 1.0, w->Z, nv, Wp, nu, 0.0, w->S, nq);
+        if (!few) la_gemm(1, 0, nq, ks, nv, 1.0, w->Z, nv, Wp, nu, 0.0, w->S, nq);
         for (size_t s = 0; s < ks; s++) {
             double *b = w->B + s * nf, G[NFO * NFO];
             const double *S = w->S + s * nq;
-            memset(b, 0, nf * sizeof *b);
-            if (st[sel[s]]) continue;
-            size_t iq = 0;
-            for (size_t bb = 0; bb < nf; bb++)
-                for (size_t a = 0; a <= bb; a++) G[bb * nf + a] = S[iq++];
-            for (size_t a = 0; a < nf; a++) b[a] = S[iq++];
+            if (st[sel[s]]) {
+                memset(b, 0, nf * sizeof *b);
+                continue;
+            }
+            if (few) { /* Z holds the scaled rows: nf columns, then y */
+                const double *ws = Wp + s * nu;
+                double *ys = w->Z + nf * nv;
+                for (size_t i = 0; i < nv; i++) w->R[i] = sqrt(ws[i]);
+                for (size_t a = 0; a < nf; a++)
+                    for (size_t i = 0; i < nv; i++) w->Z[a * nv + i] = w->X[a * nu + i] * w->R[i];
+                for (size_t i = 0; i < nv; i++) ys[i] = w->y[i] * w->R[i];
+                la_syrk_t(nv, nf, 1.0, w->Z, nv, 0.0, G, nf);
+                la_gemv(1, nv, nf, 1.0, w->Z, nv, ys, 0.0, b);
+            } else {
+                size_t iq = 0;
+                for (size_t bb = 0; bb < nf; bb++)
+                    for (size_t a = 0; a <= bb; a++) G[bb * nf + a] = S[iq++];
+                for (size_t a = 0; a < nf; a++) b[a] = S[iq++];
+            }
             double tr = 0;
             for (size_t a = 1; a < nf; a++) tr += G[a * nf + a];
             for (size_t a = 1; a < nf; a++) G[a * nf + a] += 1e-8 * tr / (nf - 1) + 1e-12;
@@ -287,14 +307,12 @@ static void fit_lead(const lead_src *c, const unsigned char *ok, const chunk *C,
             la_trsv_upper(0, nf, G, nf, b);
         }
         /* residuals r = y - X b of every row for every origin */
-        la_gemm(0, 0, nv, ks, nf, -1.0, w->X, nu, w->B, nf, 0.0, w->R, nu);
+        for (size_t s = 0; s < ks; s++) memcpy(w->R + s * nu, w->y, nv * sizeof *w->R);
+        la_gemm(0, 0, nv, ks, nf, -1.0, w->X, nu, w->B, nf, 1.0, w->R, nu);
         for (size_t s = 0; s < ks; s++) {
             double *r = w->R + s * nu, msq = 0;
             const double *ws = w->Wsel + s * nu;
-            for (size_t i = 0; i < nv; i++) {
-                r[i] += w->y[i];
-                msq += ws[i] * r[i] * r[i];
-            }
+            for (size_t i = 0; i < nv; i++) msq += ws[i] * r[i] * r[i];
             msq = w->sw[s] > 0 ? msq / w->sw[s] : 0;
             if (pass == 0) { /* Huber weights times the day weights */
                 double k = HUBER_K * sqrt(msq), *hw = w->H + s * nu;
@@ -467,6 +485,22 @@ static int chunk_leads(const chunk *C, const double *e, const double *g, const d
     return st;
 }
 
+/* ix[0..n) (indices of o) in order of hour of day, then hour, then index
+ * (insertion sort: a backtest's origins come sorted). */
+static void sort_origins(size_t *ix, size_t n, const size_t *o)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t v = ix[i], j = i;
+        while (j > 0) {
+            size_t u = ix[j - 1];
+            int after = o[u] % 24 != o[v] % 24 ? o[u] % 24 > o[v] % 24 : o[u] != o[v] ? o[u] > o[v] : u > v;
+            if (!after) break;
+            ix[j] = u, j--;
+        }
+        ix[j] = v;
+    }
+}
+
 /* Shared driver: origins o[0..K) (any order), e and ok indexed by grid hour
  * and read before each origin, g (NULL: none) up to o + lead + h. Writes
  * mean[k * h ..], var[k * h ..] and used[k] (0: too few training days,
@@ -482,9 +516,10 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
     size_t *nd = mem_array(K ? K : 1, sizeof *nd), *fail = mem_array(K ? K : 1, sizeof *fail);
     int *stk = mem_array(K ? K : 1, sizeof *stk);
     size_t *co = mem_array(CHUNK_MAX, sizeof *co), *cnd = mem_array(CHUNK_MAX, sizeof *cnd);
+    size_t *ix = mem_array(K ? K : 1, sizeof *ix);
     wtab wt = {.j0 = j0};
     double *ubuf = NULL, *err = NULL;
-    int st = nd && fail && stk && co && cnd ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    int st = nd && fail && stk && co && cnd && ix ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
     size_t lo = SIZE_MAX, hi = 0;
     for (size_t k = 0; !st && k < K; k++) {
         nd[k] = train_days(o[k], j0, days);
@@ -510,46 +545,36 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
         err = mem_array(nd[0] * h, sizeof *err);
         if (!err) st = hr_err(HR_ENOMEM, "out of memory");
     }
-    for (size_t k0 = 0; !st && k0 < K;) {
-        if (nd[k0] < DIRECT_MIN_DAYS) { /* too few days: not fitted */
-            k0++;
-            continue;
+    /* the fitted origins by hour of day, then hour: chunks are runs of them */
+    size_t nfit = 0;
+    for (size_t k = 0; !st && k < K; k++)
+        if (nd[k] >= DIRECT_MIN_DAYS) ix[nfit++] = k;
+    sort_origins(ix, nfit, o);
+    for (size_t i0 = 0; !st && i0 < nfit;) {
+        size_t n = 0, i1 = i0, r = o[ix[i0]] % 24;
+        for (; i1 < nfit && n < CHUNK_MAX; i1++, n++) {
+            size_t k = ix[i1];
+            if (o[k] % 24 != r || o[k] - o[ix[i0]] > 24 * CHUNK_DAYS) break;
+            co[n] = o[k], cnd[n] = nd[k];
         }
-        /* a chunk: the next origins at k0's hour of day, within CHUNK_DAYS */
-        chunk C = {.j0 = j0};
-        size_t n = 0, k1 = k0, omin = o[k0], omax = o[k0];
-        for (; k1 < K && n < CHUNK_MAX; k1++) {
-            if (nd[k1] < DIRECT_MIN_DAYS) continue;
-            size_t a = o[k1] < omin ? o[k1] : omin, b = o[k1] > omax ? o[k1] : omax;
-            if (o[k1] % 24 != o[k0] % 24 || b - a > 24 * CHUNK_DAYS) break;
-            omin = a, omax = b;
-            co[n] = o[k1], cnd[n++] = nd[k1];
+        chunk C = {.j0 = j0, .o = co, .K = n, .oref = co[n - 1]};
+        st = chunk_make(&C, cnd, &wt, e, u);
+        double *cm = mem_array(n * h, sizeof *cm), *cv = mem_array(n * h, sizeof *cv);
+        size_t *cf = mem_array(n, sizeof *cf);
+        int *cs = mem_array(n, sizeof *cs);
+        if (!st && (!cm || !cv || !cf || !cs)) st = hr_err(HR_ENOMEM, "out of memory");
+        for (size_t i = 0; !st && i < n * h; i++) cm[i] = cv[i] = NAN;
+        for (size_t i = 0; !st && i < n; i++) cf[i] = h, cs[i] = HR_OK;
+        if (!st) st = chunk_leads(&C, e, g, u, ok, lead, h, cm, cv, cf, cs, err, nd[0]);
+        for (size_t i = 0; !st && i < n; i++) {
+            size_t k = ix[i0 + i];
+            memcpy(mean + k * h, cm + i * h, h * sizeof *mean);
+            memcpy(var + k * h, cv + i * h, h * sizeof *var);
+            fail[k] = cf[i], stk[k] = cs[i];
         }
-        {
-            C.o = co, C.K = n, C.oref = omax;
-            st = chunk_make(&C, cnd, &wt, e, u);
-            double *cm = NULL, *cv = NULL;
-            size_t *cf = mem_array(n, sizeof *cf);
-            int *cs = mem_array(n, sizeof *cs);
-            if (!st) {
-                cm = mem_array(n * h, sizeof *cm);
-                cv = mem_array(n * h, sizeof *cv);
-                if (!cm || !cv || !cf || !cs) st = hr_err(HR_ENOMEM, "out of memory");
-            }
-            for (size_t i = 0; !st && i < n * h; i++) cm[i] = cv[i] = NAN;
-            for (size_t i = 0; !st && i < n; i++) cf[i] = h, cs[i] = HR_OK;
-            if (!st) st = chunk_leads(&C, e, g, u, ok, lead, h, cm, cv, cf, cs, err, nd[0]);
-            for (size_t k = k0, i = 0; !st && k < k1; k++) {
-                if (nd[k] < DIRECT_MIN_DAYS) continue;
-                memcpy(mean + k * h, cm + i * h, h * sizeof *mean);
-                memcpy(var + k * h, cv + i * h, h * sizeof *var);
-                fail[k] = cf[i], stk[k] = cs[i];
-                i++;
-            }
-            mem_free(cm), mem_free(cv), mem_free(cf), mem_free(cs);
-            chunk_free(&C);
-        }
-        k0 = k1;
+        mem_free(cm), mem_free(cv), mem_free(cf), mem_free(cs);
+        chunk_free(&C);
+        i0 = i1;
     }
     /* statuses in origin order: the first hard failure is the answer */
     for (size_t k = 0; !st && k < K; k++) {
@@ -580,7 +605,7 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
     wtab_free(&wt);
     mem_free(err);
     mem_free(ubuf);
-    mem_free(nd), mem_free(fail), mem_free(stk), mem_free(co), mem_free(cnd);
+    mem_free(nd), mem_free(fail), mem_free(stk), mem_free(co), mem_free(cnd), mem_free(ix);
     return st;
 }
 

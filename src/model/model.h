@@ -109,6 +109,12 @@ typedef struct model_fc model_fc;
 int model_fc_new(const hr_model *m, const series_region *r, const char *tzdir,
                  const model_ws *ws, model_fc **out);
 int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, double *var);
+/* model_fc_at at origins o[0..n), mean[k * h ..] and var[k * h ..] of
+ * origin k: for direct errors all fitted together (direct_forecast_many:
+ * the same forecasts to rounding at a fraction of the cost). The first
+ * failing origin's error is returned. */
+int model_fc_many(model_fc *F, const size_t *o, size_t n, size_t lead, size_t h, double *mean,
+                  double *var);
 void model_fc_free(model_fc *F);
 
 /* The backtest (hr_backtest_run) on a workspace of the region (NULL: its
