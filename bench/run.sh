@@ -267,8 +267,8 @@ section_arima() {
     # stages and by one joint likelihood (errors-fit joint), over five years
     # of PJM (43,8xx h, 81 missing hours, no differencing: beta profiled
     # out of R's filter, ~18 s) and two gap-free years of ISNE (beta
-    # profiled out by GLS on the differenced likelihood, src/arima/arima.c
-    # armafn_p). One run each, time and peak RSS from the same run.
+    # profiled out by GLS on the differenced likelihood, src/arima/likelihood.c
+    # ar_armafn_p). One run each, time and peak RSS from the same run.
     if [ -x "$HEADROOM" ] && [ -f bench/dhr_errors.spec ]; then
         for case in "PJM|2015-07-02|2020-07-01T22:00:00Z|PJM 5 years" "ISNE|2016-07-01|2018-06-30T23:00:00Z|ISNE 2 years"; do
             IFS='|' read -r ba from to label <<EOF2
