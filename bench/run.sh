@@ -235,6 +235,17 @@ section_regress() {
 # our kernel; bench/arima_vs_r.sh compares `headroom fit --json` with R on a
 # real hourly series when Rscript is installed.
 # =========================================================================
+section_direct() {
+    section "direct errors: a refit block's origins at once vs one at a time"
+    if [ ! -f build/libheadroom-internal.a ]; then echo "skipped: build/libheadroom-internal.a not built (run make all)"; return 0; fi
+    # shellcheck disable=SC2086  # LDLIBS is a word list
+    if ! build_c "$B/direct_bench" bench/direct_bench.c build/libheadroom-internal.a $LDLIBS; then
+        echo "skipped: bench/direct_bench.c does not build: $(reason 1)"; return 0
+    fi
+    "$B/direct_bench" 2> "$TMP/err" || echo "direct_bench failed: $(reason $?)"
+    return 0
+}
+
 section_arima() {
     section "ARIMA fit vs R"
     # shellcheck disable=SC2086  # LDLIBS is a word list
@@ -368,7 +379,7 @@ section_report() {
     if [ "$PEAKRSS" = gnu ]; then
         cpu=$(awk '{ print $2 }' "$TMP/rep" | median)
         rss=$(awk '{ print $3 }' "$TMP/rep" | median)
-        awk -v c="$cpu" 'BEGIN { printf "CPU (user + sys): %.1f s (median)\n", c }'
+        awk -v c="$cpu" -v n="$#" 'BEGIN { printf "CPU (user + sys): %.1f s (median), %.2f s per file\n", c, c / n }'
     else
         rss=$(peak_rss_kb "$HEADROOM" report -q -o "$TMP/report2" --on-overlap=last "$@")
     fi
@@ -450,7 +461,7 @@ section_mpi() {
 # A section returns non-zero only on an error of this script; the others
 # still run and the script then exits 1.
 status=0
-for s in ingest regress arima assess skill report mpi; do
+for s in ingest regress direct arima assess skill report mpi; do
     "section_$s" || { echo "bench: section $s: script error" >&2; status=1; }
 done
 echo

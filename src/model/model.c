@@ -412,7 +412,10 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
             ld = ws->n;
             yhat = mem_array(n, sizeof(double));
             if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
-            st = regress_fit_ld(dX, ld, n, ws->p, e, G, G ? G + ws->p * ws->p : NULL, NULL, &rf, yhat);
+            regress_opts ro;
+            regress_opts_init(&ro);
+            ro.gram_only = std_errors == MODEL_REFIT;
+            st = regress_fit_ld(dX, ld, n, ws->p, e, G, G ? G + ws->p * ws->p : NULL, &ro, &rf, yhat);
             if (st) { mem_free(yhat); goto fail; }
         } else {
             st = design_build_region(m->sp, r, o->tzdir, from, to, &dm);
@@ -474,7 +477,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
         /* The polish restart exists to reach R's optimum on a pure ARIMA;
          * the errors of a two-stage regression do not need it. */
         if (m->sp->nterm > 0 && !m->sp->joint) ao.polish = 0;
-        ao.std_errors = std_errors;
+        ao.std_errors = std_errors > 0;
         if (m->sp->errors.kind == SPEC_ERR_ARIMA && m->sp->joint && m->sp->nterm > 0) {
             arima_order ord;
             order_from_spec(m->sp, 1, &ord, o->method);
