@@ -33,7 +33,7 @@ int cli_model_option(cli_model *m, int c, const char *arg);
 /* What every command parses: the input options, the model options (when
  * with_model) and the getopt_long table, which has those, the command's own
  * options, -o/--output and -h/--help. */
-#define CLI_MAX_OWN 16
+#define CLI_MAX_OWN 32
 typedef struct {
     cli_ingest in;
     cli_model cm;
