@@ -40,11 +40,11 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
+.PHONY: check-layers all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
-all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc $(GEN_OUT)
+all: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom-internal.a $(B)/libheadroom.so $(B)/headroom.pc $(GEN_OUT)
 
 # Install missing Debian packages (only as root; otherwise report what is missing).
 deps:
@@ -65,7 +65,20 @@ $(B)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -c $< -o $@
 
-$(B)/libheadroom.a: $(LIB_OBJ)
+# The installed static library is one relocatable object whose hidden
+# (internal) symbols are made local, so it defines no global but the hr_ API
+# and cannot clash with a planning tool's own names. Tests, benchmarks and
+# the MPI front end, which reach internals, link libheadroom-internal.a.
+$(B)/libheadroom.o: $(LIB_OBJ)
+	ld -r -o $@.tmp $^
+	objcopy --localize-hidden $@.tmp $@
+	@rm -f $@.tmp
+$(B)/libheadroom.a: $(B)/libheadroom.o
+	@rm -f $@
+	ar rcs $@ $^
+	@nm -g --defined-only $@ | awk 'NF == 3 && $$3 !~ /^hr_/ {print; bad = 1} END {exit bad}' \
+	  || { echo "$@ defines non-hr_ globals" >&2; rm -f $@; exit 1; }
+$(B)/libheadroom-internal.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -99,9 +112,9 @@ run: all $(GEN_OUT)
 
 # ---- tests (they include internal headers and R's reference numbers)
 TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
-$(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom.a
+$(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom-internal.a
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom.a -lcriterion $(LDLIBS)
+	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom-internal.a -lcriterion $(LDLIBS)
 
 $(BA)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
@@ -180,13 +193,17 @@ mpi-deps:
 $(B)/obj/mpi/%.o: src/mpi/%.c src/report/batch.h $(wildcard src/cli/*.h) include/headroom.h | mpi-deps
 	@mkdir -p $(@D)
 	$(MPICC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Isrc/cli -c $< -o $@
-$(B)/headroom-mpi: $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom.a | mpi-deps
-	$(MPICC) $(OPT) -pthread -o $@ $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom.a $(LDLIBS)
+$(B)/headroom-mpi: $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom-internal.a | mpi-deps
+	$(MPICC) $(OPT) -pthread -o $@ $(B)/obj/mpi/main_mpi.o $(MPI_CLI_OBJ) $(B)/libheadroom-internal.a $(LDLIBS)
 mpi: all $(B)/headroom-mpi
 check-mpi: mpi $(GEN_OUT)
 	$(TEST_ENV) HEADROOM=$(B)/headroom HEADROOM_MPI=$(B)/headroom-mpi sh tests/mpi.sh
 
-test: unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
+# The folders under src/ form layers (tests/layers.sh).
+check-layers:
+	sh tests/layers.sh
+
+test: check-layers unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
 	@echo "all tests passed"
 check: test
 

@@ -4,7 +4,7 @@
 #   HR_DATA=../shared/datasets OPENBLAS_NUM_THREADS=1 sh bench/run.sh
 #
 # Run from anywhere; works in the project root. Expects `make all` to have
-# built build/headroom and build/libheadroom.a. Each section prints its own
+# built build/headroom and build/libheadroom-internal.a. Each section prints its own
 # table, or one line saying why it was skipped; an unavailable command never
 # fails the whole bench. The exit status is non-zero only for an error of
 # this script itself (bad environment, cannot create build/bench).
@@ -220,9 +220,9 @@ section_ingest() {
 section_regress() {
     section "regression fit vs dsyrk of X'X"
     if [ ! -f bench/regress_bench.c ]; then echo "skipped: bench/regress_bench.c not present yet"; return 0; fi
-    if [ ! -f build/libheadroom.a ]; then echo "skipped: build/libheadroom.a not built (run make all)"; return 0; fi
+    if [ ! -f build/libheadroom-internal.a ]; then echo "skipped: build/libheadroom-internal.a not built (run make all)"; return 0; fi
     # shellcheck disable=SC2086  # LDLIBS is a word list
-    if ! build_c "$B/regress_bench" bench/regress_bench.c build/libheadroom.a $LDLIBS; then
+    if ! build_c "$B/regress_bench" bench/regress_bench.c build/libheadroom-internal.a $LDLIBS; then
         echo "skipped: bench/regress_bench.c does not build: $(reason 1)"; return 0
     fi
     "$B/regress_bench" models 2> "$TMP/err" || echo "regress_bench failed: $(reason $?)"
@@ -240,9 +240,9 @@ section_arima() {
     # shellcheck disable=SC2086  # LDLIBS is a word list
     if [ ! -f bench/arima_bench.c ]; then
         echo "skipped: bench/arima_bench.c not present yet"
-    elif [ ! -f build/libheadroom.a ]; then
-        echo "skipped: build/libheadroom.a not built (run make all)"
-    elif ! build_c "$B/arima_bench" bench/arima_bench.c build/libheadroom.a $LDLIBS; then
+    elif [ ! -f build/libheadroom-internal.a ]; then
+        echo "skipped: build/libheadroom-internal.a not built (run make all)"
+    elif ! build_c "$B/arima_bench" bench/arima_bench.c build/libheadroom-internal.a $LDLIBS; then
         echo "skipped: bench/arima_bench.c does not build: $(reason 1)"
     else
         "$B/arima_bench" 2> "$TMP/err" || echo "arima_bench failed: $(reason $?)"
@@ -267,8 +267,8 @@ section_arima() {
     # stages and by one joint likelihood (errors-fit joint), over five years
     # of PJM (43,8xx h, 81 missing hours, no differencing: beta profiled
     # out of R's filter, ~18 s) and two gap-free years of ISNE (beta
-    # profiled out by GLS on the differenced likelihood, src/arima/arima.c
-    # armafn_p). One run each, time and peak RSS from the same run.
+    # profiled out by GLS on the differenced likelihood, src/arima/likelihood.c
+    # ar_armafn_p). One run each, time and peak RSS from the same run.
     if [ -x "$HEADROOM" ] && [ -f bench/dhr_errors.spec ]; then
         for case in "PJM|2015-07-02|2020-07-01T22:00:00Z|PJM 5 years" "ISNE|2016-07-01|2018-06-30T23:00:00Z|ISNE 2 years"; do
             IFS='|' read -r ba from to label <<EOF2

@@ -168,6 +168,12 @@ for f in tests/malformed/*; do
     [ -z "$(ls -A "$T/mal" 2>/dev/null)" ] || die "malformed $b: output written"
 done
 
+# library messages name hr_ingest_opts fields; the CLI says its flags
+expect 1 "$H" ingest tests/malformed/dup_hour.csv &&
+    grep -q -- "use --on-duplicate mean, first or last" "$T/err" || die "duplicate hour: flag not named"
+expect 1 "$H" ingest tests/malformed/wrong_delimiter.csv &&
+    grep -q -- "give --format, or --time-col and --value-col" "$T/err" || die "unknown header: flags not named"
+
 # ---- the weather model auto-temp (models/auto-temp.spec) on a default region:
 # found by name, fits, forecasts the 24 hours that have temperature but no
 # load, refuses hours without temperature, and backtests with a MASE below 1

@@ -577,6 +577,9 @@ Test(ingest, duplicates_rules)
     hr_series *s = NULL;
     cr_assert_eq(ingest_read(&p, 1, &o, 0, &s), HR_EDATA);
     cr_assert(strstr(hr_last_error(), "d.csv:4:"), "%s", hr_last_error());
+    /* the library names its option field, not a command-line flag */
+    cr_assert(strstr(hr_last_error(), "the on_duplicate option"), "%s", hr_last_error());
+    cr_assert(!strstr(hr_last_error(), "--"), "%s", hr_last_error());
     const double want[4] = {0, 20.0 /* mean of 10, 30 */, 10.0, 30.0};
     for (int rule = HR_DUP_MEAN; rule <= HR_DUP_LAST; rule++) {
         o.on_duplicate = (hr_dup_rule)rule;

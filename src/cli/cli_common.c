@@ -53,8 +53,11 @@ int cli_check_version(void)
 int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, hr_series **s)
 {
     if (nfiles <= 0) return cli_usage(cmd, "no input files");
-    if (hr_series_read((const char *const *)files, (size_t)nfiles, &in->opts, s))
-        return cli_fail(cmd, "%s", hr_last_error());
+    if (hr_series_read((const char *const *)files, (size_t)nfiles, &in->opts, s)) {
+        char msg[2048];
+        cli_ingest_translate(hr_last_error(), msg, sizeof msg);
+        return cli_fail(cmd, "%s", msg);
+    }
     return EXIT_OK;
 }
 

@@ -83,3 +83,71 @@ int cli_ingest_option(cli_ingest *in, int c, const char *arg)
     snprintf(in->problem, sizeof in->problem, "invalid value '%s' for an input option", arg ? arg : "");
     return -1;
 }
+
+/* hr_ingest_opts fields and the options that set them. */
+static const char *const field_flag[][2] = {
+    {"format", "--format"},         {"on_duplicate", "--on-duplicate"},
+    {"on_overlap", "--on-overlap"}, {"time_col", "--time-col"},
+    {"value_cols", "--value-col"},  {"region", "--region"},
+    {"tz", "--tz"},                 {"hour_ending", "--hour-ending"},
+    {"scale", "--scale"},           {"screen", "--no-screen"},
+};
+
+static const char *flag_of(const char *p, size_t *len)
+{
+    for (size_t i = 0; i < sizeof field_flag / sizeof field_flag[0]; i++) {
+        size_t n = strlen(field_flag[i][0]);
+        if (strncmp(p, field_flag[i][0], n) == 0 && (p[n] == ' ' || p[n] == '\0')) {
+            *len = n;
+            return field_flag[i][1];
+        }
+    }
+    return NULL;
+}
+
+/* "the F option", "the F and G options", "set the F option to" at p: the
+ * flags instead ("--f", "--f and --g", "use --f"); 0 if none starts at p. */
+static size_t translate_at(const char *p, char *out, size_t cap, size_t *k)
+{
+    const char *q = p;
+    int set = strncmp(q, "set the ", 8) == 0;
+    if (set) q += 4;
+    if (strncmp(q, "the ", 4) != 0) return 0;
+    q += 4;
+    const char *flags[4];
+    size_t nf = 0, n;
+    while (nf < 4 && (flags[nf] = flag_of(q, &n)) != NULL) {
+        q += n;
+        nf++;
+        if (strncmp(q, " and ", 5) != 0) break;
+        q += 5;
+    }
+    const char *tail = nf == 1 ? " option" : " options";
+    if (nf == 0 || strncmp(q, tail, strlen(tail)) != 0) return 0;
+    q += strlen(tail);
+    if (set && strncmp(q, " to ", 4) == 0) q += 3;
+    else if (set) return 0;
+    *k += (size_t)snprintf(out + *k, cap - *k, "%s", set ? "use " : "");
+    for (size_t i = 0; i < nf && *k < cap; i++)
+        *k += (size_t)snprintf(out + *k, cap - *k, "%s%s", i ? " and " : "", flags[i]);
+    return (size_t)(q - p);
+}
+
+void cli_ingest_translate(const char *msg, char *out, size_t cap)
+{
+    size_t k = 0;
+    out[0] = '\0';
+    for (const char *p = msg; *p && k + 1 < cap;) {
+        size_t used = translate_at(p, out, cap, &k);
+        if (k >= cap) {
+            out[cap - 1] = '\0';
+            return;
+        }
+        if (used) {
+            p += used;
+            continue;
+        }
+        out[k++] = *p++;
+        out[k] = '\0';
+    }
+}

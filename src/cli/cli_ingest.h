@@ -35,6 +35,9 @@ int cli_ingest_option(cli_ingest *in, int c, const char *arg);
 /* Read FILE... with the input options; prints the error and returns the
  * exit code on failure (cli_common.c). */
 int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, hr_series **s);
+/* msg (a library message naming hr_ingest_opts fields: "the on_duplicate
+ * option") with the command-line flags instead ("--on-duplicate"). */
+void cli_ingest_translate(const char *msg, char *out, size_t cap);
 /* 1 if c is one of the input option codes. */
 int cli_ingest_is_option(int c);
 #endif

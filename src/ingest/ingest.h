@@ -1,6 +1,6 @@
 /* ingest.h — file ingestion: CSV tokenising, format readers, gridding (private).
  *
- * ingest.c drives libcsv over a whole-file buffer and hands every field to
+ * file.c drives libcsv over a whole-file buffer and hands every field to
  * the column handlers the format reader set up from the header; each data
  * row is finished by the reader's row hook, which pushes (t, values...) into
  * a per-(region, file, column set) chunk. Once every file is read the chunks
@@ -9,7 +9,8 @@
  *
  * Readers live in read_eia.c (eia930, eia930-ba, us48), read_iso.c
  * (ercot-native, ercot-fuel, pjm-gen) and read_generic.c (long, series,
- * weather and the PJM zone-load preset). */
+ * weather and the PJM zone-load preset); the driver's own files are listed
+ * in ingest_int.h. */
 #ifndef HR_INGEST_H
 #define HR_INGEST_H
 #include "headroom.h"
@@ -103,7 +104,7 @@ struct ing_file {
     cal_civil gap_civ;
 };
 
-/* ---- helpers readers use (ingest.c) ---- */
+/* ---- helpers readers use (fields.c, rowtime.c, chunk.c) ---- */
 /* Fast decimal parse of s[len] (spaces, quotes already removed by libcsv;
  * surrounding spaces and thousands separators "12,345.6" accepted).
  * Returns 0 and *v, 1 for an empty field, -1 if not a number. */

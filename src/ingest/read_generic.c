@@ -118,7 +118,7 @@ int read_series_setup(ing_file *f, int force)
             const char *q = strchr(p, ',');
             size_t l = q ? (size_t)(q - p) : strlen(p);
             char nm[ING_NAMELEN];
-            if (l >= sizeof nm || nt == 4) return ingest_line_err(f, HR_EINVAL, "bad --time-col");
+            if (l >= sizeof nm || nt == 4) return ingest_line_err(f, HR_EINVAL, "bad time_col option");
             memcpy(nm, p, l);
             nm[l] = '\0';
             long j = ingest_hdr_find(f, nm);
@@ -138,7 +138,7 @@ int read_series_setup(ing_file *f, int force)
         f->col[tcols[2]].role = COL_DAY;
         f->col[tcols[3]].role = COL_HOUR;
     } else
-        return ingest_line_err(f, HR_EINVAL, "--time-col takes 1, 2 (date,hour) or 4 (year,month,day,hour) names");
+        return ingest_line_err(f, HR_EINVAL, "the time_col option takes 1, 2 (date,hour) or 4 (year,month,day,hour) names");
     f->time_col = (size_t)tcols[0];
     if (o->value_cols[0]) {
         for (size_t i = 0; i < HR_MAX_VALUE_COLS && o->value_cols[i]; i++) {

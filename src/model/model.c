@@ -1,6 +1,6 @@
 /* model.c — fitted forecasting models: a regression on the terms of a
  * specification (design.c, regress.c) with optional seasonal ARIMA errors
- * (arima.c), or a pure ARIMA. Exports the public hr_fit_opts_init,
+ * (src/arima), or a pure ARIMA. Exports the public hr_fit_opts_init,
  * hr_model_fit, hr_model_info_get, hr_model_coef,
  * hr_model_free, and the internal model_fit_range / model_fit_ws used by
  * the backtest. The workspace is in model_ws.c, forecasts from one origin

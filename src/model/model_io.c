@@ -24,6 +24,7 @@
  * setlocale, so an embedding program's locale cannot change them. */
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/textbuf.h"
 #include "model/model.h"
 #include "time/calendar.h"
 #include <errno.h>
@@ -40,59 +41,24 @@
 #define HRM_VERSION 1
 
 /* ------------------------------------------------------------------ writer
- * One writer for files and memory: the text is built in a growable buffer
- * (mem_realloc, so the allocation-failure tests reach every step), then
+ * One writer for files and memory: the text is built in a textbuf
+ * (util/textbuf.h: the allocation-failure tests reach every step), then
  * either handed to the caller (hr_model_save_mem) or written to a file in
  * one fwrite (hr_model_save). A file and a buffer of the same models are
  * therefore byte-identical. */
 
-typedef struct {
-    char *p;
-    size_t len, cap;
-    int st; /* first failure (HR_ENOMEM), HR_OK otherwise */
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
+static void put_num(textbuf *b, double x, char sep)
 {
-    if (b->st) return;
-    for (int pass = 0; pass < 2; pass++) {
-        va_list ap;
-        va_start(ap, fmt);
-        int k = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (k < 0) {
-            b->st = hr_err(HR_EINVAL, "model_io.c: cannot format model text");
-            return;
-        }
-        if (b->p && (size_t)k < b->cap - b->len) {
-            b->len += (size_t)k;
-            return;
-        }
-        size_t cap = b->cap ? 2 * b->cap : 4096;
-        while (cap < b->len + (size_t)k + 1) cap *= 2;
-        char *np = mem_realloc(b->p, cap);
-        if (!np) {
-            b->st = hr_err(HR_ENOMEM, "out of memory");
-            return;
-        }
-        b->p = np;
-        b->cap = cap;
-    }
+    if (isnan(x)) tb_printf(b, "nan%c", sep);
+    else tb_printf(b, "%.17g%c", x, sep);
 }
 
-static void put_num(sbuf *b, double x, char sep)
-{
-    if (isnan(x)) sb_printf(b, "nan%c", sep);
-    else sb_printf(b, "%.17g%c", x, sep);
-}
-
-static void write_one(sbuf *f, const hr_model *m)
+static void write_one(textbuf *f, const hr_model *m)
 {
     char a[21], b[21];
     cal_format_utc(m->first_utc, a);
     cal_format_utc(m->last_utc, b);
-    sb_printf(f, "begin %s\nname %s\ntz %s\nspan %s %s\nnobs %zu\nfit ", m->region, m->name,
+    tb_printf(f, "begin %s\nname %s\ntz %s\nspan %s %s\nnobs %zu\nfit ", m->region, m->name,
               m->tz ? m->tz : "-", a, b, m->nobs);
     put_num(f, m->sigma2, ' '), put_num(f, m->r2, ' ');
     put_num(f, m->adj_r2, ' '), put_num(f, m->fit_seconds, '\n');
@@ -100,29 +66,29 @@ static void write_one(sbuf *f, const hr_model *m)
     size_t lines = 0;
     for (const char *c = t; *c; c++) lines += *c == '\n';
     if (*t && t[strlen(t) - 1] != '\n') lines++;
-    sb_printf(f, "spec %zu\n%s%s", lines, t, (*t && t[strlen(t) - 1] != '\n') ? "\n" : "");
-    sb_printf(f, "beta %zu\n", m->p);
+    tb_printf(f, "spec %zu\n%s%s", lines, t, (*t && t[strlen(t) - 1] != '\n') ? "\n" : "");
+    tb_printf(f, "beta %zu\n", m->p);
     for (size_t j = 0; j < m->p; j++) {
         put_num(f, m->beta[j], ' '), put_num(f, m->beta_se[j], ' ');
-        sb_printf(f, "%s\n", m->feat[j]);
+        tb_printf(f, "%s\n", m->feat[j]);
     }
     if (!m->has_arima) {
-        sb_printf(f, "arima 0\n");
+        tb_printf(f, "arima 0\n");
     } else {
         const arima_order *o = &m->order;
-        sb_printf(f, "arima %d %d %d %d %d %d %d %d %d %d %zu\ncoef %zu\n", o->p, o->d, o->q, o->P,
+        tb_printf(f, "arima %d %d %d %d %d %d %d %d %d %d %zu\ncoef %zu\n", o->p, o->d, o->q, o->P,
                   o->D, o->Q, o->s, o->include_mean, o->include_drift, o->method, m->arima_nobs,
                   m->ncoef);
         for (size_t j = 0; j < m->ncoef; j++) {
             put_num(f, m->coef[j], ' '), put_num(f, m->coef_se[j], ' ');
-            sb_printf(f, "%s\n", m->cname[j]);
+            tb_printf(f, "%s\n", m->cname[j]);
         }
-        sb_printf(f, "stats ");
+        tb_printf(f, "stats ");
         put_num(f, m->loglik, ' '), put_num(f, m->aic, ' ');
         put_num(f, m->aicc, ' '), put_num(f, m->bic, ' ');
-        sb_printf(f, "%d\nfallback %s\n", m->converged, m->fallback ? m->fallback : "");
+        tb_printf(f, "%d\nfallback %s\n", m->converged, m->fallback ? m->fallback : "");
     }
-    sb_printf(f, "end-model\n");
+    tb_printf(f, "end-model\n");
 }
 
 /* The text of n models into a new NUL-terminated buffer (*buf, *len bytes
@@ -136,15 +102,15 @@ static int write_all(const hr_model *const *models, size_t n, const char *fn, ch
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
     if (!c) return hr_err(HR_ENOMEM, "%s: cannot create the C locale", fn);
     locale_t old = uselocale(c);
-    sbuf b = {NULL, 0, 0, HR_OK};
-    sb_printf(&b, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
+    textbuf b = {0};
+    tb_printf(&b, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
     for (size_t i = 0; i < n; i++) write_one(&b, models[i]);
-    sb_printf(&b, "end\n");
+    tb_printf(&b, "end\n");
     uselocale(old);
     freelocale(c);
-    if (b.st) {
-        mem_free(b.p);
-        return b.st;
+    if (b.oom) {
+        tb_free(&b);
+        return hr_err(HR_ENOMEM, "out of memory");
     }
     *buf = b.p;
     *len = b.len;

@@ -25,6 +25,7 @@
 #include "time/calendar.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/textbuf.h"
 #include "model/model.h"
 #include "report/report.h"
 #include "ingest/series.h"
@@ -393,41 +394,24 @@ typedef struct {
     uint64_t has_fc;      /* 1: fmean[h], flo[2h], fhi[2h] follow */
 } pack_rec;
 
-typedef struct {
-    unsigned char *p;
-    size_t len, cap;
-} pbuf;
-
-static int pb_put(pbuf *b, const void *v, size_t n)
-{
-    if (b->cap - b->len < n) {
-        size_t cap = b->cap ? 2 * b->cap : 1 << 16;
-        while (cap - b->len < n) cap *= 2;
-        unsigned char *q = mem_realloc(b->p, cap);
-        if (!q) return hr_err(HR_ENOMEM, "out of memory");
-        b->p = q, b->cap = cap;
-    }
-    memcpy(b->p + b->len, v, n);
-    b->len += n;
-    return HR_OK;
-}
-
 /* This rank's regions (B->order[0..n)) into *b. */
-static int pack_regions(const batch *B, pbuf *b)
+static int pack_regions(const batch *B, textbuf *b)
 {
     size_t h = B->o->forecast_hours;
     pack_head hd = {PACK_MAGIC, 0, B->n, sizeof(region_out), h, ""};
-    int st = pb_put(b, &hd, sizeof hd);
-    for (size_t j = 0; !st && j < B->n; j++) {
+    tb_putn(b, &hd, sizeof hd);
+    for (size_t j = 0; !b->oom && j < B->n; j++) {
         const region_out *R = &B->out[B->order[j]];
         pack_rec rc = {B->order[j], R->fmean && R->flo && R->fhi};
-        st = pb_put(b, &rc, sizeof rc);
-        if (!st) st = pb_put(b, R, sizeof *R);
-        if (!st && rc.has_fc) st = pb_put(b, R->fmean, h * sizeof(double));
-        if (!st && rc.has_fc) st = pb_put(b, R->flo, 2 * h * sizeof(double));
-        if (!st && rc.has_fc) st = pb_put(b, R->fhi, 2 * h * sizeof(double));
+        tb_putn(b, &rc, sizeof rc);
+        tb_putn(b, R, sizeof *R);
+        if (rc.has_fc) {
+            tb_putn(b, R->fmean, h * sizeof(double));
+            tb_putn(b, R->flo, 2 * h * sizeof(double));
+            tb_putn(b, R->fhi, 2 * h * sizeof(double));
+        }
     }
-    return st;
+    return b->oom ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
 }
 
 /* Point the report_region of a received region_out at its own arrays
@@ -523,7 +507,7 @@ static int take_regions(void *tctx, const void *buf, size_t len)
 /* A rank > 0: hand this rank's results (or its failure) to the hook. */
 static int send_results(const batch_dist *d, const batch *B, int st)
 {
-    pbuf b = {0};
+    textbuf b = {0};
     if (!st) st = pack_regions(B, &b);
     int gs;
     if (st) {
@@ -532,7 +516,7 @@ static int send_results(const batch_dist *d, const batch *B, int st)
         gs = d->gather(d->ud, &hd, sizeof hd, NULL, NULL);
     } else
         gs = d->gather(d->ud, b.p, b.len, NULL, NULL);
-    mem_free(b.p);
+    tb_free(&b);
     return st ? st : gs;
 }
 

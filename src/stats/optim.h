@@ -1,5 +1,5 @@
 /* optim.h — small dense quasi-Newton minimiser with numerical derivatives
- * (private). Used by the SARIMA fit (arima.c); shaped after R's optim(method =
+ * (private). Used by the SARIMA fit (src/arima/fit.c); shaped after R's optim(method =
  * "BFGS") so that fits land where R's do. */
 #ifndef HR_OPTIM_H
 #define HR_OPTIM_H

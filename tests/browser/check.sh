@@ -3,7 +3,7 @@
 #
 #   tests/browser/check.sh [DIR]
 #
-# With no DIR, builds tests/browser/sample.c against build/libheadroom.a and
+# With no DIR, builds tests/browser/sample.c against build/libheadroom-internal.a and
 # writes a three-region sample report to build/report-sample first.
 # Then: (1) screenshot DIR/index.html to build/report.png (1280x2000),
 # (2) dump the DOM and check with python3 that every <svg> has a <title>,
@@ -15,9 +15,9 @@ cd "$(dirname "$0")/../.."
 CHROME=${CHROMIUM:-/usr/bin/chromium}
 DIR=${1:-}
 if [ -z "$DIR" ]; then
-    make -s build/libheadroom.a
+    make -s build/libheadroom-internal.a
     cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Iinclude -Isrc -Itests/browser \
-        -o build/report-sample-gen tests/browser/sample.c build/libheadroom.a \
+        -o build/report-sample-gen tests/browser/sample.c build/libheadroom-internal.a \
         -llapacke -lopenblas -lcsv -lm -pthread
     build/report-sample-gen build/report-sample
     DIR=build/report-sample

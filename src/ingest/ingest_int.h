@@ -1,0 +1,100 @@
+/* ingest_int.h — the driver's internals shared by its files (private).
+ *
+ * ingest.h is what the format readers see; this header is what the pieces
+ * of the driver share among themselves:
+ *   chunk.c    rows pushed per (region, file, column set), the read context
+ *   fields.c   libcsv field callback, numbers, messages, header helpers
+ *   rowtime.c  zones, the UTC hour of a row (DST repeats and gaps), dates
+ *   file.c     one file: read, format detection, libcsv driving
+ *   grid.c     a region's chunks onto one hourly grid, then screening
+ *   pool.c     the thread pool for files and regions
+ *   ingest.c   hr_series_read and the other public entry points
+ *   write_long.c  hr_series_write_long */
+#ifndef HR_INGEST_INT_H
+#define HR_INGEST_INT_H
+#include "ingest/ingest.h"
+#include "ingest/series.h"
+
+#define ING_CHUNK_DEFAULT (1u << 20) /* bytes per csv_parse call */
+#define ING_MAX_FIELD 65536          /* longest field accepted   */
+#define ING_MAX_HOURS 3000000        /* ~340 years: larger spans are date typos */
+#define ING_MAX_THREADS 8
+
+/* ---- chunks (chunk.c) */
+typedef struct {
+    char *region;
+    size_t ncol;
+    char **name;     /* [ncol] */
+    const char *tz;  /* static or opts-owned zone name, may be NULL */
+    size_t fileno;
+    size_t seq;      /* creation order in its context (one file = one context) */
+    size_t n, cap;
+    int64_t *t;      /* [cap] UTC hour-beginning */
+    uint32_t *line;  /* [cap] source line        */
+    double **v;      /* [ncol][cap]              */
+} ing_chunk;
+
+struct ing_ctx {
+    const hr_ingest_opts *o;
+    const char *const *paths;
+    ing_chunk **ck;
+    size_t nck, capck;
+    /* hash of the current file's chunks: slot -> chunk index + 1 */
+    size_t *ht;
+    size_t htcap, htn;
+    ing_chunk *last;
+    const char *last_reg;         /* pointer identity fast path (fixed regions) */
+    const char *const *last_names;
+    struct {
+        char *name;
+        cal_tz *z;
+    } tzc[32];
+    size_t ntz;
+};
+
+void ingest_chunk_free(ing_chunk *c);
+/* Free what x holds (not x itself). */
+void ingest_ctx_free(ing_ctx *x);
+/* FNV-1a of s continuing from h (start: ING_FNV_SEED). */
+uint64_t ingest_hash(const char *s, uint64_t h);
+#define ING_FNV_SEED 1469598103934665603ULL
+
+/* ---- fields (fields.c) */
+/* libcsv field callback; data is the ing_file. */
+void ingest_cb_field(void *s, size_t len, void *data);
+/* Clear the row scratch before the next row. */
+void ingest_row_reset(ing_file *f);
+/* 1 if s[0..n) is UTF-8 text without control characters (tab allowed). */
+int ingest_utf8_ok(const unsigned char *s, size_t n);
+
+/* ---- dates (rowtime.c) */
+/* 1 if c is a valid calendar date and time of day (hour 24 only at :00:00). */
+int ingest_civil_ok(const cal_civil *c);
+/* Fixed layout YYYY-MM-DD[ T]HH:MM:SS; 0 and *c, or -1 to fall back. */
+int ingest_fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c);
+/* 1 if the d/m/y dates in b[0..n) are day-first. */
+int ingest_detect_dayfirst(const char *b, size_t n);
+
+/* ---- one file (file.c) */
+/* Parse file x->paths[fileno] into chunks of x; chunk = bytes per csv_parse. */
+int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk);
+
+/* ---- gridding (grid.c) */
+/* qsort order of chunk pointers: region, then file, then creation. */
+int ingest_cmp_chunk(const void *a, const void *b);
+/* Merge chunks ck[0..m) (one region, file order) into *r. */
+int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size_t m);
+/* load_mw and flags of r from its load_raw_mw; dup marks on_duplicate hours. */
+int ingest_finish_load(series_region *r, const uint8_t *dup, int screen);
+/* One info line per region through o->log. */
+void ingest_log_summary(const hr_series *s, const hr_ingest_opts *o);
+
+/* ---- threads (pool.c) */
+typedef int (*ing_job_fn)(void *arg, size_t i, size_t th);
+/* Threads worth starting for n jobs (1 = run on the caller). */
+size_t ingest_pool_threads(const hr_ingest_opts *o, size_t n);
+/* Run fn(arg, i, th) for i < n on nth threads, largest weight(warg, i)
+ * first; the status of the lowest failing i (its message restored), or HR_OK. */
+int ingest_pool_for_largest(ing_job_fn fn, void *arg, size_t n, size_t nth,
+                            size_t (*weight)(const void *warg, size_t i), const void *warg);
+#endif

@@ -1,0 +1,103 @@
+/* format.c — numbers and times as the report shows them, the shared
+ * lookups of the renderers, and the initialisers of report.h. */
+#include "report/render.h"
+
+#include <locale.h>
+#include <stdlib.h>
+#include <string.h>
+
+void report_region_init(report_region *r)
+{
+    memset(r, 0, sizeof *r);
+    r->peak_mw = NAN;
+    r->load_factor = NAN;
+    r->heatmap_budget_pct = NAN;
+    r->quality.peak_mw = NAN;
+    r->quality.mean_mw = NAN;
+    r->genmix.cf_share_pct = NAN;
+    r->genmix.cf_share_curtailed_pct = NAN;
+}
+
+void report_run_init(report_run *r) { memset(r, 0, sizeof *r); }
+
+void fmt_rt(char *buf, size_t cap, double x)
+{
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) return;
+    }
+}
+
+void fmt_grp(char *buf, size_t cap, double x, int dec)
+{
+    if (!isfinite(x)) {
+        snprintf(buf, cap, "\xE2\x80\x93");
+        return;
+    }
+    char tmp[64];
+    snprintf(tmp, sizeof tmp, "%.*f", dec, x);
+    if (strcmp(tmp, "-0") == 0 || (tmp[0] == '-' && strspn(tmp + 1, "0.") == strlen(tmp + 1)))
+        memmove(tmp, tmp + 1, strlen(tmp)); /* "-0.0" -> "0.0" */
+    const char *digits = tmp[0] == '-' ? tmp + 1 : tmp;
+    size_t nint = strcspn(digits, ".");
+    size_t o = 0;
+    if (tmp[0] == '-' && o + 1 < cap) buf[o++] = '-';
+    for (size_t i = 0; digits[i] && o + 2 < cap; i++) {
+        buf[o++] = digits[i];
+        if (i + 1 < nint && (nint - i - 1) % 3 == 0 && o + 2 < cap) buf[o++] = ',';
+    }
+    buf[o < cap ? o : cap - 1] = '\0';
+}
+
+void report_format_double(double x, char *buf, size_t cap)
+{
+    if (!buf || cap == 0) return;
+    if (!isfinite(x)) {
+        snprintf(buf, cap, "null");
+        return;
+    }
+    locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+    locale_t old = c ? uselocale(c) : (locale_t)0;
+    fmt_rt(buf, cap, x);
+    if (c) {
+        uselocale(old);
+        freelocale(c);
+    }
+}
+
+void h_num(textbuf *s, double x, int dec)
+{
+    char b[64];
+    fmt_grp(b, sizeof b, x, dec);
+    tb_put(s, b);
+}
+void h_mw(textbuf *s, double x) { h_num(s, x, fabs(x) < 10 && x != 0 ? 1 : 0); }
+
+void d_num(textbuf *s, double x, const char *nan_text)
+{
+    if (!isfinite(x)) {
+        tb_put(s, nan_text);
+        return;
+    }
+    char b[40];
+    fmt_rt(b, sizeof b, x);
+    tb_put(s, b);
+}
+
+const char *const MONTH_ABBR[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+const char *const STD_MODELS[4] = {"auto", "snaive24", "snaive168", "ba_forecast"};
+
+const report_headroom *hrow(const report_region *r, size_t j)
+{
+    static const report_headroom NAN_ROW = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
+    return j < r->nbudgets ? &r->headroom[j] : &NAN_ROW;
+}
+
+const report_backtest *find_model(const report_region *r, const char *model)
+{
+    for (size_t k = 0; k < r->nbacktest; k++)
+        if (r->backtest[k].model && strcmp(r->backtest[k].model, model) == 0) return &r->backtest[k];
+    return NULL;
+}

@@ -1,0 +1,524 @@
+/* html.c — index.html: one self-contained page (inline CSS and SVG, no
+ * scripts, no external resources) that prints on A4: header, ranking,
+ * one section per region, forecast accuracy, data quality, method and
+ * sources, and the run's provenance. */
+#include "report/render.h"
+#include "time/calendar.h"
+
+#include <string.h>
+
+static const char CSS[] =
+    ":root{--ink:#1f2933;--muted:#616e7c;--line:#e4e7eb;--panel:#f5f7fa;--accent:#1f5f8b;}\n"
+    "*{box-sizing:border-box}\n"
+    "html{-webkit-text-size-adjust:100%}\n"
+    "body{margin:0;color:var(--ink);background:#fff;font:15px/1.5 system-ui,-apple-system,\"Segoe UI\","
+    "Roboto,\"Helvetica Neue\",Arial,\"Liberation Sans\",\"DejaVu Sans\",sans-serif}\n"
+    ".wrap{max-width:1180px;margin:0 auto;padding:28px 32px 56px}\n"
+    "header{border-bottom:3px solid var(--accent);padding-bottom:14px}\n"
+    "h1{font-size:27px;line-height:1.2;margin:0 0 6px;font-weight:700;letter-spacing:-.01em}\n"
+    "h2{font-size:20px;margin:40px 0 10px;padding-bottom:6px;border-bottom:1px solid var(--line);font-weight:650}\n"
+    "h3{font-size:18px;margin:0 0 10px;font-weight:650}\n"
+    "h4{font-size:14px;margin:16px 0 4px;color:var(--muted);font-weight:600;text-transform:uppercase;"
+    "letter-spacing:.04em}\n"
+    "p{margin:6px 0 10px;max-width:78ch}\n"
+    ".sub{color:var(--muted);font-size:14px;margin:0}\n"
+    "nav{font-size:14px;margin:12px 0 0}nav a{color:var(--accent);text-decoration:none;margin-right:16px}\n"
+    "nav a:hover{text-decoration:underline}\n"
+    ".rank-no{display:inline-block;min-width:2em;color:var(--muted);font-weight:600}\n"
+    ".region{border:1px solid var(--line);border-radius:8px;padding:18px 20px 12px;margin:20px 0;"
+    "break-inside:avoid}\n"
+    ".tiles{display:flex;flex-wrap:wrap;gap:10px;margin:0 0 14px}\n"
+    ".tile{background:var(--panel);border-radius:6px;padding:6px 12px;min-width:104px}\n"
+    ".tile b{display:block;font-size:19px;font-variant-numeric:tabular-nums;color:var(--ink)}\n"
+    ".tile span{font-size:12px;color:var(--muted)}\n"
+    ".charts{display:grid;grid-template-columns:1fr 1fr;gap:18px 22px}\n"
+    "figure{margin:0;min-width:0}figcaption{font-size:13px;color:var(--muted);margin:0 0 4px;font-weight:600}\n"
+    "svg.chart{width:100%;height:auto;display:block;overflow:visible}\n"
+    "svg text{font-size:11.5px;fill:#52606d}\n"
+    "svg .at{font-size:12px;fill:#3e4c59}svg .rname{font-size:12.5px;fill:#1f2933}"
+    "svg .val{font-size:12px;fill:#1f2933;font-weight:600}svg .lbl{font-size:11.5px;fill:#1f2933}\n"
+    ".grid{stroke:" C_GRID ";stroke-width:1}.base{stroke:" C_AXIS ";stroke-width:1}\n"
+    ".ln-curve{fill:none;stroke:" C_BLUE ";stroke-width:2.2}\n"
+    ".ln-ldc{fill:none;stroke:" C_BLUE ";stroke-width:2}.area{fill:#dce9f5;stroke:none}\n"
+    ".ln-mean{fill:none;stroke:" C_BLUE ";stroke-width:1.8}.ln-hist{fill:none;stroke:#3e4c59;stroke-width:1.4}\n"
+    ".band95{fill:#d6e6f4;stroke:none}.band80{fill:#9fc3e4;stroke:none}\n"
+    ".now{stroke:" C_ORANGE ";stroke-width:1.2;stroke-dasharray:4 3;fill:none}\n"
+    ".guide{fill:none;stroke:#9aa5b1;stroke-width:1;stroke-dasharray:3 3}.pt{stroke:#fff;stroke-width:1.5}\n"
+    ".whisk{stroke:" C_ORANGE ";stroke-width:1.6;fill:none}.p50{fill:" C_ORANGE "}\n"
+    ".lgbg{fill:#fff;fill-opacity:.85;stroke:none}\n"
+    ".legend text{font-size:12px;fill:#3e4c59}\n"
+    ".tbl{overflow-x:auto;margin:6px 0 12px}\n"
+    "table{border-collapse:collapse;font-size:13px;width:100%}\n"
+    "th,td{padding:5px 9px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap}\n"
+    "th{font-weight:600;color:#3e4c59;background:var(--panel);border-bottom:1px solid #cbd2d9;vertical-align:bottom;"
+    "line-height:1.25}\n"
+    "table.narrow{width:auto;min-width:420px}td.fl{white-space:normal;font-size:12px;line-height:1.35;min-width:14em}.nw{white-space:nowrap}\n"
+    "a{color:var(--accent);text-decoration:none}a:hover{text-decoration:underline}\n"
+    "td{font-variant-numeric:tabular-nums}th.l,td.l{text-align:left}\n"
+    "tbody tr:hover{background:#fafbfc}td.best{font-weight:700;color:var(--accent)}\n"
+    "tr.grp td{border-top:1px solid #cbd2d9}\n"
+    ".nodata{border:1px dashed #cbd2d9;border-radius:6px;color:var(--muted);font-size:13px;padding:12px;"
+    "text-align:center;background:#fafbfc;min-height:140px;display:flex;align-items:center;justify-content:center}\n"
+    ".note{background:#fff8e6;border-left:3px solid #e0a800;padding:6px 12px;font-size:13.5px;margin:8px 0}\n"
+    ".warn li{color:#8a4b00}\n"
+    ".method li{margin:4px 0;max-width:95ch}.refs li{margin:4px 0;font-size:14px}\n"
+    "code,.mono{font-family:ui-monospace,\"SFMono-Regular\",\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;"
+    "font-size:12.5px}\n"
+    "footer{margin-top:40px;font-size:12.5px;color:var(--muted);border-top:1px solid var(--line);padding-top:10px}\n"
+    "@media (max-width:820px){.charts{grid-template-columns:1fr}.wrap{padding:16px}}\n"
+    "@media print{@page{size:A4;margin:14mm}body{font-size:10pt}.wrap{max-width:none;padding:0}"
+    "nav{display:none}h2{break-after:avoid}.region{break-inside:avoid;page-break-inside:avoid;border:none;"
+    "padding:0;margin:0 0 8mm}.charts{grid-template-columns:1fr 1fr;gap:4mm}figure{break-inside:avoid}"
+    "table{font-size:8pt}th,td{padding:2px 4px}.tbl{overflow:visible}tbody tr:hover{background:none}"
+    "th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
+    "svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
+
+/* Anchor id of region i: "r<i>-" plus the name reduced to [a-z0-9-]. */
+static void region_id(char *buf, size_t cap, size_t i, const char *name)
+{
+    size_t o = (size_t)snprintf(buf, cap, "r%zu-", i + 1);
+    for (const char *p = name ? name : ""; *p && o + 1 < cap && o < 40; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) buf[o++] = c;
+        else if (o && buf[o - 1] != '-') buf[o++] = '-';
+    }
+    buf[o] = '\0';
+}
+
+static void tile(textbuf *s, const char *label, const char *value_html)
+{
+    tb_printf(s, "<div class=\"tile\"><b>%s</b><span>", value_html);
+    tb_html(s, label);
+    tb_put(s, "</span></div>");
+}
+
+static void html_region(textbuf *s, const report_region *r, size_t idx, size_t rank, size_t rb)
+{
+    char id[64], b[96], v[128];
+    region_id(id, sizeof id, idx, r->name);
+    tb_printf(s, "<article class=\"region\" id=\"%s\">\n<h3><span class=\"rank-no\">#%zu</span> ", id, rank);
+    tb_html(s, r->name);
+    tb_put(s, "</h3>\n<div class=\"tiles\">");
+    const report_headroom *h = r->nbudgets ? &r->headroom[rb] : NULL;
+    fmt_grp(v, sizeof v, r->peak_mw, 0);
+    strcat(v, " MW");
+    tile(s, "peak load", v);
+    fmt_grp(v, sizeof v, r->load_factor * 100, 1);
+    strcat(v, " %");
+    tile(s, "load factor", v);
+    if (h) {
+        char bud[32];
+        fmt_budget(bud, sizeof bud, h->budget_pct);
+        fmt_grp(v, sizeof v, h->headroom_mw, 0);
+        strcat(v, " MW");
+        snprintf(b, sizeof b, "headroom at %s %% budget", bud);
+        tile(s, b, v);
+        fmt_grp(v, sizeof v, h->headroom_pct_peak, 1);
+        strcat(v, " %");
+        tile(s, "of peak", v);
+        fmt_grp(v, sizeof v, h->curtailed_hours_per_year, 0);
+        tile(s, "curtailed h/yr", v);
+        if (isfinite(h->p10_mw) || isfinite(h->p90_mw)) {
+            char a[48], c[48];
+            fmt_grp(a, sizeof a, h->p10_mw, 0);
+            fmt_grp(c, sizeof c, h->p90_mw, 0);
+            snprintf(v, sizeof v, "%s\xE2\x80\x93%s", a, c);
+            tile(s, "P10\xE2\x80\x93P90 MW, next year", v);
+        }
+    }
+    const report_backtest *ba = find_model(r, "auto");
+    if (ba) {
+        fmt_grp(v, sizeof v, ba->mape, 2);
+        strcat(v, " %");
+        tile(s, "day-ahead MAPE", v);
+    }
+    tb_put(s, "</div>\n");
+    if (r->note) {
+        tb_put(s, "<div class=\"note\">");
+        tb_html(s, r->note);
+        tb_put(s, "</div>\n");
+    }
+    tb_put(s, "<div class=\"charts\">\n<figure><figcaption>Headroom versus curtailment</figcaption>\n");
+    chart_curve(s, r);
+    tb_put(s, "</figure>\n<figure><figcaption>Load-duration curve</figcaption>\n");
+    chart_ldc(s, r);
+    tb_put(s, "</figure>\n<figure><figcaption>When curtailment happens</figcaption>\n");
+    chart_heatmap(s, r);
+    tb_put(s, "</figure>\n<figure><figcaption>Next 14 days</figcaption>\n");
+    chart_fan(s, r);
+    tb_put(s, "</figure>\n</div>\n");
+
+    /* Headroom table. */
+    if (r->nbudgets) {
+        tb_put(s, "<h4>Headroom by budget</h4><div class=\"tbl\"><table><thead><tr>"
+                  "<th class=\"l\">Budget</th><th>Headroom<br>MW</th><th>% of<br>peak</th><th>Curtailed<br>h/yr</th>"
+                  "<th>h/yr with<br>&ge;50 % kept</th><th><br>&ge;75 %</th><th><br>&ge;90 %</th>"
+                  "<th>Mean<br>event h</th><th>Longest<br>event h</th><th>P10<br>MW</th><th>P50<br>MW</th>"
+                  "<th>P90<br>MW</th></tr></thead><tbody>\n");
+        for (size_t j = 0; j < r->nbudgets; j++) {
+            const report_headroom *x = &r->headroom[j];
+            char bud[32];
+            fmt_budget(bud, sizeof bud, x->budget_pct);
+            tb_printf(s, "<tr><td class=\"l\">%s %%</td><td>", bud);
+            h_mw(s, x->headroom_mw);
+            tb_put(s, "</td><td>");
+            h_num(s, x->headroom_pct_peak, 1);
+            tb_put(s, "</td><td>");
+            h_num(s, x->curtailed_hours_per_year, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, x->hours_ge50, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, x->hours_ge75, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, x->hours_ge90, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, x->mean_event_hours, 1);
+            tb_put(s, "</td><td>");
+            h_num(s, x->max_event_hours, 0);
+            tb_put(s, "</td><td>");
+            h_mw(s, x->p10_mw);
+            tb_put(s, "</td><td>");
+            h_mw(s, x->p50_mw);
+            tb_put(s, "</td><td>");
+            h_mw(s, x->p90_mw);
+            tb_put(s, "</td></tr>\n");
+        }
+        tb_put(s, "</tbody></table></div>\n");
+    }
+    /* Generation mix. */
+    const report_genmix *g = &r->genmix;
+    if (g->nfuels && g->fuel && g->share_pct) {
+        tb_put(s, "<h4>Generation mix</h4><div class=\"tbl\"><table class=\"narrow\"><thead><tr><th class=\"l\">Fuel</th>"
+                  "<th>Share, all hours</th><th>Share, curtailed hours</th></tr></thead><tbody>\n");
+        for (size_t k = 0; k < g->nfuels; k++) {
+            tb_put(s, "<tr><td class=\"l\">");
+            tb_html(s, g->fuel[k]);
+            tb_put(s, "</td><td>");
+            h_num(s, g->share_pct[k], 1);
+            tb_put(s, " %</td><td>");
+            h_num(s, g->share_curtailed_pct ? g->share_curtailed_pct[k] : NAN, 1);
+            tb_put(s, " %</td></tr>\n");
+        }
+        tb_put(s, "<tr class=\"grp\"><td class=\"l\"><b>Carbon-free</b></td><td><b>");
+        h_num(s, g->cf_share_pct, 1);
+        tb_put(s, " %</b></td><td><b>");
+        h_num(s, g->cf_share_curtailed_pct, 1);
+        tb_put(s, " %</b></td></tr></tbody></table></div>\n");
+    } else if (isfinite(g->cf_share_pct)) {
+        tb_put(s, "<p>Carbon-free share of generation: ");
+        h_num(s, g->cf_share_pct, 1);
+        tb_put(s, " % overall, ");
+        h_num(s, g->cf_share_curtailed_pct, 1);
+        tb_put(s, " % in the hours that would curtail.</p>\n");
+    }
+    tb_put(s, "</article>\n");
+}
+
+static void html_backtest(textbuf *s, const report_region *rg, const size_t *order, size_t n)
+{
+    size_t rows = 0;
+    for (size_t i = 0; i < n; i++) rows += rg[i].nbacktest;
+    if (rows == 0) {
+        nodata(s, "no backtest was run");
+        return;
+    }
+    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">Model</th>"
+              "<th>n</th><th>MAE<br>MW</th><th>RMSE<br>MW</th><th>MAPE<br>%</th><th><br>MASE</th>"
+              "<th>Coverage<br>80 %</th><th>Coverage<br>95 %</th><th>Winkler 95<br>MW</th><th>Pinball<br>MW</th>"
+              "</tr></thead><tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        const report_region *r = &rg[order[k]];
+        /* Best (lowest) MAPE of the region is highlighted. */
+        double best = INFINITY;
+        for (size_t j = 0; j < r->nbacktest; j++)
+            if (isfinite(r->backtest[j].mape) && r->backtest[j].mape < best) best = r->backtest[j].mape;
+        for (size_t j = 0; j < r->nbacktest; j++) {
+            const report_backtest *b = &r->backtest[j];
+            tb_printf(s, "<tr%s><td class=\"l\">", j == 0 ? " class=\"grp\"" : "");
+            if (j == 0) tb_html(s, r->name);
+            tb_put(s, "</td><td class=\"l\">");
+            tb_html(s, b->model);
+            tb_put(s, "</td><td>");
+            h_num(s, (double)b->n, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, b->mae, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, b->rmse, 0);
+            tb_put(s, b->mape == best ? "</td><td class=\"best\">" : "</td><td>");
+            h_num(s, b->mape, 2);
+            tb_put(s, "</td><td>");
+            h_num(s, b->mase, 2);
+            tb_put(s, "</td><td>");
+            h_num(s, b->coverage80, 1);
+            tb_put(s, "</td><td>");
+            h_num(s, b->coverage95, 1);
+            tb_put(s, "</td><td>");
+            h_num(s, b->winkler95, 0);
+            tb_put(s, "</td><td>");
+            h_num(s, b->pinball, 1);
+            tb_put(s, "</td></tr>\n");
+        }
+    }
+    tb_put(s, "</tbody></table></div>\n");
+}
+
+static void html_quality(textbuf *s, const report_region *rg, const size_t *order, size_t n)
+{
+    if (n == 0) {
+        nodata(s, "no regions");
+        return;
+    }
+    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">First hour<br>(UTC)</th>"
+              "<th class=\"l\">Last hour<br>(UTC)</th><th>Hours</th><th>Missing</th><th>Flagged</th><th>Imputed</th>"
+              "<th>Imputed<br>%</th><th>Peak<br>MW</th><th>Mean<br>MW</th><th class=\"l\">Flags</th></tr></thead>"
+              "<tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        const report_region *r = &rg[order[k]];
+        const hr_quality *q = &r->quality;
+        char a[32], b[32];
+        if (q->hours) {
+            cal_format_utc(q->first_utc, a);
+            cal_format_utc(q->last_utc, b);
+            a[10] = b[10] = ' '; /* "YYYY-MM-DD HH:MM" on the page */
+            a[16] = b[16] = '\0';
+        } else {
+            strcpy(a, "\xE2\x80\x93");
+            strcpy(b, "\xE2\x80\x93");
+        }
+        tb_put(s, "<tr><td class=\"l\">");
+        tb_html(s, r->name);
+        tb_printf(s, "</td><td class=\"l mono\">%s</td><td class=\"l mono\">%s</td><td>", a, b);
+        h_num(s, (double)q->hours, 0);
+        tb_put(s, "</td><td>");
+        h_num(s, (double)q->missing, 0);
+        tb_put(s, "</td><td>");
+        h_num(s, (double)q->flagged, 0);
+        tb_put(s, "</td><td>");
+        h_num(s, (double)q->imputed, 0);
+        tb_put(s, "</td><td>");
+        h_num(s, q->hours ? 100.0 * (double)q->imputed / (double)q->hours : NAN, 2);
+        tb_put(s, "</td><td>");
+        h_mw(s, q->peak_mw);
+        tb_put(s, "</td><td>");
+        h_mw(s, q->mean_mw);
+        tb_put(s, "</td><td class=\"l fl\">");
+        int any = 0;
+        for (int fl = 1; fl < HR_NFLAGS; fl++)
+            if (q->by_flag[fl]) {
+                tb_printf(s, "%s%s\xC2\xA0%zu", any ? " \xC2\xB7 " : "", hr_flag_name(fl),
+                          q->by_flag[fl]);
+                any = 1;
+            }
+        if (!any) tb_put(s, "none");
+        tb_put(s, "</td></tr>\n");
+    }
+    tb_put(s, "</tbody></table></div>\n");
+}
+
+static void html_method(textbuf *s)
+{
+    tb_put(s,
+           "<ul class=\"method\">"
+           "<li><b>Data.</b> Hourly load per region on a UTC hour-beginning grid, screened for missing values, "
+           "spikes, dips, identical runs and step changes and imputed as in Ruggles et al. (2020); the "
+           "data-quality table counts each flag.</li>"
+           "<li><b>Headroom.</b> Following Norris et al. (2025), the threshold is the highest summer "
+           "(Jun\xE2\x80\x93" "Aug) and winter (Dec\xE2\x80\x93" "Feb) peak over the study years (Mar and Nov use "
+           "the winter one, Apr\xE2\x80\x93May and Sep\xE2\x80\x93Oct the summer one). A flat added load "
+           "<i>L</i> is curtailed by min(<i>L</i>, max(0, <i>D<sub>t</sub></i> + <i>L</i> \xE2\x88\x92 "
+           "<i>T<sub>t</sub></i>)) each hour; the headroom at a budget is the largest <i>L</i> whose mean "
+           "yearly curtailed energy share stays within the budget, solved exactly. Transmission limits, "
+           "ramping and reserve margins are not modelled.</li>"
+           "<li><b>Probabilistic headroom.</b> The same calculation on simulated years from the fitted "
+           "forecast model, summarised as P10 / P50 / P90.</li>"
+           "<li><b>Forecasts.</b> Unless another model is named (<code>--model</code>), <code>auto</code>: a "
+           "regression of log load on calendar terms (trend, month, weekday \xC3\x97 hour, US federal holidays, "
+           "annual Fourier terms) plus, for every lead hour, a direct regression of its residual on what is "
+           "known at the origin (Fan &amp; Hyndman 2012). Where the data carries the balancing authority's own "
+           "day-ahead forecast, <code>auto</code> forecasts those hours as that forecast corrected by its recent "
+           "errors, so its day-ahead scores there build on the authority's (<code>auto-load</code> is the "
+           "same model on the load alone). The "
+           "day-ahead backtest uses rolling origins over the last year, against seasonal-naive baselines "
+           "(24 h and 168 h) and, where present, the balancing authority's own day-ahead forecast. MASE is "
+           "scaled by the in-sample seasonal-naive (168 h) error; coverage is the share of actual hours inside "
+           "the interval.</li>"
+           "</ul>\n<h4>Sources</h4><ol class=\"refs\">"
+           "<li>Norris, T. H., Profeta, T., Patino-Echeverri, D., Cowie-Haskell, A. (2025). <i>Rethinking Load "
+           "Growth: Assessing the Potential for Integration of Large Flexible Loads in US Power Systems.</i> "
+           "Nicholas Institute for Energy, Environment &amp; Sustainability, Duke University.</li>"
+           "<li>Ruggles, T. H., Farnham, D. J., Tong, D., Caldeira, K. (2020). Developing reliable hourly "
+           "electricity demand data through screening and imputation. <i>Scientific Data</i> 7, 155.</li>"
+           "<li>Fan, S., Hyndman, R. J. (2012). Short-term load forecasting based on a semi-parametric additive "
+           "model. <i>IEEE Transactions on Power Systems</i> 27(1), 134\xE2\x80\x93" "141.</li>"
+           "<li>Hong, T. (2010). <i>Short Term Electric Load Forecasting.</i> PhD thesis, North Carolina State "
+           "University (the \xE2\x80\x9cvanilla\xE2\x80\x9d benchmark); Hong, T., Pinson, P., Fan, S. (2014). "
+           "Global Energy Forecasting Competition 2012. <i>International Journal of Forecasting</i> 30(2), "
+           "357\xE2\x80\x93" "363.</li></ol>\n");
+}
+
+static void html_run(textbuf *s, const report_run *run, const char *const *hex, const uint64_t *sizes,
+                     const char *version)
+{
+    char t[32];
+    cal_format_utc(run->created_utc, t);
+    tb_printf(s, "<p>headroom %s, run at <span class=\"mono\">%s</span>.", version, t);
+    if (run->options && *run->options) {
+        tb_put(s, " Options: <code>");
+        tb_html(s, run->options);
+        tb_put(s, "</code>");
+    }
+    tb_put(s, "</p>\n");
+    if (run->ninputs) {
+        tb_put(s, "<h4>Inputs</h4><div class=\"tbl\"><table class=\"narrow\"><thead><tr><th class=\"l\">File</th><th>Bytes</th>"
+                  "<th class=\"l\">SHA-256</th></tr></thead><tbody>\n");
+        for (size_t i = 0; i < run->ninputs; i++) {
+            tb_put(s, "<tr><td class=\"l mono\">");
+            tb_html(s, run->inputs[i]);
+            tb_put(s, "</td><td>");
+            h_num(s, (double)sizes[i], 0);
+            tb_printf(s, "</td><td class=\"l mono\">%s</td></tr>\n", hex[i]);
+        }
+        tb_put(s, "</tbody></table></div>\n");
+    }
+    if (run->ntimings) {
+        tb_put(s, "<h4>Timings</h4><div class=\"tbl\"><table class=\"narrow\"><thead><tr><th class=\"l\">Stage</th>"
+                  "<th>Seconds</th></tr></thead><tbody>\n");
+        for (size_t i = 0; i < run->ntimings; i++) {
+            tb_put(s, "<tr><td class=\"l\">");
+            tb_html(s, run->timings[i].stage);
+            tb_put(s, "</td><td>");
+            h_num(s, run->timings[i].seconds, 2);
+            tb_put(s, "</td></tr>\n");
+        }
+        tb_put(s, "</tbody></table></div>\n");
+    }
+    tb_put(s, "<h4>Warnings</h4>");
+    if (run->nwarnings == 0) tb_put(s, "<p>None.</p>\n");
+    else {
+        tb_put(s, "<ul class=\"warn\">");
+        for (size_t i = 0; i < run->nwarnings; i++) {
+            tb_put(s, "<li>");
+            tb_html(s, run->warnings[i]);
+            tb_put(s, "</li>");
+        }
+        tb_put(s, "</ul>\n");
+    }
+}
+
+void render_html(textbuf *s, const report_ctx *c)
+{
+    const report_region *rg = c->rg;
+    const size_t *order = c->order;
+    size_t n = c->n, nb = c->nb, rb = c->rb;
+    const double *budgets = c->budgets;
+    const report_run *run = c->run;
+    const char *version = c->version;
+    const char *title = run->title ? run->title : "Grid headroom for new data-center load";
+    char t[32], bud[32];
+    cal_format_utc(run->created_utc, t);
+    tb_put(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+              "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+              "<meta name=\"generator\" content=\"headroom ");
+    tb_html(s, version);
+    tb_put(s, "\">\n<title>");
+    tb_html(s, title);
+    tb_printf(s, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<div class=\"wrap\">\n<header>\n<h1>", CSS);
+    tb_html(s, title);
+    tb_printf(s, "</h1>\n<p class=\"sub\">%zu region%s", n, n == 1 ? "" : "s");
+    if (nb) {
+        tb_put(s, " \xC2\xB7 curtailment budgets ");
+        for (size_t j = 0; j < nb; j++) {
+            fmt_budget(bud, sizeof bud, budgets[j]);
+            tb_printf(s, "%s%s", j ? ", " : "", bud);
+        }
+        fmt_budget(bud, sizeof bud, budgets[rb]);
+        tb_printf(s, " %% \xC2\xB7 ranked by headroom at %s %%", bud);
+    }
+    tb_printf(s, " \xC2\xB7 generated <span class=\"nw\">%s</span> by headroom ", t);
+    tb_html(s, version);
+    tb_put(s, "</p>\n<nav><a href=\"#ranking\">Ranking</a><a href=\"#regions\">Regions</a>"
+              "<a href=\"#accuracy\">Forecast accuracy</a><a href=\"#quality\">Data quality</a>"
+              "<a href=\"#method\">Method</a><a href=\"#run\">Run</a></nav>\n</header>\n<main>\n");
+
+    /* Ranking. */
+    tb_put(s, "<section id=\"ranking\"><h2>Ranking</h2>\n<p>How much new flat load each region could take "
+              "before curtailment exceeds the budget (share of the added energy that would have to be "
+              "curtailed in an average year). Bars show each budget; the orange whisker is the spread of "
+              "next year's headroom from simulated years.</p>\n");
+    chart_rank(s, rg, order, n, nb, budgets, rb);
+    if (n) {
+        tb_put(s, "<div class=\"tbl\"><table><thead><tr><th>#</th><th class=\"l\">Region</th><th>Peak MW</th>"
+                  "<th>Load factor</th>");
+        for (size_t j = 0; j < nb; j++) {
+            fmt_budget(bud, sizeof bud, budgets[j]);
+            tb_printf(s, "<th>Headroom MW<br>at %s %%</th>", bud);
+        }
+        fmt_budget(bud, sizeof bud, nb ? budgets[rb] : NAN);
+        if (nb)
+            tb_printf(s, "<th>%% of peak<br>at %s %%</th><th>Curtailed h/yr<br>at %s %%</th>"
+                         "<th>P10\xE2\x80\x93P90 MW<br>at %s %%</th>",
+                      bud, bud, bud);
+        tb_put(s, "<th>Day-ahead<br>MAPE %</th></tr></thead><tbody>\n");
+        for (size_t k = 0; k < n; k++) {
+            const report_region *r = &rg[order[k]];
+            char id[64];
+            region_id(id, sizeof id, order[k], r->name);
+            tb_printf(s, "<tr><td>%zu</td><td class=\"l\"><a href=\"#%s\">", k + 1, id);
+            tb_html(s, r->name);
+            tb_put(s, "</a></td><td>");
+            h_mw(s, r->peak_mw);
+            tb_put(s, "</td><td>");
+            h_num(s, r->load_factor * 100, 1);
+            tb_put(s, " %</td>");
+            for (size_t j = 0; j < nb; j++) {
+                tb_put(s, "<td>");
+                h_mw(s, hrow(r, j)->headroom_mw);
+                tb_put(s, "</td>");
+            }
+            if (nb) {
+                const report_headroom *h = hrow(r, rb);
+                tb_put(s, "<td>");
+                h_num(s, h->headroom_pct_peak, 1);
+                tb_put(s, "</td><td>");
+                h_num(s, h->curtailed_hours_per_year, 0);
+                tb_put(s, "</td><td>");
+                if (isfinite(h->p10_mw) || isfinite(h->p90_mw)) {
+                    h_mw(s, h->p10_mw);
+                    tb_put(s, "\xE2\x80\x93");
+                    h_mw(s, h->p90_mw);
+                } else
+                    tb_put(s, "\xE2\x80\x93");
+                tb_put(s, "</td>");
+            }
+            const report_backtest *ba = find_model(r, "auto");
+            tb_put(s, "<td>");
+            h_num(s, ba ? ba->mape : NAN, 2);
+            tb_put(s, "</td></tr>\n");
+        }
+        tb_put(s, "</tbody></table></div>\n");
+    }
+    tb_put(s, "</section>\n");
+
+    /* Regions. */
+    tb_put(s, "<section id=\"regions\"><h2>Regions</h2>\n");
+    if (n == 0) nodata(s, "no regions were found in the inputs");
+    for (size_t k = 0; k < n; k++) html_region(s, &rg[order[k]], order[k], k + 1, rb);
+    tb_put(s, "</section>\n");
+
+    tb_put(s, "<section id=\"accuracy\"><h2>Day-ahead forecast accuracy</h2>\n<p>Backtest over the last year "
+              "of data: each day's 24 hours forecast from the data up to the previous day. The lowest MAPE "
+              "of each region is highlighted.</p>\n");
+    html_backtest(s, rg, order, n);
+    tb_put(s, "</section>\n<section id=\"quality\"><h2>Data quality</h2>\n");
+    html_quality(s, rg, order, n);
+    tb_put(s, "</section>\n<section id=\"method\"><h2>Method and sources</h2>\n");
+    html_method(s);
+    tb_put(s, "</section>\n<section id=\"run\"><h2>Run</h2>\n");
+    html_run(s, run, c->hex, c->sizes, version);
+    tb_put(s, "</section>\n</main>\n<footer>Generated by headroom ");
+    tb_html(s, version);
+    tb_printf(s, " at %s. All times UTC. Machine-readable results: regions.csv, regions.json; provenance: "
+                 "run.json.</footer>\n</div>\n</body>\n</html>\n",
+              t);
+}

@@ -1,0 +1,174 @@
+/* outdir.c — the report's output directory. The files are written into
+ * DIR.tmp-XXXXXX beside DIR (mkdtemp: a fresh name, mode 0700 until the
+ * end), each flushed and fsync'd, and the directory is then swapped in:
+ * the old report is moved aside onto an empty placeholder made by mkdtemp
+ * (which rename(2) may replace), the new one moved in, the old one
+ * deleted. A failure at any step leaves DIR as it was and no temporary
+ * directory behind. An existing DIR is only replaced when it holds nothing
+ * but the files a report writes: a mistyped `-o ~` must never delete
+ * data. */
+#include "report/render.h"
+#include "util/error.h"
+#include "util/mem.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *const REPORT_FILES[REPORT_NFILES] = {"index.html", "regions.csv", "regions.json", "run.json"};
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t a = strlen(dir), b = strlen(name);
+    char *p = mem_alloc(a + b + 2);
+    if (!p) return NULL;
+    memcpy(p, dir, a);
+    p[a] = '/';
+    memcpy(p + a + 1, name, b + 1);
+    return p;
+}
+
+static int write_file(const char *dir, const char *name, const textbuf *s)
+{
+    char *path = path_join(dir, name);
+    if (!path) return hr_err(HR_ENOMEM, "%s/%s: out of memory", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        int rc = hr_err(HR_EIO, "%s: cannot create: %s", path, strerror(errno));
+        mem_free(path);
+        return rc;
+    }
+    size_t k = s->len ? fwrite(s->p, 1, s->len, f) : 0;
+    int bad = k != s->len || fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
+    int e = errno;
+    if (fclose(f) != 0) bad = 1;
+    int rc = bad ? hr_err(HR_EIO, "%s: write failed: %s", path, strerror(e)) : HR_OK;
+    mem_free(path);
+    return rc;
+}
+
+/* Remove the files a report writes from dir, then dir itself (best effort). */
+static void remove_report_dir(const char *dir)
+{
+    for (int k = 0; k < REPORT_NFILES; k++) {
+        char *p = path_join(dir, REPORT_FILES[k]);
+        if (p) {
+            unlink(p);
+            mem_free(p);
+        }
+    }
+    rmdir(dir);
+}
+
+/* 1 if dir exists; error if it exists but is not a directory holding only
+ * report files (regular files named as in REPORT_FILES). */
+static int check_existing(const char *dir, int *exists, mode_t *mode)
+{
+    struct stat st;
+    *exists = 0;
+    if (lstat(dir, &st) != 0) {
+        if (errno == ENOENT) return HR_OK;
+        return hr_err(HR_EIO, "%s: cannot stat: %s", dir, strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) return hr_err(HR_EIO, "%s: exists and is not a directory", dir);
+    *exists = 1;
+    *mode = st.st_mode & 07777;
+    DIR *d = opendir(dir);
+    if (!d) return hr_err(HR_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
+    struct dirent *de;
+    int rc = HR_OK;
+    while ((de = readdir(d)) != NULL) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) continue;
+        int known = 0;
+        for (int k = 0; k < REPORT_NFILES; k++) known |= strcmp(de->d_name, REPORT_FILES[k]) == 0;
+        if (known) {
+            char *p = path_join(dir, de->d_name);
+            if (!p) {
+                rc = hr_err(HR_ENOMEM, "%s: out of memory", dir);
+                break;
+            }
+            known = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
+            mem_free(p);
+        }
+        if (!known) {
+            rc = hr_err(HR_EIO,
+                        "%s: refusing to replace: it holds '%s', which is not part of a headroom report",
+                        dir, de->d_name);
+            break;
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+int outdir_check(const char *dir)
+{
+    int exists;
+    mode_t mode;
+    return check_existing(dir, &exists, &mode);
+}
+
+/* Move the old report at dir aside into *olddir (a fresh name). */
+static int move_aside(const char *dir, char *olddir, size_t cap)
+{
+    snprintf(olddir, cap, "%s.old-XXXXXX", dir);
+    if (!mkdtemp(olddir)) return hr_err(HR_EIO, "%s: cannot create: %s", olddir, strerror(errno));
+    if (rename(dir, olddir) != 0) {
+        int rc = hr_err(HR_EIO, "%s: cannot move aside to %s: %s", dir, olddir, strerror(errno));
+        rmdir(olddir);
+        return rc;
+    }
+    return HR_OK;
+}
+
+int outdir_replace(const char *dir, const textbuf out[REPORT_NFILES], int fail_after_files)
+{
+    int exists = 0;
+    mode_t mode = 0755;
+    int rc = check_existing(dir, &exists, &mode);
+    if (rc) return rc;
+    size_t dl = strlen(dir);
+    char *tmpdir = mem_alloc(dl + 16), *olddir = mem_alloc(dl + 16);
+    int have_tmp = 0;
+    if (!tmpdir || !olddir) {
+        rc = hr_err(HR_ENOMEM, "report_write: out of memory");
+        goto done;
+    }
+    snprintf(tmpdir, dl + 16, "%s.tmp-XXXXXX", dir);
+    if (!mkdtemp(tmpdir)) {
+        rc = hr_err(HR_EIO, "%s: cannot create temporary directory: %s", tmpdir, strerror(errno));
+        goto done;
+    }
+    have_tmp = 1;
+    for (int k = 0; k < REPORT_NFILES; k++) {
+        rc = write_file(tmpdir, REPORT_FILES[k], &out[k]);
+        if (rc) goto done;
+        if (fail_after_files > 0 && k + 1 == fail_after_files) {
+            rc = hr_err(HR_EIO, "%s: injected failure after %d files (test hook)", tmpdir, k + 1);
+            goto done;
+        }
+    }
+    if (chmod(tmpdir, mode) != 0) {
+        rc = hr_err(HR_EIO, "%s: cannot set mode: %s", tmpdir, strerror(errno));
+        goto done;
+    }
+    if (exists && (rc = move_aside(dir, olddir, dl + 16)) != HR_OK) goto done;
+    if (rename(tmpdir, dir) != 0) {
+        rc = hr_err(HR_EIO, "%s: cannot rename %s into place: %s", dir, tmpdir, strerror(errno));
+        if (exists && rename(olddir, dir) != 0)
+            rc = hr_err(HR_EIO, "%s: cannot rename into place, and the previous report is left at %s", dir,
+                        olddir);
+        goto done;
+    }
+    have_tmp = 0;
+    if (exists) remove_report_dir(olddir);
+    rc = HR_OK;
+done:
+    if (have_tmp) remove_report_dir(tmpdir);
+    mem_free(tmpdir);
+    mem_free(olddir);
+    return rc;
+}
