@@ -119,6 +119,14 @@ static void emit_record(emitter *e, const report_region *r, size_t rank, size_t 
     }
     em_num(e, "cf_share_pct", r->genmix.cf_share_pct);
     em_num(e, "cf_share_curtailed_pct", r->genmix.cf_share_curtailed_pct);
+    /* what the P10/P50/P90 columns are (empty / null without scenarios) */
+    const int ok = e->mode != EM_HEADER && r->outlook.scenarios > 0;
+    em_num(e, "outlook_year", ok ? r->outlook.year : NAN);
+    em_num(e, "outlook_train_from", ok ? r->outlook.train_from : NAN);
+    em_num(e, "outlook_train_to", ok ? r->outlook.train_to : NAN);
+    em_num(e, "outlook_threshold_summer_mw", ok ? r->outlook.threshold_summer_mw : NAN);
+    em_num(e, "outlook_threshold_winter_mw", ok ? r->outlook.threshold_winter_mw : NAN);
+    em_num(e, "outlook_scenarios", ok ? (double)r->outlook.scenarios : NAN);
 }
 
 void render_csv(textbuf *s, const report_ctx *c, const model_list *ml)
