@@ -139,6 +139,9 @@ fi
 # the same headroom through `assess`
 if ls $D/*.csv >/dev/null 2>&1; then
     expect 0 "$H" report -q -o "$T/gold" --backtest-days 7 --scenarios 10 $D/*.csv
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "outlook_scenarios") c = i }
+             NR > 1 && (!c || $c != 10) { exit 1 }' "$T/gold/regions.csv" || die "report: outlook_scenarios"
+    grep -q "10 simulated years of 2024 from a model trained on 2019" "$T/gold/index.html" || die "report: P10-P90 not stated"
     expect 0 "$H" assess $D/*.csv
     python3 - "$T/gold/regions.csv" tests/golden/regions_default.csv "$T/out" <<'PY' || die "report: golden regions.csv"
 import csv, math, sys

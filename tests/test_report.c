@@ -335,7 +335,9 @@ Test(report, csv_header_rows_and_exact_numbers)
             strcat(want, "_");
             strcat(want, b[j]);
         }
-    strcat(want, ",mape_auto,mape_snaive24,mape_snaive168,mape_ba_forecast,cf_share_pct,cf_share_curtailed_pct\n");
+    strcat(want, ",mape_auto,mape_snaive24,mape_snaive168,mape_ba_forecast,cf_share_pct,cf_share_curtailed_pct,"
+                 "outlook_year,outlook_train_from,outlook_train_to,outlook_threshold_summer_mw,"
+                 "outlook_threshold_winter_mw,outlook_scenarios\n");
     cr_assert_eq(strncmp(csv, want, strlen(want)), 0, "header:\n%.*s\nwant:\n%s", (int)strlen(want), csv, want);
     cr_assert_eq(count_str(csv, "\n"), 4, "header + one row per region");
     /* Row 1 is ERCO; its headroom at 0.5 % (column 12 + 11) reads back as the
