@@ -5,17 +5,19 @@
 #
 #   HR_DATA=../shared/datasets sh bench/forecast_calibration.sh [OUTDIR]
 #
-# For every EIA-930 BA file of $HR_DATA/eia930/ba_2015_2020 (put into long
-# format region,timestamp,load_mw by `headroom ingest`):
+# For every EIA-930 BA file of $HR_DATA/eia930/ba_2015_2020 and every ERCOT
+# weather zone of $HR_DATA/ercot/native_load (put into long format
+# region,timestamp,load_mw by `headroom ingest`):
 #   long:     each year Y with at least two whole years before it, forecast
 #             from every hour before Y;
 #   one-year: each year Y forecast from year Y-1 alone.
 # The forecast is `assess --forecast-year Y --scenarios 100 --budgets
 # 0.25,0.5,1,5 --season-slack 0` on the truncated file; the realised value
 # is `assess --years Y --threshold capacity:FILE` with the thresholds the
-# forecast states (the training years' seasonal peaks). Prints, per group
-# and budget, the share of region-years inside P10-P90 and the median of
-# realised / P50 (region-years with P50 > 0). Per-case rows go to
+# forecast states (the training years' seasonal peaks). Prints, per group,
+# source (eia930, ercot, all) and budget, the share of region-years inside
+# P10-P90 and the median of realised / P50 (region-years with P50 > 0).
+# The 8 ERCOT zones share their weather: their years are ~3 outcomes, not 24. Per-case rows go to
 # OUTDIR/cases.csv (default build/bench/forecast).
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -24,10 +26,13 @@ H=${HEADROOM:-build/headroom}
 OUT=${1:-build/bench/forecast}
 J=${JOBS:-2}
 SRC=$HR_DATA/eia930/ba_2015_2020
-[ -d "$SRC" ] || { echo "forecast_calibration: no $SRC" >&2; exit 1; }
+ERC=$HR_DATA/ercot/native_load
+[ -d "$SRC" ] && [ -d "$ERC" ] || { echo "forecast_calibration: no $SRC or $ERC" >&2; exit 1; }
 mkdir -p "$OUT/long" "$OUT/case" || exit 1
 if [ "${SUMMARY_ONLY:-0}" = 1 ]; then :; else
 "$H" ingest --on-overlap=last -o "$OUT/ingest" "$SRC"/*.csv >/dev/null || exit 1
+"$H" ingest -o "$OUT/ingest" "$ERC"/*.csv >/dev/null || exit 1
+rm -f "$OUT/ingest/ERCOT.csv" # the sum of the zones (EIA-930's ERCO is in already)
 for f in "$OUT"/ingest/*.csv; do cut -d, -f1-3 "$f" >"$OUT/long/$(basename "$f")"; done
 
 # one case: GROUP FILE Y FIRST ("" = from the start)
@@ -50,7 +55,10 @@ run_case() {
 
 cases() {
     for f in "$OUT"/long/*.csv; do
-        for y in 2017 2018 2019; do
+        # years y whose last day is in the file
+        yl=$(tail -1 "$f" | awk -F, '{ print substr($2, 1, 4) + (substr($2, 6, 5) >= "12-31" ? 0 : -1) }')
+        for y in 2017 2018 2019 2020; do
+            [ "$y" -le "$yl" ] || continue
             # whole years before y in the file (its first row's year + 1 ..)
             y0=$(awk -F, 'NR == 2 { print substr($2, 1, 4) + 0; exit }' "$f")
             [ $((y - y0 - 1)) -ge 2 ] && echo "long $f $y"
@@ -70,9 +78,11 @@ echo "group,region,year,budget_pct,p10_mw,p50_mw,p90_mw,realised_mw,calibration_
 cat "$OUT"/case/*/row.csv >>"$OUT/cases.csv" 2>/dev/null
 failed=$(for d in "$OUT"/case/*; do [ -s "$d/row.csv" ] || echo "$d"; done | wc -l)
 echo "cases: $(($(wc -l <"$OUT/cases.csv") / 4)) region-years; failed runs: $failed"
-echo "group,budget_pct,n,inside_p10_p90,below_p10,above_p90,median_realised_over_p50"
-awk -F, 'NR > 1 { k = $1 "," $4; n[k]++; if ($8 < $5) lo[k]++; else if ($8 > $7) hi[k]++; else in_[k]++;
-                  if ($6 > 0) { m[k]++; r[k, m[k]] = $8 / $6 } }
+echo "group,source,budget_pct,n,inside_p10_p90,below_p10,above_p90,median_realised_over_p50"
+awk -F, 'NR > 1 { src = $2 ~ /^ERCOT-/ ? "ercot" : "eia930"
+                  for (a = 0; a < 2; a++) { k = $1 "," (a ? "all" : src) "," $4; n[k]++
+                      if ($8 < $5) lo[k]++; else if ($8 > $7) hi[k]++; else in_[k]++
+                      if ($6 > 0) { m[k]++; r[k, m[k]] = $8 / $6 } } }
     END { for (k in n) { c = m[k]; for (i = 1; i <= c; i++) for (j = i + 1; j <= c; j++)
                              if (r[k, j] < r[k, i]) { t = r[k, i]; r[k, i] = r[k, j]; r[k, j] = t }
                          med = c ? (c % 2 ? r[k, (c + 1) / 2] : (r[k, c / 2] + r[k, c / 2 + 1]) / 2) : -1

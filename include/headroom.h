@@ -658,22 +658,23 @@ HR_API size_t hr_year_hours(int year);
  * the method and its references): S simulated hourly load paths of calendar
  * year `year` (UTC, from year-01-01T00:00:00Z) for the region of s the model
  * was fitted to (region index, or (size_t)-1 = the model's region by name).
- * Each path = the model's regression mean for that year (calendar, trend;
- * with temperature terms, the temperatures of a historical year shifted by
- * up to +-3 days) + residuals of the training window drawn as a seasonal
- * block bootstrap (one-week blocks from the same weeks of other training
- * years, offset by up to +-3 days; residuals of a model without logs are
- * resampled as ratios to the mean) + one level shift per path for the error
- * of the model's level in that year (Student t from the spread of the
- * training years' mean residuals); the ARIMA errors' conditional mean at
- * the end of training is added, tapered to zero over four weeks. The whole
- * path is then scaled by (1 + growth_pct/100)^years, years counted from the
- * hour after the last training hour (0 before it): growth on top of the
- * model's own trend. paths: [S * hr_year_hours(year)] MW, row-major (path p,
- * hour h at paths[p*nh + h]), the layout hr_assess_paths reads. With
- * under 2 years of training a plain 'trend' term is not extrapolated: it
- * is held at its value at the end of training (a trend fitted within one
- * year cannot be told from the annual cycle).
+ * Each path = the model's regression mean for that year (calendar, a trend
+ * shrunk by its reliability on the scale of years; with temperature terms,
+ * the temperatures of a historical year shifted by up to +-3 days) + the
+ * residuals of one whole training year (drawn per path, shifted by up to
+ * +-3 days, around that year's own mean; residuals of a model without logs
+ * are resampled as ratios to the mean) + one level per path (Student t with
+ * the prediction variance of a new year's level, a prior for short
+ * histories, and a random walk for each year beyond the first after
+ * training); the error model's conditional mean at the end of training is
+ * added, tapered to zero over four weeks. The whole path is then scaled by
+ * (1 + growth_pct/100)^years, years counted from the hour after the last
+ * training hour (0 before it): growth on top of the model's own trend.
+ * paths: [S * hr_year_hours(year)] MW, row-major (path p, hour h at
+ * paths[p*nh + h]), the layout hr_assess_paths reads. With under 2 years of
+ * training a plain 'trend' term is held at its value at the centre of the
+ * training window (a trend fitted within one year cannot be told from the
+ * annual cycle: the level stays the training year's).
  * Reproducible: path p depends only on (m, s, seed, p), not on S or on any
  * thread count. For a held-out check, fit the model on the years before
  * `year`. Errors: HR_EINVAL (NULL, S = 0, growth_pct <= -100, year outside
@@ -723,7 +724,9 @@ typedef struct {
     const hr_committed_load *committed; /* not retained                            */
     size_t ncommitted;
     int calibrate;                /* 1: scale the P10-P90 spread by the region's
-                                     hindcasts where it has >= 2 [Default: 1]      */
+                                     hindcasts (hr_hindcast_run) of the years before
+                                     the first forecast year, where it has any
+                                     [Default: 1]                                  */
 } hr_outlook_opts;
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
 HR_API void hr_outlook_opts_init(hr_outlook_opts *o);
@@ -779,12 +782,14 @@ typedef struct {
 } hr_hindcast;
 
 /* Rolling one-year-ahead hindcast of region `region` of s: for every whole
- * year with at least one whole year of load before it, the forecast of
+ * year with at least one whole year of load before it (a year that cannot
+ * be forecast, e.g. after a long gap, is left out), the forecast of
  * hr_outlook_run from the years before (o->scenarios, o->seed,
  * o->calibrate; no growth, no committed load) against the realised
  * headroom of that year at the training years' thresholds (ao's budgets,
- * threshold kind and profile; its study years are ignored). Fewer than one
- * such year: HR_EDATA. Other errors as hr_outlook_run. */
+ * threshold kind and profile; its study years are ignored); each year's
+ * P10-P90 calibrated (o->calibrate) from the years before it only. No such
+ * year: HR_EDATA. Other errors as hr_outlook_run. */
 HR_API int hr_hindcast_run(const hr_series *s, size_t region, const hr_fit_opts *fit,
                            const hr_assess_opts *ao, const hr_outlook_opts *o, hr_hindcast *out);
 

@@ -92,6 +92,9 @@ Test(outlook, states_what_it_is)
             cr_assert_eq(y->spread[j], 1.0);
         }
     }
+    /* a year further from the data is less certain (its level's random walk) */
+    const size_t j5 = ao.nbudgets - 1;
+    cr_assert_gt(out.y[2].p90_mw[j5] - out.y[2].p10_mw[j5], out.y[0].p90_mw[j5] - out.y[0].p10_mw[j5]);
     hr_series_free(s);
 }
 

@@ -31,38 +31,39 @@
  * residuals under an additive trend made the held-out year's peaks too low
  * in the fastest-growing regions.
  *
- *  - x_t(T)' beta: the model's regression mean (calendar, trend, holidays;
- *    with temperature terms, T^(p) is the temperature of one training year
- *    y_w shifted by delta_w in [-3, 3] whole days, drawn once per path: the
- *    "shifted weather years" of Hong, Wilson & Xie 2014, "Long term
- *    probabilistic load forecasting and normalization with hourly
- *    information", IEEE TSG 5:456, and Xie & Hong 2018, "Temperature scenario
- *    generation for probabilistic load forecasting", IEEE TSG 9:1680).
- *  - eps^(p): the training residuals e_s = h(y_s) - x_s' beta, resampled by
- *    a seasonal block bootstrap (Kuensch 1989, Ann. Stat. 17:1217, moving
- *    blocks; Politis 2001, "Resampling time series with seasonal components",
- *    and Dudek, Leskow, Paparoditis & Politis 2014, J. Time Ser. Anal. 35:89,
- *    for blocks anchored at the same season): year Y is cut into 168-hour
- *    blocks; block j (hours o_j .. o_j + l_j - 1 of the year) is copied from
- *    e at the same hours of a training year y', shifted by delta in [-3, 3]
- *    whole days, (y', delta) uniform over the pairs whose block lies inside
- *    the training window with every residual finite. Whole-day shifts keep
- *    the hour-of-day structure of the residuals; a week-long block keeps
- *    multi-day weather episodes (e-folding of a few days) intact; drawing
- *    each week from any year mixes episodes, so a path can be a more
- *    extreme year than any observed one while every week stays a real one.
- *  - lambda^(p): the error of the model's level in year Y, one draw per
- *    path from s t_df sqrt(1/ny + (x_Y - xbar)^2 / Sxx) (the prediction
- *    variance of a level + trend line through the ny training years' mean
- *    residuals; level_variance below). The bootstrap gives a new year's own
- *    weather; this gives the uncertainty of the mean it varies around,
- *    which the bootstrap cannot see.
+ *  - x_t(T)' beta: the model's regression mean (calendar, holidays, the
+ *    trend shrunk by its reliability, see below; with temperature terms,
+ *    T^(p) is the temperature of one training year y_w shifted by delta_w
+ *    in [-3, 3] whole days, drawn once per path: the "shifted weather
+ *    years" of Hong, Wilson & Xie 2014, "Long term probabilistic load
+ *    forecasting and normalization with hourly information", IEEE TSG
+ *    5:456, and Xie & Hong 2018, IEEE TSG 9:1680).
+ *  - eps^(p): the residuals e_s = h(y_s) - x_s' beta of one whole training
+ *    year b_p, taken around that year's own mean residual, at one whole-day
+ *    shift delta_p in [-3, 3], both drawn once per path: year Y is cut into
+ *    168-hour blocks, block j copied from the same hours of year b_p
+ *    shifted by delta_p (Politis 2001 and Dudek, Leskow, Paparoditis &
+ *    Politis 2014, J. Time Ser. Anal. 35:89: blocks anchored at the same
+ *    season); a block year b_p lacks (a gap, a partial year) comes from any
+ *    (year, shift) whose block has every residual finite. A whole year keeps
+ *    its weather together: a year as hot as the hottest on record is in
+ *    the ensemble as that year. Drawing each week from any year (the
+ *    earlier method) averaged the years' extremes away: its P10-P90 missed
+ *    the extreme-weather years.
+ *  - lambda^(p): a new year's level around the model's, one draw per path
+ *    from s t_df sqrt(1 + 1/ny + w (x_Y - xbar)^2 / Sxx) (level_variance:
+ *    the prediction variance of a new observation of a level + trend line
+ *    through the ny training years' mean residuals, s from the data and a
+ *    prior; w the trend's weight), plus a random walk of SCEN_LEVEL_SD0 per
+ *    year for each year between the end of training and Y.
+ *  - the trend: with under two years of training held at the centre of the
+ *    window (residuals taken around the held mean too); else shrunk
+ *    towards none around that centre by its signal-to-noise ratio on the
+ *    scale of years (damp_trend).
  *
- * Calibration (tests/test_scenario.c generator, log-linear model, 150
- * replicate regions): the held-out year's 0.5 % headroom fell inside
- * P10-P90 in 115 of 150 cases (77 %) with 6 training years, 105 (70 %) with
- * 4: few years make a small pool of extreme weeks, and the bootstrap cannot
- * produce an hour beyond the observed residual range.
+ * Calibration: tests/test_scenario.c (simulated regions) and
+ * bench/forecast_calibration.sh (held-out EIA-930 years); the figures are in
+ * docs/forecast-headroom.md.
  *  - m_t: the ARIMA errors' conditional mean forecast from the end of
  *    training (model_forecast_at minus the regression mean) with the linear
  *    taper w_t = max(0, 1 - k/672), k = hours since that origin: a cold snap
@@ -369,9 +370,15 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
 
     /* sd of lambda, a new year's level around the model's at its centre */
     int df_level = 0;
+    /* Years between the end of training and the start of year Y: over
+     * them a level may also wander (the economy, efficiency, new loads),
+     * which a line through the training years cannot see: a random walk of
+     * SCEN_LEVEL_SD0 per year adds gap SCEN_LEVEL_SD0^2. */
+    const double gap = (double)(ty - t_origin) / (3600.0 * HOURS_PER_YEAR);
     const double sd_level = m->p == 0 ? 0.0 : sqrt(level_variance(
         eb, xc, ny, has_trend(m->sp) && !freeze, damp_w,
-        ((double)(ty - (r->t0 + 3600 * (int64_t)a)) / 3600.0 + 0.5 * (double)nh) / HOURS_PER_YEAR, &df_level));
+        ((double)(ty - (r->t0 + 3600 * (int64_t)a)) / 3600.0 + 0.5 * (double)nh) / HOURS_PER_YEAR, &df_level) +
+        (gap > 0 ? gap * SCEN_LEVEL_SD0 * SCEN_LEVEL_SD0 : 0.0));
     if (df_level < 3) df_level = 3;
 
     /* Blocks and their candidate sources (y', delta). */

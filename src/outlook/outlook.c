@@ -239,17 +239,29 @@ static int raw_hindcasts(const hr_series *s, size_t i, const hr_fit_opts *fit, c
         hr_assess_opts ta = *ao;
         ta.year_from = y0;
         ta.year_to = y - 1;
-        if ((st = hr_assess(s, i, &ta, &a))) return st;
         hr_assess_opts ra = *ao;
         ra.year_from = ra.year_to = y;
         ra.threshold_kind = HR_THRESH_CAPACITY;
-        ra.threshold_summer_mw = a.threshold_summer_mw;
-        ra.threshold_winter_mw = a.threshold_winter_mw;
-        if ((st = hr_assess(s, i, &ra, &real))) return st;
-        double thr[2] = {a.threshold_summer_mw, a.threshold_winter_mw}, q[HR_MAX_BUDGETS * 3];
+        double q[HR_MAX_BUDGETS * 3];
         raw_info info;
-        if ((st = raw_forecast(s, i, fit, ao, &ho, y, y, thr, y - 1, 0, q, &info)))
-            return hr_err_prefix(st, "hindcast");
+        st = hr_assess(s, i, &ta, &a);
+        if (!st) {
+            ra.threshold_summer_mw = a.threshold_summer_mw;
+            ra.threshold_winter_mw = a.threshold_winter_mw;
+            st = hr_assess(s, i, &ra, &real);
+        }
+        if (!st) {
+            double thr[2] = {a.threshold_summer_mw, a.threshold_winter_mw};
+            st = raw_forecast(s, i, fit, ao, &ho, y, y, thr, y - 1, 0, q, &info);
+        }
+        /* a year that cannot be forecast (a gap, too little load before
+         * it) is left out of the hindcast, not the end of it */
+        if (st == HR_ENOMEM) return st;
+        if (st) {
+            hr_err_clear();
+            st = HR_OK;
+            continue;
+        }
         Y->year = y;
         Y->train_year_from = year_of(info.train_from + 3600); /* an hour-ending file's first hour */
         Y->train_year_to = year_of(info.train_to);
