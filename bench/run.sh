@@ -24,7 +24,7 @@ CC=${CC:-cc}
 HEADROOM=${HEADROOM:-build/headroom}
 INGEST_OPTS=${BENCH_INGEST_OPTS---on-overlap=last}
 B=build/bench
-LDLIBS="-llapacke -lopenblas -lcsv -lm -pthread"
+LDLIBS="-llapacke -lopenblas -lcsv -ljson-c -lm -pthread"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 
 case $RUNS in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 1 ;; esac
@@ -294,8 +294,7 @@ EOF2
 
 # =========================================================================
 # SECTION assess — headroom computation on the default data
-# HOOK: owned by the headroom/assess helper; refine (per-region timing,
-# budgets) as needed.
+# and the kernel on generated series (bench/assess_bench.c).
 # =========================================================================
 section_assess() {
     section "assess (headroom at the default budgets)"
@@ -307,6 +306,16 @@ section_assess() {
         echo "headroom assess, $# files of datasets/default: median $s s, peak RSS $(mb_kib "$(peak_rss_kb "$HEADROOM" assess "$@")") MB"
     else
         echo "assess: n/a ($(reason $?))"
+    fi
+    # The kernel alone on generated series of the flexible-load goal's shape
+    # (80 series x 9 years x 4 budgets; goals: < 1 s with an event cap,
+    # < 5 s with the battery), CPU seconds.
+    if [ ! -f build/libheadroom.a ]; then
+        echo "assess kernel: skipped (build/libheadroom.a not built)"
+    elif build_c "$B/assess_bench" bench/assess_bench.c build/libheadroom.a $LDLIBS; then
+        "$B/assess_bench" "$RUNS" || echo "assess kernel: n/a (assess_bench failed)"
+    else
+        echo "assess kernel: n/a ($(reason 1))"
     fi
     return 0
 }

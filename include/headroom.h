@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,12 +42,13 @@ extern "C" {
 #define HR_API
 #endif
 
-/* 0.2.0: hr_ingest_opts gained `threads` (its size changed: rebuild
- * callers; before 1.0 a minor version may change the ABI). */
+/* 0.3.0: hr_ingest_opts gained region_col, min_coverage, interval_end,
+ * demand and delimiter (its size changed: rebuild callers; before 1.0 a
+ * minor version may change the ABI). */
 #define HR_VERSION_MAJOR 0
-#define HR_VERSION_MINOR 2
+#define HR_VERSION_MINOR 3
 #define HR_VERSION_PATCH 0
-#define HR_VERSION_STRING "0.2.0"
+#define HR_VERSION_STRING "0.3.0"
 
 /* Run-time library version, "MAJOR.MINOR.PATCH" (equals HR_VERSION_STRING of
  * the header the library was built with); static storage. Thread-safe. */
@@ -149,6 +151,7 @@ typedef enum {
     HR_FORMAT_US48,
     HR_FORMAT_SERIES,
     HR_FORMAT_WEATHER, /* GEFCom / BigDEAL / TELL / NYC load-with-weather files */
+    HR_FORMAT_EIA_API, /* EIA API v2 electricity/rto exports, CSV or JSON      */
     HR_NFORMATS
 } hr_format;
 
@@ -156,6 +159,9 @@ typedef enum {
 typedef enum { HR_DUP_ERROR = 0, HR_DUP_MEAN, HR_DUP_FIRST, HR_DUP_LAST } hr_dup_rule;
 /* Resolution of two files giving different values for one region-hour. */
 typedef enum { HR_OVERLAP_ERROR = 0, HR_OVERLAP_FIRST, HR_OVERLAP_LAST } hr_overlap_rule;
+
+/* Which demand column of an EIA-930 BALANCE file is the load. */
+typedef enum { HR_DEMAND_RAW = 0, HR_DEMAND_ADJUSTED, HR_DEMAND_IMPUTED } hr_demand;
 
 #define HR_MAX_VALUE_COLS 16
 
@@ -177,6 +183,17 @@ typedef struct {
                                   default) = the CPUs this process may use, at
                                   most 8; 1 = all on the calling thread. The
                                   result is the same for any value.          */
+    const char *region_col;    /* one region per value of this column (series,
+                                  and formats with one region per file); NULL */
+    double min_coverage;       /* sub-hourly data: share of an hour's intervals
+                                  that must have a value for the hour to have
+                                  one, in (0, 1]; default 1 (all)            */
+    int interval_end;          /* sub-hourly data: stamps mark the interval's
+                                  end (default 0: its start)                 */
+    hr_demand demand;          /* EIA-930 BALANCE load: raw "Demand (MW)" (the
+                                  default), its "(Adjusted)" or "(Imputed)"  */
+    char delimiter;            /* field separator; 0 (default) = ',' or a tab
+                                  when the header has tabs and no commas     */
 } hr_ingest_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -253,6 +270,15 @@ HR_API int hr_series_quality(const hr_series *s, size_t i, hr_quality *q);
  * file + rename). Errors: HR_EINVAL (NULL argument, i out of range), HR_EIO,
  * HR_ENOMEM. Thread-safe for distinct paths. */
 HR_API int hr_series_write_long(const hr_series *s, size_t i, const char *path);
+/* Write every region of s as DIR/NAME.csv (hr_series_write_long's format),
+ * replacing DIR as a whole: readers, and a kill at any moment, see the old
+ * DIR or the complete new one. NAME is the region name with separators
+ * ('/', '\\'), control characters and a leading '.' made '_', cut to 96
+ * bytes; names equal ignoring case get "-2", "-3", ... in region order. An
+ * existing DIR is replaced only if it holds nothing but regular .csv files.
+ * Errors: HR_EINVAL, HR_EIO (hr_last_error names the path), HR_ENOMEM.
+ * Thread-safe for distinct DIRs. */
+HR_API int hr_series_write_dir(const hr_series *s, const char *dir);
 
 /* ---------------------------------------------------------------- time */
 
@@ -282,7 +308,8 @@ enum { HR_METHOD_CSS_ML = 0, HR_METHOD_ML = 1, HR_METHOD_CSS = 2 };
 typedef struct {
     const char *model;      /* spec name ("vanilla"), spec path, "arima" or
                                "auto-arima" [Default: "calendar"]              */
-    const char *models_dir; /* where spec names are looked up [Default: "models"] */
+    const char *models_dir; /* where spec names are looked up [Default: NULL =
+                               the installed ones, hr_models_dir()]           */
     const char *spec_text;  /* spec given as text instead (overrides model)   */
     int64_t from_utc;       /* first training hour [Default: INT64_MIN = all] */
     int64_t to_utc;         /* last training hour  [Default: INT64_MAX = all] */
@@ -303,6 +330,17 @@ typedef struct {
 /* Fill *o with the defaults above (NULL is a no-op). Strings of o are
  * read during the call only. Thread-safe. */
 HR_API void hr_fit_opts_init(hr_fit_opts *o);
+
+/* The directory of the installed model specifications,
+ * PREFIX/share/headroom/models (compiled in by `make install PREFIX=...`),
+ * where a spec name is looked up when hr_fit_opts.models_dir is NULL;
+ * static storage. Thread-safe. */
+HR_API const char *hr_models_dir(void);
+/* The specification names in dir (NULL = hr_models_dir()), sorted, into buf
+ * as "auto, calendar, vanilla" (NUL-terminated; "" when there are none).
+ * Errors: HR_EINVAL (buf NULL, cap 0, or cap too small: buf = ""),
+ * HR_ENOTFOUND (no such directory), HR_EIO. Thread-safe. */
+HR_API int hr_models_list(const char *dir, char *buf, size_t cap);
 
 /* Fit a model to region `region` of s (its cleaned load_mw, and temp_c when
  * the specification has weather terms), over the training window of o.
@@ -383,8 +421,27 @@ HR_API int hr_model_forecast(const hr_model *m, const hr_series *s, size_t regio
 HR_API int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region,
                              size_t horizon, size_t npaths, uint64_t seed, double *paths);
 
-/* Save n models to path as versioned text (written to a temporary file,
- * unique per process and thread, then renamed over path). Errors:
+/* ------------------------------------------------- atomic output files */
+
+/* An output file that readers see either complete or not at all (also
+ * after a crash or kill -9): written under a temporary name beside path
+ * (an unnamed file where the file system allows), then flushed, fsync'd
+ * and renamed over path by hr_outfile_commit. Temporaries left by killed
+ * writers of the same path are removed at the next hr_outfile_open. */
+typedef struct hr_outfile hr_outfile;
+/* Errors: HR_EINVAL, HR_EIO (hr_last_error: "path: reason"), HR_ENOMEM. */
+HR_API int hr_outfile_open(const char *path, hr_outfile **out);
+/* The stream to write to (owned by f; do not fclose it). */
+HR_API FILE *hr_outfile_stream(hr_outfile *f);
+/* Put the file in place and free f. Errors: HR_EIO (any write error, e.g.
+ * a full disk; the temporary is removed and path is left as it was),
+ * HR_EINVAL (NULL). */
+HR_API int hr_outfile_commit(hr_outfile *f);
+/* Drop what was written (path unchanged) and free f; NULL: no-op. */
+HR_API void hr_outfile_abort(hr_outfile *f);
+
+/* Save n models to path as versioned text (written with the atomic writer
+ * above: unique temporary, fsync, rename over path). Errors:
  * HR_EINVAL (models or path NULL or empty, n = 0, a NULL model), HR_EIO,
  * HR_ENOMEM. Thread-safe: the models are only read. */
 HR_API int hr_model_save(const hr_model *const *models, size_t n, const char *path);
@@ -511,6 +568,10 @@ HR_API int hr_metrics(const double *actual, const double *mean, const double *sd
  *   r_y(L) = sum_{t in y} C_t / sum_{t in y} L s_t       yearly rate
  *   headroom(b) = largest L with mean_y r_y(L) <= b, solved exactly (the rate
  *   is monotone and piecewise of the form a - c/L) and rounded DOWN to 0.1 MW.
+ * A contract may add caps on event length, events and curtailed hours per
+ * year, ask for the budget in every year, and add on-site storage; each is
+ * solved exactly or by bisection on a quantity monotone in L (see
+ * src/assess/flex.c), and the row names what binds.
  * Study years are whole calendar years (UTC). Hours with NaN load are left
  * out of both sums and counted. Thread-safe; nothing is retained.
  */
@@ -535,8 +596,10 @@ typedef struct {
     int threshold_kind;                 /* HR_THRESH_*; default SEASONAL          */
     double threshold_summer_mw;         /* HR_THRESH_CAPACITY only                */
     double threshold_winter_mw;         /* HR_THRESH_CAPACITY only                */
-    int season_slack;                   /* 1: seasonal peak windows widen by one
-                                           month (May-Sep, Nov-Mar); default 0     */
+    int season_slack;                   /* 1 (default): a seasonal peak may fall one
+                                           month outside its window (May-Sep,
+                                           Nov-Mar), as the study did for CAISO, FPL
+                                           and AZPS; 0: strict Jun-Aug, Dec-Feb      */
     int year_from, year_to;             /* study years (UTC, whole calendar years);
                                            0, 0 (default) = every whole year present */
     const double *profile;              /* shape s_t of the added load, or NULL =
@@ -548,6 +611,24 @@ typedef struct {
     size_t profile_len;                 /* 0, 24, 168 or 8760                     */
     double curve_step_pct_peak;         /* curve step, % of peak; default 0.25     */
     double curve_max_pct_peak;          /* curve end, % of peak; default 25        */
+    /* Flexible-load contract (library 0.3). Each cap is off at 0. An event is
+     * a run of consecutive hours with curtailment (a missing hour ends it; a
+     * run crossing New Year counts in the year it starts). */
+    int max_event_hours;                /* no event longer than this              */
+    int max_events_per_year;            /* events starting in any study year      */
+    int max_hours_per_year;             /* curtailed hours in any study year      */
+    int every_year;                     /* 1: the budget holds in each study year,
+                                           not only on the mean of the years      */
+    int season_slack_by[2];             /* slack per season (HR_SEASON_*), -1 =
+                                           season_slack; default -1, -1            */
+    /* On-site storage, off at battery_pct 0: power battery_pct % of the added
+     * load L, energy battery_hours x that power, round-trip efficiency
+     * battery_eff on charging (default 0.85), full at the first study hour.
+     * Hourly: when need_t = min(L s_t, max(0, D_t + L s_t - T_t)) > 0 it
+     * discharges x = min(need_t, power, stored) and need_t - x is curtailed;
+     * otherwise it draws min(power, T_t - D_t - L s_t, (capacity - stored) /
+     * eff) from the grid and stores eff times that. */
+    double battery_pct, battery_hours, battery_eff;
 } hr_assess_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -566,7 +647,22 @@ typedef struct {
     double max_event_hours;          /* longest run (runs cross year boundaries)     */
     double peak_mw;                  /* peak load over the study years               */
     double load_factor;              /* mean / peak load over the study years        */
+    /* library 0.3 */
+    double events_per_year;          /* events (runs of curtailed hours) per year    */
+    double rate_pct;                 /* mean over years of the yearly rate, %        */
+    double worst_year_rate_pct;      /* highest yearly rate, %                       */
+    double battery_cycles_per_year;  /* discharged energy / capacity per year (0: none) */
+    unsigned binding;                /* HR_BIND_* limits that 0.1 MW more would break */
 } hr_headroom_row;
+
+/* Limits of a headroom (hr_headroom_row.binding, hr_campus.broken). */
+enum {
+    HR_BIND_BUDGET = 1,      /* the mean yearly rate reaches the budget             */
+    HR_BIND_EVENT_HOURS = 2, /* max_event_hours                                     */
+    HR_BIND_EVENTS = 4,      /* max_events_per_year                                 */
+    HR_BIND_HOURS = 8,       /* max_hours_per_year                                  */
+    HR_BIND_EVERY_YEAR = 16  /* the budget in the worst year (every_year)           */
+};
 
 /* The result of one assessment (plain data, caller-owned; ~25 kB). */
 typedef struct {
@@ -587,6 +683,12 @@ typedef struct {
     size_t ncurve;
     double curve_added_mw[HR_CURVE_MAX];
     double curve_rate_pct[HR_CURVE_MAX];
+    /* library 0.3: the hour that set each seasonal threshold (HR_SEASON_*;
+     * -1 when the threshold was given) and how far it stands above the higher
+     * of its two neighbouring hours, % (NaN if both are missing): a single
+     * hour far above its neighbours is a likely data error. */
+    int64_t peak_hour_utc[2];
+    double peak_jump_pct[2];
 } hr_assessment;
 
 /* Season of month (1-12) in the threshold mapping: HR_SEASON_WINTER for
@@ -598,7 +700,10 @@ HR_API int hr_assess_month_season(int month);
  * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
  * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
  * threshold kind, bad profile length, values or mean, capacity threshold
- * not positive, curve step not positive, year_from > year_to),
+ * not positive, curve step not positive, year_from > year_to, a negative
+ * cap, every_year or a slack out of range, battery_pct outside [0, 1000],
+ * battery_hours outside (0, 8760] or battery_eff outside (0, 1] with a
+ * battery),
  * HR_ENOTFOUND (no load column),
  * HR_EDATA (no whole calendar year, a requested year not whole on the grid,
  * a year with no load), HR_ENOMEM. On error *out is unspecified. */
@@ -624,6 +729,29 @@ HR_API int hr_assess_arrays(int64_t t0_utc, const double *load_mw, size_t n,
 HR_API int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npaths,
                            double threshold_summer_mw, double threshold_winter_mw,
                            const hr_assess_opts *o, double *headroom_mw, double *quantiles);
+
+/* A campus of a given size (the inverse question): what it would see under
+ * the thresholds, storage and caps of o (budgets are not used). */
+typedef struct {
+    double size_mw;
+    double curtailed_pct;            /* mean over years of the yearly rate, %        */
+    double worst_year_pct;           /* highest yearly rate, %                       */
+    double curtailed_hours_per_year;
+    double events_per_year;
+    double mean_event_hours;         /* 0 without events                             */
+    double max_event_hours;
+    double battery_cycles_per_year;
+    unsigned broken;                 /* HR_BIND_EVENT_HOURS / _EVENTS / _HOURS caps of
+                                        o this size exceeds                         */
+} hr_campus;
+
+/* The campus of size_mw (> 0) in region `region` of s; errors as hr_assess
+ * (HR_EINVAL also for size_mw not a positive finite number). */
+HR_API int hr_assess_size(const hr_series *s, size_t region, const hr_assess_opts *o, double size_mw,
+                          hr_campus *out);
+/* The same on caller arrays (as hr_assess_arrays). */
+HR_API int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o,
+                                 double size_mw, hr_campus *out);
 
 /* Generation mix overall and during curtailment (shares in %). A fuel's
  * generation is its positive part (net generation below zero, e.g. storage
@@ -835,6 +963,17 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
  * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
+
+/* ---------------------------------------------------------------- bindings */
+
+/* Layout of the public structs for language bindings (python/headroom):
+ * with field NULL, *size = sizeof(type) and *offset = 0; else the member's
+ * offsetof and sizeof (an array member: the whole array). type and field
+ * are spelt as above ("hr_fit_opts", "models_dir"); the structs of the
+ * read, fit, forecast, assess and report calls are covered. Either out
+ * pointer may be NULL. Errors: HR_EINVAL (type NULL), HR_ENOTFOUND (no such
+ * type or member). Thread-safe. */
+HR_API int hr_layout(const char *type, const char *field, size_t *offset, size_t *size);
 
 #ifdef __cplusplus
 }

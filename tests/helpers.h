@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 /* |a-b| <= rtol*max(|a|,|b|) (GSL's gsl_test_rel idea); NaN never equal. */
@@ -77,4 +78,49 @@ static inline double toy_load(size_t k, double *e, uint64_t *seed)
 #else
 #define EXPECT_NO_LEAKS() ((void)0)
 #endif
+/* EIA-930 per-BA file: date_time (UTC, hour-ending) and the column named
+ * col; returns the hour-beginning grid from the first row (NULL if the
+ * file or column is missing or it spans more than 50,000 hours). */
+static inline double *read_ba(const char *path, const char *col, int64_t *t0, size_t *n)
+{
+    FILE *f = fopen(path, "r");
+    if (!f) return NULL;
+    char line[512];
+    if (!fgets(line, sizeof line, f)) {
+        fclose(f);
+        return NULL;
+    }
+    int ci = -1, k = 0;
+    for (char *p = strtok(line, ",\r\n"); p; p = strtok(NULL, ",\r\n"), k++)
+        if (!strcmp(p, col)) ci = k;
+    if (ci < 0) {
+        fclose(f);
+        return NULL;
+    }
+    size_t cap = 50000;
+    double *x = malloc(cap * sizeof *x);
+    size_t m = 0;
+    while (fgets(line, sizeof line, f)) {
+        int Y, Mo, Dd, H, Mi, S;
+        if (sscanf(line, "%d-%d-%d %d:%d:%d", &Y, &Mo, &Dd, &H, &Mi, &S) != 6) continue;
+        int64_t t = utc(Y, Mo, Dd, H) - 3600; /* hour-ending -> hour-beginning */
+        if (m == 0) *t0 = t;
+        size_t i = (size_t)((t - *t0) / 3600);
+        if (i >= cap) {
+            fclose(f);
+            free(x);
+            return NULL;
+        }
+        while (m < i) x[m++] = NAN;
+        char *p = line;
+        for (int c = 0; c < ci && p; c++) p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
+        char *end;
+        double v = p ? strtod(p, &end) : NAN;
+        x[m++] = (p && end != p) ? v : NAN;
+    }
+    fclose(f);
+    *n = m;
+    return x;
+}
+
 #endif

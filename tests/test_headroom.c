@@ -238,14 +238,31 @@ Test(headroom, seasonal_thresholds_and_slack)
     for (int m = 1; m <= 12; m++) D[(utc(2019, m, 10, 12) - t0) / 3600] = 2000 + 10 * m;
     hr_assess_opts o;
     hr_assess_opts_init(&o);
+    cr_assert_eq(o.season_slack, 1, "the study's one-month slack is the default");
+    o.season_slack = 0;
     hr_assessment a;
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK, "%s", hr_last_error());
     cr_assert_eq(a.threshold_summer_mw, 2080);
     cr_assert_eq(a.threshold_winter_mw, 2120);
+    /* each spike stands 1080 / 1120 MW (108 / 112 %) above its neighbours */
+    cr_assert_eq(a.peak_hour_utc[HR_SEASON_SUMMER], utc(2019, 8, 10, 12));
+    cr_assert_float_eq(a.peak_jump_pct[HR_SEASON_SUMMER], 108.0, 1e-9);
+    cr_assert_float_eq(a.peak_jump_pct[HR_SEASON_WINTER], 112.0, 1e-9);
+    o.season_slack_by[HR_SEASON_SUMMER] = 1; /* per season: summer only */
+    cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
+    cr_assert_eq(a.threshold_summer_mw, 2090);
+    o.season_slack_by[HR_SEASON_SUMMER] = -1;
     o.season_slack = 1;
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
     cr_assert_eq(a.threshold_summer_mw, 2090);
     cr_assert_eq(a.threshold_winter_mw, 2120);
+    o.season_slack_by[HR_SEASON_SUMMER] = 0; /* a season's own 0 overrides the common 1 */
+    cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
+    cr_assert_eq(a.threshold_summer_mw, 2080);
+    o.season_slack_by[HR_SEASON_SUMMER] = -1;
+    o.season_slack_by[HR_SEASON_WINTER] = 2;
+    cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_EINVAL);
+    o.season_slack_by[HR_SEASON_WINTER] = -1;
     D[(utc(2019, 3, 20, 12) - t0) / 3600] = 3000;
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
     cr_assert_eq(a.threshold_winter_mw, 3000);
@@ -584,39 +601,6 @@ Test(headroom, shaped_profile_vs_brute_force)
 
 /* ---------------------------------------------------------------- real data */
 
-/* EIA-930 per-BA file: date_time (UTC, hour-ending) and the column named
- * col; returns the hour-beginning grid from the first row. */
-static double *read_ba(const char *path, const char *col, int64_t *t0, size_t *n)
-{
-    FILE *f = fopen(path, "r");
-    if (!f) return NULL;
-    char line[512];
-    if (!fgets(line, sizeof line, f)) return NULL;
-    int ci = -1, k = 0;
-    for (char *p = strtok(line, ",\r\n"); p; p = strtok(NULL, ",\r\n"), k++)
-        if (!strcmp(p, col)) ci = k;
-    cr_assert(ci >= 0, "no column %s in %s", col, path);
-    size_t cap = 50000;
-    double *x = malloc(cap * sizeof *x);
-    size_t m = 0;
-    while (fgets(line, sizeof line, f)) {
-        int Y, Mo, Dd, H, Mi, S;
-        if (sscanf(line, "%d-%d-%d %d:%d:%d", &Y, &Mo, &Dd, &H, &Mi, &S) != 6) continue;
-        int64_t t = utc(Y, Mo, Dd, H) - 3600; /* hour-ending -> hour-beginning */
-        if (m == 0) *t0 = t;
-        size_t i = (size_t)((t - *t0) / 3600);
-        cr_assert(i < cap);
-        while (m < i) x[m++] = NAN;
-        char *p = line;
-        for (int c = 0; c < ci && p; c++) p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL;
-        char *end;
-        double v = p ? strtod(p, &end) : NAN;
-        x[m++] = (p && end != p) ? v : NAN;
-    }
-    fclose(f);
-    *n = m;
-    return x;
-}
 
 Test(headroom, duk_2016_2019_vs_brute_force)
 {

@@ -64,7 +64,6 @@ static int in_peak_window(int month, int season, int slack)
 void hr_assess_opts_init(hr_assess_opts *o)
 {
     if (!o) return; /* documented no-op */
-    if (!o) return;
     memset(o, 0, sizeof *o);
     static const double b[] = {0.25, 0.5, 1.0, 5.0};
     for (size_t j = 0; j < 4; j++) o->budgets_pct[j] = b[j];
@@ -74,6 +73,15 @@ void hr_assess_opts_init(hr_assess_opts *o)
     o->threshold_winter_mw = NAN;
     o->curve_step_pct_peak = 0.25;
     o->curve_max_pct_peak = 25.0;
+    o->season_slack = 1;
+    o->season_slack_by[0] = o->season_slack_by[1] = -1;
+    o->battery_eff = 0.85;
+}
+
+/* Slack of a season's window: its own, else the common one. */
+static int slack_of(const hr_assess_opts *o, int season)
+{
+    return o->season_slack_by[season] >= 0 ? o->season_slack_by[season] : o->season_slack;
 }
 
 static int check_opts(const hr_assess_opts *o)
@@ -110,6 +118,19 @@ static int check_opts(const hr_assess_opts *o)
                       o->curve_max_pct_peak);
     if (o->year_from && o->year_to && o->year_from > o->year_to)
         return hr_err(HR_EINVAL, "headroom: years %d-%d are reversed", o->year_from, o->year_to);
+    if (o->season_slack < 0 || o->season_slack > 1 || o->season_slack_by[0] < -1 || o->season_slack_by[0] > 1 ||
+        o->season_slack_by[1] < -1 || o->season_slack_by[1] > 1)
+        return hr_err(HR_EINVAL, "headroom: season_slack must be 0 or 1 (season_slack_by -1, 0 or 1)");
+    if (o->max_event_hours < 0 || o->max_events_per_year < 0 || o->max_hours_per_year < 0)
+        return hr_err(HR_EINVAL, "headroom: max_event_hours, max_events_per_year and max_hours_per_year must be "
+                                 ">= 0 (0 = no cap)");
+    if (o->every_year != 0 && o->every_year != 1) return hr_err(HR_EINVAL, "headroom: every_year must be 0 or 1");
+    if (!(o->battery_pct >= 0 && o->battery_pct <= 1000))
+        return hr_err(HR_EINVAL, "headroom: battery_pct %g is not in [0, 1000]", o->battery_pct);
+    if (o->battery_pct > 0 && !(o->battery_hours > 0 && o->battery_hours <= 8760))
+        return hr_err(HR_EINVAL, "headroom: battery_hours %g is not in (0, 8760]", o->battery_hours);
+    if (o->battery_pct > 0 && !(o->battery_eff > 0 && o->battery_eff <= 1))
+        return hr_err(HR_EINVAL, "headroom: battery_eff %g is not in (0, 1]", o->battery_eff);
     return HR_OK;
 }
 
@@ -346,16 +367,17 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     /* Load statistics and peaks by season window over the study years. */
     const double *Ds = D + st->k0;
     double peak = -INFINITY, sum = 0, pk_s = -INFINITY, pk_w = -INFINITY;
-    size_t nok = 0;
+    size_t nok = 0, ipk = 0, ipk_s = 0, ipk_w = 0;
+    int sl_s = slack_of(o, HR_SEASON_SUMMER), sl_w = slack_of(o, HR_SEASON_WINTER);
     for (size_t i = 0; i < st->m; i++) {
         double x = Ds[i];
         if (isnan(x)) continue;
         nok++;
         sum += x;
-        if (x > peak) peak = x;
+        if (x > peak) peak = x, ipk = i;
         int mth = st->g.month[i];
-        if (in_peak_window(mth, HR_SEASON_SUMMER, o->season_slack) && x > pk_s) pk_s = x;
-        if (in_peak_window(mth, HR_SEASON_WINTER, o->season_slack) && x > pk_w) pk_w = x;
+        if (in_peak_window(mth, HR_SEASON_SUMMER, sl_s) && x > pk_s) pk_s = x, ipk_s = i;
+        if (in_peak_window(mth, HR_SEASON_WINTER, sl_w) && x > pk_w) pk_w = x, ipk_w = i;
     }
     if (nok == 0 || !(peak > 0)) {
         grid_free(&st->g);
@@ -372,6 +394,7 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
         }
     } else if (o->threshold_kind == HR_THRESH_ANNUAL) {
         Tsum = Twin = peak;
+        ipk_s = ipk_w = ipk;
     } else {
         Tsum = o->threshold_summer_mw;
         Twin = o->threshold_winter_mw;
@@ -390,22 +413,37 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     a->peak_mw = peak;
     a->mean_mw = sum / (double)nok;
     a->load_factor = a->mean_mw / peak;
+    size_t ip[2] = {ipk_w, ipk_s};
+    for (int q = 0; q < 2; q++) {
+        a->peak_hour_utc[q] = -1;
+        a->peak_jump_pct[q] = NAN;
+        if (o->threshold_kind == HR_THRESH_CAPACITY) continue;
+        size_t i = ip[q];
+        double nb = -INFINITY;
+        if (i > 0 && !isnan(Ds[i - 1])) nb = Ds[i - 1];
+        if (i + 1 < st->m && !isnan(Ds[i + 1]) && Ds[i + 1] > nb) nb = Ds[i + 1];
+        a->peak_hour_utc[q] = cal_year_start(yf) + 3600 * (int64_t)i;
+        if (nb > 0) a->peak_jump_pct[q] = 100.0 * (Ds[i] / nb - 1.0);
+    }
     return HR_OK;
 }
 
 /* Items (breakpoint, weight) of the study hours; returns the count.
  * S_y is the shaped hour count of year y over hours with load. */
-static int build_items(const study *st, const double *Ds, headroom_item *it, size_t *mi)
+static int year_sums(const study *st, const double *Ds, double *S)
 {
-    double *S = mem_calloc((size_t)st->ny, sizeof *S);
-    if (!S) return hr_err(HR_ENOMEM, "headroom: out of memory");
+    for (int y = 0; y < st->ny; y++) S[y] = 0;
     for (size_t i = 0; i < st->m; i++)
         if (!isnan(Ds[i])) S[st->g.yi[i]] += st->g.s[i];
     for (int y = 0; y < st->ny; y++)
-        if (!(S[y] > 0)) {
-            mem_free(S);
-            return hr_err(HR_EDATA, "headroom: year %d has no hour with load (and added load)", st->y0 + y);
-        }
+        if (!(S[y] > 0)) return hr_err(HR_EDATA, "headroom: year %d has no hour with load (and added load)", st->y0 + y);
+    return HR_OK;
+}
+
+static int build_items(const study *st, const double *Ds, double *S, headroom_item *it, size_t *mi)
+{
+    int rc = year_sums(st, Ds, S);
+    if (rc) return rc;
     size_t k = 0;
     double Y = (double)st->ny;
     for (size_t i = 0; i < st->m; i++) {
@@ -416,13 +454,26 @@ static int build_items(const study *st, const double *Ds, headroom_item *it, siz
         it[k].w = s / (Y * S[st->g.yi[i]]);
         k++;
     }
-    mem_free(S);
     *mi = k;
     return HR_OK;
 }
 
-/* Row metrics at added load L (already rounded). */
-static void row_metrics(const study *st, const double *Ds, double L, hr_headroom_row *r, double bymh[12][24])
+/* The study as the flexible-load kernel sees it; gap[m] is filled. */
+static void flex_setup(const study *st, const double *Ds, const double *S, double *gap, flex_study *fs)
+{
+    for (size_t i = 0; i < st->m; i++) gap[i] = isnan(Ds[i]) ? NAN : st->T[st->g.month[i]] - Ds[i];
+    fs->m = st->m;
+    fs->ny = st->ny;
+    fs->gap = gap;
+    fs->s = st->g.s;
+    fs->yi = st->g.yi;
+    fs->S = S;
+}
+
+/* Row metrics at added load L (already rounded); cn = C_t / L per hour with
+ * storage (flex_eval), NULL without. */
+static void row_metrics(const study *st, const double *Ds, double L, hr_headroom_row *r, double bymh[12][24],
+                        const double *cn)
 {
     double Y = (double)st->ny;
     size_t ncurt = 0, ge50 = 0, ge75 = 0, ge90 = 0, nev = 0, run = 0, maxrun = 0;
@@ -431,7 +482,12 @@ static void row_metrics(const study *st, const double *Ds, double L, hr_headroom
         double s = st->g.s[i];
         int curt = 0;
         double kept = 1;
-        if (L > 0 && !isnan(Ds[i]) && s > 0) {
+        if (cn) {
+            if (cn[i] > 0) {
+                curt = 1;
+                kept = 1 - cn[i] / s;
+            }
+        } else if (L > 0 && !isnan(Ds[i]) && s > 0) {
             double gap = st->T[st->g.month[i]] - Ds[i];
             double gp = gap > 0 ? gap : 0;
             if (L * s > gp) {
@@ -527,28 +583,50 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
     if (rc) return rc;
     const double *Ds = load_mw + st.k0;
     headroom_item *it = mem_array(st.m, sizeof *it), *tmp = mem_array(st.m, sizeof *tmp);
-    if (!it || !tmp) {
+    double *S = mem_array((size_t)st.ny, sizeof *S), *gap = mem_array(st.m, sizeof *gap);
+    double *cn = o->battery_pct > 0 ? mem_array(st.m, sizeof *cn) : NULL;
+    flex_ctx *fx_ctx = NULL;
+    if (!it || !tmp || !S || !gap || (o->battery_pct > 0 && !cn)) {
         rc = hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
         goto done;
     }
     size_t mi = 0;
-    rc = build_items(&st, Ds, it, &mi);
+    rc = build_items(&st, Ds, S, it, &mi);
     if (rc) goto done;
     headroom_sort_items(it, mi, tmp);
+    flex_study fs;
+    flex_setup(&st, Ds, S, gap, &fs);
+    if ((rc = flex_open(&fx_ctx, &fs, o))) goto done;
 
-    double b_asc[HR_MAX_BUDGETS], L[HR_MAX_BUDGETS];
+    double b_asc[HR_MAX_BUDGETS], L[HR_MAX_BUDGETS], Lr[HR_MAX_BUDGETS];
+    unsigned bind[HR_MAX_BUDGETS];
     size_t ord[HR_MAX_BUDGETS];
     sorted_budgets(o, b_asc, ord);
     headroom_solve(it, mi, b_asc, o->nbudgets, L);
+    if (flex_active(o)) {
+        if ((rc = flex_solve(fx_ctx, b_asc, o->nbudgets, L, Lr, bind))) goto done;
+    } else {
+        for (size_t j = 0; j < o->nbudgets; j++) {
+            Lr[j] = headroom_round_down(L[j]);
+            bind[j] = isfinite(L[j]) ? HR_BIND_BUDGET : 0;
+        }
+    }
     out->nrows = o->nbudgets;
     for (size_t j = 0; j < o->nbudgets; j++) {
         size_t r = ord[j];
         hr_headroom_row *row = &out->rows[r];
         row->budget_pct = o->budgets_pct[r];
-        row_metrics(&st, Ds, headroom_round_down(L[j]), row, out->curtailed_by_month_hour[r]);
+        flex_stats fx = {0};
+        if (Lr[j] > 0 && isfinite(Lr[j])) flex_eval(fx_ctx, Lr[j], &fx, cn);
+        row_metrics(&st, Ds, Lr[j], row, out->curtailed_by_month_hour[r], Lr[j] > 0 ? cn : NULL);
         row->headroom_pct_peak = 100.0 * row->headroom_mw / out->peak_mw;
         row->peak_mw = out->peak_mw;
         row->load_factor = out->load_factor;
+        row->events_per_year = fx.events / (double)st.ny;
+        row->rate_pct = 100.0 * fx.rate_mean;
+        row->worst_year_rate_pct = 100.0 * fx.rate_max;
+        row->battery_cycles_per_year = fx.cycles / (double)st.ny;
+        row->binding = bind[j];
     }
 
     /* Rate curve: points ascending, so one merge sweep over the items. */
@@ -571,6 +649,77 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
 done:
     mem_free(it);
     mem_free(tmp);
+    mem_free(S);
+    mem_free(gap);
+    mem_free(cn);
+    flex_close(fx_ctx);
+    grid_free(&st.g);
+    return rc;
+}
+
+int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o, double size_mw,
+                          hr_campus *out)
+{
+    hr_err_clear();
+    hr_assess_opts def;
+    if (!o) {
+        hr_assess_opts_init(&def);
+        o = &def;
+    }
+    if (!load_mw || !out || n == 0) return hr_err(HR_EINVAL, "hr_assess_size_arrays: invalid argument");
+    if (!(size_mw > 0) || !isfinite(size_mw))
+        return hr_err(HR_EINVAL, "hr_assess_size: size_mw %g is not a positive number", size_mw);
+    int rc = check_opts(o);
+    if (rc) return rc;
+    size_t front, back;
+    edge_pad(t0_utc, n, &front, &back);
+    double *p = NULL;
+    if (front || back) {
+        if (!(p = pad_copy(load_mw, n, front, back))) return hr_err(HR_ENOMEM, "headroom: out of memory");
+        load_mw = p;
+        t0_utc -= 3600 * (int64_t)front;
+        n += front + back;
+    }
+    study st;
+    hr_assessment *a = mem_alloc(sizeof *a);
+    if (!a) {
+        mem_free(p);
+        return hr_err(HR_ENOMEM, "headroom: out of memory");
+    }
+    rc = study_setup(t0_utc, load_mw, n, o, &st, a);
+    mem_free(a);
+    if (rc) {
+        mem_free(p);
+        return rc;
+    }
+    const double *Ds = load_mw + st.k0;
+    double *S = mem_array((size_t)st.ny, sizeof *S), *gap = mem_array(st.m, sizeof *gap);
+    if (!S || !gap) rc = hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
+    if (!rc) rc = year_sums(&st, Ds, S);
+    flex_study fs;
+    flex_stats fx;
+    if (!rc) {
+        flex_setup(&st, Ds, S, gap, &fs);
+        flex_ctx *c = NULL;
+        if (!(rc = flex_open(&c, &fs, o))) flex_eval(c, size_mw, &fx, NULL);
+        flex_close(c);
+    }
+    if (!rc) {
+        double Y = (double)st.ny;
+        memset(out, 0, sizeof *out);
+        out->size_mw = size_mw;
+        out->curtailed_pct = 100.0 * fx.rate_mean;
+        out->worst_year_pct = 100.0 * fx.rate_max;
+        out->curtailed_hours_per_year = fx.hours / Y;
+        out->events_per_year = fx.events / Y;
+        out->mean_event_hours = fx.events > 0 ? fx.hours / fx.events : 0;
+        out->max_event_hours = fx.run_max;
+        out->battery_cycles_per_year = fx.cycles / Y;
+        out->broken = flex_broken(o, &fx);
+    }
+    mem_free(S);
+    mem_free(gap);
+    mem_free(p);
     grid_free(&st.g);
     return rc;
 }
@@ -595,6 +744,19 @@ int hr_assess(const hr_series *s, size_t region, const hr_assess_opts *o, hr_ass
     if (rc) return rc;
     if (!out) return hr_err(HR_EINVAL, "hr_assess: NULL result");
     rc = hr_assess_arrays(r->t0, D, r->n, o, out);
+    if (rc) hr_err_prefix(rc, r->name);
+    return rc;
+}
+
+int hr_assess_size(const hr_series *s, size_t region, const hr_assess_opts *o, double size_mw, hr_campus *out)
+{
+    hr_err_clear();
+    const series_region *r;
+    const double *D;
+    int rc = region_load(s, region, &r, &D);
+    if (rc) return rc;
+    if (!out) return hr_err(HR_EINVAL, "hr_assess_size: NULL result");
+    rc = hr_assess_size_arrays(r->t0, D, r->n, o, size_mw, out);
     if (rc) hr_err_prefix(rc, r->name);
     return rc;
 }

@@ -47,6 +47,48 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n,
  * thresholds, profile, curve, years), else HR_OK. */
 int headroom_check_opts(const hr_assess_opts *o);
 
+/* ---------------------------------------------------------------- flexible load
+ * src/assess/flex.c: caps, every-year budgets and storage on one study. */
+typedef struct {
+    size_t m;           /* study hours                                         */
+    int ny;             /* study years                                         */
+    const double *gap;  /* T_t - D_t, MW; NaN = missing hour                    */
+    const double *s;    /* shape s_t of the added load                          */
+    const uint16_t *yi; /* year index of each hour                              */
+    const double *S;    /* S_y = sum of s_t over the hours with load of year y  */
+} flex_study;
+
+/* What the added load L meets over the study (battery dispatched). */
+typedef struct {
+    double rate_mean, rate_max;    /* mean and worst yearly rate (fractions)  */
+    double hours_max, events_max;  /* worst year's curtailed hours and events */
+    double hours, events;          /* totals over the study                   */
+    double run_max;                /* longest event, hours                    */
+    double cycles;                 /* full battery cycles over the study      */
+} flex_stats;
+
+/* 1 if o asks for anything beyond the study's mean-rate headroom. */
+int flex_active(const hr_assess_opts *o);
+
+/* The kernel's scratch for one study (fs and o must outlive it). */
+typedef struct flex_ctx flex_ctx;
+int flex_open(flex_ctx **c, const flex_study *fs, const hr_assess_opts *o); /* HR_OK / HR_ENOMEM */
+void flex_close(flex_ctx *c);
+
+/* Statistics at L > 0; cn (optional, [m]) receives C_t / L per hour (0 when
+ * nothing is curtailed, NaN for a missing hour). */
+void flex_eval(flex_ctx *c, double L, flex_stats *st, double *cn);
+
+/* Headroom under every constraint of the options for the budgets b_asc[nb]
+ * (fractions, ascending): L_out rounded down to 0.1 MW, binding = HR_BIND_*
+ * that 0.1 MW more breaks. L_mean[j] is the exact mean-rate headroom
+ * (headroom_solve). HR_OK or HR_ENOMEM. */
+int flex_solve(flex_ctx *c, const double *b_asc, size_t nb, const double *L_mean, double *L_out,
+               unsigned *binding);
+
+/* HR_BIND_EVENT_HOURS / _EVENTS / _HOURS caps of o that st exceeds. */
+unsigned flex_broken(const hr_assess_opts *o, const flex_stats *st);
+
 /* 1 if fuel name (without gen_ and _mw) counts as carbon-free. */
 int headroom_fuel_carbon_free(const char *fuel);
 #endif

@@ -24,18 +24,27 @@ static const char *const help =
     "rounded down to 0.1 MW. Curtailment in hour t: min(L s_t, max(0, D_t + L s_t - T_t)).\n"
     "One CSV row per region and budget on stdout:\n"
     "  region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,\n"
-    "  hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor\n"
+    "  hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor,\n"
+    "  events_per_year,worst_year_rate_pct,binding,battery_cycles_per_year\n"
     "(hours_geX: curtailed hours per year keeping >= X % of the added load; events:\n"
-    "runs of consecutive curtailed hours.)\n"
+    "runs of consecutive curtailed hours, a missing hour ends one, one that crosses\n"
+    "New Year counts in the year it starts; binding: the terms 0.1 MW more would\n"
+    "break, joined by '+': budget, every-year, event-length, events, hours.)\n"
     "\n"
     "headroom options:\n"
     "  --threshold KIND       seasonal | annual | capacity:FILE [Default: seasonal]\n"
     "                         seasonal: highest Jun-Aug and Dec-Feb peaks of the study\n"
     "                         years (Apr-May, Sep-Oct use summer; Mar, Nov winter);\n"
-    "                         capacity:FILE reads region,season,threshold_mw with season\n"
-    "                         summer, winter or annual\n"
-    "  --season-slack 0|1     1: a peak within one month of its window counts (summer\n"
-    "                         May-Sep, winter Nov-Mar) [Default: 0]\n"
+    "                         capacity:FILE reads region,season,threshold_mw[,slack]\n"
+    "                         with season summer, winter or annual; a row may leave\n"
+    "                         threshold_mw empty and give a slack (0|1): that region's\n"
+    "                         seasonal peak with that slack (both seasons' thresholds\n"
+    "                         given, or neither)\n"
+    "  --season-slack 0|1     1: a seasonal peak within one month outside its window\n"
+    "                         counts (summer May-Sep, winter Nov-Mar), as Norris et al.\n"
+    "                         (2025) did for CAISO, FPL and AZPS; 0: Jun-Aug, Dec-Feb\n"
+    "                         [Default: 1]. A threshold set by one hour over 5 % above\n"
+    "                         both neighbouring hours is warned about (a likely spike)\n"
     "  --years Y1-Y2          study years, whole UTC calendar years [Default: every whole\n"
     "                         year present]\n"
     "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
@@ -44,6 +53,26 @@ static const char *const help =
     "                         averaging 1, one per line (last field of each line)\n"
     "                         [Default: flat]\n"
     "  --regions LIST         only these regions (comma-separated) [Default: all]\n"
+    "\n"
+    "flexible-load contract (all combine; each solved exactly or by bisection on a\n"
+    "quantity monotone in the load, rounded down to 0.1 MW):\n"
+    "  --max-event-hours H    no curtailment event longer than H hours\n"
+    "  --max-events-per-year N  at most N events starting in any calendar year (the\n"
+    "                         count is not monotone in the load: the headroom is the\n"
+    "                         largest load below which the cap always holds)\n"
+    "  --max-hours-per-year N at most N curtailed hours in any calendar year\n"
+    "  --every-year           the budget holds in every study year, not on the mean\n"
+    "  --battery-pct P        storage of power P % of the added load, which discharges\n"
+    "                         to serve it when it would be curtailed and charges only\n"
+    "                         under the threshold; full at the first study hour\n"
+    "  --battery-hours H      its energy: H hours at full power [Default: 4]\n"
+    "  --battery-eff E        round-trip efficiency, applied on charging [Default: 0.85]\n"
+    "  --size MW              the inverse question for a campus of MW instead of the\n"
+    "                         table: per region\n"
+    "                           region,size_mw,curtailed_pct,curtailed_hours_per_year,\n"
+    "                           events_per_year,mean_event_hours,max_event_hours\n"
+    "                         (curtailed_pct: mean of the yearly rates; caps the size\n"
+    "                         breaks are named on stderr)\n"
     "  --by-season            add curtailed hours per year by season (DJF, MAM, JJA,\n"
     "                         SON) and UTC hour of day\n"
     "  --curve                add the mean curtailment rate versus added MW, in steps of\n"
@@ -94,7 +123,9 @@ static const char *const help =
 
 typedef struct {
     char region[96];
-    double summer, winter;
+    double summer, winter; /* NaN: not given */
+    int slack[2];          /* by HR_SEASON_*; -1 = not given */
+    int rows;
 } cap_row;
 
 typedef struct {
@@ -134,7 +165,7 @@ static int read_capacity(const char *path, cap_table *t)
     FILE *f = fopen(path, "r");
     if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
     char line[1024];
-    int ir = -1, is = -1, it = -1;
+    int ir = -1, is = -1, it = -1, isl = -1;
     unsigned long ln = 0;
     int rc = EXIT_OK;
     while (fgets(line, sizeof line, f)) {
@@ -149,6 +180,7 @@ static int read_capacity(const char *path, cap_table *t)
                 if (!strcmp(fld[k], "region")) ir = k;
                 else if (!strcmp(fld[k], "season")) is = k;
                 else if (!strcmp(fld[k], "threshold_mw")) it = k;
+                else if (!strcmp(fld[k], "slack")) isl = k;
             }
             if (ir < 0 || is < 0 || it < 0) {
                 rc = cli_fail(CMD, "%s:1: header must name region,season,threshold_mw", path);
@@ -164,10 +196,22 @@ static int read_capacity(const char *path, cap_table *t)
             break;
         }
         char *end;
-        double v = strtod(fld[it], &end);
-        if (end == fld[it] || *end || !(v > 0) || !isfinite(v)) {
-            rc = cli_fail(CMD, "%s:%lu: column 'threshold_mw': not a positive number: \"%s\"", path, ln, fld[it]);
-            break;
+        int sl = -1;
+        if (isl >= 0 && isl < nf && fld[isl][0]) {
+            if (strcmp(fld[isl], "0") && strcmp(fld[isl], "1")) {
+                rc = cli_fail(CMD, "%s:%lu: column 'slack': \"%s\" is not 0 or 1", path, ln, fld[isl]);
+                break;
+            }
+            sl = fld[isl][0] == '1';
+        }
+        double v = NAN;
+        if (fld[it][0] || sl < 0) {
+            v = strtod(fld[it], &end);
+            if (end == fld[it] || *end || !(v > 0) || !isfinite(v)) {
+                rc = cli_fail(CMD, "%s:%lu: column 'threshold_mw': not a positive number: \"%s\"", path, ln,
+                              fld[it]);
+                break;
+            }
         }
         char se[16];
         snprintf(se, sizeof se, "%s", fld[is]);
@@ -189,10 +233,14 @@ static int read_capacity(const char *path, cap_table *t)
             t->row = r;
             snprintf(r[k].region, sizeof r[k].region, "%s", fld[ir]);
             r[k].summer = r[k].winter = NAN;
+            r[k].slack[0] = r[k].slack[1] = -1;
+            r[k].rows = 0;
             t->n++;
         }
-        if (summer || annual) t->row[k].summer = v;
-        if (winter || annual) t->row[k].winter = v;
+        cap_row *r = &t->row[k];
+        r->rows |= (summer || annual ? 2 : 0) | (winter || annual ? 1 : 0);
+        if (summer || annual) r->summer = v, r->slack[HR_SEASON_SUMMER] = sl;
+        if (winter || annual) r->winter = v, r->slack[HR_SEASON_WINTER] = sl;
     }
     if (rc == EXIT_OK && ferror(f)) rc = cli_fail(CMD, "%s: read error", path);
     if (rc == EXIT_OK && ir < 0) rc = cli_fail(CMD, "%s: empty file", path);
@@ -246,7 +294,7 @@ static int read_profile(const char *path, double **prof, size_t *n)
 
 typedef struct {
     const char *path; /* NULL = stdout */
-    char tmp[4200];
+    hr_outfile *tmp;
     char name[4200];
     FILE *f;
 } out_file;
@@ -266,15 +314,15 @@ static int out_open(out_file *o, const char *base, const char *suffix)
         snprintf(o->name, sizeof o->name, "%s", base);
     }
     o->path = o->name;
-    o->f = cli_open_out(o->path, o->tmp, sizeof o->tmp);
-    if (!o->f) return cli_fail(CMD, "%s: %s", o->path, strerror(errno));
+    o->f = cli_open_out(CMD, o->path, &o->tmp);
+    if (!o->f) return EXIT_FAIL;
     return EXIT_OK;
 }
 
 static int out_close(out_file *o, int ok)
 {
     if (!o->f) return ok ? EXIT_OK : EXIT_FAIL;
-    int rc = o->path ? cli_close_out(CMD, o->f, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
+    int rc = o->path ? cli_close_out(CMD, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
     o->f = NULL;
     return rc;
 }
@@ -299,6 +347,49 @@ static int in_list(const char *list, const char *name)
     return 0;
 }
 
+/* ---------------------------------------------------------------- flexible load */
+
+/* A seasonal threshold set by one hour far above both its neighbours
+ * decides the headroom of the whole region: say so. */
+static void warn_spikes(const char *name, const hr_assessment *a)
+{
+    static const char *const sn[2] = {"winter", "summer"};
+    for (int q = 0; q < 2; q++) {
+        if (!(a->peak_jump_pct[q] > 5) || (q == 1 && a->peak_hour_utc[1] == a->peak_hour_utc[0])) continue;
+        char ts[21];
+        hr_time_format(a->peak_hour_utc[q], ts);
+        fprintf(stderr,
+                "headroom: %s: warning: region '%s': the %s threshold is set by one hour (%s) %.0f %% above "
+                "both neighbouring hours: check the data (or pin it with --threshold capacity:FILE)\n",
+                CMD, name, sn[q], ts, a->peak_jump_pct[q]);
+    }
+}
+
+/* "budget+event-length" from HR_BIND_* bits. */
+static void put_binding(FILE *f, unsigned b)
+{
+    static const struct { unsigned bit; const char *name; } nm[] = {
+        {HR_BIND_BUDGET, "budget"}, {HR_BIND_EVERY_YEAR, "every-year"}, {HR_BIND_EVENT_HOURS, "event-length"},
+        {HR_BIND_EVENTS, "events"}, {HR_BIND_HOURS, "hours"}};
+    int first = 1;
+    for (size_t k = 0; k < CLI_COUNT(nm); k++)
+        if (b & nm[k].bit) {
+            fprintf(f, "%s%s", first ? "" : "+", nm[k].name);
+            first = 0;
+        }
+}
+
+/* A positive number option (cap = largest allowed); 0 / -1. */
+static int parse_pos(const char *arg, double cap, double *v)
+{
+    char *end;
+    errno = 0;
+    double x = strtod(arg, &end);
+    if (end == arg || *end || errno || !(x > 0) || !(x <= cap)) return -1;
+    *v = x;
+    return 0;
+}
+
 /* ---------------------------------------------------------------- forecast year */
 
 /* Thresholds for region `name` from the capacity table into *o; EXIT_OK or
@@ -308,11 +399,20 @@ static int capacity_for(const cap_table *cap, const char *capfile, const char *n
     if (o->threshold_kind != HR_THRESH_CAPACITY) return EXIT_OK;
     size_t k = 0;
     while (k < cap->n && strcmp(cap->row[k].region, name)) k++;
-    if (k == cap->n || isnan(cap->row[k].summer) || isnan(cap->row[k].winter))
-        return cli_fail(CMD, "%s: no %sthreshold for region '%s'", capfile,
-                        k == cap->n ? "" : isnan(cap->row[k].summer) ? "summer " : "winter ", name);
-    o->threshold_summer_mw = cap->row[k].summer;
-    o->threshold_winter_mw = cap->row[k].winter;
+    const cap_row *r = k < cap->n ? &cap->row[k] : NULL;
+    if (!r || r->rows != 3)
+        return cli_fail(CMD, "%s: no %srow for region '%s'", capfile,
+                        !r ? "" : (r->rows & 2) ? "winter " : "summer ", name);
+    if (isnan(r->summer) != isnan(r->winter))
+        return cli_fail(CMD, "%s: region '%s': give both seasons' threshold_mw or neither (a slack)", capfile, name);
+    if (isnan(r->summer)) { /* the seasonal peaks, with the table's slack */
+        o->threshold_kind = HR_THRESH_SEASONAL;
+        o->season_slack_by[0] = r->slack[0];
+        o->season_slack_by[1] = r->slack[1];
+        return EXIT_OK;
+    }
+    o->threshold_summer_mw = r->summer;
+    o->threshold_winter_mw = r->winter;
     return EXIT_OK;
 }
 
@@ -357,7 +457,9 @@ static int run_outlook(const hr_series *s, const char *regions, const hr_assess_
 int cmd_assess(int argc, char **argv)
 {
     enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
-           O_FYEAR, O_SCEN, O_GROWTH, O_SEED, O_HINDCAST, O_COMMITTED, O_TGROWTH, O_CALIB };
+           O_FYEAR, O_SCEN, O_GROWTH, O_SEED,
+           O_EVH = 2100, O_EVN, O_HRS, O_EVERY, O_BPCT, O_BHRS, O_BEFF, O_SIZE,
+           O_HINDCAST = 2200, O_COMMITTED, O_TGROWTH, O_CALIB };
     static const struct option own[] = {
         {"forecast-year", required_argument, 0, O_FYEAR},
         {"scenarios", required_argument, 0, O_SCEN},
@@ -376,6 +478,14 @@ int cmd_assess(int argc, char **argv)
         {"by-season", no_argument, 0, O_BYSEASON},
         {"curve", no_argument, 0, O_CURVE},
         {"genmix", no_argument, 0, O_GENMIX},
+        {"max-event-hours", required_argument, 0, O_EVH},
+        {"max-events-per-year", required_argument, 0, O_EVN},
+        {"max-hours-per-year", required_argument, 0, O_HRS},
+        {"every-year", no_argument, 0, O_EVERY},
+        {"battery-pct", required_argument, 0, O_BPCT},
+        {"battery-hours", required_argument, 0, O_BHRS},
+        {"battery-eff", required_argument, 0, O_BEFF},
+        {"size", required_argument, 0, O_SIZE},
     };
     cli_opts op;
     cli_opts_init(&op, 1, own, CLI_COUNT(own));
@@ -385,13 +495,13 @@ int cmd_assess(int argc, char **argv)
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
     int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0, hindcast = 0;
     size_t nscen = 200, seed = 1;
-    double growth = 0;
+    double growth = 0, size_mw = 0, bhours = 4, beff = 0.85;
     hr_outlook_opts oo;
     hr_outlook_opts_init(&oo);
     const char *commitfile = NULL;
     op.cm.fit.model = "auto";
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'o': outpath = optarg; break;
@@ -413,9 +523,7 @@ int cmd_assess(int argc, char **argv)
                 return cli_usage(CMD, "--years: '%s' is not Y1-Y2 (e.g. 2016-2019)", optarg);
             break;
         case O_BUDGETS:
-            if (cli_parse_budgets(optarg, ao.budgets_pct, &ao.nbudgets))
-                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d percentages in (0, 100)",
-                                 optarg, HR_MAX_BUDGETS);
+            if (cli_opt_budgets(CMD, optarg, ao.budgets_pct, &ao.nbudgets)) return EXIT_USAGE;
             break;
         case O_PROFILE: proffile = strcmp(optarg, "flat") ? optarg : NULL; break;
         case O_REGIONS: regions = optarg; break;
@@ -450,6 +558,34 @@ int cmd_assess(int argc, char **argv)
         case O_SEED:
             if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
             break;
+        case O_EVH:
+        case O_EVN:
+        case O_HRS: {
+            size_t v;
+            if (cli_parse_size(optarg, &v) || v == 0 || v > 8784)
+                return cli_usage(CMD, "--%s: '%s' is not a whole number in 1-8784",
+                                 c == O_EVH ? "max-event-hours" : c == O_EVN ? "max-events-per-year"
+                                                                            : "max-hours-per-year",
+                                 optarg);
+            *(c == O_EVH ? &ao.max_event_hours : c == O_EVN ? &ao.max_events_per_year : &ao.max_hours_per_year) =
+                (int)v;
+            break;
+        }
+        case O_EVERY: ao.every_year = 1; break;
+        case O_BPCT:
+            if (parse_pos(optarg, 1000, &ao.battery_pct))
+                return cli_usage(CMD, "--battery-pct: '%s' is not a percentage in (0, 1000]", optarg);
+            break;
+        case O_BHRS:
+            if (parse_pos(optarg, 8760, &bhours))
+                return cli_usage(CMD, "--battery-hours: '%s' is not a number of hours in (0, 8760]", optarg);
+            break;
+        case O_BEFF:
+            if (parse_pos(optarg, 1, &beff)) return cli_usage(CMD, "--battery-eff: '%s' is not in (0, 1]", optarg);
+            break;
+        case O_SIZE:
+            if (parse_pos(optarg, 1e9, &size_mw)) return cli_usage(CMD, "--size: '%s' is not a positive MW", optarg);
+            break;
         default: {
             int rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
@@ -458,6 +594,7 @@ int cmd_assess(int argc, char **argv)
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
+    if ((c = cli_opts_done(CMD, &op, fyear != 0 || hindcast))) return c;
     if ((fyear || hindcast) && (by_season || curve || genmix))
         return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year or --hindcast");
     if (fyear && hindcast) return cli_usage(CMD, "--forecast-year and --hindcast are two different runs");
@@ -468,6 +605,12 @@ int cmd_assess(int argc, char **argv)
     oo.scenarios = nscen;
     oo.seed = (uint64_t)seed;
     oo.growth_pct = growth;
+    if (!(ao.battery_pct > 0) && (bhours != 4 || beff != 0.85))
+        return cli_usage(CMD, "--battery-hours and --battery-eff need --battery-pct");
+    ao.battery_hours = bhours;
+    ao.battery_eff = beff;
+    if (size_mw > 0 && (fyear || hindcast || by_season || curve || genmix))
+        return cli_usage(CMD, "--size does not combine with --forecast-year, --hindcast, --by-season, --curve or --genmix");
 
     cap_table cap = {0};
     double *prof = NULL;
@@ -506,8 +649,9 @@ int cmd_assess(int argc, char **argv)
     hr_assessment *all = calloc(nreg, sizeof *all);
     hr_genmix *gall = genmix ? calloc(nreg, sizeof *gall) : NULL;
     int *have_gen = calloc(nreg, sizeof *have_gen);
-    if (!all || (genmix && !gall) || !have_gen) {
-        free(all), free(gall), free(have_gen);
+    hr_campus *camp = calloc(nreg, sizeof *camp);
+    if (!all || (genmix && !gall) || !have_gen || !camp) {
+        free(all), free(gall), free(have_gen), free(camp);
         rc = cli_fail(CMD, "out of memory");
         goto done;
     }
@@ -516,18 +660,13 @@ int cmd_assess(int argc, char **argv)
         const char *name = hr_series_region_name(s, i);
         if (!in_list(regions, name)) continue;
         hr_assess_opts o = ao;
-        if (o.threshold_kind == HR_THRESH_CAPACITY) {
-            size_t k = 0;
-            while (k < cap.n && strcmp(cap.row[k].region, name)) k++;
-            if (k == cap.n || isnan(cap.row[k].summer) || isnan(cap.row[k].winter)) {
-                rc = cli_fail(CMD, "%s: no %sthreshold for region '%s'", capfile,
-                              k == cap.n ? "" : isnan(cap.row[k].summer) ? "summer " : "winter ", name);
-                break;
-            }
-            o.threshold_summer_mw = cap.row[k].summer;
-            o.threshold_winter_mw = cap.row[k].winter;
-        }
+        if ((rc = capacity_for(&cap, capfile, name, &o))) break;
         if (hr_assess(s, i, &o, &all[i])) {
+            rc = cli_fail(CMD, "%s", hr_last_error());
+            break;
+        }
+        warn_spikes(name, &all[i]);
+        if (size_mw > 0 && hr_assess_size(s, i, &o, size_mw, &camp[i])) {
             rc = cli_fail(CMD, "%s", hr_last_error());
             break;
         }
@@ -544,9 +683,29 @@ int cmd_assess(int argc, char **argv)
         }
     }
     FILE *f = main_out.f;
-    if (rc == EXIT_OK) {
+    if (rc == EXIT_OK && size_mw > 0) {
+        fputs("region,size_mw,curtailed_pct,curtailed_hours_per_year,events_per_year,mean_event_hours,"
+              "max_event_hours\n",
+              f);
+        for (size_t i = 0; i < nreg; i++) {
+            const char *name = hr_series_region_name(s, i);
+            if (!in_list(regions, name)) continue;
+            const hr_campus *cp = &camp[i];
+            fprintf(f, "%s,%.1f,%.6f,%.10g,%.10g,%.10g,%.10g\n", name, cp->size_mw, cp->curtailed_pct,
+                    cp->curtailed_hours_per_year, cp->events_per_year, cp->mean_event_hours, cp->max_event_hours);
+            if (cp->broken) {
+                fprintf(stderr, "headroom: %s: region '%s': %.1f MW breaks the cap on ", CMD, name, cp->size_mw);
+                put_binding(stderr, cp->broken);
+                fputc('\n', stderr);
+            }
+            if (ao.battery_pct > 0)
+                fprintf(stderr, "headroom: %s: region '%s': the battery makes %.2f full cycles per year\n", CMD,
+                        name, cp->battery_cycles_per_year);
+        }
+    } else if (rc == EXIT_OK) {
         fputs("region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,hours_ge75,"
-              "hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor\n",
+              "hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor,events_per_year,"
+              "worst_year_rate_pct,binding,battery_cycles_per_year\n",
               f);
         for (size_t i = 0; i < nreg; i++) {
             const char *name = hr_series_region_name(s, i);
@@ -554,10 +713,12 @@ int cmd_assess(int argc, char **argv)
             const hr_assessment *r = &all[i];
             for (size_t j = 0; j < r->nrows; j++) {
                 const hr_headroom_row *w = &r->rows[j];
-                fprintf(f, "%s,%g,%.1f,%.4f,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6f\n", name,
+                fprintf(f, "%s,%g,%.1f,%.4f,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.10g,%.6f,%.10g,%.6f,", name,
                         w->budget_pct, w->headroom_mw, w->headroom_pct_peak, w->curtailed_hours_per_year,
                         w->hours_ge50, w->hours_ge75, w->hours_ge90, w->mean_event_hours, w->max_event_hours,
-                        w->peak_mw, w->load_factor);
+                        w->peak_mw, w->load_factor, w->events_per_year, w->worst_year_rate_pct);
+                put_binding(f, w->binding);
+                fprintf(f, ",%.4f\n", w->battery_cycles_per_year);
             }
         }
     }
@@ -612,7 +773,7 @@ int cmd_assess(int argc, char **argv)
             }
         }
     }
-    free(all), free(gall), free(have_gen);
+    free(all), free(gall), free(have_gen), free(camp);
 done: {
     int ok = rc == EXIT_OK;
     int r1 = out_close(&main_out, ok), r2 = out_close(&seas_out, ok), r3 = out_close(&curve_out, ok),
