@@ -335,6 +335,23 @@ section_assess() {
     return 0
 }
 
+# SECTION outlook — forward headroom: 200 scenarios x 10 years for one
+# region (goal: under 2 s), without and with the hindcast calibration.
+section_outlook() {
+    section "outlook (assess --forecast-year, 200 scenarios x 10 years, one region)"
+    if ! have_headroom_cmd assess; then echo "skipped: assess unavailable ($(reason 1))"; return 0; fi
+    f=datasets/default/PLAINS.csv
+    [ -f "$f" ] || { echo "skipped: datasets/default is empty (run make datasets)"; return 0; }
+    for c in 0 1; do
+        if timeit "outlook$c" "$HEADROOM" assess --forecast-year 2024-2033 --scenarios 200 --calibrate "$c" "$f"; then
+            echo "calibrate $c: median $(median < "$TMP/t.outlook$c") s (goal without calibration: < 2 s)"
+        else
+            echo "calibrate $c: n/a ($(reason $?))"
+        fi
+    done
+    return 0
+}
+
 # =========================================================================
 # SECTION report — end-to-end `report` on the whole shared data set
 # HOOK: owned by the report helper; decide the file set (all of $HR_DATA
@@ -461,7 +478,7 @@ section_mpi() {
 # A section returns non-zero only on an error of this script; the others
 # still run and the script then exits 1.
 status=0
-for s in ingest regress direct arima assess skill report mpi; do
+for s in ingest regress direct arima assess outlook skill report mpi; do
     "section_$s" || { echo "bench: section $s: script error" >&2; status=1; }
 done
 echo

@@ -68,9 +68,23 @@ if ls $D/*.csv >/dev/null 2>&1; then
     expect 2 "$H" assess --threshold bogus $D/COASTAL.csv
     expect 1 "$H" assess --years 1990-1991 $D/COASTAL.csv
     expect 0 "$H" assess --forecast-year 2024 --scenarios 50 --model calendar $D/HIGHLAND.csv
-    head -1 "$T/out" | grep -qx "region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw" || die "assess --forecast-year header"
+    head -1 "$T/out" | grep -q "^region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw,forecast_year,training_years," || die "assess --forecast-year header"
     [ "$(tail -n +2 "$T/out" | wc -l)" -eq 4 ] || die "assess --forecast-year: want 4 budgets"
     expect 2 "$H" assess --scenarios 50 $D/HIGHLAND.csv
+    # multi-year outlook with a committed load and threshold growth; the hindcast
+    printf 'region,start,mw\nHIGHLAND,2022-01-01,300\n' > "$T/committed.csv"
+    expect 0 "$H" assess --forecast-year 2024-2026 --scenarios 30 --model calendar --committed "$T/committed.csv" \
+        --threshold-growth 1 --calibrate 0 $D/HIGHLAND.csv
+    [ "$(tail -n +2 "$T/out" | cut -d, -f7 | sort -u | tr '\n' ' ')" = "2024 2025 2026 " ] || die "assess --forecast-year Y1-Y2: want 3 years"
+    [ "$(tail -n +2 "$T/out" | cut -d, -f15 | sort -u)" = "300.0" ] || die "assess --committed: committed_mw"
+    printf 'region,start,mw\nHIGHLAND,2023-06-01,-5\n' > "$T/badc.csv"
+    expect 1 "$H" assess --forecast-year 2024 --scenarios 10 --model calendar --committed "$T/badc.csv" $D/HIGHLAND.csv
+    grep -q "badc.csv:2: column 'mw'" "$T/err" || die "assess --committed: bad mw names FILE:LINE and column"
+    expect 2 "$H" assess --forecast-year 2024-2040 $D/HIGHLAND.csv
+    expect 2 "$H" assess --committed "$T/committed.csv" $D/HIGHLAND.csv
+    expect 0 "$H" assess --hindcast --scenarios 30 --model calendar --calibrate 0 $D/HIGHLAND.csv
+    head -1 "$T/out" | grep -qx "region,year,budget_pct,p10_mw,p50_mw,p90_mw,realised_mw,inside,training_years,threshold_summer_mw,threshold_winter_mw,scenarios" || die "assess --hindcast header"
+    grep -q "^region,budget_pct,years,coverage_p10_p90,median_realised_over_p50" "$T/out" || die "assess --hindcast summary"
 
     # ---- fit / forecast round trip and model-file errors
     expect 0 "$H" fit --model calendar -o "$T/m.hrm" $D/COASTAL.csv
@@ -225,6 +239,9 @@ fi
 # the same headroom through `assess`
 if ls $D/*.csv >/dev/null 2>&1; then
     expect 0 "$H" report -q -o "$T/gold" --backtest-days 7 --scenarios 10 $D/*.csv
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "outlook_scenarios") c = i }
+             NR > 1 && (!c || $c != 10) { exit 1 }' "$T/gold/regions.csv" || die "report: outlook_scenarios"
+    grep -q "10 simulated years of 2024 from a model trained on 2019" "$T/gold/index.html" || die "report: P10-P90 not stated"
     expect 0 "$H" assess $D/*.csv
     python3 - "$T/gold/regions.csv" tests/golden/regions_default.csv "$T/out" <<'PY' || die "report: golden regions.csv"
 import csv, math, sys

@@ -370,7 +370,8 @@ Test(report, csv_header_rows_and_rounded_numbers)
             strcat(want, b[j]);
         }
     strcat(want, ",mape_pct_auto,mape_pct_snaive24,mape_pct_snaive168,mape_pct_ba_forecast,cf_share_pct,"
-                 "cf_share_curtailed_pct\n");
+                 "cf_share_curtailed_pct,outlook_year,outlook_train_from,outlook_train_to,"
+                 "outlook_threshold_summer_mw,outlook_threshold_winter_mw,outlook_scenarios\n");
     cr_assert_eq(strncmp(csv, want, strlen(want)), 0, "header:\n%.*s\nwant:\n%s", (int)strlen(want), csv, want);
     const char *nl = strchr(csv, '\n');
     for (const char *p = csv; p < nl; p++) cr_assert_neq(*p, '.', "a dot in the header");

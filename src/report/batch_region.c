@@ -166,6 +166,18 @@ static void do_scenarios(region_out *R, const hr_series *s, size_t i, const hr_r
             R->hr[b].p50_mw = q[b * 3 + 1];
             R->hr[b].p90_mw = q[b * 3 + 2];
         }
+        hr_model_info mi;
+        if (hr_model_info_get(m, &mi) == HR_OK) {
+            cal_civil c0, c1;
+            cal_utc_to_civil(mi.first_utc + 3600, &c0, NULL, NULL); /* an hour-ending file's first hour */
+            cal_utc_to_civil(mi.last_utc, &c1, NULL, NULL);
+            R->rr.outlook.year = year;
+            R->rr.outlook.train_from = c0.year;
+            R->rr.outlook.train_to = c1.year;
+            R->rr.outlook.threshold_summer_mw = R->a.threshold_summer_mw;
+            R->rr.outlook.threshold_winter_mw = R->a.threshold_winter_mw;
+            R->rr.outlook.scenarios = S;
+        }
     } else
         warn(R, "scenarios");
     mem_free(paths);

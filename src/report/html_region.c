@@ -27,6 +27,32 @@ static void num_tile(textbuf *s, const char *label, double x, int dec, const cha
     tile(s, label, v);
 }
 
+/* What the P10/P50/P90 are, and why P50 is far from the historical figure
+ * where it is (more than 20 %). */
+static void outlook_note(textbuf *s, const report_region *r, const report_headroom *h)
+{
+    char a[48], b[48], c[48], bud[32];
+    fmt_budget(bud, sizeof bud, h->budget_pct);
+    fmt_grp(a, sizeof a, (double)r->outlook.scenarios, 0);
+    fmt_grp(b, sizeof b, r->outlook.threshold_summer_mw, 0);
+    fmt_grp(c, sizeof c, r->outlook.threshold_winter_mw, 0);
+    tb_printf(s, "<p class=\"note\">P10 / P50 / P90: %s simulated years of %d from a model trained on %d", a,
+              r->outlook.year, r->outlook.train_from);
+    if (r->outlook.train_to != r->outlook.train_from) tb_printf(s, "\xE2\x80\x93%d", r->outlook.train_to);
+    tb_printf(s, ", against the thresholds of the observed years (summer %s MW, winter %s MW).", b, c);
+    double d = h->headroom_mw > 0 ? h->p50_mw / h->headroom_mw - 1 : NAN;
+    if (isfinite(d) && fabs(d) > 0.2) {
+        fmt_grp(a, sizeof a, h->p50_mw, 0);
+        fmt_grp(b, sizeof b, h->headroom_mw, 0);
+        tb_printf(s, " At %s %% the P50 (%s MW) is %.0f %% %s the historical %s MW: headroom is the thin margin between "
+                  "the peak hours and thresholds that stay where they were, so a simulated year whose load level "
+                  "(the model's level and trend for %d, uncertain by a few %%) or weather (a whole observed year per "
+                  "path) differs a little from the observed years' moves it a lot.",
+                  bud, a, fabs(d) * 100, d < 0 ? "below" : "above", b, r->outlook.year);
+    }
+    tb_put(s, "</p>\n");
+}
+
 static void region_tiles(textbuf *s, const report_region *r, size_t rb)
 {
     tb_put(s, "<div class=\"tiles\">");
@@ -45,12 +71,15 @@ static void region_tiles(textbuf *s, const report_region *r, size_t rb)
             fmt_grp(a, sizeof a, h->p10_mw, 0);
             fmt_grp(c, sizeof c, h->p90_mw, 0);
             snprintf(v, sizeof v, "%s\xE2\x80\x93%s", a, c);
-            tile(s, "P10\xE2\x80\x93P90 MW, next year", v);
+            if (r->outlook.scenarios) snprintf(b, sizeof b, "P10\xE2\x80\x93P90 MW, %d", r->outlook.year);
+            tile(s, r->outlook.scenarios ? b : "P10\xE2\x80\x93P90 MW, next year", v);
         }
     }
     const report_backtest *ba = find_model(r, "auto");
     if (ba) num_tile(s, "day-ahead MAPE", ba->mape, 2, " %");
     tb_put(s, "</div>\n");
+    if (r->nbudgets && r->outlook.scenarios && isfinite(r->headroom[rb].p50_mw))
+        outlook_note(s, r, &r->headroom[rb]);
 }
 
 /* What the numbers rest on, as sentences. */

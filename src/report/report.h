@@ -122,6 +122,15 @@ typedef struct {
     const report_headroom *headroom;   /* [nbudgets], increasing budget_pct */
 
     report_genmix genmix;
+
+    /* What the headroom rows' P10/P50/P90 are: scenarios of year `year`
+     * from a model trained on train_from..train_to (UTC years), against the
+     * historical thresholds; scenarios = 0: none. */
+    struct {
+        int year, train_from, train_to;
+        double threshold_summer_mw, threshold_winter_mw;
+        size_t scenarios;
+    } outlook;
 } report_region;
 
 /* Time spent in one stage of the run: wall-clock and CPU seconds (NaN =

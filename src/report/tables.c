@@ -216,6 +216,14 @@ static void emit_record(emitter *e, const report_region *r, size_t rank, const r
     emit_mapes(e, r, ml);
     em_num(e, "cf_share_pct", r->genmix.cf_share_pct, 2);
     em_num(e, "cf_share_curtailed_pct", r->genmix.cf_share_curtailed_pct, 2);
+    /* what the P10/P50/P90 columns are (empty / null without scenarios) */
+    const int ok = r->outlook.scenarios > 0;
+    em_year(e, "outlook_year", ok ? r->outlook.year : 0);
+    em_year(e, "outlook_train_from", ok ? r->outlook.train_from : 0);
+    em_year(e, "outlook_train_to", ok ? r->outlook.train_to : 0);
+    em_num(e, "outlook_threshold_summer_mw", ok ? r->outlook.threshold_summer_mw : NAN, 1);
+    em_num(e, "outlook_threshold_winter_mw", ok ? r->outlook.threshold_winter_mw : NAN, 1);
+    em_year(e, "outlook_scenarios", ok ? (int)r->outlook.scenarios : 0);
 }
 
 int collect_models(const report_region *rg, size_t n, model_list *ml)
