@@ -143,7 +143,7 @@ if ls $D/*.csv >/dev/null 2>&1; then
     mistake "option '--budgets' needs a value" "$H" assess $C --budgets
     mistake "option '-o' \\(--output\\) needs a value" "$H" report $C -o
     mistake "invalid value 'capacity:f' for --threshold \\(valid: seasonal, annual\\)" "$H" report -o "$T/never" --threshold capacity:f $C
-    mistake "--order: invalid value '1,0' \\(p,d,q" "$H" fit --json --model arima --order 1,0 $C
+    mistake "invalid value '1,0' for --order: p,d,q with p and q in 0..30" "$H" fit --json --model arima --order 1,0 $C
     mistake "--format: invalid value 'eia' \(valid: auto, long, eia930," "$H" assess --format eia $C
     mistake "--on-duplicate: invalid value 'avg' \(valid: error, mean, first, last\)" "$H" ingest $C --on-duplicate avg
     mistake "--on-overlap: invalid value 'x' \(valid: error, first, last\)" "$H" ingest --on-overlap x $C

@@ -146,7 +146,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         }
         }
         char nb[40];
-        if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
+        if (bad) return cli_bad_value("report", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (!out) return cli_usage("report", "-o DIR is required");
     if (optind >= argc) return cli_usage("report", "no input files");
