@@ -1,5 +1,5 @@
 #!/bin/sh
-# arima_vs_r.sh — the ARIMA check of PRODUCT.md section 8 on real hourly
+# arima_vs_r.sh — the ARIMA comparison with R (docs/arima.md) on real hourly
 # series: a fixed-order seasonal fit and an automatic order search through
 # `headroom fit --json`, next to R's stats::arima and forecast::auto.arima on
 # the same values (ingested without screening, so both see identical data),

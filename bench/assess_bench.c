@@ -1,4 +1,4 @@
-/* assess_bench.c — time of the headroom kernel on a batch of the issue's
+/* assess_bench.c — time of the headroom kernel on a batch of this
  * shape: 80 generated hourly series x 9 calendar years x 4 budgets, for
  * the study's mean-rate headroom, with an event cap (--max-event-hours 4),
  * with the budget in every year, and with a battery (25 % for 4 h).

@@ -1,6 +1,5 @@
 /* regress_bench.c — vanilla regression fit time next to one dsyrk of its
- * design (PRODUCT.md sec. 8: "regression fit time next to the BLAS time of
- * its X'X"). Data: 8 years of generated hourly load and temperature
+ * design (the regression fit time next to the BLAS time of its X'X). Data: 8 years of generated hourly load and temperature
  * (70,128 x 290 vanilla design). Prints the median of 3 runs of each step:
  *   design build, dsyrk X'X, full fit (AUTO: Cholesky fast path), QR fit,
  * and the ratio fit / dsyrk (goal: <= 3). Run with OPENBLAS_NUM_THREADS=1

@@ -1,5 +1,5 @@
 #!/bin/sh
-# bench/run.sh — the benchmarks of `make bench` (PRODUCT.md section 8).
+# bench/run.sh — the benchmarks of `make bench` (bench/README.md).
 #
 #   HR_DATA=../shared/datasets OPENBLAS_NUM_THREADS=1 sh bench/run.sh
 #
@@ -108,8 +108,8 @@ echo "headroom bench — $(date -u +%Y-%m-%dT%H:%M:%SZ), $(uname -m), $(nproc 2>
 
 # =========================================================================
 # SECTION ingest — raw read vs libcsv tokenising vs headroom ingest
-# (PRODUCT.md 8: "ingest MB/s next to libcsv-only and raw read MB/s";
-# peak memory of the ingest run)
+# (ingest MB/s next to libcsv-only and raw read MB/s; peak memory of the
+# ingest run)
 # =========================================================================
 section_ingest() {
     section "ingest throughput"
@@ -185,7 +185,7 @@ section_ingest() {
         echo "ingest: n/a ($(reason $?))"
     fi
 
-    # 4. parsing alone (no screening), the figure the issue's goal is about
+    # 4. parsing alone (no screening), the figure the ingest speed goal is about
     s_ns=""
     if [ -n "$s_ing" ] && timeit ingns "$HEADROOM" ingest --no-screen "$@"; then
         s_ns=$(median < "$TMP/t.ingns")
@@ -214,8 +214,8 @@ section_ingest() {
 
 # =========================================================================
 # SECTION regress — regression fit time vs the BLAS time of its X'X (dsyrk)
-# (PRODUCT.md 8). HOOK: owned by the regression helper; bench/regress_bench.c
-# prints its own table. Replace the body, keep the skip-with-message rule.
+# bench/regress_bench.c prints its own table; skipped with a message when
+# it cannot be built.
 # =========================================================================
 section_regress() {
     section "regression fit vs dsyrk of X'X"
@@ -231,7 +231,7 @@ section_regress() {
 
 # =========================================================================
 # SECTION arima — SARIMA fit time vs R stats::arima / forecast::auto.arima
-# (PRODUCT.md 8). HOOK: owned by the ARIMA helper. bench/arima_bench.c times
+# bench/arima_bench.c times
 # our kernel; bench/arima_vs_r.sh compares `headroom fit --json` with R on a
 # real hourly series when Rscript is installed.
 # =========================================================================
@@ -354,8 +354,7 @@ section_outlook() {
 
 # =========================================================================
 # SECTION report — end-to-end `report` on the whole shared data set
-# HOOK: owned by the report helper; decide the file set (all of $HR_DATA
-# or a documented subset) and the options. One run (it is long).
+# over every file of $HR_DATA. One run (it is long).
 # =========================================================================
 section_report() {
     section "report end-to-end"
@@ -436,8 +435,7 @@ section_skill() {
 
 # =========================================================================
 # SECTION mpi — the report of section report split over MPI ranks
-# (PRODUCT.md 8: headroom-mpi under mpirun writes the report of one
-# process): -np 1 with -j 2 against -np 2 with -j 1, the same two cores.
+# (headroom-mpi under mpirun writes the report of one process): -np 1 with -j 2 against -np 2 with -j 1, the same two cores.
 # Needs `make mpi` (build/headroom-mpi, HEADROOM_MPI) and mpirun.
 # =========================================================================
 section_mpi() {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# headroom-mpi under mpirun writes the report of one process (PRODUCT.md
-# section 8). Run by `make check-mpi` with HEADROOM=build/headroom and
+# headroom-mpi under mpirun writes the report of one process
+# (docs/mpi.md). Run by `make check-mpi` with HEADROOM=build/headroom and
 # HEADROOM_MPI=build/headroom-mpi on the generated default data.
 #
 # "The same output": regions.csv and regions.json identical byte for byte;

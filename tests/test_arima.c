@@ -58,7 +58,7 @@ Test(arima, fit_matches_R)
         cr_assert_eq(rc, 0, "%s: rc %d (%s)", c->name, rc, hr_last_error());
         cr_expect(arima_converged(f), "%s: not converged", c->name);
         /* The optimiser may stop elsewhere on a flat surface: require the
-         * likelihood to be at least R's less 1e-3 (REFERENCES.md). */
+         * likelihood to be at least R's less 1e-3). */
         cr_expect(arima_loglik(f) >= c->loglik - 1e-3, "%s: loglik %.6f < R %.6f", c->name,
                   arima_loglik(f), c->loglik);
         /* information criteria: same constants as R; differences only via loglik */
@@ -567,7 +567,7 @@ Test(arima, auto_at_least_as_good_as_R_auto_arima)
 
 Test(arima, auto_keeps_d0_on_stationary_seasonal_series)
 {
-    /* REFERENCES.md: auto.arima picks d = 1 on a stationary
+    /* R's forecast::ndiffs: auto.arima picks d = 1 on a stationary
      * SARIMA(1,0,1)(1,0,0)24 (KPSS with a short window); ADF and PP say
      * d = 0. Ours must say d = 0 and D = 0 here (s = 24, n = 1500). */
     enum { N = 1500 };

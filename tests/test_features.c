@@ -40,7 +40,7 @@ Test(spec, vanilla_has_hongs_290_columns)
 {
     spec *s = load_spec("vanilla");
     /* 1 intercept + 1 trend + 12 months + 7*24 weekday:hour + 3*24 hour:T^k
-     * + 3*12 month:T^k = 290 (the brief's count). */
+     * + 3*12 month:T^k = 290 (Hong 2010's vanilla model). */
     cr_assert_eq(design_width(s), 290);
     cr_assert(s->fahrenheit);
     cr_assert_str_eq(s->name, "vanilla");
@@ -253,7 +253,7 @@ Test(vanilla, gefcom2014_matches_R_lm)
         sum += pred[i];
         ape += fabs(g.load[b + i] - pred[i]) / g.load[b + i];
     }
-    /* predictions of a rank-deficient fit: the brief's 1e-8 relative */
+    /* predictions of a rank-deficient fit: 1e-8 relative */
     for (int k = 0; k < VANILLA_NSAMPLE; k++) {
         size_t i = (size_t)vanilla_sample_idx[k] - 1;
         cr_assert(rel_eq(pred[i], vanilla_sample_pred[k], 1e-8), "2010 hour %zu: %.17g vs R %.17g", i, pred[i], vanilla_sample_pred[k]);

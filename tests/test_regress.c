@@ -70,7 +70,7 @@ static void check_fit(const regress_fit *f, const double *X, size_t p, const dou
     cr_assert(rel_eq(regress_adj_r2(f), adjr2, 1e-12), "%s: adj R2", what);
 }
 
-/* Longley, full rank: coefficients to 1e-8 relative (the brief's bound;
+/* Longley, full rank: coefficients to 1e-8 relative (the project's bound;
  * Longley's scaled condition number ~1e4-1e5 makes tighter bounds depend on
  * the algorithm; GSL checks NIST's certified values to 1e-10 with QR). */
 Test(regress, longley_matches_R_all_methods)

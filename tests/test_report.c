@@ -4,7 +4,7 @@
  * ("abc", the 448-bit and 896-bit messages, one million 'a') and against
  * coreutils `sha256sum` on files whose lengths straddle the padding
  * boundaries; JSON checked by Python's json module in strict mode (NaN and
- * Infinity rejected); the CSV header spelled out here from the issue's column
+ * Infinity rejected); the CSV header spelled out here from docs/report.md's column
  * list; numbers checked to round-trip exactly to the doubles that were put
  * in. Inputs are the three fake regions of tests/browser/sample.h. */
 #include <criterion/criterion.h>

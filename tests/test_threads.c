@@ -1,5 +1,5 @@
 /* test_threads.c — the library is safe to embed in a multi-threaded planning
- * tool (PRODUCT.md: "no global mutable state"):
+ * tool (the library keeps no global mutable state):
  *  - four threads, each building a different generated series from arrays
  *    (hr_series_from_arrays), fitting a calendar regression with ARIMA(1,0,0)
  *    errors and forecasting it with intervals, all at once, produce results

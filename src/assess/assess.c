@@ -1,5 +1,5 @@
-/* headroom.c — how many MW of new load a region absorbs under a curtailment
- * budget (PRODUCT.md section 5).
+/* assess.c — how many MW of new load a region absorbs under a curtailment
+ * budget (docs/headroom.md).
  *
  * Method (Norris, Profeta, Patino-Echeverri & Cowie-Haskell 2025, "Rethinking
  * Load Growth", Duke Nicholas Institute): for hourly load D_t, threshold T_t

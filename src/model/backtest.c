@@ -314,12 +314,12 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
         return hr_err(HR_EINVAL, "backtest: origins %zu, step %zu, lead %zu or horizon %zu reach "
                                  "beyond any hourly grid (%zu hours)",
                       o->origins, o->step, o->lead, o->horizon, lim);
-    if (o->start_utc == INT64_MIN) return hr_err(HR_EINVAL, "backtest: --start is required");
+    if (o->start_utc == INT64_MIN) return hr_err(HR_EINVAL, "hr_backtest: the start_utc option is required");
     const series_region *r = &s->reg[region];
     const double *y = series_col_get(r, "load_mw");
     if (!y || !r->flag) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
     const double *fc = series_col_get(r, "forecast_mw");
-    if (o->start_utc % 3600 != 0) return hr_err(HR_EINVAL, "backtest: --start must be on the hour");
+    if (o->start_utc % 3600 != 0) return hr_err(HR_EINVAL, "hr_backtest: the start_utc option must be on the hour");
     int64_t d0 = (o->start_utc - r->t0) / 3600;
     size_t first = 0;
     while (first < r->n && isnan(y[first])) first++;
