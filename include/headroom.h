@@ -571,7 +571,7 @@ typedef struct {
      * discharges x = min(need_t, power, stored) and need_t - x is curtailed;
      * otherwise it draws min(power, T_t - D_t - L s_t, (capacity - stored) /
      * eff) from the grid and stores eff times that. */
-    double battery_pct, battery_hours, battery_eff;
+    double battery_pct, battery_hours, battery_eff; /* [0, 4, 0.85] */
 } hr_assess_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -597,6 +597,11 @@ typedef struct {
     double battery_cycles_per_year;  /* discharged energy / capacity per year (0: none) */
     unsigned binding;                /* HR_BIND_* limits that 0.1 MW more would break */
 } hr_headroom_row;
+
+/* The HR_BIND_* bits of binding as "budget+event-length" (names: budget,
+ * every-year, event-length, events, hours; "" for 0) into buf[cap]; the
+ * length it needs, as snprintf. Thread-safe. */
+HR_API int hr_assess_binding_text(unsigned binding, char *buf, size_t cap);
 
 /* Limits of a headroom (hr_headroom_row.binding, hr_campus.broken). */
 enum {
@@ -783,7 +788,14 @@ typedef struct {
     void (*progress)(size_t done, size_t total, void *ud);
     void *progress_ud;
     int fail_after_files;       /* test hook: fail after writing k files         */
+    /* library 0.3: the contract view. The headroom table is the study's (the
+     * contract terms of `assess` are left out of it); when assess carries
+     * contract terms (caps, every_year, storage) each region also gets the
+     * headroom under them at the ranking budget, with what binds. */
+    double campus_mw;           /* "for a campus of X MW" view, 0 = none [500]    */
+    int rank_by;                /* HR_RANK_STUDY or HR_RANK_CONTRACT [STUDY]      */
 } hr_report_opts;
+enum { HR_RANK_STUDY = 0, HR_RANK_CONTRACT = 1 };
 /* Fill *o with the defaults in brackets above and those of the embedded
  * ingest / fit / assess options (NULL is a no-op). Thread-safe. */
 HR_API void hr_report_opts_init(hr_report_opts *o);
@@ -791,7 +803,8 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
 /* Run the report over npaths input files into outdir (built in a temporary
  * directory, then renamed into place).
  * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, assess options
- * hr_assess would reject, rank_budget_pct not one of the budgets), those of
+ * hr_assess would reject, rank_budget_pct not one of the budgets, rank_by
+ * HR_RANK_CONTRACT without contract terms, campus_mw negative), those of
  * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
  * backtest fails is reported with a warning (in run.json and through
  * o->fit.log), not an error: the call then returns HR_OK. Thread-safe for

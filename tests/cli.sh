@@ -72,6 +72,25 @@ if ls $D/*.csv >/dev/null 2>&1; then
     [ "$(tail -n +2 "$T/out" | wc -l)" -eq 4 ] || die "assess --forecast-year: want 4 budgets"
     expect 2 "$H" assess --scenarios 50 $D/HIGHLAND.csv
 
+    # ---- flexible-load contract: usage, --size, binding, capacity slack
+    for bad in "--max-event-hours 0" "--max-events-per-year x" "--battery-pct 0" "--battery-hours 4" \
+               "--battery-pct 25 --battery-eff 1.5" "--size -1" "--size 500 --curve"; do
+        expect 2 "$H" assess $bad $D/COASTAL.csv || die "assess $bad: not a usage error"
+    done
+    expect 2 "$H" report -o "$T/r" --rank-by contract $D/COASTAL.csv || die "--rank-by contract without terms"
+    expect 0 "$H" assess --size 500 --max-event-hours 4 --battery-pct 25 $D/*.csv
+    head -1 "$T/out" | grep -qx "region,size_mw,curtailed_pct,curtailed_hours_per_year,events_per_year,mean_event_hours,max_event_hours" || die "assess --size header"
+    cp "$T/out" "$T/size.csv"
+    expect 0 "$H" assess --budgets 0.5 --max-event-hours 4 --battery-pct 25 $D/*.csv && cp "$T/out" "$T/contract.csv"
+    awk -F, 'NR > 1 && $15 !~ /^(budget|event-length)(\+event-length)?$/ { bad = 1 } END { exit bad }' "$T/contract.csv" ||
+        die "assess: binding column not budget / event-length"
+    printf 'region,season,threshold_mw,slack\nCOASTAL,summer,,0\nCOASTAL,winter,,0\n' > "$T/cap.csv"
+    expect 0 "$H" assess --threshold "capacity:$T/cap.csv" $D/COASTAL.csv && cp "$T/out" "$T/cap_out.csv"
+    expect 0 "$H" assess --season-slack 0 $D/COASTAL.csv
+    cmp -s "$T/out" "$T/cap_out.csv" || die "capacity table slack 0 differs from --season-slack 0"
+    printf 'region,season,threshold_mw,slack\nCOASTAL,summer,30000,\nCOASTAL,winter,,1\n' > "$T/cap2.csv"
+    expect 1 "$H" assess --threshold "capacity:$T/cap2.csv" $D/COASTAL.csv || die "one threshold and one slack accepted"
+
     # ---- fit / forecast round trip and model-file errors
     expect 0 "$H" fit --model calendar -o "$T/m.hrm" $D/COASTAL.csv
     expect 0 "$H" forecast -m "$T/m.hrm" --horizon 48 $D/COASTAL.csv
@@ -141,6 +160,29 @@ for r in csv.DictReader(open(sys.argv[3])):
     b = r["budget_pct"].rstrip("0").rstrip(".") if "." in r["budget_pct"] else r["budget_pct"]
     assert math.isclose(float(r["headroom_mw"]), float(got[r["region"]]["headroom_mw_" + b]), abs_tol=1e-9), r
 PY
+fi
+
+# ---- the report's contract and campus view agree with assess
+if ls $D/*.csv >/dev/null 2>&1; then
+    expect 0 "$H" report -q -o "$T/crep" --backtest-days 7 --scenarios 10 --budgets 0.5 --max-event-hours 4 \
+        --battery-pct 25 --rank-by contract --size 500 $D/*.csv
+    python3 - "$T/crep/regions.csv" "$T/size.csv" "$T/contract.csv" <<'PY' || die "report: contract / campus view"
+import csv, math, sys
+rep = list(csv.DictReader(open(sys.argv[1])))
+size = {r["region"]: r for r in csv.DictReader(open(sys.argv[2]))}
+con = {r["region"]: r for r in csv.DictReader(open(sys.argv[3]))}
+mw = [float(r["contract_headroom_mw"]) for r in rep]
+assert mw == sorted(mw, reverse=True), mw  # ranked by the contract
+for r in rep:
+    c, z = con[r["region"]], size[r["region"]]
+    assert float(r["contract_headroom_mw"]) == float(c["headroom_mw"]), (r["region"], r["contract_headroom_mw"])
+    assert r["contract_binding"] == c["binding"], r["region"]
+    assert float(r["headroom_mw_0.5"]) >= 0 and float(r["campus_mw"]) == 500
+    for k in ("curtailed_pct", "curtailed_hours_per_year", "events_per_year", "max_event_hours"):
+        assert math.isclose(float(r["campus_" + k]), float(z[k]), rel_tol=1e-6, abs_tol=1e-6), (r["region"], k)
+PY
+    grep -q "For a campus of 500 MW" "$T/crep/index.html" || die "report: no campus table"
+    grep -q "no event longer than 4 h" "$T/crep/index.html" || die "report: method does not state the terms"
 fi
 
 # ---- malformed corpus: exit 1, message names file and line, no output written

@@ -11,7 +11,7 @@
  * bisection on L to 1e-6 MW for the monotone terms, or by walking the
  * breakpoints in order for the events cap (its first failure). Data: a
  * generated load (twin) and EIA-930 cleaned demand of DUK 2016-2019
- * (Ruggles et al. 2020). */
+ * (Ruggles et al. 2020). Last, the report's contract and campus view. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@
 
 #include "headroom.h"
 #include "helpers.h"
+#include "report/report.h"
 
 /* ---------------------------------------------------------------- brute force */
 
@@ -559,4 +560,89 @@ Test(flex, battery_headroom_monotone_in_load)
     }
     bf_free(&b);
     free(D);
+}
+
+/* ---------------------------------------------------------------- report view */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+Test(flex, report_contract_and_campus_view)
+{
+    /* Region A has more headroom on the study's measure (100 vs 50 MW) but
+     * less under the contract (10 vs 40 MW): ranking by the contract puts B
+     * first; the CSV carries the contract and campus columns; the page
+     * shows the campus table and states the terms. */
+    report_region r[2];
+    report_headroom h[2];
+    const char *names[2] = {"A", "B"};
+    const double study[2] = {100, 50}, contract[2] = {10, 40};
+    for (int i = 0; i < 2; i++) {
+        report_region_init(&r[i]);
+        memset(&h[i], 0, sizeof h[i]);
+        h[i].budget_pct = 0.5;
+        h[i].headroom_mw = study[i];
+        h[i].p10_mw = h[i].p50_mw = h[i].p90_mw = NAN;
+        r[i].name = names[i];
+        r[i].nbudgets = 1;
+        r[i].headroom = &h[i];
+        r[i].contract_mw = contract[i];
+        snprintf(r[i].contract_binding, sizeof r[i].contract_binding, "%s", i ? "budget" : "event-length");
+        r[i].campus_mw = 500;
+        r[i].campus_curtailed_pct = 0.25 * (i + 1);
+        r[i].campus_hours_per_year = 10 * (i + 1);
+        r[i].campus_events_per_year = 3;
+        r[i].campus_max_event_hours = 4 + i;
+    }
+    report_run run;
+    report_run_init(&run);
+    run.contract = "no event longer than 4 h";
+    run.rank_by_contract = 1;
+    char dir[] = "/tmp/hr_test_flex_XXXXXX", out[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/rep", dir);
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK, "%s", hr_last_error());
+    char path[128];
+    snprintf(path, sizeof path, "%s/regions.csv", out);
+    char *csv = slurp(path);
+    cr_assert_not_null(csv);
+    cr_assert(strstr(csv, ",contract_headroom_mw,contract_binding,campus_mw,campus_curtailed_pct,"
+                          "campus_curtailed_hours_per_year,campus_events_per_year,campus_max_event_hours\n"),
+              "%s", csv);
+    const char *row1 = strchr(csv, '\n') + 1;
+    cr_assert_eq(strncmp(row1, "B,1,", 4), 0, "B ranks first by the contract: %.40s", row1);
+    cr_assert(strstr(row1, ",40,budget,500,0.5,20,3,5\n"), "%.300s", row1);
+    free(csv);
+    snprintf(path, sizeof path, "%s/index.html", out);
+    char *html = slurp(path);
+    cr_assert(strstr(html, "For a campus of 500 MW"));
+    cr_assert(strstr(html, "no event longer than 4 h"));
+    cr_assert(strstr(html, "ranked by contract headroom at 0.5 %"));
+    free(html);
+    run.rank_by_contract = 0;
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK);
+    snprintf(path, sizeof path, "%s/regions.csv", out);
+    csv = slurp(path);
+    cr_assert_eq(strncmp(strchr(csv, '\n') + 1, "A,1,", 4), 0, "A ranks first by the study's headroom");
+    free(csv);
+    /* without the views the CSV has none of their columns */
+    for (int i = 0; i < 2; i++) r[i].contract_mw = r[i].campus_mw = NAN;
+    run.contract = NULL;
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK);
+    csv = slurp(path);
+    cr_assert_null(strstr(csv, "campus_mw"));
+    cr_assert_null(strstr(csv, "contract_headroom_mw"));
+    free(csv);
+    rm_rf(dir);
 }

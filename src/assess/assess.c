@@ -32,6 +32,7 @@
 #include "ingest/series.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +77,28 @@ void hr_assess_opts_init(hr_assess_opts *o)
     o->season_slack = 1;
     o->season_slack_by[0] = o->season_slack_by[1] = -1;
     o->battery_eff = 0.85;
+    o->battery_hours = 4;
+}
+
+int hr_assess_binding_text(unsigned binding, char *buf, size_t cap)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } nm[] = {{HR_BIND_BUDGET, "budget"},
+              {HR_BIND_EVERY_YEAR, "every-year"},
+              {HR_BIND_EVENT_HOURS, "event-length"},
+              {HR_BIND_EVENTS, "events"},
+              {HR_BIND_HOURS, "hours"}};
+    size_t len = 0;
+    if (buf && cap) buf[0] = '\0';
+    for (size_t k = 0; k < sizeof nm / sizeof *nm; k++) {
+        if (!(binding & nm[k].bit)) continue;
+        int w = snprintf(buf && len < cap ? buf + len : NULL, buf && len < cap ? cap - len : 0, "%s%s",
+                         len ? "+" : "", nm[k].name);
+        len += (size_t)w;
+    }
+    return (int)len;
 }
 
 /* Slack of a season's window: its own, else the common one. */

@@ -55,17 +55,7 @@ static const char *const help =
     "\n"
     "flexible-load contract (all combine; each solved exactly or by bisection on a\n"
     "quantity monotone in the load, rounded down to 0.1 MW):\n"
-    "  --max-event-hours H    no curtailment event longer than H hours\n"
-    "  --max-events-per-year N  at most N events starting in any calendar year (the\n"
-    "                         count is not monotone in the load: the headroom is the\n"
-    "                         largest load below which the cap always holds)\n"
-    "  --max-hours-per-year N at most N curtailed hours in any calendar year\n"
-    "  --every-year           the budget holds in every study year, not on the mean\n"
-    "  --battery-pct P        storage of power P % of the added load, which discharges\n"
-    "                         to serve it when it would be curtailed and charges only\n"
-    "                         under the threshold; full at the first study hour\n"
-    "  --battery-hours H      its energy: H hours at full power [Default: 4]\n"
-    "  --battery-eff E        round-trip efficiency, applied on charging [Default: 0.85]\n"
+    CLI_CONTRACT_HELP
     "  --size MW              the inverse question for a campus of MW instead of the\n"
     "                         table: per region\n"
     "                           region,size_mw,curtailed_pct,curtailed_hours_per_year,\n"
@@ -353,26 +343,9 @@ static void warn_spikes(const char *name, const hr_assessment *a)
 /* "budget+event-length" from HR_BIND_* bits. */
 static void put_binding(FILE *f, unsigned b)
 {
-    static const struct { unsigned bit; const char *name; } nm[] = {
-        {HR_BIND_BUDGET, "budget"}, {HR_BIND_EVERY_YEAR, "every-year"}, {HR_BIND_EVENT_HOURS, "event-length"},
-        {HR_BIND_EVENTS, "events"}, {HR_BIND_HOURS, "hours"}};
-    int first = 1;
-    for (size_t k = 0; k < CLI_COUNT(nm); k++)
-        if (b & nm[k].bit) {
-            fprintf(f, "%s%s", first ? "" : "+", nm[k].name);
-            first = 0;
-        }
-}
-
-/* A positive number option (cap = largest allowed); 0 / -1. */
-static int parse_pos(const char *arg, double cap, double *v)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(arg, &end);
-    if (end == arg || *end || errno || !(x > 0) || !(x <= cap)) return -1;
-    *v = x;
-    return 0;
+    char t[96];
+    hr_assess_binding_text(b, t, sizeof t);
+    fputs(t, f);
 }
 
 /* ---------------------------------------------------------------- forecast year */
@@ -472,7 +445,7 @@ int cmd_assess(int argc, char **argv)
 {
     enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
            O_FYEAR, O_SCEN, O_GROWTH, O_SEED,
-           O_EVH = 2100, O_EVN, O_HRS, O_EVERY, O_BPCT, O_BHRS, O_BEFF, O_SIZE };
+           O_SIZE };
     static const struct option own[] = {
         {"forecast-year", required_argument, 0, O_FYEAR},
         {"scenarios", required_argument, 0, O_SCEN},
@@ -487,14 +460,8 @@ int cmd_assess(int argc, char **argv)
         {"by-season", no_argument, 0, O_BYSEASON},
         {"curve", no_argument, 0, O_CURVE},
         {"genmix", no_argument, 0, O_GENMIX},
-        {"max-event-hours", required_argument, 0, O_EVH},
-        {"max-events-per-year", required_argument, 0, O_EVN},
-        {"max-hours-per-year", required_argument, 0, O_HRS},
-        {"every-year", no_argument, 0, O_EVERY},
-        {"battery-pct", required_argument, 0, O_BPCT},
-        {"battery-hours", required_argument, 0, O_BHRS},
-        {"battery-eff", required_argument, 0, O_BEFF},
         {"size", required_argument, 0, O_SIZE},
+        CLI_CONTRACT_OPTIONS,
     };
     cli_opts op;
     cli_opts_init(&op, 1, own, CLI_COUNT(own));
@@ -504,7 +471,8 @@ int cmd_assess(int argc, char **argv)
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
     int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0;
     size_t nscen = 200, seed = 1;
-    double growth = 0, size_mw = 0, bhours = 4, beff = 0.85;
+    double growth = 0, size_mw = 0;
+    cli_contract ck = {0};
     op.cm.fit.model = "auto";
     int c;
     while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
@@ -557,36 +525,16 @@ int cmd_assess(int argc, char **argv)
         case O_SEED:
             if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
             break;
-        case O_EVH:
-        case O_EVN:
-        case O_HRS: {
-            size_t v;
-            if (cli_parse_size(optarg, &v) || v == 0 || v > 8784)
-                return cli_usage(CMD, "--%s: '%s' is not a whole number in 1-8784",
-                                 c == O_EVH ? "max-event-hours" : c == O_EVN ? "max-events-per-year"
-                                                                            : "max-hours-per-year",
-                                 optarg);
-            *(c == O_EVH ? &ao.max_event_hours : c == O_EVN ? &ao.max_events_per_year : &ao.max_hours_per_year) =
-                (int)v;
-            break;
-        }
-        case O_EVERY: ao.every_year = 1; break;
-        case O_BPCT:
-            if (parse_pos(optarg, 1000, &ao.battery_pct))
-                return cli_usage(CMD, "--battery-pct: '%s' is not a percentage in (0, 1000]", optarg);
-            break;
-        case O_BHRS:
-            if (parse_pos(optarg, 8760, &bhours))
-                return cli_usage(CMD, "--battery-hours: '%s' is not a number of hours in (0, 8760]", optarg);
-            break;
-        case O_BEFF:
-            if (parse_pos(optarg, 1, &beff)) return cli_usage(CMD, "--battery-eff: '%s' is not in (0, 1]", optarg);
-            break;
         case O_SIZE:
-            if (parse_pos(optarg, 1e9, &size_mw)) return cli_usage(CMD, "--size: '%s' is not a positive MW", optarg);
+            if (cli_parse_pos(optarg, 1e9, &size_mw)) return cli_usage(CMD, "--size: '%s' is not a positive MW", optarg);
             break;
         default: {
-            int rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
+            int rc = cli_contract_option(CMD, c, optarg, &ao, &ck);
+            if (rc >= 0) {
+                if (rc) return rc;
+                break;
+            }
+            rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
             model_given |= cli_model_is_option(c);
         }
@@ -597,10 +545,7 @@ int cmd_assess(int argc, char **argv)
         return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year");
     if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))
         return cli_usage(CMD, "--model, --scenarios, --growth and --seed need --forecast-year");
-    if (!(ao.battery_pct > 0) && (bhours != 4 || beff != 0.85))
-        return cli_usage(CMD, "--battery-hours and --battery-eff need --battery-pct");
-    ao.battery_hours = bhours;
-    ao.battery_eff = beff;
+    if (cli_contract_check(CMD, &ao, &ck)) return EXIT_USAGE;
     if (size_mw > 0 && (fyear || by_season || curve || genmix))
         return cli_usage(CMD, "--size does not combine with --forecast-year, --by-season, --curve or --genmix");
 

@@ -32,8 +32,17 @@ static const char *const help =
     "  (the report fits ARIMA errors by CSS unless --method says otherwise)\n"
     "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
     "  --threshold KIND       seasonal | annual [Default: seasonal]\n"
-    "  --season-slack 0|1     seasonal peaks may fall one month outside their window\n"
+    "  --season-slack 0|1     1: a seasonal peak within one month outside its window\n"
+    "                         counts, as the study did [Default: 1]\n"
     "  --years Y1[-Y2]        study years (whole UTC years) [Default: all whole years]\n"
+    "  --size MW              the \"for a campus of MW\" view: per region the share\n"
+    "                         curtailed, hours and events per year and the longest\n"
+    "                         event (0 = none) [Default: 500]\n"
+    "  --rank-by study|contract  rank by the study's headroom or by the headroom under\n"
+    "                         the contract terms below [Default: study]\n"
+    "contract terms (the headroom table stays the study's; each region also gets the\n"
+    "headroom under them at the ranking budget and what binds it; the campus view\n"
+    "uses them):\n" CLI_CONTRACT_HELP
     "\n" MODEL_OPTIONS_HELP "\n" INGEST_OPTIONS_HELP
     "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
 
@@ -69,7 +78,7 @@ int cmd_report(int argc, char **argv)
 
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
 {
-    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS };
+    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS, O_SIZE, O_RANKBY };
     static const struct option own[] = {
         {"budgets", required_argument, 0, O_BUD},
         {"threshold", required_argument, 0, O_THR},
@@ -83,6 +92,9 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         {"seed", required_argument, 0, O_SEED},
         {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
+        {"size", required_argument, 0, O_SIZE},
+        {"rank-by", required_argument, 0, O_RANKBY},
+        CLI_CONTRACT_OPTIONS,
     };
     cli_opts op;
     cli_opts_init(&op, 1, own, CLI_COUNT(own));
@@ -92,6 +104,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
     hr_report_opts_init(&ro);
     const char *out = NULL;
     int quiet = 0;
+    cli_contract ck = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hqj:o:", op.lo, NULL)) != -1) {
         size_t v = 0;
@@ -116,8 +129,22 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
             break;
         case O_SLACK: bad = strcmp(optarg, "0") && strcmp(optarg, "1"); ro.assess.season_slack = optarg[0] == '1'; break;
         case O_YEARS: bad = cli_parse_years(optarg, &ro.assess.year_from, &ro.assess.year_to); break;
+        case O_SIZE:
+            bad = strcmp(optarg, "0") && cli_parse_pos(optarg, 1e9, &ro.campus_mw);
+            if (!strcmp(optarg, "0")) ro.campus_mw = 0;
+            break;
+        case O_RANKBY:
+            if (!strcmp(optarg, "study")) ro.rank_by = HR_RANK_STUDY;
+            else if (!strcmp(optarg, "contract")) ro.rank_by = HR_RANK_CONTRACT;
+            else bad = 1;
+            break;
         default: {
-            int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
+            int rc = cli_contract_option("report", c, optarg, &ro.assess, &ck);
+            if (rc >= 0) {
+                if (rc) return rc;
+                break;
+            }
+            rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
         }
         }
@@ -125,6 +152,11 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (!out) return cli_usage("report", "-o DIR is required");
+    if (cli_contract_check("report", &ro.assess, &ck)) return EXIT_USAGE;
+    if (ro.rank_by == HR_RANK_CONTRACT && !(ro.assess.max_event_hours || ro.assess.max_events_per_year ||
+                                            ro.assess.max_hours_per_year || ro.assess.every_year ||
+                                            ro.assess.battery_pct > 0))
+        return cli_usage("report", "--rank-by contract needs a contract term (--max-event-hours, --every-year, ...)");
     if (optind >= argc) return cli_usage("report", "no input files");
     ro.ingest = op.in.opts;
     ro.fit = op.cm.fit;

@@ -54,6 +54,23 @@ void hr_report_opts_init(hr_report_opts *o)
     o->scenarios = 100;
     o->seed = 1;
     o->threads = 2;
+    o->campus_mw = 500;
+}
+
+/* The contract terms of a in words, for the method section. */
+static void contract_text(const hr_assess_opts *a, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+#define ADD(...) (k += (size_t)snprintf(buf + (k < cap ? k : cap - 1), k < cap ? cap - k : 1, __VA_ARGS__))
+    if (a->max_event_hours > 0) ADD("%sno event longer than %d h", k ? "; " : "", a->max_event_hours);
+    if (a->max_events_per_year > 0) ADD("%sat most %d events a year", k ? "; " : "", a->max_events_per_year);
+    if (a->max_hours_per_year > 0) ADD("%sat most %d curtailed hours a year", k ? "; " : "", a->max_hours_per_year);
+    if (a->every_year) ADD("%sthe budget in every study year", k ? "; " : "");
+    if (a->battery_pct > 0)
+        ADD("%sstorage of %g %% of the load for %g h, %g efficiency, full at the start", k ? "; " : "",
+            a->battery_pct, a->battery_hours, a->battery_eff);
+#undef ADD
 }
 
 enum { NLDC = 200, NHIST = 168, MAXBT = 8 };
@@ -63,7 +80,7 @@ enum { NLDC = 200, NHIST = 168, MAXBT = 8 };
  * be set again in rebind(). */
 typedef struct {
     report_region rr;
-    hr_assessment a;
+    hr_assessment a, ac; /* the study's headroom; the contract's */
     double ldc[NLDC];
     double heat[24 * 12];
     report_headroom hr[HR_MAX_BUDGETS];
@@ -284,7 +301,10 @@ static void do_region(batch *B, size_t i)
     R->rr.name = r->name;
     hr_series_quality(B->s, i, &R->rr.quality);
     double t_a = cal_monotonic_seconds();
-    if (hr_assess(B->s, i, &o->assess, &R->a) != HR_OK) {
+    hr_assess_opts so = o->assess; /* the study's headroom: the contract terms left out */
+    so.max_event_hours = so.max_events_per_year = so.max_hours_per_year = so.every_year = 0;
+    so.battery_pct = 0;
+    if (hr_assess(B->s, i, &so, &R->a) != HR_OK) {
         warn(R, "headroom");
         R->a.nrows = 0;
     }
@@ -315,7 +335,28 @@ static void do_region(batch *B, size_t i)
         R->rr.heatmap = R->heat;
         R->rr.heatmap_budget_pct = R->a.rows[B->rank_budget].budget_pct;
         make_ldc(R, r);
-        if (hr_assess_genmix(B->s, i, &o->assess, &R->a, &R->gm) == HR_OK) {
+        if (flex_active(&o->assess)) {
+            if (hr_assess(B->s, i, &o->assess, &R->ac) == HR_OK) {
+                const hr_headroom_row *h = &R->ac.rows[B->rank_budget];
+                R->rr.contract_mw = h->headroom_mw;
+                hr_assess_binding_text(h->binding, R->rr.contract_binding, sizeof R->rr.contract_binding);
+            } else {
+                warn(R, "contract headroom");
+            }
+        }
+        hr_campus cp;
+        if (o->campus_mw > 0) {
+            if (hr_assess_size(B->s, i, &o->assess, o->campus_mw, &cp) == HR_OK) {
+                R->rr.campus_mw = cp.size_mw;
+                R->rr.campus_curtailed_pct = cp.curtailed_pct;
+                R->rr.campus_hours_per_year = cp.curtailed_hours_per_year;
+                R->rr.campus_events_per_year = cp.events_per_year;
+                R->rr.campus_max_event_hours = cp.max_event_hours;
+            } else {
+                warn(R, "campus");
+            }
+        }
+        if (hr_assess_genmix(B->s, i, &so, &R->a, &R->gm) == HR_OK) {
             report_genmix *g = &R->rr.genmix;
             for (size_t f = 0; f < R->gm.nfuels; f++) {
                 R->fuel_names[f] = R->gm.fuel[f];
@@ -562,6 +603,10 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         run.warnings = warns;
         run.nwarnings = nw;
         run.fail_after_files = o->fail_after_files;
+        char terms[512];
+        contract_text(&o->assess, terms, sizeof terms);
+        run.contract = terms[0] ? terms : NULL;
+        run.rank_by_contract = o->rank_by == HR_RANK_CONTRACT;
         st = report_write(outdir, rr, nrr, &run, B->rank_budget);
     }
     mem_free(warns);
@@ -585,6 +630,12 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     /* The checks above and below fail alike on every rank (same options). */
     int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
     if (st0) return st0;
+    if (o->rank_by != HR_RANK_STUDY && o->rank_by != HR_RANK_CONTRACT)
+        return hr_err(HR_EINVAL, "hr_report: rank_by %d is not HR_RANK_STUDY or HR_RANK_CONTRACT", o->rank_by);
+    if (o->rank_by == HR_RANK_CONTRACT && !flex_active(&o->assess))
+        return hr_err(HR_EINVAL, "hr_report: rank_by HR_RANK_CONTRACT needs contract terms in assess");
+    if (!(o->campus_mw >= 0) || !isfinite(o->campus_mw))
+        return hr_err(HR_EINVAL, "hr_report: campus_mw %g is not a number >= 0", o->campus_mw);
     int rb = -1; /* the ranking budget's index */
     for (size_t b = 0; b < o->assess.nbudgets; b++)
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;

@@ -12,6 +12,9 @@ void report_region_init(report_region *r)
     r->peak_mw = NAN;
     r->load_factor = NAN;
     r->heatmap_budget_pct = NAN;
+    r->contract_mw = NAN;
+    r->campus_mw = r->campus_curtailed_pct = r->campus_hours_per_year = NAN;
+    r->campus_events_per_year = r->campus_max_event_hours = NAN;
     r->quality.peak_mw = NAN;
     r->quality.mean_mw = NAN;
     r->genmix.cf_share_pct = NAN;
@@ -100,4 +103,14 @@ const report_backtest *find_model(const report_region *r, const char *model)
     for (size_t k = 0; k < r->nbacktest; k++)
         if (r->backtest[k].model && strcmp(r->backtest[k].model, model) == 0) return &r->backtest[k];
     return NULL;
+}
+
+unsigned report_views(const report_region *rg, size_t n)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(rg[i].contract_mw)) v |= VIEW_CONTRACT;
+        if (isfinite(rg[i].campus_mw)) v |= VIEW_CAMPUS;
+    }
+    return v;
 }

@@ -316,7 +316,37 @@ static void html_quality(textbuf *s, const report_region *rg, const size_t *orde
     tb_put(s, "</tbody></table></div>\n");
 }
 
-static void html_method(textbuf *s)
+/* "For a campus of X MW": what a campus of the run's size would see in each
+ * region, in rank order. */
+static void html_campus(textbuf *s, const report_region *rg, const size_t *order, size_t n)
+{
+    double mw = NAN;
+    for (size_t k = 0; k < n && isnan(mw); k++) mw = rg[order[k]].campus_mw;
+    tb_put(s, "<h3>For a campus of ");
+    h_mw(s, mw);
+    tb_put(s, " MW</h3>\n<p>The share of a flat campus load's energy that would be curtailed in an average "
+              "year, the curtailed hours and the curtailment events (runs of consecutive curtailed hours) per "
+              "year, and the longest event, under the thresholds and storage of this run.</p>\n"
+              "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th>Curtailed %</th>"
+              "<th>Curtailed h/yr</th><th>Events/yr</th><th>Longest event h</th></tr></thead><tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        const report_region *r = &rg[order[k]];
+        tb_put(s, "<tr><td class=\"l\">");
+        tb_html(s, r->name);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_curtailed_pct, 3);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_hours_per_year, 1);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_events_per_year, 1);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_max_event_hours, 0);
+        tb_put(s, "</td></tr>\n");
+    }
+    tb_put(s, "</tbody></table></div>\n");
+}
+
+static void html_method(textbuf *s, const report_run *run)
 {
     tb_put(s,
            "<ul class=\"method\">"
@@ -328,8 +358,19 @@ static void html_method(textbuf *s)
            "the winter one, Apr\xE2\x80\x93May and Sep\xE2\x80\x93Oct the summer one). A flat added load "
            "<i>L</i> is curtailed by min(<i>L</i>, max(0, <i>D<sub>t</sub></i> + <i>L</i> \xE2\x88\x92 "
            "<i>T<sub>t</sub></i>)) each hour; the headroom at a budget is the largest <i>L</i> whose mean "
-           "yearly curtailed energy share stays within the budget, solved exactly. Transmission limits, "
-           "ramping and reserve margins are not modelled.</li>"
+           "yearly curtailed energy share stays within the budget, solved exactly. A seasonal peak within one "
+           "month outside its window counts unless <code>--season-slack 0</code> (the study did so for CAISO, "
+           "FPL and AZPS). Transmission limits, ramping and reserve margins are not modelled.</li>");
+    if (run->contract) {
+        tb_put(s, "<li><b>Contract.</b> The contract headroom is the largest load that also keeps: ");
+        tb_html(s, run->contract);
+        tb_put(s, ". An event is a run of consecutive curtailed hours; storage discharges to serve the new "
+                  "load when it would be curtailed and recharges only below the threshold. Each term is solved "
+                  "exactly or by bisection on a quantity monotone in the load, rounded down to 0.1 MW; "
+                  "<i>Binds</i> names the terms 0.1 MW more would break.</li>");
+    }
+    tb_put(s,
+           ""
            "<li><b>Probabilistic headroom.</b> The same calculation on simulated years from the fitted "
            "forecast model, summarised as P10 / P50 / P90.</li>"
            "<li><b>Forecasts.</b> Unless another model is named (<code>--model</code>), <code>auto</code>: a "
@@ -415,6 +456,7 @@ void render_html(textbuf *s, const report_ctx *c)
     const report_run *run = c->run;
     const char *version = c->version;
     const char *title = run->title ? run->title : "Grid headroom for new data-center load";
+    unsigned views = report_views(rg, n);
     char t[32], bud[32];
     cal_format_utc(run->created_utc, t);
     tb_put(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -433,7 +475,7 @@ void render_html(textbuf *s, const report_ctx *c)
             tb_printf(s, "%s%s", j ? ", " : "", bud);
         }
         fmt_budget(bud, sizeof bud, budgets[rb]);
-        tb_printf(s, " %% \xC2\xB7 ranked by headroom at %s %%", bud);
+        tb_printf(s, " %% \xC2\xB7 ranked by %sheadroom at %s %%", run->rank_by_contract ? "contract " : "", bud);
     }
     tb_printf(s, " \xC2\xB7 generated <span class=\"nw\">%s</span> by headroom ", t);
     tb_html(s, version);
@@ -459,6 +501,7 @@ void render_html(textbuf *s, const report_ctx *c)
             tb_printf(s, "<th>%% of peak<br>at %s %%</th><th>Curtailed h/yr<br>at %s %%</th>"
                          "<th>P10\xE2\x80\x93P90 MW<br>at %s %%</th>",
                       bud, bud, bud);
+        if (nb && (views & VIEW_CONTRACT)) tb_printf(s, "<th>Contract MW<br>at %s %%</th><th>Binds</th>", bud);
         tb_put(s, "<th>Day-ahead<br>MAPE %</th></tr></thead><tbody>\n");
         for (size_t k = 0; k < n; k++) {
             const report_region *r = &rg[order[k]];
@@ -490,6 +533,13 @@ void render_html(textbuf *s, const report_ctx *c)
                 } else
                     tb_put(s, "\xE2\x80\x93");
                 tb_put(s, "</td>");
+                if (views & VIEW_CONTRACT) {
+                    tb_put(s, "<td>");
+                    h_mw(s, r->contract_mw);
+                    tb_put(s, "</td><td>");
+                    if (isfinite(r->contract_mw)) tb_html(s, r->contract_binding);
+                    tb_put(s, "</td>");
+                }
             }
             const report_backtest *ba = find_model(r, "auto");
             tb_put(s, "<td>");
@@ -498,6 +548,7 @@ void render_html(textbuf *s, const report_ctx *c)
         }
         tb_put(s, "</tbody></table></div>\n");
     }
+    if (views & VIEW_CAMPUS) html_campus(s, rg, order, n);
     tb_put(s, "</section>\n");
 
     /* Regions. */
@@ -513,7 +564,7 @@ void render_html(textbuf *s, const report_ctx *c)
     tb_put(s, "</section>\n<section id=\"quality\"><h2>Data quality</h2>\n");
     html_quality(s, rg, order, n);
     tb_put(s, "</section>\n<section id=\"method\"><h2>Method and sources</h2>\n");
-    html_method(s);
+    html_method(s, run);
     tb_put(s, "</section>\n<section id=\"run\"><h2>Run</h2>\n");
     html_run(s, run, c->hex, c->sizes, version);
     tb_put(s, "</section>\n</main>\n<footer>Generated by headroom ");

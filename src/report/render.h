@@ -120,6 +120,11 @@ typedef struct {
     const char *version;
 } report_ctx;
 
+/* Which contract views any region has: VIEW_CONTRACT (contract_mw),
+ * VIEW_CAMPUS (campus_mw). */
+enum { VIEW_CONTRACT = 1, VIEW_CAMPUS = 2 };
+unsigned report_views(const report_region *rg, size_t n);
+
 /* ---- the files (html.c, tables.c) */
 void render_html(textbuf *s, const report_ctx *c);
 

@@ -70,7 +70,7 @@ int collect_models(const report_region *rg, size_t n, model_list *ml)
 }
 
 static void emit_record(emitter *e, const report_region *r, size_t rank, size_t nb, const double *budgets,
-                        const model_list *ml)
+                        const model_list *ml, unsigned views)
 {
     char key[160], t[32], bud[32];
     const hr_quality *q = &r->quality;
@@ -119,6 +119,17 @@ static void emit_record(emitter *e, const report_region *r, size_t rank, size_t 
     }
     em_num(e, "cf_share_pct", r->genmix.cf_share_pct);
     em_num(e, "cf_share_curtailed_pct", r->genmix.cf_share_curtailed_pct);
+    if (views & VIEW_CONTRACT) {
+        em_num(e, "contract_headroom_mw", r->contract_mw);
+        em_str(e, "contract_binding", e->mode == EM_HEADER || isnan(r->contract_mw) ? NULL : r->contract_binding);
+    }
+    if (views & VIEW_CAMPUS) {
+        em_num(e, "campus_mw", r->campus_mw);
+        em_num(e, "campus_curtailed_pct", r->campus_curtailed_pct);
+        em_num(e, "campus_curtailed_hours_per_year", r->campus_hours_per_year);
+        em_num(e, "campus_events_per_year", r->campus_events_per_year);
+        em_num(e, "campus_max_event_hours", r->campus_max_event_hours);
+    }
 }
 
 void render_csv(textbuf *s, const report_ctx *c, const model_list *ml)
@@ -130,11 +141,12 @@ void render_csv(textbuf *s, const report_ctx *c, const model_list *ml)
     report_region blank;
     report_region_init(&blank);
     emitter e = {s, EM_HEADER, 1};
-    emit_record(&e, &blank, 0, nb, budgets, ml);
+    unsigned views = report_views(rg, n);
+    emit_record(&e, &blank, 0, nb, budgets, ml, views);
     tb_put(s, "\n");
     e.mode = EM_CSV;
     for (size_t k = 0; k < n; k++) {
-        emit_record(&e, &rg[order[k]], k + 1, nb, budgets, ml);
+        emit_record(&e, &rg[order[k]], k + 1, nb, budgets, ml, views);
         tb_put(s, "\n");
     }
 }
@@ -160,7 +172,7 @@ void render_json(textbuf *s, const report_ctx *c, const model_list *ml)
     for (size_t k = 0; k < n; k++) {
         const report_region *r = &rg[order[k]];
         tb_put(s, k ? ",\n  {" : "\n  {");
-        emit_record(&e, r, k + 1, nb, budgets, ml);
+        emit_record(&e, r, k + 1, nb, budgets, ml, report_views(rg, n));
         tb_put(s, ",\n    \"backtest\": [");
         for (size_t j = 0; j < r->nbacktest; j++) {
             const report_backtest *b = &r->backtest[j];
