@@ -638,6 +638,13 @@ typedef struct {
     int64_t peak_hour_utc[2];
     double peak_jump_pct[2];
 } hr_assessment;
+/* 1 if the threshold of season (HR_SEASON_*) of a is set by one hour more
+ * than 5 % above both its neighbouring hours (the real peaks of the shared
+ * EIA-930 BAs stand at most ~3 % above a neighbour; a spike is a likely data
+ * error that sets the region's headroom), with "the summer threshold is set
+ * by one hour (TIME) 10 % above both neighbouring hours" in buf[cap]; else 0.
+ * The summer one is not repeated when the same hour sets both. */
+HR_API int hr_assess_peak_warning(const hr_assessment *a, int season, char *buf, size_t cap);
 
 /* Season of month (1-12) in the threshold mapping: HR_SEASON_WINTER for
  * Nov-Mar, HR_SEASON_SUMMER for Apr-Oct; -1 for an invalid month. */

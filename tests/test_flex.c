@@ -295,6 +295,15 @@ Test(flex, one_block_caps)
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
     cr_assert_float_eq(a.rows[1].headroom_mw, 100.0, 1e-9);
     cr_assert_eq(a.rows[1].binding, HR_BIND_HOURS | HR_BIND_EVENT_HOURS, "both break at 100.1: both named");
+    char t[64];
+    cr_assert_eq(hr_assess_binding_text(a.rows[1].binding, t, sizeof t), 18);
+    cr_assert_str_eq(t, "event-length+hours");
+    cr_assert_eq(hr_assess_binding_text(0, t, sizeof t), 0);
+    cr_assert_str_eq(t, "");
+    cr_assert_eq(hr_assess_binding_text(HR_BIND_BUDGET | HR_BIND_EVENTS, t, 4), 13, "as snprintf: the length needed");
+    cr_assert_str_eq(t, "bud");
+    /* a flat 1000 MW year has no spike: no warning */
+    cr_assert_eq(hr_assess_peak_warning(&a, HR_SEASON_SUMMER, t, sizeof t), 0);
     free(D);
 }
 

@@ -80,6 +80,21 @@ void hr_assess_opts_init(hr_assess_opts *o)
     o->battery_hours = 4;
 }
 
+int hr_assess_peak_warning(const hr_assessment *a, int season, char *buf, size_t cap)
+{
+    if (!a || (season != HR_SEASON_WINTER && season != HR_SEASON_SUMMER)) return 0;
+    if (!(a->peak_jump_pct[season] > 5.0)) return 0;
+    if (season == HR_SEASON_SUMMER && a->peak_hour_utc[1] == a->peak_hour_utc[0] &&
+        a->peak_jump_pct[0] > 5.0)
+        return 0;
+    char ts[21];
+    cal_format_utc(a->peak_hour_utc[season], ts);
+    if (buf && cap)
+        snprintf(buf, cap, "the %s threshold is set by one hour (%s) %.0f %% above both neighbouring hours",
+                 season == HR_SEASON_SUMMER ? "summer" : "winter", ts, a->peak_jump_pct[season]);
+    return 1;
+}
+
 int hr_assess_binding_text(unsigned binding, char *buf, size_t cap)
 {
     static const struct {

@@ -328,16 +328,13 @@ static int in_list(const char *list, const char *name)
  * decides the headroom of the whole region: say so. */
 static void warn_spikes(const char *name, const hr_assessment *a)
 {
-    static const char *const sn[2] = {"winter", "summer"};
-    for (int q = 0; q < 2; q++) {
-        if (!(a->peak_jump_pct[q] > 5) || (q == 1 && a->peak_hour_utc[1] == a->peak_hour_utc[0])) continue;
-        char ts[21];
-        hr_time_format(a->peak_hour_utc[q], ts);
-        fprintf(stderr,
-                "headroom: %s: warning: region '%s': the %s threshold is set by one hour (%s) %.0f %% above "
-                "both neighbouring hours: check the data (or pin it with --threshold capacity:FILE)\n",
-                CMD, name, sn[q], ts, a->peak_jump_pct[q]);
-    }
+    char m[200];
+    for (int q = 0; q < 2; q++)
+        if (hr_assess_peak_warning(a, q, m, sizeof m))
+            fprintf(stderr,
+                    "headroom: %s: warning: region '%s': %s: check the data (or pin it with --threshold "
+                    "capacity:FILE)\n",
+                    CMD, name, m);
 }
 
 /* "budget+event-length" from HR_BIND_* bits. */
@@ -546,6 +543,10 @@ int cmd_assess(int argc, char **argv)
     if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))
         return cli_usage(CMD, "--model, --scenarios, --growth and --seed need --forecast-year");
     if (cli_contract_check(CMD, &ao, &ck)) return EXIT_USAGE;
+    if (fyear && (ao.max_event_hours || ao.max_events_per_year || ao.max_hours_per_year || ao.every_year ||
+                  ao.battery_pct > 0))
+        return cli_usage(CMD, "the contract terms (--max-event-hours, ..., --battery-pct) do not apply with "
+                              "--forecast-year: its P10/P50/P90 are the study's headroom");
     if (size_mw > 0 && (fyear || by_season || curve || genmix))
         return cli_usage(CMD, "--size does not combine with --forecast-year, --by-season, --curve or --genmix");
 

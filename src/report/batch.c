@@ -137,6 +137,20 @@ static void warn(region_out *R, const char *stage)
         }
 }
 
+/* A threshold set by a spike (hr_assess_peak_warning) goes to the warnings. */
+static void spike_warnings(region_out *R)
+{
+    char m[200];
+    for (int q = 0; q < 2; q++) {
+        if (!hr_assess_peak_warning(&R->a, q, m, sizeof m)) continue;
+        for (int w = 0; w < 3; w++)
+            if (!R->warn[w][0]) {
+                snprintf(R->warn[w], sizeof R->warn[w], "%s: headroom: %s: check the data", R->rr.name, m);
+                break;
+            }
+    }
+}
+
 /* Load-duration curve of the study years' load as % of peak. */
 static void make_ldc(region_out *R, const series_region *r)
 {
@@ -335,6 +349,7 @@ static void do_region(batch *B, size_t i)
         R->rr.heatmap = R->heat;
         R->rr.heatmap_budget_pct = R->a.rows[B->rank_budget].budget_pct;
         make_ldc(R, r);
+        spike_warnings(R);
         if (flex_active(&o->assess)) {
             if (hr_assess(B->s, i, &o->assess, &R->ac) == HR_OK) {
                 const hr_headroom_row *h = &R->ac.rows[B->rank_budget];
