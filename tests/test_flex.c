@@ -35,6 +35,8 @@ typedef struct {
     /* contract */
     int evh, evn, hrs, every;
     double bpct, bhrs, beff;
+    const double *prof; /* NULL (flat) or 24 multipliers by UTC hour */
+    int h0;             /* UTC hour of day of the first hour */
 } bf;
 
 typedef struct {
@@ -58,6 +60,7 @@ static void bf_init(bf *b, int64_t t0, size_t n, const double *D)
     }
     b->ny = b->yr[n - 1] + 1;
     b->beff = 0.85;
+    b->h0 = (int)((t0 / 3600) % 24);
 }
 
 /* The study's seasonal peaks with a one-month slack: May-Sep, Nov-Mar. */
@@ -89,19 +92,20 @@ static void bf_run(const bf *b, double L, bf_stats *st)
             continue;
         }
         double T = (b->mon[i] >= 4 && b->mon[i] <= 10) ? b->Ts : b->Tw;
-        double need = fmin(L, fmax(0, b->D[i] + L - T)), C = 0;
+        double Ls = L * (b->prof ? b->prof[(b->h0 + i) % 24] : 1.0);
+        double need = fmin(Ls, fmax(0, b->D[i] + Ls - T)), C = 0;
         if (need > 0) {
             double x = fmin(need, fmin(power, stored));
             stored -= x;
             out += x;
             C = need - x;
         } else if (capacity > 0) {
-            double ch = fmin(power, fmin(T - b->D[i] - L, (capacity - stored) / b->beff));
+            double ch = fmin(power, fmin(T - b->D[i] - Ls, (capacity - stored) / b->beff));
             if (ch > 0) stored += b->beff * ch;
         }
         int y = b->yr[i];
         num[y] += C;
-        den[y] += L;
+        den[y] += Ls;
         if (C > 0) {
             hy[y] += 1;
             if (run == 0) ey[y] += 1;
@@ -168,7 +172,8 @@ static double bf_events_first_failure(const bf *b)
     for (size_t i = 0; i < b->n; i++)
         if (!isnan(b->D[i])) {
             double T = (b->mon[i] >= 4 && b->mon[i] <= 10) ? b->Ts : b->Tw;
-            v[k++] = fmax(0, T - b->D[i]);
+            double sh = b->prof ? b->prof[(b->h0 + i) % 24] : 1.0;
+            if (sh > 0) v[k++] = fmax(0, T - b->D[i]) / sh;
         }
     qsort(v, k, sizeof *v, cmp_d);
     double res = INFINITY;
@@ -457,6 +462,7 @@ static void sweep(int64_t t0, size_t n, const double *D, hr_assess_opts base, co
 {
     bf b;
     bf_init(&b, t0, n, D);
+    if (base.profile_len == 24) b.prof = base.profile;
     hr_assessment *a = malloc(sizeof *a);
     hr_assess_opts o = base;
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, a), HR_OK, "%s", hr_last_error());
@@ -521,6 +527,22 @@ Test(flex, generated_vs_brute_force)
     hr_assess_opts o;
     hr_assess_opts_init(&o);
     sweep(t0, n, D, o, "generated");
+    free(D);
+}
+
+Test(flex, shaped_load_vs_brute_force)
+{
+    /* A load shaped by UTC hour (a day-time campus, 0 at 02-04 UTC), which
+     * the battery's power and the breakpoints (T - D)^+ / s_t follow. */
+    int64_t t0 = utc(2018, 1, 1, 0);
+    size_t n = hours_of(2018, 2019);
+    double *D = gen_load(t0, n, 23), prof[24], sum = 0;
+    for (int h = 0; h < 24; h++) sum += prof[h] = (h >= 2 && h <= 4) ? 0 : 1 + 0.4 * sin(2 * M_PI * (h - 8) / 24);
+    for (int h = 0; h < 24; h++) prof[h] *= 24 / sum;
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    o.profile = prof, o.profile_len = 24;
+    sweep(t0, n, D, o, "shaped");
     free(D);
 }
 
