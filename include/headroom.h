@@ -504,7 +504,7 @@ HR_API int hr_metrics(const double *actual, const double *mean, const double *sd
 /* ---------------------------------------------------------------- headroom */
 /* @section headroom */
 /*
- * Headroom (PRODUCT.md section 5; Norris et al. 2025, "Rethinking Load
+ * Headroom (docs/headroom.md; Norris et al. 2025, "Rethinking Load
  * Growth", Duke Nicholas Institute). For hourly load D_t, threshold T_t and
  * an added load L with hourly shape s_t (flat: s_t = 1):
  *   C_t(L) = min(L s_t, max(0, D_t + L s_t - T_t))       curtailed MW

@@ -1,7 +1,7 @@
 /* test_headroom.c — headroom kernel (src/assess/assess.c).
  *
  * References: (1) closed forms worked out by hand in each test from the
- * definitions of Norris et al. (2025) as restated in PRODUCT.md section 5:
+ * definitions of Norris et al. (2025) as restated in docs/headroom.md:
  * with g_t = (T_t - D_t)^+ and flat load, C_t = max(0, L - g_t), so a load
  * with only a few distinct levels gives R(L) = a - c/L on each segment;
  * (2) an independent brute force written here: the yearly rates summed

@@ -1,5 +1,5 @@
-/* headroom.c — how many MW of new load a region absorbs under a curtailment
- * budget (PRODUCT.md section 5).
+/* assess.c — how many MW of new load a region absorbs under a curtailment
+ * budget; contract terms and storage in flex.c (docs/headroom.md).
  *
  * Method (Norris, Profeta, Patino-Echeverri & Cowie-Haskell 2025, "Rethinking
  * Load Growth", Duke Nicholas Institute): for hourly load D_t, threshold T_t
@@ -20,7 +20,9 @@
  * rounded down to 0.1 MW so that the budget still holds.
  *
  * Exported: hr_assess_opts_init, hr_assess_month_season, hr_assess,
- * hr_assess_arrays, hr_assess_paths, hr_assess_genmix; internal (headroom.h)
+ * hr_assess_arrays, hr_assess_size, hr_assess_size_arrays,
+ * hr_assess_binding_text, hr_assess_peak_warning, hr_assess_paths,
+ * hr_assess_genmix; internal (assess.h)
  * headroom_sort_items, headroom_solve, headroom_rate_at, headroom_round_down,
  * headroom_quantile7, headroom_genmix_arrays, headroom_fuel_carbon_free.
  */

@@ -1,5 +1,6 @@
 /* cmd_assess.c — `headroom assess [options] FILE...`: deterministic headroom
- * per region and budget (Norris et al. 2025 method; PRODUCT.md section 5),
+ * per region and budget (Norris et al. 2025 method; docs/headroom.md), with
+ * the contract terms and storage of a flexible load, the inverse --size,
  * with optional curtailment by season x hour, rate-versus-load curve and
  * generation mix; with --forecast-year, probabilistic headroom (P10/P50/P90)
  * of that year from S simulated load paths (hr_scenarios). Uses only
