@@ -9,6 +9,9 @@ CC      ?= cc
 HR_DATA ?= ../shared/datasets
 PREFIX  ?= /usr/local
 DESTDIR ?=
+# Where `make install` puts models/*.spec; compiled into the library as the
+# default directory of specification names (src/model/install_dir.c).
+MODELS_DIR = $(PREFIX)/share/headroom/models
 
 VERSION_MAJOR := $(shell sed -n 's/^\#define HR_VERSION_MAJOR //p' include/headroom.h)
 VERSION       := $(shell sed -n 's/^\#define HR_VERSION_STRING "\(.*\)"/\1/p' include/headroom.h)
@@ -18,9 +21,10 @@ CSTD    := -std=c11 -D_GNU_SOURCE
 OPT     ?= -O2 -g
 CFLAGS_LIB = $(CSTD) $(OPT) $(WARN) -pthread -fPIC -fvisibility=hidden \
              -DHR_BUILDING_LIBRARY -Iinclude -Isrc
-LDLIBS  := -llapacke -lopenblas -lcsv -lm -pthread
+LDLIBS  := -llapacke -lopenblas -lcsv -ljson-c -lm -pthread
 
-DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libcriterion-dev tzdata pkg-config python3
+DEB_PKGS := libopenblas-dev liblapacke-dev libcsv-dev libjson-c-dev libcriterion-dev tzdata pkg-config python3 \
+            python3-numpy python3-setuptools python3-venv
 
 # Library sources: every folder under src/ but the two front ends.
 LIB_SRC := $(sort $(filter-out src/cli/% src/mpi/%,$(wildcard src/*/*.c)))
@@ -30,6 +34,8 @@ TEST_SRC := $(sort $(wildcard tests/test_*.c))
 
 B  := build
 BA := build/asan
+BT := build/tsan
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
 GEN_OUT := datasets/default/.stamp
 
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(B)/obj/%.o)
@@ -40,7 +46,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: check-layers all deps run test check check-asan check-tsan unit-tests cli-tests examples browser-check bench install clean datasets \
+.PHONY: FORCE fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -64,6 +70,21 @@ $(B)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 $(B)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -c $< -o $@
+
+# install_dir.o holds MODELS_DIR: rebuilt when PREFIX changes (the stamp
+# changes only then). The tests link a copy that names the source tree's
+# models/ instead, so they run from the tree without an install.
+$(B)/models-dir.stamp: FORCE
+	@mkdir -p $(@D)
+	@echo '$(MODELS_DIR)' | cmp -s - $@ || echo '$(MODELS_DIR)' > $@
+%/obj/model/install_dir.o: CFLAGS_LIB += -DHR_MODELS_DIR='"$(MODELS_DIR)"'
+$(B)/obj/model/install_dir.o $(BA)/obj/model/install_dir.o $(BT)/obj/model/install_dir.o: $(B)/models-dir.stamp
+%/obj/tree_dir.o: src/model/install_dir.c src/model/spec.h
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS_LIB) $(TREE_SAN) -DHR_MODELS_DIR='"$(CURDIR)/models"' -c $< -o $@
+$(BA)/obj/tree_dir.o: TREE_SAN = -O1 $(SAN)
+$(BT)/obj/tree_dir.o: TREE_SAN = -O1 $(TSAN)
+.SECONDARY: $(B)/obj/tree_dir.o $(BA)/obj/tree_dir.o $(BT)/obj/tree_dir.o
 
 # The installed static library is one relocatable object whose hidden
 # (internal) symbols are made local, so it defines no global but the hr_ API
@@ -112,9 +133,9 @@ run: all $(GEN_OUT)
 
 # ---- tests (they include internal headers and R's reference numbers)
 TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
-$(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom-internal.a
+$(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom-internal.a $(B)/obj/tree_dir.o
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/libheadroom-internal.a -lcriterion $(LDLIBS)
+	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/obj/tree_dir.o $(B)/libheadroom-internal.a -lcriterion $(LDLIBS)
 
 $(BA)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
@@ -125,11 +146,12 @@ $(BA)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | deps
 $(BA)/libheadroom.a: $(LIB_OBJ_A)
 	@rm -f $@
 	ar rcs $@ $^
-$(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a
-	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/libheadroom.a $(LDLIBS)
-$(BA)/tests/%: tests/%.c $(TEST_DEPS) $(BA)/libheadroom.a
+# (build/asan/headroom has no ../models: it takes the tree's as its default)
+$(BA)/headroom: $(CLI_OBJ_A) $(BA)/libheadroom.a $(BA)/obj/tree_dir.o
+	$(CC) $(SAN) -pthread -o $@ $(CLI_OBJ_A) $(BA)/obj/tree_dir.o $(BA)/libheadroom.a $(LDLIBS)
+$(BA)/tests/%: tests/%.c $(TEST_DEPS) $(BA)/libheadroom.a $(BA)/obj/tree_dir.o
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(BA)/libheadroom.a -lcriterion $(LDLIBS)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(SAN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(BA)/obj/tree_dir.o $(BA)/libheadroom.a -lcriterion $(LDLIBS)
 
 TEST_ENV := HR_DATA=$(abspath $(HR_DATA)) OPENBLAS_NUM_THREADS=1
 
@@ -139,21 +161,34 @@ unit-tests: all $(TESTS) $(GEN_OUT)
 cli-tests: all $(GEN_OUT)
 	$(TEST_ENV) HEADROOM=$(B)/headroom sh tests/cli.sh
 
+# The Python package installed into a fresh virtual environment (offline).
+PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo python3)
+python-tests: all $(GEN_OUT)
+	$(TEST_ENV) PYTHON=$(PYTHON) HEADROOM=$(B)/headroom sh tests/python.sh
+
 check-asan: deps $(TESTS_A) $(BA)/headroom $(GEN_OUT)
 	@set -e; for t in $(TESTS_A); do echo "== $$t (asan+ubsan)"; \
 	  $(TEST_ENV) HR_ASAN=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 $$t --jobs 2 --short-filename; done
 	$(TEST_ENV) HR_ASAN=1 HEADROOM=$(BA)/headroom sh tests/cli.sh
 
-# The C example builds against an installed copy (pkg-config), the Python one
-# loads the installed libheadroom.so through ctypes; both run from the project root.
-EXAMPLE_PREFIX := $(CURDIR)/build/example-prefix
-examples: all $(GEN_OUT)
-	rm -rf $(EXAMPLE_PREFIX)
-	$(MAKE) -s install PREFIX=$(EXAMPLE_PREFIX) DESTDIR=
+# An install into a fresh prefix, built in its own directory (build/install,
+# so that PREFIX compiled into the library does not rebuild build/ under the
+# other tests), then the installed CLI run from another directory: a fit by
+# model name and a report find the installed specifications, no warnings.
+INSTALL_PREFIX := $(CURDIR)/build/install/prefix
+install-check: deps $(GEN_OUT)
+	rm -rf $(INSTALL_PREFIX)
+	$(MAKE) -s B=build/install PREFIX=$(INSTALL_PREFIX) install
+	sh tests/install.sh $(INSTALL_PREFIX) $(CURDIR)/datasets/default
+
+# The C example builds against the installed copy (pkg-config), the Python
+# one uses the installed libheadroom.so; both run from the project root.
+EXAMPLE_PREFIX := $(INSTALL_PREFIX)
+examples: install-check
 	$(CC) -std=c11 -Wall -Wextra -Werror examples/example.c -o $(B)/example \
 	  $$(PKG_CONFIG_PATH=$(EXAMPLE_PREFIX)/lib/pkgconfig pkg-config --cflags --libs headroom)
 	LD_LIBRARY_PATH=$(EXAMPLE_PREFIX)/lib $(B)/example
-	HEADROOM_LIB=$(EXAMPLE_PREFIX)/lib/libheadroom.so python3 examples/example.py
+	PYTHONPATH=python HEADROOM_LIB=$(EXAMPLE_PREFIX)/lib/libheadroom.so $(PYTHON) examples/example.py
 	@nm -D --defined-only $(B)/libheadroom.so | awk '$$2 ~ /[TDBR]/ {print $$3}' | grep -v '^hr_' \
 	  && { echo "libheadroom.so exports non-hr_ symbols" >&2; exit 1; } || true
 
@@ -166,8 +201,6 @@ browser-check: all
 # -fsanitize=thread into build/tsan/ (OpenBLAS itself is not instrumented).
 # Criterion does not start under TSan (Snaipe/Criterion#274), so the test is
 # built with -DHR_NO_CRITERION (its own main) and without -lcriterion.
-BT        := build/tsan
-TSAN      := -fsanitize=thread -fno-omit-frame-pointer
 LIB_OBJ_T := $(LIB_SRC:src/%.c=$(BT)/obj/%.o)
 $(BT)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 	@mkdir -p $(@D)
@@ -175,9 +208,9 @@ $(BT)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | deps
 $(BT)/libheadroom.a: $(LIB_OBJ_T)
 	@rm -f $@
 	ar rcs $@ $^
-$(BT)/tests/test_threads: tests/test_threads.c $(TEST_DEPS) $(BT)/libheadroom.a
+$(BT)/tests/test_threads: tests/test_threads.c $(TEST_DEPS) $(BT)/libheadroom.a $(BT)/obj/tree_dir.o
 	@mkdir -p $(@D)
-	$(CC) $(CSTD) -O1 -g $(WARN) $(TSAN) -DHR_NO_CRITERION -pthread -Iinclude -Isrc -Itests -o $@ $< $(BT)/libheadroom.a $(LDLIBS)
+	$(CC) $(CSTD) -O1 -g $(WARN) $(TSAN) -DHR_NO_CRITERION -pthread -Iinclude -Isrc -Itests -o $@ $< $(BT)/obj/tree_dir.o $(BT)/libheadroom.a $(LDLIBS)
 check-tsan: deps $(BT)/tests/test_threads
 	$(TEST_ENV) TSAN_OPTIONS=halt_on_error=1:exitcode=66 $(BT)/tests/test_threads
 
@@ -203,15 +236,72 @@ check-mpi: mpi $(GEN_OUT)
 check-layers:
 	sh tests/layers.sh
 
-test: check-layers unit-tests cli-tests examples browser-check check-asan check-tsan check-mpi
+# ---- fuzzing: libFuzzer harnesses (tests/fuzz/README.md) built with
+# Debian's clang into build/fuzz/, the library instrumented with ASan+UBSan.
+# `make fuzz FUZZ_SECONDS=N` runs each for N seconds, `make fuzz-long` each
+# for FUZZ_RUNS executions (10 million); both report executions, coverage
+# and findings. `make test` runs fuzz-check: every harness on its seeds,
+# its corpus and all past findings, then 2 seconds of fuzzing.
+FUZZ_PKGS    := clang libclang-rt-dev
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?= 10000000
+BF           := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := $(CSTD) -O1 -g $(WARN) -pthread $(FUZZ_SAN) -Iinclude -Isrc -Itests/fuzz
+FUZZ_READERS := auto long eia930 eia930_ba ercot_native ercot_fuel pjm_gen us48 series weather
+FUZZERS      := $(FUZZ_READERS:%=$(BF)/fuzz_read_%) $(BF)/fuzz_model_mem $(BF)/fuzz_model_file \
+                $(BF)/fuzz_spec $(BF)/fuzz_capacity $(BF)/fuzz_profile
+LIB_OBJ_F    := $(LIB_SRC:src/%.c=$(BF)/obj/%.o)
+CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o
+FUZZ_DEPS    := tests/fuzz/fuzz.h $(LIB_HDR) include/headroom.h
+fuzz-deps:
+	@EXTRA_PKGS="$(FUZZ_PKGS)" $(MAKE) -s deps
+$(BF)/obj/cli/%.o: src/cli/%.c $(wildcard src/cli/*.h) include/headroom.h | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BF)/obj/%.o: src/%.c $(LIB_HDR) include/headroom.h | fuzz-deps
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS_LIB) -O1 $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+$(BF)/libheadroom.a: $(LIB_OBJ_F)
+	@rm -f $@
+	ar rcs $@ $^
+$(BF)/fuzz_read_%: tests/fuzz/fuzz_read.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_FORMAT=HR_FORMAT_$(shell echo $* | tr a-z A-Z) \
+	  -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_model_mem: tests/fuzz/fuzz_model.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_model_file: tests/fuzz/fuzz_model.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -DFUZZ_MODEL_FILE -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_spec: tests/fuzz/fuzz_spec.c $(FUZZ_DEPS) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_capacity: tests/fuzz/fuzz_assess.c src/cli/cmd_assess.c $(FUZZ_DEPS) $(CLI_OBJ_F) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/cli -fsanitize=fuzzer -o $@ $< $(CLI_OBJ_F) $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/fuzz_profile: tests/fuzz/fuzz_assess.c src/cli/cmd_assess.c $(FUZZ_DEPS) $(CLI_OBJ_F) $(BF)/libheadroom.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc/cli -fsanitize=fuzzer -DFUZZ_PROFILE -o $@ $< $(CLI_OBJ_F) $(BF)/libheadroom.a $(LDLIBS)
+$(BF)/seeds/.stamp: tests/fuzz/seeds.py $(B)/headroom $(GEN_OUT) $(wildcard tests/malformed/*) $(wildcard models/*.spec)
+	rm -rf $(BF)/seeds
+	python3 tests/fuzz/seeds.py $(BF)/seeds $(B)/headroom
+	@touch $@
+fuzz-build: fuzz-deps $(FUZZERS) $(BF)/seeds/.stamp
+fuzz: fuzz-build
+	sh tests/fuzz/run.sh fuzz $(BF) $(BF)/seeds $(FUZZ_SECONDS)
+fuzz-long: fuzz-build
+	sh tests/fuzz/run.sh long $(BF) $(BF)/seeds $(FUZZ_RUNS)
+fuzz-check: fuzz-build
+	sh tests/fuzz/run.sh check $(BF) $(BF)/seeds
+
+test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi fuzz-check
 	@echo "all tests passed"
 check: test
 
 bench: all $(GEN_OUT)
 	$(TEST_ENV) sh bench/run.sh
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+install: deps $(B)/headroom $(B)/libheadroom.a $(B)/libheadroom.so $(B)/headroom.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+	  $(DESTDIR)$(MODELS_DIR)
+	install -m 644 models/*.spec $(DESTDIR)$(MODELS_DIR)/
 	install -m 755 $(B)/headroom $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(B)/libheadroom.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(B)/libheadroom.so.$(VERSION) $(DESTDIR)$(PREFIX)/lib/

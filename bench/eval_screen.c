@@ -1,4 +1,4 @@
-/* cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/eval_screen bench/eval_screen.c build/libheadroom.a -llapacke -lopenblas -lcsv -lm -pthread
+/* cc -std=c11 -D_GNU_SOURCE -O2 -Iinclude -Isrc -o build/eval_screen bench/eval_screen.c build/libheadroom.a -llapacke -lopenblas -lcsv -ljson-c -lm -pthread
  *
  * eval_screen — measures screen_load() and screen_impute() on the cleaned
  * EIA-930 release of Ruggles et al. (2020) (per-BA files

@@ -24,7 +24,7 @@ CC=${CC:-cc}
 HEADROOM=${HEADROOM:-build/headroom}
 INGEST_OPTS=${BENCH_INGEST_OPTS---on-overlap=last}
 B=build/bench
-LDLIBS="-llapacke -lopenblas -lcsv -lm -pthread"
+LDLIBS="-llapacke -lopenblas -lcsv -ljson-c -lm -pthread"
 export OPENBLAS_NUM_THREADS="${OPENBLAS_NUM_THREADS:-1}"
 
 case $RUNS in ''|*[!0-9]*|0) echo "bench: BENCH_RUNS must be a positive integer" >&2; exit 1 ;; esac

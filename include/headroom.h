@@ -30,6 +30,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -41,8 +42,9 @@ extern "C" {
 #define HR_API
 #endif
 
-/* 0.2.0: hr_ingest_opts gained `threads` (its size changed: rebuild
- * callers; before 1.0 a minor version may change the ABI). */
+/* 0.3.0: hr_ingest_opts gained region_col, min_coverage, interval_end,
+ * demand and delimiter (its size changed: rebuild callers; before 1.0 a
+ * minor version may change the ABI). */
 #define HR_VERSION_MAJOR 0
 #define HR_VERSION_MINOR 3
 #define HR_VERSION_PATCH 0
@@ -149,6 +151,7 @@ typedef enum {
     HR_FORMAT_US48,
     HR_FORMAT_SERIES,
     HR_FORMAT_WEATHER, /* GEFCom / BigDEAL / TELL / NYC load-with-weather files */
+    HR_FORMAT_EIA_API, /* EIA API v2 electricity/rto exports, CSV or JSON      */
     HR_NFORMATS
 } hr_format;
 
@@ -156,6 +159,9 @@ typedef enum {
 typedef enum { HR_DUP_ERROR = 0, HR_DUP_MEAN, HR_DUP_FIRST, HR_DUP_LAST } hr_dup_rule;
 /* Resolution of two files giving different values for one region-hour. */
 typedef enum { HR_OVERLAP_ERROR = 0, HR_OVERLAP_FIRST, HR_OVERLAP_LAST } hr_overlap_rule;
+
+/* Which demand column of an EIA-930 BALANCE file is the load. */
+typedef enum { HR_DEMAND_RAW = 0, HR_DEMAND_ADJUSTED, HR_DEMAND_IMPUTED } hr_demand;
 
 #define HR_MAX_VALUE_COLS 16
 
@@ -177,6 +183,17 @@ typedef struct {
                                   default) = the CPUs this process may use, at
                                   most 8; 1 = all on the calling thread. The
                                   result is the same for any value.          */
+    const char *region_col;    /* one region per value of this column (series,
+                                  and formats with one region per file); NULL */
+    double min_coverage;       /* sub-hourly data: share of an hour's intervals
+                                  that must have a value for the hour to have
+                                  one, in (0, 1]; default 1 (all)            */
+    int interval_end;          /* sub-hourly data: stamps mark the interval's
+                                  end (default 0: its start)                 */
+    hr_demand demand;          /* EIA-930 BALANCE load: raw "Demand (MW)" (the
+                                  default), its "(Adjusted)" or "(Imputed)"  */
+    char delimiter;            /* field separator; 0 (default) = ',' or a tab
+                                  when the header has tabs and no commas     */
 } hr_ingest_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -253,6 +270,15 @@ HR_API int hr_series_quality(const hr_series *s, size_t i, hr_quality *q);
  * file + rename). Errors: HR_EINVAL (NULL argument, i out of range), HR_EIO,
  * HR_ENOMEM. Thread-safe for distinct paths. */
 HR_API int hr_series_write_long(const hr_series *s, size_t i, const char *path);
+/* Write every region of s as DIR/NAME.csv (hr_series_write_long's format),
+ * replacing DIR as a whole: readers, and a kill at any moment, see the old
+ * DIR or the complete new one. NAME is the region name with separators
+ * ('/', '\\'), control characters and a leading '.' made '_', cut to 96
+ * bytes; names equal ignoring case get "-2", "-3", ... in region order. An
+ * existing DIR is replaced only if it holds nothing but regular .csv files.
+ * Errors: HR_EINVAL, HR_EIO (hr_last_error names the path), HR_ENOMEM.
+ * Thread-safe for distinct DIRs. */
+HR_API int hr_series_write_dir(const hr_series *s, const char *dir);
 
 /* ---------------------------------------------------------------- time */
 
@@ -282,7 +308,8 @@ enum { HR_METHOD_CSS_ML = 0, HR_METHOD_ML = 1, HR_METHOD_CSS = 2 };
 typedef struct {
     const char *model;      /* spec name ("vanilla"), spec path, "arima" or
                                "auto-arima" [Default: "calendar"]              */
-    const char *models_dir; /* where spec names are looked up [Default: "models"] */
+    const char *models_dir; /* where spec names are looked up [Default: NULL =
+                               the installed ones, hr_models_dir()]           */
     const char *spec_text;  /* spec given as text instead (overrides model)   */
     int64_t from_utc;       /* first training hour [Default: INT64_MIN = all] */
     int64_t to_utc;         /* last training hour  [Default: INT64_MAX = all] */
@@ -303,6 +330,17 @@ typedef struct {
 /* Fill *o with the defaults above (NULL is a no-op). Strings of o are
  * read during the call only. Thread-safe. */
 HR_API void hr_fit_opts_init(hr_fit_opts *o);
+
+/* The directory of the installed model specifications,
+ * PREFIX/share/headroom/models (compiled in by `make install PREFIX=...`),
+ * where a spec name is looked up when hr_fit_opts.models_dir is NULL;
+ * static storage. Thread-safe. */
+HR_API const char *hr_models_dir(void);
+/* The specification names in dir (NULL = hr_models_dir()), sorted, into buf
+ * as "auto, calendar, vanilla" (NUL-terminated; "" when there are none).
+ * Errors: HR_EINVAL (buf NULL, cap 0, or cap too small: buf = ""),
+ * HR_ENOTFOUND (no such directory), HR_EIO. Thread-safe. */
+HR_API int hr_models_list(const char *dir, char *buf, size_t cap);
 
 /* Fit a model to region `region` of s (its cleaned load_mw, and temp_c when
  * the specification has weather terms), over the training window of o.
@@ -383,8 +421,27 @@ HR_API int hr_model_forecast(const hr_model *m, const hr_series *s, size_t regio
 HR_API int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region,
                              size_t horizon, size_t npaths, uint64_t seed, double *paths);
 
-/* Save n models to path as versioned text (written to a temporary file,
- * unique per process and thread, then renamed over path). Errors:
+/* ------------------------------------------------- atomic output files */
+
+/* An output file that readers see either complete or not at all (also
+ * after a crash or kill -9): written under a temporary name beside path
+ * (an unnamed file where the file system allows), then flushed, fsync'd
+ * and renamed over path by hr_outfile_commit. Temporaries left by killed
+ * writers of the same path are removed at the next hr_outfile_open. */
+typedef struct hr_outfile hr_outfile;
+/* Errors: HR_EINVAL, HR_EIO (hr_last_error: "path: reason"), HR_ENOMEM. */
+HR_API int hr_outfile_open(const char *path, hr_outfile **out);
+/* The stream to write to (owned by f; do not fclose it). */
+HR_API FILE *hr_outfile_stream(hr_outfile *f);
+/* Put the file in place and free f. Errors: HR_EIO (any write error, e.g.
+ * a full disk; the temporary is removed and path is left as it was),
+ * HR_EINVAL (NULL). */
+HR_API int hr_outfile_commit(hr_outfile *f);
+/* Drop what was written (path unchanged) and free f; NULL: no-op. */
+HR_API void hr_outfile_abort(hr_outfile *f);
+
+/* Save n models to path as versioned text (written with the atomic writer
+ * above: unique temporary, fsync, rename over path). Errors:
  * HR_EINVAL (models or path NULL or empty, n = 0, a NULL model), HR_EIO,
  * HR_ENOMEM. Thread-safe: the models are only read. */
 HR_API int hr_model_save(const hr_model *const *models, size_t n, const char *path);
@@ -819,6 +876,17 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
  * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                      const char *outdir);
+
+/* ---------------------------------------------------------------- bindings */
+
+/* Layout of the public structs for language bindings (python/headroom):
+ * with field NULL, *size = sizeof(type) and *offset = 0; else the member's
+ * offsetof and sizeof (an array member: the whole array). type and field
+ * are spelt as above ("hr_fit_opts", "models_dir"); the structs of the
+ * read, fit, forecast, assess and report calls are covered. Either out
+ * pointer may be NULL. Errors: HR_EINVAL (type NULL), HR_ENOTFOUND (no such
+ * type or member). Thread-safe. */
+HR_API int hr_layout(const char *type, const char *field, size_t *offset, size_t *size);
 
 #ifdef __cplusplus
 }

@@ -99,7 +99,7 @@ if ls $D/*.csv >/dev/null 2>&1; then
     head -c 300 "$T/m.hrm" > "$T/trunc.hrm"
     expect 1 "$H" forecast -m "$T/trunc.hrm" --horizon 4 $D/COASTAL.csv && grep -q "trunc.hrm" "$T/err" || die "truncated model file not named"
     expect 2 "$H" forecast --horizon 4 $D/COASTAL.csv
-    expect 1 "$H" fit --model nosuchmodel -o "$T/x.hrm" $D/COASTAL.csv
+    expect 2 "$H" fit --model nosuchmodel -o "$T/x.hrm" $D/COASTAL.csv
     [ -e "$T/x.hrm" ] && die "failed fit wrote a model file"
     expect 0 "$H" fit --model arima --order 1,0,0 --seasonal 1,0,0,24 --json $D/HIGHLAND.csv
     python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["order"]==[1,0,0] and "loglik" in d and "aicc" in d' "$T/out" || die "fit --json"
@@ -111,6 +111,56 @@ if ls $D/*.csv >/dev/null 2>&1; then
     expect 0 "$H" backtest --model calendar --start 2023-06-01T12:00:00Z --origins 5 --lead 12 $D/HIGHLAND.csv
     head -1 "$T/out" | grep -qx "region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball" || die "backtest header"
     grep -q "^HIGHLAND,ba_forecast," "$T/out" || die "backtest: no ba_forecast row"
+fi
+
+# ---- usage mistakes: exit 2, the message names the option and the valid values
+# (mistake_msg CODE PATTERN CMD...: exit CODE and stderr matching PATTERN)
+mistake() {
+    pat=$1; shift
+    expect 2 "$@" && grep -Eq -- "$pat" "$T/err" || die "$*: message: $(head -1 "$T/err")"
+}
+if ls $D/*.csv >/dev/null 2>&1; then
+    C=$D/COASTAL.csv
+    # options after the file names are options, in every command
+    expect 0 "$H" assess $C --budgets 0.5 && [ "$(tail -n +2 "$T/out" | wc -l)" -eq 1 ] ||
+        die "assess FILE --budgets: option not read"
+    expect 0 "$H" ingest $C --scale 0.001 && grep -q "^COASTAL,.*,31.2" "$T/out" || die "ingest FILE --scale"
+    expect 0 "$H" fit $C --model vanilla --json && grep -q '"model":"vanilla"' "$T/out" || die "fit FILE --model"
+    mistake "--format: invalid value 'eia' \(valid: auto, long, eia930," "$H" assess --format eia $C
+    mistake "--on-duplicate: invalid value 'avg' \(valid: error, mean, first, last\)" "$H" ingest $C --on-duplicate avg
+    mistake "--on-overlap: invalid value 'x' \(valid: error, first, last\)" "$H" ingest --on-overlap x $C
+    mistake "--method: invalid value 'mle' \(valid: css-ml, ml, css\)" "$H" fit --json --method mle $C
+    mistake "--model: no specification 'autoo' in .*available: auto, .*calendar.*vanilla" "$H" fit --model autoo --json $C
+    mistake "--model: no specification 'autoo'" "$H" report -o "$T/never" --model autoo $C
+    mistake "--model: no specification 'autoo'" "$H" backtest --model autoo --start 2023-06-01T12:00:00Z $C
+    mistake "--models-dir: '$T/nodir' is not a directory" "$H" fit --models-dir "$T/nodir" --json $C
+    mistake "--tz: unknown time zone 'America/Chicgo'; did you mean America/Chicago\?" "$H" assess --tz America/Chicgo $C
+    grep -q "COASTAL.csv:1" "$T/err" && die "--tz: blames the file"
+    mistake "--rank-budget: 0.3 is not one of the budgets \(0.25, 0.5, 1, 5\)" "$H" report -o "$T/never" --rank-budget 0.3 $C
+    for c in assess report; do
+        mistake "--budgets: '200' is not .* at most 50" "$H" $c -o "$T/never" --budgets 200 $C
+        cp "$T/err" "$T/budgets.$c"
+        mistake "--budgets: '0.5,60' is not" "$H" $c -o "$T/never" $C --budgets 0.5,60
+    done
+    [ "$(sed 's/report/assess/' "$T/budgets.report")" = "$(cat "$T/budgets.assess")" ] ||
+        die "--budgets: assess and report say different things"
+    expect 0 "$H" assess --budgets 50 $C || die "assess --budgets 50 refused"
+    [ -e "$T/never" ] && die "a usage error wrote a report"
+fi
+
+# ---- models found from any directory: the executable's ../models (source
+# tree), HEADROOM_MODELS, --models-dir
+if ls $D/*.csv >/dev/null 2>&1; then
+    HA=$(cd "$(dirname "$H")" && pwd)/$(basename "$H")
+    CA=$(pwd)/$D/COASTAL.csv MA=$(pwd)/models
+    mkdir -p "$T/elsewhere" "$T/mymodels"
+    (cd "$T/elsewhere" && "$HA" fit --model auto --json "$CA" >"$T/out" 2>"$T/err") &&
+        grep -q '"model":"auto"' "$T/out" || die "fit --model auto from another directory: $(head -1 "$T/err")"
+    printf 'name mine\nterm trend\n' > "$T/mymodels/mine.spec"
+    (cd "$T/elsewhere" && HEADROOM_MODELS="$T/mymodels" "$HA" fit --model mine --json "$CA" >"$T/out" 2>"$T/err") &&
+        grep -q '"model":"mine"' "$T/out" || die "HEADROOM_MODELS: $(head -1 "$T/err")"
+    (cd "$T/elsewhere" && HEADROOM_MODELS="$T/mymodels" "$HA" fit --models-dir "$MA" --model mine --json "$CA" >"$T/out" 2>"$T/err")
+    [ $? -eq 2 ] && grep -q "available: auto" "$T/err" || die "--models-dir does not win over HEADROOM_MODELS"
 fi
 
 # ---- report on two default regions (short backtest to stay quick)
@@ -196,10 +246,14 @@ for f in tests/malformed/*; do
     [ -z "$(ls -A "$T/mal" 2>/dev/null)" ] || die "malformed $b: output written"
 done
 
+# ---- real-world ingestion quirks (tests/cli_ingest.sh)
+. tests/cli_ingest.sh
+
 # library messages name hr_ingest_opts fields; the CLI says its flags
 expect 1 "$H" ingest tests/malformed/dup_hour.csv &&
     grep -q -- "use --on-duplicate mean, first or last" "$T/err" || die "duplicate hour: flag not named"
-expect 1 "$H" ingest tests/malformed/wrong_delimiter.csv &&
+printf 'when,what\n2020-01-01,1\n' > "$T/unknown.csv"
+expect 1 "$H" ingest "$T/unknown.csv" &&
     grep -q -- "give --format, or --time-col and --value-col" "$T/err" || die "unknown header: flags not named"
 
 # ---- the weather model auto-temp (models/auto-temp.spec) on a default region:

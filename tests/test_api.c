@@ -1416,3 +1416,56 @@ Test(api, misuse_options_and_extremes, .timeout = 120)
     cr_expect_eq(rm_rf(tmpdir), 0);
     EXPECT_NO_LEAKS();
 }
+
+/* Specification names resolve in models_dir, else in hr_models_dir() (the
+ * tests link a copy naming the source tree's models/, Makefile TREE_DIR);
+ * an unknown name's message lists what the directory has. */
+Test(api, models_dir_lookup)
+{
+    const char *d = hr_models_dir();
+    cr_assert(d && strstr(d, "models"), "hr_models_dir: %s", d ? d : "(null)");
+    char names[512];
+    cr_assert_eq(hr_models_list(NULL, names, sizeof names), HR_OK, "%s", hr_last_error());
+    cr_expect(strstr(names, "auto, ") && strstr(names, "calendar") && strstr(names, "vanilla"), "%s", names);
+    cr_expect_null(strstr(names, ".spec"));
+    cr_expect_eq(hr_models_list("models", names, 8), HR_EINVAL); /* too small */
+    cr_expect_str_eq(names, "");
+    cr_expect_eq(hr_models_list("/nonexistent-dir", names, sizeof names), HR_ENOTFOUND);
+    cr_expect_eq(hr_models_list(NULL, NULL, 4), HR_EINVAL);
+
+    /* a directory of one's own, and an unknown name in it */
+    char dir[] = "/tmp/hr_models_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/mine.spec", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("name mine\nterm trend\n", f);
+    fclose(f);
+    cr_expect_eq(hr_models_list(dir, names, sizeof names), HR_OK);
+    cr_expect_str_eq(names, "mine");
+
+    int64_t t[400];
+    double y[400];
+    for (int i = 0; i < 400; i++) t[i] = 1577836800 + 3600 * (int64_t)i, y[i] = 100 + i % 24;
+    hr_series *s = NULL;
+    cr_assert_eq(hr_series_from_arrays("X", t, y, 400, 0, &s), HR_OK);
+    hr_fit_opts fo;
+    hr_fit_opts_init(&fo);
+    cr_expect_null(fo.models_dir);
+    fo.models_dir = dir;
+    fo.model = "mine";
+    hr_model *m = NULL;
+    cr_expect_eq(hr_model_fit(s, 0, &fo, &m), HR_OK, "%s", hr_last_error());
+    hr_model_free(m);
+    fo.model = "calendar";
+    cr_expect_eq(hr_model_fit(s, 0, &fo, &m), HR_ENOTFOUND);
+    cr_expect(strstr(hr_last_error(), "model 'calendar' not found in") && strstr(hr_last_error(), "available: mine"),
+              "%s", hr_last_error());
+    fo.models_dir = NULL; /* the default directory has calendar */
+    cr_expect_eq(hr_model_fit(s, 0, &fo, &m), HR_OK, "%s", hr_last_error());
+    hr_model_free(m);
+    hr_series_free(s);
+    remove(path);
+    rmdir(dir);
+}

@@ -205,7 +205,9 @@ Test(ingest, eia930_balance_by_name)
     cr_assert_eq(at(s, "PJM", "gen_coal_mw", utc(2020, 1, 1, 4)), 10000.0);
     cr_assert_eq(at(s, "PJM", "gen_gas_mw", utc(2020, 1, 1, 4)), 40000.0);
     cr_assert_eq(at(s, "PJM", "gen_battery_mw", utc(2020, 1, 1, 4)), 12.0);
-    cr_assert_eq(at(s, "PJM", "gen_solar_battery_mw", utc(2020, 1, 1, 4)), 3.0);
+    /* solar with integrated storage is part of solar (docs/formats.md) */
+    cr_assert_eq(at(s, "PJM", "gen_solar_mw", utc(2020, 1, 1, 4)), 3.0);
+    cr_assert_null(series_col_get(&s->reg[reg(s, "PJM")], "gen_solar_battery_mw"));
     cr_assert(isnan(at(s, "PJM", "gen_other_mw", utc(2020, 1, 1, 4))));
     cr_assert_eq(at(s, "PJM", "gen_other_fuel_sources_mw", utc(2020, 1, 1, 4)), 7.0);
     cr_assert_eq(at(s, "PJM", "load_adjusted_mw", utc(2020, 1, 1, 4)), 92340.0);

@@ -42,16 +42,25 @@ int cli_parse_threads(const char *arg, int *threads);     /* -j: 1..64; 0 / -1 *
 int cli_parse_ints(const char *arg, int *v, int n);       /* "1,0,2": exactly n */
 int cli_parse_doubles(const char *arg, double *v, int max, int *n);
 /* The headroom options assess and report share (0 / -1): --years Y or
- * Y1-Y2 (1900..9999), --budgets (1..HR_MAX_BUDGETS percentages in (0, 100)),
+ * Y1-Y2 (1900..9999), --budgets (1..HR_MAX_BUDGETS percentages in (0, CLI_MAX_BUDGET_PCT]),
  * --growth (a percentage above -100). */
 int cli_parse_years(const char *arg, int *from, int *to);
 int cli_parse_budgets(const char *arg, double *b, size_t *n);
+/* A budget is a share of the added load that may be curtailed: above half
+ * of it the "headroom" is mostly not served, so the CLI refuses it. */
+#define CLI_MAX_BUDGET_PCT 50.0
+/* --budgets for assess and report: EXIT_OK, or the usage error (one text). */
+int cli_opt_budgets(const char *cmd, const char *arg, double *b, size_t *n);
 int cli_parse_growth(const char *arg, double *pct);
+/* --rank-budget must be one of the budgets: EXIT_OK or the usage error. */
+int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double x);                     /* NaN -> null */
-/* Atomic output file: write to a temporary name, rename on success. */
-FILE *cli_open_out(const char *path, char *tmp, size_t cap);
-int cli_close_out(const char *cmd, FILE *f, const char *tmp, const char *path, int ok);
+/* Atomic output file (hr_outfile_*): the stream to write path to, its
+ * handle in *h; NULL on error (message printed). cli_close_out commits it
+ * when ok, else drops it. */
+FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h);
+int cli_close_out(const char *cmd, hr_outfile *h, const char *path, int ok);
 /* ---- the flexible-load contract options of assess and report (cli_contract.c) */
 enum { CLI_O_EVH = 3000, CLI_O_EVN, CLI_O_HRS, CLI_O_EVERY, CLI_O_BPCT, CLI_O_BHRS, CLI_O_BEFF };
 #define CLI_CONTRACT_OPTIONS                                                                                   \

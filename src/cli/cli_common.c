@@ -135,10 +135,18 @@ int cli_parse_budgets(const char *arg, double *b, size_t *n)
     int k;
     if (cli_parse_doubles(arg, v, HR_MAX_BUDGETS, &k)) return -1;
     for (int j = 0; j < k; j++)
-        if (!(v[j] > 0 && v[j] < 100)) return -1;
+        if (!(v[j] > 0 && v[j] <= CLI_MAX_BUDGET_PCT)) return -1;
     memcpy(b, v, (size_t)k * sizeof *v);
     *n = (size_t)k;
     return 0;
+}
+
+int cli_opt_budgets(const char *cmd, const char *arg, double *b, size_t *n)
+{
+    if (cli_parse_budgets(arg, b, n) == 0) return EXIT_OK;
+    return cli_usage(cmd, "--budgets: '%s' is not a comma-separated list of 1 to %d budgets, "
+                     "each a percentage above 0 and at most %g (e.g. 0.25,0.5,1,5)",
+                     arg, HR_MAX_BUDGETS, CLI_MAX_BUDGET_PCT);
 }
 
 int cli_parse_growth(const char *arg, double *pct)
@@ -148,6 +156,20 @@ int cli_parse_growth(const char *arg, double *pct)
     if (cli_parse_doubles(arg, &g, 1, &n) || !(g > -100)) return -1;
     *pct = g;
     return 0;
+}
+
+int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro)
+{
+    char list[160] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < ro->assess.nbudgets; i++) {
+        if (ro->assess.budgets_pct[i] == ro->rank_budget_pct) return EXIT_OK;
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%g", i ? ", " : "",
+                                 ro->assess.budgets_pct[i]);
+        if (used >= sizeof list) used = sizeof list - 1;
+    }
+    return cli_usage(cmd, "--rank-budget: %g is not one of the budgets (%s); name one of them or "
+                     "add it to --budgets", ro->rank_budget_pct, list);
 }
 
 void cli_json_str(FILE *f, const char *s)
@@ -168,19 +190,19 @@ void cli_json_num(FILE *f, double x)
     else fputs("null", f);
 }
 
-FILE *cli_open_out(const char *path, char *tmp, size_t cap)
+FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h)
 {
-    snprintf(tmp, cap, "%s.tmp%ld", path, (long)getpid());
-    return fopen(tmp, "w");
+    if (hr_outfile_open(path, h) == HR_OK) return hr_outfile_stream(*h);
+    cli_fail(cmd, "%s", hr_last_error());
+    return NULL;
 }
 
-int cli_close_out(const char *cmd, FILE *f, const char *tmp, const char *path, int ok)
+int cli_close_out(const char *cmd, hr_outfile *h, const char *path, int ok)
 {
-    int bad = !ok || ferror(f);
-    if (fclose(f) != 0) bad = 1;
-    if (!bad && rename(tmp, path) == 0) return EXIT_OK;
-    int e = errno;
-    remove(tmp);
-    if (!ok) return EXIT_FAIL;
-    return cli_fail(cmd, "%s: %s", path, strerror(e));
+    if (!ok) {
+        hr_outfile_abort(h);
+        return EXIT_FAIL;
+    }
+    if (hr_outfile_commit(h) == HR_OK) return EXIT_OK;
+    return cli_fail(cmd, "%s", hr_last_error());
 }

@@ -1,11 +1,12 @@
 /* cli_ingest.c — parsing of the shared input options (see cli_ingest.h). */
 #include "cli_ingest.h"
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 enum { O_FORMAT = 1100, O_ONDUP, O_ONOVER, O_TIMECOL, O_VALCOL, O_REGION, O_TZ, O_HE, O_SCALE,
-       O_NOSCREEN };
+       O_DELIM, O_REGCOL, O_MINCOV, O_IEND, O_DEMAND, O_NOSCREEN };
 
 void cli_ingest_init(cli_ingest *in)
 {
@@ -23,6 +24,11 @@ const struct option cli_ingest_options[INGEST_NOPTS] = {
     {"tz", required_argument, 0, O_TZ},
     {"hour-ending", no_argument, 0, O_HE},
     {"scale", required_argument, 0, O_SCALE},
+    {"delimiter", required_argument, 0, O_DELIM},
+    {"region-col", required_argument, 0, O_REGCOL},
+    {"min-coverage", required_argument, 0, O_MINCOV},
+    {"interval-end", no_argument, 0, O_IEND},
+    {"demand", required_argument, 0, O_DEMAND},
     {"no-screen", no_argument, 0, O_NOSCREEN},
 };
 
@@ -38,26 +44,112 @@ static int pick(const char *arg, const char *const *names, int n, int *out)
     return -1;
 }
 
+/* "a|b|c" of n names into buf, for messages listing the valid values. */
+static const char *join(const char *const *names, int n, char *buf, size_t cap)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n && used < cap; i++)
+        used += (size_t)snprintf(buf + used, cap - used, "%s%s", i ? ", " : "", names[i]);
+    return buf;
+}
+
+/* Levenshtein distance of a and b, capped at 9 (names are short). */
+static int edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 9;
+    int d[64];
+    for (size_t j = 0; j <= lb; j++) d[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = d[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
+            d[j] = best;
+            diag = up;
+        }
+    }
+    return d[lb] < 9 ? d[lb] : 9;
+}
+
+#define ZONE_DIR "/usr/share/zoneinfo"
+
+/* 1 if name is an IANA zone of the system's database (a TZif file). */
+static int zone_exists(const char *name)
+{
+    if (!*name || name[0] == '/' || strstr(name, "..")) return 0;
+    char path[1024], magic[4];
+    snprintf(path, sizeof path, ZONE_DIR "/%s", name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    size_t got = fread(magic, 1, 4, f);
+    fclose(f);
+    return got == 4 && !memcmp(magic, "TZif", 4);
+}
+
+/* The zone nearest to name in its area's directory ("America/Chicgo" ->
+ * "America/Chicago"), within two edits; "" if none. */
+static void zone_suggest(const char *name, char *buf, size_t cap)
+{
+    buf[0] = '\0';
+    const char *slash = strrchr(name, '/');
+    char dir[512] = ZONE_DIR;
+    if (slash) snprintf(dir, sizeof dir, ZONE_DIR "/%.*s", (int)(slash - name), name);
+    const char *base = slash ? slash + 1 : name;
+    DIR *d = opendir(dir);
+    if (!d) return;
+    int best = 3;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int k = edit_distance(base, e->d_name);
+        if (k < best) {
+            char full[768];
+            snprintf(full, sizeof full, "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, e->d_name);
+            if (!zone_exists(full)) continue;
+            size_t l = strlen(full);
+            if (l >= cap) continue;
+            best = k;
+            memcpy(buf, full, l + 1);
+        }
+    }
+    closedir(d);
+}
+
 int cli_ingest_option(cli_ingest *in, int c, const char *arg)
 {
     static const char *const formats[HR_NFORMATS] = {
         "auto", "long", "eia930", "eia930-ba", "ercot-native", "ercot-fuel",
-        "pjm-gen", "us48", "series", "weather"};
+        "pjm-gen", "us48", "series", "weather", "eia-api"};
     static const char *const dups[] = {"error", "mean", "first", "last"};
     static const char *const overs[] = {"error", "first", "last"};
+    static const char *const demands[] = {"raw", "adjusted", "imputed"};
     int k;
-    char *end;
+    char *end, list[256];
+    const char *valid = NULL;
     switch (c) {
     case O_FORMAT:
-        if (pick(arg, formats, HR_NFORMATS, &k)) break;
+        if (pick(arg, formats, HR_NFORMATS, &k)) {
+            valid = join(formats, HR_NFORMATS, list, sizeof list);
+            break;
+        }
         in->opts.format = (hr_format)k;
         return 0;
     case O_ONDUP:
-        if (pick(arg, dups, 4, &k)) break;
+        if (pick(arg, dups, 4, &k)) {
+            valid = join(dups, 4, list, sizeof list);
+            break;
+        }
         in->opts.on_duplicate = (hr_dup_rule)k;
         return 0;
     case O_ONOVER:
-        if (pick(arg, overs, 3, &k)) break;
+        if (pick(arg, overs, 3, &k)) {
+            valid = join(overs, 3, list, sizeof list);
+            break;
+        }
         in->opts.on_overlap = (hr_overlap_rule)k;
         return 0;
     case O_TIMECOL: in->opts.time_col = arg; return 0;
@@ -70,17 +162,61 @@ int cli_ingest_option(cli_ingest *in, int c, const char *arg)
         in->opts.value_cols[in->nvalue++] = arg;
         return 0;
     case O_REGION: in->opts.region = arg; return 0;
-    case O_TZ: in->opts.tz = arg; return 0;
+    case O_TZ:
+        if (!strcmp(arg, "UTC") || zone_exists(arg)) {
+            in->opts.tz = arg;
+            return 0;
+        }
+        zone_suggest(arg, list, sizeof list);
+        snprintf(in->problem, sizeof in->problem,
+                 "--tz: unknown time zone '%s'%s%s%s (IANA names as in " ZONE_DIR ", e.g. "
+                 "America/Chicago)", arg, list[0] ? "; did you mean " : "", list,
+                 list[0] ? "?" : "");
+        return -1;
     case O_HE: in->opts.hour_ending = 1; return 0;
     case O_SCALE:
         in->opts.scale = strtod(arg, &end);
         if (end != arg && *end == '\0' && in->opts.scale == in->opts.scale && in->opts.scale != 0)
             return 0;
+        valid = "a non-zero number";
         break;
+    case O_DELIM:
+        /* one character, or \t / "tab" for a tab */
+        if (!strcmp(arg, "\\t") || !strcmp(arg, "tab")) in->opts.delimiter = '\t';
+        else if (strlen(arg) == 1 && arg[0] != '"' && arg[0] != '\n' && arg[0] != '\r')
+            in->opts.delimiter = arg[0];
+        else
+            break;
+        return 0;
+    case O_REGCOL: in->opts.region_col = arg; return 0;
+    case O_MINCOV:
+        in->opts.min_coverage = strtod(arg, &end);
+        if (end != arg && *end == '\0' && in->opts.min_coverage > 0 && in->opts.min_coverage <= 1)
+            return 0;
+        snprintf(in->problem, sizeof in->problem,
+                 "invalid value '%s' for --min-coverage (a fraction in (0, 1])", arg);
+        return -1;
+    case O_IEND: in->opts.interval_end = 1; return 0;
+    case O_DEMAND:
+        if (pick(arg, demands, 3, &k)) {
+            snprintf(in->problem, sizeof in->problem,
+                     "invalid value '%s' for --demand (raw, adjusted or imputed)", arg);
+            return -1;
+        }
+        in->opts.demand = (hr_demand)k;
+        return 0;
     case O_NOSCREEN: in->opts.screen = 0; return 0;
     default: break;
     }
-    snprintf(in->problem, sizeof in->problem, "invalid value '%s' for an input option", arg ? arg : "");
+    const char *opt = "an input option";
+    char name[40];
+    for (int i = 0; i < INGEST_NOPTS; i++)
+        if (cli_ingest_options[i].val == c) {
+            snprintf(name, sizeof name, "--%s", cli_ingest_options[i].name);
+            opt = name;
+        }
+    snprintf(in->problem, sizeof in->problem, "%s: invalid value '%s'%s%s%s", opt, arg ? arg : "",
+             valid ? " (valid: " : "", valid ? valid : "", valid ? ")" : "");
     return -1;
 }
 
@@ -91,6 +227,9 @@ static const char *const field_flag[][2] = {
     {"value_cols", "--value-col"},  {"region", "--region"},
     {"tz", "--tz"},                 {"hour_ending", "--hour-ending"},
     {"scale", "--scale"},           {"screen", "--no-screen"},
+    {"delimiter", "--delimiter"},   {"region_col", "--region-col"},
+    {"min_coverage", "--min-coverage"}, {"interval_end", "--interval-end"},
+    {"demand", "--demand"},
 };
 
 static const char *flag_of(const char *p, size_t *len)

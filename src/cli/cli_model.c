@@ -3,8 +3,12 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include <assert.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_MDIR };
 
@@ -62,7 +66,7 @@ int cli_model_option(cli_model *m, int c, const char *arg)
 {
     int v[4];
     switch (c) {
-    case O_MODEL: m->fit.model = arg; return 0;
+    case O_MODEL: m->fit.model = arg; m->model_given = 1; return 0;
     case O_ORDER:
         if (cli_parse_ints(arg, v, 3)) break;
         memcpy(m->fit.order, v, 3 * sizeof(int));
@@ -79,7 +83,10 @@ int cli_model_option(cli_model *m, int c, const char *arg)
         if (!strcmp(arg, "css-ml")) m->fit.method = HR_METHOD_CSS_ML;
         else if (!strcmp(arg, "ml")) m->fit.method = HR_METHOD_ML;
         else if (!strcmp(arg, "css")) m->fit.method = HR_METHOD_CSS;
-        else break;
+        else {
+            snprintf(m->problem, sizeof m->problem, "--method: invalid value '%s' (valid: css-ml, ml, css)", arg);
+            return -1;
+        }
         return 0;
     case O_AWIN:
         if (cli_parse_size(arg, &m->fit.arima_window)) break;
@@ -87,8 +94,89 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     case O_MDIR: m->fit.models_dir = arg; return 0;
     default: break;
     }
-    snprintf(m->problem, sizeof m->problem, "invalid value '%s' for a model option", arg);
+    const char *opt = "a model option";
+    char name[40];
+    for (size_t i = 0; i < MODEL_NOPTS; i++)
+        if (model_options[i].val == c) {
+            snprintf(name, sizeof name, "--%s", model_options[i].name);
+            opt = name;
+        }
+    snprintf(m->problem, sizeof m->problem, "%s: invalid value '%s'", opt, arg);
     return -1;
+}
+
+static int is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The specification directory, first found of: --models-dir, $HEADROOM_MODELS,
+ * the running executable's ../share/headroom/models (an installed tree, wherever
+ * it was moved), its ../models (build/headroom in the source tree), the
+ * library's installed directory (hr_models_dir). */
+static int resolve_models_dir(const char *cmd, cli_model *m)
+{
+    if (m->fit.models_dir) {
+        if (!is_dir(m->fit.models_dir))
+            return cli_usage(cmd, "--models-dir: '%s' is not a directory", m->fit.models_dir);
+        return EXIT_OK;
+    }
+    const char *env = getenv("HEADROOM_MODELS");
+    if (env && *env) {
+        if (!is_dir(env))
+            return cli_usage(cmd, "HEADROOM_MODELS: '%s' is not a directory", env);
+        m->fit.models_dir = env;
+        return EXIT_OK;
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        static const char *const rel[] = {"../share/headroom/models", "../models"};
+        for (size_t i = 0; i < CLI_COUNT(rel); i++) {
+            char cand[PATH_MAX + 32];
+            snprintf(cand, sizeof cand, "%s/%s", exe, rel[i]);
+            if (is_dir(cand) && realpath(cand, m->dir)) {
+                m->fit.models_dir = m->dir;
+                return EXIT_OK;
+            }
+        }
+    }
+    m->fit.models_dir = hr_models_dir();
+    return EXIT_OK;
+}
+
+/* An explicit --model must name a specification that exists: a usage error
+ * listing the names otherwise (a fit would fail only after reading the data). */
+static int check_model(const char *cmd, const cli_model *m)
+{
+    const char *name = m->fit.model;
+    if (!name || m->fit.spec_text || !strcmp(name, "arima") || !strcmp(name, "auto-arima")) return EXIT_OK;
+    size_t nl = strlen(name);
+    if (strchr(name, '/') || (nl > 5 && !strcmp(name + nl - 5, ".spec"))) {
+        if (access(name, R_OK) != 0) return cli_usage(cmd, "--model: cannot read '%s'", name);
+        return EXIT_OK;
+    }
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s.spec", m->fit.models_dir, name);
+    if (access(path, R_OK) == 0) return EXIT_OK;
+    char names[1024];
+    if (hr_models_list(m->fit.models_dir, names, sizeof names) != HR_OK || !names[0])
+        return cli_usage(cmd, "--model: no specification '%s': %s has none (give --models-dir DIR "
+                         "or set HEADROOM_MODELS)", name, m->fit.models_dir);
+    return cli_usage(cmd, "--model: no specification '%s' in %s (available: %s; or arima, "
+                     "auto-arima, or a .spec path)", name, m->fit.models_dir, names);
+}
+
+int cli_opts_done(const char *cmd, cli_opts *o, int fits)
+{
+    if (!o->with_model) return EXIT_OK;
+    int rc = resolve_models_dir(cmd, &o->cm);
+    if (!rc && fits) rc = check_model(cmd, &o->cm);
+    return rc;
 }
 
 int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text, cli_opts *o)

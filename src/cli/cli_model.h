@@ -6,12 +6,14 @@
 #include "cli_ingest.h"
 #include "headroom.h"
 #include <getopt.h>
+#include <limits.h>
 
 #define MODEL_NOPTS 7
 #define MODEL_OPTIONS_HELP \
     "model options:\n" \
-    "  --model SPEC           a specification name in models/ (vanilla, calendar, ...),\n" \
-    "                         a .spec path, 'arima' or 'auto-arima' [Default: calendar]\n" \
+    "  --model SPEC           a specification name (auto, calendar, vanilla, ... in the\n" \
+    "                         --models-dir below), a .spec path, 'arima' or 'auto-arima'\n" \
+    "                         [Default: calendar]\n" \
     "  --order p,d,q          (arima) non-seasonal order [Default: 1,0,0]\n" \
     "  --seasonal P,D,Q,s     (arima) seasonal order and period [Default: 0,0,0,1]\n" \
     "  --season s             (auto-arima) seasonal period [Default: 24]\n" \
@@ -19,11 +21,15 @@
     "  --arima-window H       hours of the newest data the ARIMA errors of a\n" \
     "                         regression are fitted on (0 = all) [Default: the\n" \
     "                         spec's arima-window, else 2016; a pure ARIMA: all]\n" \
-    "  --models-dir DIR       where specification names are looked up [Default: models]\n"
+    "  --models-dir DIR       where specification names are looked up [Default:\n" \
+    "                         $HEADROOM_MODELS, else the installed ones (the program's\n" \
+    "                         ../share/headroom/models, or ../models in a source tree)]\n"
 
 typedef struct {
     hr_fit_opts fit;
-    char problem[256];
+    int model_given;   /* --model was given */
+    char dir[PATH_MAX]; /* the resolved specification directory, when found here */
+    char problem[512];
 } cli_model;
 
 void cli_model_init(cli_model *m);
@@ -52,4 +58,9 @@ int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_t
  * or "-j"), for messages (argv[optind - 1] is the value when the value was
  * a separate argument). */
 const char *cli_opt_name(const cli_opts *o, int c, char *buf, size_t cap);
+/* After the options: with the model options, the specification directory
+ * (--models-dir, $HEADROOM_MODELS, the executable's ../share/headroom/models
+ * or ../models, hr_models_dir()) and, when the command fits (fits != 0),
+ * that the model exists. EXIT_OK or the exit code after the message. */
+int cli_opts_done(const char *cmd, cli_opts *o, int fits);
 #endif

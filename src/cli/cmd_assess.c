@@ -273,7 +273,7 @@ static int read_profile(const char *path, double **prof, size_t *n)
 
 typedef struct {
     const char *path; /* NULL = stdout */
-    char tmp[4200];
+    hr_outfile *tmp;
     char name[4200];
     FILE *f;
 } out_file;
@@ -293,15 +293,15 @@ static int out_open(out_file *o, const char *base, const char *suffix)
         snprintf(o->name, sizeof o->name, "%s", base);
     }
     o->path = o->name;
-    o->f = cli_open_out(o->path, o->tmp, sizeof o->tmp);
-    if (!o->f) return cli_fail(CMD, "%s: %s", o->path, strerror(errno));
+    o->f = cli_open_out(CMD, o->path, &o->tmp);
+    if (!o->f) return EXIT_FAIL;
     return EXIT_OK;
 }
 
 static int out_close(out_file *o, int ok)
 {
     if (!o->f) return ok ? EXIT_OK : EXIT_FAIL;
-    int rc = o->path ? cli_close_out(CMD, o->f, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
+    int rc = o->path ? cli_close_out(CMD, o->tmp, o->path, ok) : (ok ? EXIT_OK : EXIT_FAIL);
     o->f = NULL;
     return rc;
 }
@@ -476,7 +476,7 @@ int cmd_assess(int argc, char **argv)
     cli_contract ck = {0};
     op.cm.fit.model = "auto";
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'o': outpath = optarg; break;
@@ -498,9 +498,7 @@ int cmd_assess(int argc, char **argv)
                 return cli_usage(CMD, "--years: '%s' is not Y1-Y2 (e.g. 2016-2019)", optarg);
             break;
         case O_BUDGETS:
-            if (cli_parse_budgets(optarg, ao.budgets_pct, &ao.nbudgets))
-                return cli_usage(CMD, "--budgets: '%s' is not a list of up to %d percentages in (0, 100)",
-                                 optarg, HR_MAX_BUDGETS);
+            if (cli_opt_budgets(CMD, optarg, ao.budgets_pct, &ao.nbudgets)) return EXIT_USAGE;
             break;
         case O_PROFILE: proffile = strcmp(optarg, "flat") ? optarg : NULL; break;
         case O_REGIONS: regions = optarg; break;
@@ -542,6 +540,7 @@ int cmd_assess(int argc, char **argv)
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
+    if ((c = cli_opts_done(CMD, &op, fyear != 0))) return c;
     if (fyear && (by_season || curve || genmix))
         return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year");
     if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))

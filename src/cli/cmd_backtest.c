@@ -105,16 +105,17 @@ int cmd_backtest(int argc, char **argv)
     }
     if (bo.start_utc == INT64_MIN) return cli_usage("backtest", "--start is required");
     if (optind >= argc) return cli_usage("backtest", "no input files");
+    if ((c = cli_opts_done("backtest", &op, 1))) return c;
     bo.fit = op.cm.fit;
     bo.keep_hours = out != NULL;
     hr_series *s = NULL;
     int rc = cli_read_series("backtest", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;
-    char tmp[4200];
+    hr_outfile *tmp = NULL;
     FILE *hf = NULL;
-    if (out && !(hf = cli_open_out(out, tmp, sizeof tmp))) {
+    if (out && !(hf = cli_open_out("backtest", out, &tmp))) {
         hr_series_free(s);
-        return cli_fail("backtest", "%s: cannot write", out);
+        return EXIT_FAIL;
     }
     if (hf) fputs("region,model,origin,timestamp,actual,mean,lo_80,hi_80,lo_95,hi_95\n", hf);
     if (json) fputs("[", stdout);
@@ -148,7 +149,7 @@ int cmd_backtest(int argc, char **argv)
     }
     if (json && !rc) fputs("]\n", stdout);
     if (hf) {
-        int r2 = cli_close_out("backtest", hf, tmp, out, rc == 0);
+        int r2 = cli_close_out("backtest", tmp, out, rc == 0);
         if (!rc) rc = r2;
     }
     hr_series_free(s);

@@ -91,6 +91,7 @@ int cmd_fit(int argc, char **argv)
     }
     if (!out && !json) return cli_usage("fit", "-o FILE.hrm or --json is required");
     if (optind >= argc) return cli_usage("fit", "no input files");
+    if ((c = cli_opts_done("fit", &op, 1))) return c;
     hr_series *s = NULL;
     int rc = cli_read_series("fit", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;

@@ -72,12 +72,12 @@ int cmd_forecast(int argc, char **argv)
         hr_models_free(ms, nm);
         return rc;
     }
-    char tmp[4200];
+    hr_outfile *tmp = NULL;
     FILE *f = stdout;
-    if (out && !(f = cli_open_out(out, tmp, sizeof tmp))) {
+    if (out && !(f = cli_open_out("forecast", out, &tmp))) {
         hr_models_free(ms, nm);
         hr_series_free(s);
-        return cli_fail("forecast", "%s: cannot write", out);
+        return EXIT_FAIL;
     }
     hr_forecast_buf b = {horizon, malloc(horizon * sizeof(int64_t)), malloc(horizon * sizeof(double)),
                          malloc((size_t)nlev * horizon * sizeof(double)),
@@ -112,7 +112,7 @@ int cmd_forecast(int argc, char **argv)
     }
     if (!rc && done == 0) rc = cli_fail("forecast", "no region of the input matches a model in %s", mfile);
     if (out) {
-        int r2 = cli_close_out("forecast", f, tmp, out, rc == 0);
+        int r2 = cli_close_out("forecast", tmp, out, rc == 0);
         if (!rc) rc = r2;
     }
     free(b.t_utc), free(b.mean), free(b.lo), free(b.hi);

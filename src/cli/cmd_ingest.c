@@ -18,10 +18,58 @@ static const char *const help =
     "\n"
     INGEST_OPTIONS_HELP
     "  -o, --output DIR       also write DIR/<region>.csv (region,timestamp,load_mw,\n"
-    "                         load_raw_mw,flag, then the other columns)\n"
+    "                         load_raw_mw,flag, then the other columns); DIR is\n"
+    "                         replaced as a whole (an existing DIR may hold only\n"
+    "                         .csv files); '/', '\\', control characters and a\n"
+    "                         leading '.' of a region name become '_' in its file\n"
+    "                         name, cut to 96 bytes, '-2', '-3' added on clashes\n"
     "  -h, --help             this text\n"
     "\n"
     "exit codes: 0 success, 1 malformed input or I/O failure, 2 usage error\n";
+
+/* A region without load: its hours, the hours without any generation
+ * value, and the peak and mean of its total generation (gen_total_mw, or
+ * the sum of the gen_<fuel>_mw columns) into q. 0, or -1 if it has no
+ * generation either. */
+static int generation_summary(const hr_series *s, size_t i, hr_quality *q)
+{
+    int64_t t0;
+    size_t n;
+    if (hr_series_grid(s, i, &t0, &n) || n == 0) return -1;
+    const double *tot = NULL, *cols[64];
+    size_t nc = 0;
+    if (hr_series_column(s, i, "gen_total_mw", &tot) != HR_OK) tot = NULL;
+    for (size_t j = 0; !tot && j < hr_series_column_count(s, i) && nc < 64; j++) {
+        const char *nm = hr_series_column_name(s, i, j);
+        size_t l = strlen(nm);
+        if (strncmp(nm, "gen_", 4) == 0 && l > 7 && strcmp(nm + l - 3, "_mw") == 0 &&
+            hr_series_column(s, i, nm, &cols[nc]) == HR_OK)
+            nc++;
+    }
+    if (!tot && nc == 0) return -1;
+    memset(q, 0, sizeof *q);
+    q->first_utc = t0;
+    q->last_utc = t0 + 3600 * (int64_t)(n - 1);
+    q->hours = n;
+    double peak = -1.0 / 0.0, sum = 0;
+    size_t m = 0;
+    for (size_t k = 0; k < n; k++) {
+        double v = tot ? tot[k] : 0;
+        int any = tot ? v == v : 0;
+        for (size_t c = 0; c < nc; c++)
+            if (cols[c][k] == cols[c][k]) v += cols[c][k], any = 1;
+        if (!any) {
+            q->missing++;
+            continue;
+        }
+        if (v > peak) peak = v;
+        sum += v;
+        m++;
+    }
+    q->peak_mw = m ? peak : 0.0 / 0.0;
+    q->mean_mw = m ? sum / (double)m : 0.0 / 0.0;
+    return 0;
+}
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -29,7 +77,7 @@ int cmd_ingest(int argc, char **argv)
     cli_opts_init(&op, 0, NULL, 0);
     const char *outdir = NULL;
     int c;
-    while ((c = getopt_long(argc, argv, "+ho:", op.lo, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
         if (c == 'h') {
             fputs(help, stdout);
             return EXIT_OK;
@@ -44,26 +92,22 @@ int cmd_ingest(int argc, char **argv)
     int st = cli_read_series("ingest", &op.in, argc - optind, argv + optind, &s);
     if (st) return st;
 
-    if (outdir) {
-        if (mkdir(outdir, 0777) != 0 && errno != EEXIST) {
-            hr_series_free(s);
-            return cli_fail("ingest", "%s: %s", outdir, strerror(errno));
-        }
-        for (size_t i = 0; i < hr_series_region_count(s); i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.csv", outdir, hr_series_region_name(s, i));
-            if (hr_series_write_long(s, i, path)) {
-                int rc = cli_fail("ingest", "%s", hr_last_error());
-                hr_series_free(s);
-                return rc;
-            }
-        }
+    if (outdir && hr_series_write_dir(s, outdir) != HR_OK) {
+        int rc = cli_fail("ingest", "%s", hr_last_error());
+        hr_series_free(s);
+        return rc;
     }
 
     puts("region,first_utc,last_utc,hours,missing,flagged,imputed,peak_mw,mean_mw");
     for (size_t i = 0; i < hr_series_region_count(s); i++) {
         hr_quality q;
         hr_series_quality(s, i, &q);
+        const double *load;
+        if (hr_series_column(s, i, "load_raw_mw", &load) != HR_OK && generation_summary(s, i, &q) == 0)
+            fprintf(stderr,
+                    "headroom: ingest: region '%s' has generation and no load: its hours, peak_mw "
+                    "and mean_mw are of its total generation\n",
+                    hr_series_region_name(s, i));
         char a[21], b[21];
         hr_time_format(q.first_utc, a);
         hr_time_format(q.last_utc, b);

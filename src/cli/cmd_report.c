@@ -121,7 +121,9 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         case O_SCEN: bad = cli_parse_size(optarg, &ro.scenarios) || ro.scenarios > 100000; break;
         case O_GROWTH: bad = cli_parse_growth(optarg, &ro.growth_pct); break;
         case O_SEED: bad = cli_parse_size(optarg, &v); ro.seed = v; break;
-        case O_BUD: bad = cli_parse_budgets(optarg, ro.assess.budgets_pct, &ro.assess.nbudgets); break;
+        case O_BUD:
+            if (cli_opt_budgets("report", optarg, ro.assess.budgets_pct, &ro.assess.nbudgets)) return EXIT_USAGE;
+            break;
         case O_THR:
             if (!strcmp(optarg, "seasonal")) ro.assess.threshold_kind = HR_THRESH_SEASONAL;
             else if (!strcmp(optarg, "annual")) ro.assess.threshold_kind = HR_THRESH_ANNUAL;
@@ -158,6 +160,8 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
                                             ro.assess.battery_pct > 0))
         return cli_usage("report", "--rank-by contract needs a contract term (--max-event-hours, --every-year, ...)");
     if (optind >= argc) return cli_usage("report", "no input files");
+    if ((c = cli_opts_done("report", &op, 1))) return c;
+    if ((c = cli_check_rank_budget("report", &ro))) return c;
     ro.ingest = op.in.opts;
     ro.fit = op.cm.fit;
     if (quiet) ro.fit.log = NULL; /* the warnings are in run.json */

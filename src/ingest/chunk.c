@@ -148,6 +148,7 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
         c->cap = cap;
     }
     size_t i = c->n++;
+    if (t % 3600 != 0) c->sub = 1;
     c->t[i] = t;
     c->line[i] = f->line > UINT32_MAX ? UINT32_MAX : (uint32_t)f->line;
     for (size_t j = 0; j < n; j++) c->v[j][i] = vals[j];

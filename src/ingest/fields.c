@@ -147,7 +147,7 @@ static void excerpt(const char *s, size_t len, char *out, size_t cap)
 static int verr_at(ing_file *f, int status, const char *colname, size_t j, const char *fmt,
                    va_list ap)
 {
-    char msg[300], nm[64];
+    char msg[600], nm[64];
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (colname) {
         excerpt(colname, strlen(colname), nm, sizeof nm);
@@ -290,6 +290,7 @@ void ingest_row_reset(ing_file *f)
 {
     f->nfield = f->nonempty = 0;
     f->nl_in_row = 0;
+    f->empty_col = 0;
     f->have_time = f->has_off = f->off_s = f->dst = 0;
     f->y = f->mo = f->d = f->h = -1;
     f->regbuf[0] = f->key[0] = '\0';
@@ -313,15 +314,70 @@ static int is_miss_token(const char *s, size_t len, int miss)
     return 0;
 }
 
+static int blank(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r') return 0;
+    return 1;
+}
+
+static const char *role_name(int role)
+{
+    switch (role) {
+    case COL_TIME: return "timestamp";
+    case COL_DATE: return "date";
+    case COL_HOUR: return "hour";
+    case COL_YEAR: return "year";
+    case COL_MONTH: return "month";
+    case COL_DAY: return "day";
+    case COL_REGION: return "region";
+    default: return "value";
+    }
+}
+
+/* The error for a timestamp that does not parse (r: ingest_parse_alt's). */
+static void time_err(ing_file *f, size_t j, int role, const char *s, size_t len, int r)
+{
+    char ex[64];
+    excerpt(s, len, ex, sizeof ex);
+    if (r == -2)
+        ingest_col_err(f, HR_EPARSE, j,
+                       "ambiguous date \"%s\": no date in the file has a day above 12, so day-first "
+                       "and month-first cannot be told apart (write YYYY-MM-DD dates)", ex);
+    else if (r == -3)
+        ingest_col_err(f, HR_EPARSE, j,
+                       "date \"%s\": the file has dates of both orders (day-first and month-first)", ex);
+    else
+        ingest_col_err(f, HR_EPARSE, j,
+                       "not a valid %s: \"%s\" (accepted: 2024-01-31 13:00[:00] with 'T', 'Z' or "
+                       "+hh:mm; 20240131T13[00[00]][Z]; 1/31/2024 1:00[:00] [PM]; 31/01/2024, "
+                       "31-01-2024 or 31.01.2024 13:00, day-first when a day above 12 says so)",
+                       role == COL_DATE ? "date" : "timestamp", ex);
+}
+
 static void field_data(ing_file *f, size_t j, const char *s, size_t len)
 {
     const ing_col *c = &f->col[j];
     char ex[64];
+    if (c->role != COL_SKIP && c->role != COL_VAL && c->role != COL_LABEL && blank(s, len)) {
+        /* an error only if the row is not empty (a spreadsheet's ",,,," rows are) */
+        if (!f->empty_col) {
+            f->empty_col = j + 1;
+            snprintf(f->empty_msg, sizeof f->empty_msg, "empty %s", role_name(c->role));
+        }
+        return;
+    }
     switch (c->role) {
     case COL_SKIP:
         return;
     case COL_VAL: {
         double x;
+        if (f->delim == ';' && memchr(s, ',', len)) {
+            /* where ';' separates fields, ',' may be a decimal comma */
+            excerpt(s, len, ex, sizeof ex);
+            ingest_col_err(f, HR_EPARSE, j, "not a number: \"%s\" (a decimal comma? only '.' is read)", ex);
+            return;
+        }
         int r = ingest_parse_num(s, len, &x);
         if (r == 1)
             x = NAN;
@@ -355,12 +411,10 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
             f->dst = 0;
         } else {
             int hoff = 0, off = 0, dst = 0;
-            if (cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst) !=
-                    0 ||
-                !ingest_civil_ok(&f->civ)) {
-                excerpt(s, len, ex, sizeof ex);
-                ingest_col_err(f, HR_EPARSE, j, "not a valid %s: \"%s\"",
-                               c->role == COL_DATE ? "date" : "timestamp", ex);
+            int r2 = cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst);
+            if (r2 != 0) r2 = ingest_parse_alt(f, s, len, &hoff, &off, &dst);
+            if (r2 != 0 || !ingest_civil_ok(&f->civ)) {
+                time_err(f, j, c->role, s, len, r2);
                 return;
             }
             f->has_off = hoff;
@@ -396,10 +450,6 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
         while (p < e && *p == ' ') p++;
         while (e > p && e[-1] == ' ') e--;
         size_t n = (size_t)(e - p);
-        if (n == 0) {
-            ingest_col_err(f, HR_EPARSE, j, "empty %s", c->role == COL_REGION ? "region" : "value");
-            return;
-        }
         if (n >= ING_NAMELEN) {
             ingest_col_err(f, HR_EPARSE, j, "longer than %d bytes", ING_NAMELEN - 1);
             return;
@@ -446,7 +496,7 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         ingest_col_err(f, HR_EPARSE, j, "field longer than %d bytes", ING_MAX_FIELD);
         return;
     }
-    if (len) f->nonempty++;
+    if (len && (s[0] != ' ' || !blank(s, len))) f->nonempty++;
     /* Newlines inside quoted fields advance the line count. Only skipped
      * and header fields need the scan: a field with a newline fails every
      * other conversion, and its error names the row's first line. */
@@ -458,9 +508,15 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         }
     }
     if (f->in_header) {
-        if (j >= ING_MAXCOLS) {
-            ingest_line_err(f, HR_EPARSE, "more than %d columns", ING_MAXCOLS);
-            return;
+        if (j == f->caphdr) {
+            size_t cap = f->caphdr ? 2 * f->caphdr : 64;
+            char **hh = mem_realloc(f->hdr, cap * sizeof *hh);
+            if (!hh) {
+                ingest_line_err(f, HR_ENOMEM, "out of memory");
+                return;
+            }
+            f->hdr = hh;
+            f->caphdr = cap;
         }
         const char *p = s, *e = s + len;
         while (p < e && (*p == ' ' || *p == '\t')) p++;

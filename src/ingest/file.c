@@ -30,6 +30,7 @@ static const struct {
     /* order matters for auto-detection: most specific headers first */
     {HR_FORMAT_EIA930, "eia930", read_eia930_setup},
     {HR_FORMAT_EIA930_BA, "eia930-ba", read_eia930_ba_setup},
+    {HR_FORMAT_EIA_API, "eia-api", read_eia_api_setup},
     {HR_FORMAT_US48, "us48", read_us48_setup},
     {HR_FORMAT_ERCOT_NATIVE, "ercot-native", read_ercot_native_setup},
     {HR_FORMAT_ERCOT_FUEL, "ercot-fuel", read_ercot_fuel_setup},
@@ -46,9 +47,30 @@ static void spec_reset(ing_file *f)
     f->region = NULL;
     f->row = NULL;
     f->mode = 0;
+    f->join_key = 0;
     f->hour_ending = 0;
     f->tz = NULL;
     f->tz_name = f->chunk_tz = NULL;
+}
+
+/* The region_col option: the regions come from that column's values. */
+static int region_col(ing_file *f)
+{
+    const char *name = f->o->region_col;
+    long j = ingest_hdr_find(f, name);
+    if (j < 0)
+        return ingest_line_err(f, HR_EPARSE, "column '%s' (the region_col option): not in the header", name);
+    if (f->row != ingest_row_wide || f->join_key)
+        return ingest_col_err(f, HR_EINVAL, (size_t)j,
+                              "the region_col option does not apply to this format (its regions "
+                              "are set by the format)");
+    if (f->col[j].role != COL_SKIP && f->col[j].role != COL_REGION)
+        return ingest_col_err(f, HR_EINVAL, (size_t)j, "used twice (region_col and a value or time)");
+    for (size_t k = 0; k < f->ncol; k++)
+        if (f->col[k].role == COL_REGION) f->col[k].role = COL_SKIP;
+    f->col[j].role = COL_REGION;
+    f->region = NULL;
+    return 0;
 }
 
 static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
@@ -56,6 +78,11 @@ static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
     spec_reset(f);
     int r = fn(f, force);
     if (r < 0 || f->status) return -1;
+    if (r == 1 && f->o->demand != HR_DEMAND_RAW && fmt != HR_FORMAT_EIA930) {
+        ingest_col_err(f, HR_EINVAL, 0, "the demand option applies to EIA-930 BALANCE files only");
+        return -1;
+    }
+    if (r == 1 && f->o->region_col && *f->o->region_col && region_col(f)) return -1;
     if (r == 1) {
         f->format = fmt;
         if (!f->chunk_tz) f->chunk_tz = f->tz_name;
@@ -70,7 +97,11 @@ static int header_done(ing_file *f)
         if (!ingest_utf8_ok((const unsigned char *)f->hdr[j], strlen(f->hdr[j])))
             return ingest_col_err(f, HR_EPARSE, j, "header is not UTF-8 text");
     f->in_header = 0;
+    /* a spreadsheet's trailing empty header cells are no columns */
+    while (f->nhdr > 1 && !f->hdr[f->nhdr - 1][0]) mem_free(f->hdr[--f->nhdr]);
     f->ncol = f->nhdr;
+    f->col = mem_calloc(f->ncol, sizeof *f->col);
+    if (!f->col) return ingest_line_err(f, HR_ENOMEM, "out of memory");
     int fmt = f->o->format;
     if (fmt == HR_FORMAT_AUTO && (f->o->time_col || f->o->value_cols[0])) fmt = HR_FORMAT_SERIES;
     if (fmt != HR_FORMAT_AUTO) {
@@ -92,6 +123,18 @@ static int header_done(ing_file *f)
     }
     int r = try_reader(f, read_pjm_zone_setup, HR_FORMAT_SERIES, 0);
     if (r) return r < 0 ? -1 : 0;
+    r = try_reader(f, read_gridstatus_setup, HR_FORMAT_SERIES, 0);
+    if (r) return r < 0 ? -1 : 0;
+    /* one column holding another separator: say so */
+    static const char seps[] = ";\t|";
+    for (const char *c = seps; f->nhdr == 1 && *c; c++)
+        if (*c != f->delim && strchr(f->hdr[0], *c))
+            return ingest_col_err(f, HR_EPARSE, 0,
+                                  "header not recognised: it is one column holding '%s' (a %s-"
+                                  "separated file? set the delimiter option to '%s')",
+                                  *c == '\t' ? "\\t" : (char[2]){*c, 0},
+                                  *c == ';' ? "semicolon" : *c == '\t' ? "tab" : "pipe",
+                                  *c == '\t' ? "\\t" : (char[2]){*c, 0});
     return ingest_col_err(f, HR_EPARSE, 0,
                           "header not recognised as any known format (give the format option, "
                           "or the time_col and value_cols options for the series format)");
@@ -101,6 +144,14 @@ int ingest_row_wide(ing_file *f)
 {
     const char *reg = f->region ? f->region : f->regbuf;
     if (!*reg) return ingest_line_err(f, HR_EPARSE, "no region in this row");
+    if (f->join_key) {
+        /* region = REGION-KEY (EIA-930 SUBREGION: BA-SUBREGION) */
+        size_t a = strlen(f->regbuf), b = strlen(f->key);
+        if (a + 1 + b >= sizeof f->regbuf)
+            return ingest_line_err(f, HR_EPARSE, "region name %s-%s is too long", f->regbuf, f->key);
+        f->regbuf[a] = '-';
+        memcpy(f->regbuf + a + 1, f->key, b + 1);
+    }
     int64_t t;
     int r = ingest_row_time(f, reg, -1, &t);
     if (r < 0) return -1;
@@ -119,7 +170,7 @@ int ingest_row_wide(ing_file *f)
     return ingest_push(f, reg, t, f->nslot, f->slotp, f->val);
 }
 
-static void cb_row(int c, void *data)
+void ingest_cb_row(int c, void *data)
 {
     ing_file *f = data;
     if (f->status) return;
@@ -132,6 +183,10 @@ static void cb_row(int c, void *data)
         if (f->in_header) {
             if (header_done(f)) return;
         } else {
+            if (f->empty_col) {
+                ingest_col_err(f, HR_EPARSE, f->empty_col - 1, "%s", f->empty_msg);
+                return;
+            }
             if (f->nfield < f->ncol) {
                 ingest_line_err(f, HR_EPARSE, "%zu fields, the header has %zu", f->nfield, f->ncol);
                 return;
@@ -146,6 +201,31 @@ static void cb_row(int c, void *data)
 
 static int tsv_space(unsigned char c) { return c == ' '; }
 
+/* What a file that is not CSV text is, from its first bytes, or NULL. */
+static const char *not_text(const unsigned char *p, size_t n)
+{
+    if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b) return "a gzip-compressed file, not CSV text: decompress it first";
+    if (n >= 4 && memcmp(p, "PK\x03\x04", 4) == 0)
+        return "a ZIP archive (an Excel workbook?), not CSV text: save the sheet as CSV";
+    if (n >= 8 && memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
+        return "an Excel 97-2003 workbook, not CSV text: save the sheet as CSV";
+    size_t m = n < 4096 ? n : 4096, bad = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (p[i] == 0) return "a binary file (it holds NUL bytes), not CSV text";
+        if (p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' && p[i] != '\r') bad++;
+    }
+    if (bad * 20 > m) return "a binary file, not CSV text";
+    return NULL;
+}
+
+/* First byte that is not white space, or 0. */
+static int first_char(const char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n') return (unsigned char)p[i];
+    return 0;
+}
+
 
 static void file_stem(const char *path, char *out, size_t cap)
 {
@@ -158,7 +238,7 @@ static void file_stem(const char *path, char *out, size_t cap)
     out[n] = '\0';
 }
 
-static int read_whole(const char *path, char **mem, char **buf, size_t *len)
+int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
 {
     int fd = open(path, O_RDONLY);
     if (fd < 0) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
@@ -212,7 +292,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     const char *path = x->paths[fileno];
     char *mem = NULL, *buf = NULL;
     size_t len = 0;
-    int rc = read_whole(path, &mem, &buf, &len);
+    int rc = ingest_read_whole(path, &mem, &buf, &len);
     if (rc) return rc;
     ing_file *f = mem_calloc(1, sizeof *f);
     if (!f) {
@@ -240,14 +320,30 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     if (n >= 3 && (unsigned char)p[0] == 0xef && (unsigned char)p[1] == 0xbb &&
         (unsigned char)p[2] == 0xbf)
         p += 3, n -= 3;
-    int tsv = 0;
-    {
+    const char *what = not_text((const unsigned char *)p, n);
+    if (what) {
+        f->status = hr_err(HR_EPARSE, "%s:1: %s", path, what);
+        goto done;
+    }
+    int c0 = first_char(p, n);
+    if (c0 == '{' || c0 == '[') {
+        ingest_read_json(f, p, n);
+        goto done;
+    }
+    f->delim = x->o->delimiter ? x->o->delimiter : ',';
+    if (!x->o->delimiter) {
         const char *nl = memchr(p, '\n', n);
         size_t l1 = nl ? (size_t)(nl - p) : n;
-        tsv = memchr(p, '\t', l1) && !memchr(p, ',', l1);
-        if (x->o->format == HR_FORMAT_ERCOT_FUEL) tsv = 1;
+        if (memchr(p, '\t', l1) && !memchr(p, ',', l1)) f->delim = '\t';
+        if (x->o->format == HR_FORMAT_ERCOT_FUEL) f->delim = '\t';
     }
-    f->dayfirst = ingest_detect_dayfirst(p, n);
+    int tsv = f->delim == '\t';
+    {
+        int m = ingest_detect_dmy(p, n, '/');
+        f->dayfirst = (m & DMY_DAY) && !(m & DMY_MONTH);
+        f->dmy_dash = ingest_detect_dmy(p, n, '-');
+        f->dmy_dot = ingest_detect_dmy(p, n, '.');
+    }
     for (const char *q = p, *e = p + n; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) f->nlines++;
     f->nlines++; /* a last line without newline */
 
@@ -260,17 +356,15 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     csv_set_realloc_func(&cp, mem_realloc);
     csv_set_free_func(&cp, mem_free);
     csv_set_blk_size(&cp, 4096);
-    if (tsv) {
-        csv_set_delim(&cp, '\t');
-        csv_set_space_func(&cp, tsv_space);
-    }
+    if (f->delim != ',') csv_set_delim(&cp, (unsigned char)f->delim);
+    if (tsv) csv_set_space_func(&cp, tsv_space);
     if (n == 0) {
         f->status = hr_err(HR_EPARSE, "%s:1: empty file", path);
     }
     if (chunk == 0) chunk = ING_CHUNK_DEFAULT;
     for (size_t off = 0; off < n && !f->status;) {
         size_t k = n - off < chunk ? n - off : chunk;
-        size_t used = csv_parse(&cp, p + off, k, ingest_cb_field, cb_row, f);
+        size_t used = csv_parse(&cp, p + off, k, ingest_cb_field, ingest_cb_row, f);
         if (f->status) break;
         if (used != k) {
             int e = csv_error(&cp);
@@ -283,10 +377,11 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
         off += k;
     }
     if (!f->status && n > 0) {
-        if (csv_fini(&cp, ingest_cb_field, cb_row, f) != 0 && !f->status)
+        if (csv_fini(&cp, ingest_cb_field, ingest_cb_row, f) != 0 && !f->status)
             ingest_line_err(f, HR_EPARSE, "unterminated quoted field");
     }
     csv_free(&cp);
+done:
     if (!f->status) {
         if (f->in_header)
             f->status = hr_err(HR_EPARSE, "%s:%lu: no header", path, f->line > 1 ? f->line - 1 : 1);
@@ -295,9 +390,15 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
             f->status = hr_err(HR_EDATA, "%s:%lu: no data rows", path, l);
         }
     }
+    /* this file's sub-hourly chunks to hourly means */
+    for (size_t i = 0; !f->status && i < x->nck; i++)
+        if (x->ck[i]->fileno == fileno && x->ck[i]->sub)
+            f->status = ingest_subhourly(x->o, path, x->ck[i]);
     st = f->status;
 out:
     for (size_t j = 0; j < f->nhdr; j++) mem_free(f->hdr[j]);
+    mem_free(f->hdr);
+    mem_free(f->col);
     mem_free(f->dstseen);
     mem_free(f);
     mem_free(mem);

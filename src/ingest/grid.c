@@ -202,19 +202,40 @@ typedef struct {
     size_t conf_a, conf_b;
 } grid_state;
 
+/* The error for row rr of chunk c, a second row of its hour in its file:
+ * rows that differ in a text column are several series (name the column to
+ * split regions by); otherwise a true repeat (name the on_duplicate rules). */
+static int dup_err(const grid_state *gs, const ing_chunk *c, size_t rr)
+{
+    char a[21], col[ING_NAMELEN];
+    fmt_hour(c->t[rr], a);
+    const char *path = gs->x->paths[c->fileno];
+    size_t r0;
+    for (r0 = 0; r0 < rr; r0++)
+        if (c->t[r0] == c->t[rr]) break;
+    int d = r0 < rr ? ingest_dup_column(gs->x->o, path, c->line[r0], c->line[rr], col, sizeof col) : -1;
+    if (d == 1)
+        return hr_err(HR_EDATA,
+                      "%s:%u: duplicate hour %s for region %s: rows %u and %u differ in column "
+                      "'%s' (several series in one file: set the region_col option to %s)",
+                      path, c->line[rr], a, gs->region, c->line[r0], c->line[rr], col, col);
+    if (d == 0)
+        return hr_err(HR_EDATA,
+                      "%s:%u: duplicate hour %s for region %s: row %u repeats row %u (not a DST "
+                      "repeat; set the on_duplicate option to mean, first or last)",
+                      path, c->line[rr], a, gs->region, c->line[rr], c->line[r0]);
+    return hr_err(HR_EDATA,
+                  "%s:%u: duplicate hour %s for region %s (not a DST repeat; "
+                  "set the on_duplicate option to mean, first or last)",
+                  path, c->line[rr], a, gs->region);
+}
+
 /* Row rr of chunk c repeats hour k of its own file (not a DST repeat):
  * the on_duplicate rule decides. */
 static int grid_repeat(grid_state *gs, const ing_chunk *c, size_t rr, double *g, size_t k, double y)
 {
     hr_dup_rule rule = gs->x->o->on_duplicate;
-    if (rule == HR_DUP_ERROR) {
-        char a[21];
-        fmt_hour(c->t[rr], a);
-        return hr_err(HR_EDATA,
-                      "%s:%u: duplicate hour %s for region %s (not a DST repeat; "
-                      "set the on_duplicate option to mean, first or last)",
-                      gs->x->paths[c->fileno], c->line[rr], a, gs->region);
-    }
+    if (rule == HR_DUP_ERROR) return dup_err(gs, c, rr);
     if (!gs->dup && !(gs->dup = mem_calloc(gs->n, 1))) return hr_err(HR_ENOMEM, "out of memory");
     gs->dup[k] = 1;
     if (rule == HR_DUP_LAST) {
@@ -309,6 +330,60 @@ static int grid_column(grid_state *gs, ing_chunk *const *ck, size_t m, const cha
     return HR_OK;
 }
 
+/* EIA-930 fuel columns since July 2024 (EIA, "About the EIA-930 data",
+ * Form EIA-930 instructions): solar and wind excluding their integrated
+ * battery storage, hydro excluding pumped storage, each part reported
+ * apart. The part is added back, so that gen_solar_mw, gen_wind_mw and
+ * gen_hydro_mw mean the same before and after the change (a file pair
+ * across it has no level break); battery storage stays gen_battery_mw. */
+static const char *const fold_part[][2] = {
+    {"gen_solar_battery_mw", "gen_solar_mw"},
+    {"gen_wind_battery_mw", "gen_wind_mw"},
+    {"gen_pumped_storage_mw", "gen_hydro_mw"},
+};
+
+static int cmp_col(const void *a, const void *b)
+{
+    return strcmp(((const series_col *)a)->name, ((const series_col *)b)->name);
+}
+
+/* Add each fold_part column into its whole (a sum of the values given; NaN
+ * when neither is) and drop it; a part without its whole becomes it. */
+static int fold_parts(series_region *r)
+{
+    int renamed = 0;
+    for (size_t i = 0; i < sizeof fold_part / sizeof fold_part[0]; i++) {
+        size_t p, w;
+        for (p = 0; p < r->ncol; p++)
+            if (strcmp(r->col[p].name, fold_part[i][0]) == 0) break;
+        if (p == r->ncol) continue;
+        for (w = 0; w < r->ncol; w++)
+            if (strcmp(r->col[w].name, fold_part[i][1]) == 0) break;
+        if (w == r->ncol) {
+            char *nm = mem_strdup(fold_part[i][1]);
+            if (!nm) return hr_err(HR_ENOMEM, "out of memory");
+            mem_free(r->col[p].name);
+            r->col[p].name = nm;
+            renamed = 1;
+            continue;
+        }
+        double *a = r->col[w].v;
+        const double *b = r->col[p].v;
+        for (size_t k = 0; k < r->n; k++)
+            if (!isnan(b[k])) a[k] = isnan(a[k]) ? b[k] : a[k] + b[k];
+        mem_free(r->col[p].name);
+        mem_free(r->col[p].v);
+        memmove(r->col + p, r->col + p + 1, (r->ncol - p - 1) * sizeof *r->col);
+        r->ncol--;
+    }
+    if (renamed) {
+        /* the other columns stay sorted after load_mw, load_raw_mw */
+        size_t k0 = r->ncol && strcmp(r->col[0].name, "load_mw") == 0 ? 2 : 0;
+        if (r->ncol > k0) qsort(r->col + k0, r->ncol - k0, sizeof *r->col, cmp_col);
+    }
+    return HR_OK;
+}
+
 /* Merge chunks ck[0..m) (one region, file order) into *r (zeroed on entry;
  * left zeroed when no chunk gives anything; the caller clears it on error).
  * Only reads x (options, paths): regions are built on several threads. */
@@ -338,6 +413,7 @@ int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size
         if (strcmp(r->col[cj].name, "load_mw") == 0) continue;
         rc = grid_column(&gs, ck, m, r->col[cj].name, r->col[cj].v);
     }
+    if (!rc) rc = fold_parts(r);
     if (!rc) rc = ingest_finish_load(r, gs.dup, x->o->screen);
     mem_free(gs.dup);
     mem_free(gs.src);

@@ -89,6 +89,12 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
     if (o->threads < 0)
         return hr_err(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
+    if (!(o->min_coverage > 0 && o->min_coverage <= 1))
+        return hr_err(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
+    if ((unsigned)o->demand > HR_DEMAND_IMPUTED)
+        return hr_err(HR_EINVAL, "hr_series_read: demand %d is not an hr_demand", (int)o->demand);
+    if (o->delimiter == '"' || o->delimiter == '\n' || o->delimiter == '\r')
+        return hr_err(HR_EINVAL, "hr_series_read: delimiter '%c' cannot separate fields", o->delimiter);
     ing_ctx cx[ING_MAX_THREADS];
     size_t nth = ingest_pool_threads(o, npaths);
     memset(cx, 0, nth * sizeof cx[0]);
@@ -180,6 +186,7 @@ void hr_ingest_opts_init(hr_ingest_opts *o)
     o->on_overlap = HR_OVERLAP_ERROR;
     o->screen = 1;
     o->scale = 1.0;
+    o->min_coverage = 1.0;
 }
 
 int hr_series_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o, hr_series **out)

@@ -18,7 +18,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ING_MAXCOLS 512   /* fields per row                             */
 #define ING_MAXSLOTS 128  /* values per row a reader may collect        */
 #define ING_NAMELEN 96    /* region / key / column name buffer          */
 
@@ -66,17 +65,19 @@ struct ing_file {
     /* header */
     int in_header;
     size_t nhdr;
-    char *hdr[ING_MAXCOLS]; /* owned copies                            */
+    char **hdr;             /* [nhdr] owned copies (any number)        */
+    size_t caphdr;
     /* spec (set by the reader's setup from the header) */
     int format;
     size_t ncol;
-    ing_col col[ING_MAXCOLS];
+    ing_col *col;           /* [ncol], allocated when the header ends   */
     size_t nslot;
     char slot_name[ING_MAXSLOTS][ING_NAMELEN];
     const char *slotp[ING_MAXSLOTS];   /* -> slot_name[i]                */
     unsigned char slot_avg[ING_MAXSLOTS];
     ing_row_fn row;
     int mode;                /* reader-specific small state            */
+    int join_key;            /* ingest_row_wide: region = REGION-KEY   */
     const char *chunk_tz;    /* zone recorded with pushed rows (region tz) */
     /* DST repeat tracker: ambiguous local hours seen in this file */
     struct { uint64_t reg; int64_t key; int n; } *dstseen;
@@ -85,6 +86,8 @@ struct ing_file {
     const char *tz_name;     /* zone for naive local times, NULL = UTC */
     const cal_tz *tz;
     int hour_ending, dayfirst;
+    int dmy_dash, dmy_dot;   /* DMY_* masks of dates with '-' / '.'  */
+    char delim;              /* field separator of the file            */
     /* row scratch */
     double val[ING_MAXSLOTS];
     unsigned char cnt[ING_MAXSLOTS];
@@ -93,6 +96,10 @@ struct ing_file {
     long y, mo, d, h;        /* COL_YEAR.. / COL_HOUR parts, -1 unset   */
     char regbuf[ING_NAMELEN], key[ING_NAMELEN];
     size_t time_col;         /* column index of the time (messages)    */
+    /* an empty field where a value is needed: 1 + its column and the error,
+     * raised at the row's end unless every field of the row is empty */
+    size_t empty_col;
+    char empty_msg[48];
     int gap;                 /* last ingest_row_time hit a DST gap     */
     /* caches of the last date: its text (fast_iso) and day number (month
      * 0, never valid, when empty) */
@@ -162,6 +169,8 @@ int read_long_setup(ing_file *f, int force);
 int read_series_setup(ing_file *f, int force);
 int read_weather_setup(ing_file *f, int force);
 int read_pjm_zone_setup(ing_file *f, int force);
+int read_eia_api_setup(ing_file *f, int force);
+int read_gridstatus_setup(ing_file *f, int force);
 /* Generic row hook: one row -> one push of all slots to f->region or the
  * COL_REGION value. */
 int ingest_row_wide(ing_file *f);

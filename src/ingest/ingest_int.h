@@ -32,6 +32,7 @@ typedef struct {
     int64_t *t;      /* [cap] UTC hour-beginning */
     uint32_t *line;  /* [cap] source line        */
     double **v;      /* [ncol][cap]              */
+    int sub;         /* some t is not on the hour (sub-hourly rows) */
 } ing_chunk;
 
 struct ing_ctx {
@@ -62,6 +63,8 @@ uint64_t ingest_hash(const char *s, uint64_t h);
 /* ---- fields (fields.c) */
 /* libcsv field callback; data is the ing_file. */
 void ingest_cb_field(void *s, size_t len, void *data);
+/* libcsv row callback (file.c); c is the terminator, data the ing_file. */
+void ingest_cb_row(int c, void *data);
 /* Clear the row scratch before the next row. */
 void ingest_row_reset(ing_file *f);
 /* 1 if s[0..n) is UTF-8 text without control characters (tab allowed). */
@@ -72,12 +75,33 @@ int ingest_utf8_ok(const unsigned char *s, size_t n);
 int ingest_civil_ok(const cal_civil *c);
 /* Fixed layout YYYY-MM-DD[ T]HH:MM:SS; 0 and *c, or -1 to fall back. */
 int ingest_fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c);
-/* 1 if the d/m/y dates in b[0..n) are day-first. */
-int ingest_detect_dayfirst(const char *b, size_t n);
+/* Dates N{1,2} sep N{1,2} sep N in b[0..n): a DMY_* mask (0: none). */
+enum { DMY_SEEN = 1, DMY_DAY = 2, DMY_MONTH = 4 };
+int ingest_detect_dmy(const char *b, size_t n, char sep);
+/* The timestamps cal_parse_time does not read: ISO 8601 basic
+ * (20150702T01Z) and dates with '-' or '.' ordered by f->dmy_dash/dot.
+ * Into f->civ; 0, -1 not such a timestamp, -2 ambiguous (no day above 12
+ * in the file), -3 both orders in the file. */
+int ingest_parse_alt(ing_file *f, const char *s, size_t len, int *hoff, int *off, int *dst);
 
 /* ---- one file (file.c) */
 /* Parse file x->paths[fileno] into chunks of x; chunk = bytes per csv_parse. */
 int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk);
+
+/* A JSON file (read_eia_api.c): EIA API v2 responses are fed to the readers
+ * as rows; anything else is refused. Sets f->status on error. */
+void ingest_read_json(ing_file *f, const char *p, size_t n);
+
+/* Rows la and lb of path (one hour, one region): 1 and the name of a text
+ * column whose values differ in col, 0 if none does, -1 if unknown
+ * (dupcheck.c). */
+int ingest_dup_column(const hr_ingest_opts *o, const char *path, unsigned long la, unsigned long lb,
+                      char *col, size_t cap);
+/* The whole file into a 64-byte aligned buffer (free *mem). */
+int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len);
+
+/* Sub-hourly chunk c (of file path) to hourly means (subhour.c). */
+int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c);
 
 /* ---- gridding (grid.c) */
 /* qsort order of chunk pointers: region, then file, then creation. */

@@ -63,22 +63,41 @@ int read_eia930_setup(ing_file *f, int force)
     long ba = ingest_hdr_find(f, "Balancing Authority");
     long utc = ingest_hdr_find(f, "UTC Time at End of Hour");
     if (ba < 0 || utc < 0) return 0;
-    long dem = ingest_hdr_find(f, "Demand (MW)");
-    if (dem < 0) return ingest_col_err(f, HR_EPARSE, (size_t)utc, "no 'Demand (MW)' column");
+    if (ingest_hdr_find(f, "Directly Interconnected Balancing Authority") >= 0)
+        return ingest_col_err(f, HR_EPARSE, (size_t)ba,
+                              "an EIA-930 INTERCHANGE file (hourly flows between pairs of balancing "
+                              "authorities), not demand: read the BALANCE or SUBREGION file");
+    long sub = ingest_hdr_find(f, "Sub-Region");
+    if (sub < 0) sub = ingest_hdr_find(f, "Subregion");
+    /* the demand column read as the load (the demand option) */
+    static const char *const demand_col[] = {"Demand (MW)", "Demand (MW) (Adjusted)",
+                                             "Demand (MW) (Imputed)"};
+    int dk = (int)f->o->demand;
+    if (dk < 0 || dk > 2) dk = 0;
+    long dem = ingest_hdr_find(f, demand_col[dk]);
+    if (dem < 0)
+        return ingest_col_err(f, HR_EPARSE, (size_t)utc, "no '%s' column%s", demand_col[dk],
+                              dk ? " (the demand option)" : "");
     f->col[ba].role = COL_REGION;
     f->col[utc].role = COL_TIME;
     f->time_col = (size_t)utc;
+    if (sub >= 0) {
+        /* SUBREGION: one region per BA and sub-region, BA-SUBREGION */
+        f->col[sub].role = COL_KEY;
+        f->join_key = 1;
+    }
     static const char *const fixed[][2] = {
-        {"Demand (MW)", "load_raw_mw"},
+        {"Demand (MW)", "load_reported_mw"},
         {"Demand Forecast (MW)", "forecast_mw"},
         {"Net Generation (MW)", "gen_total_mw"},
         {"Total Interchange (MW)", "interchange_mw"},
         {"Demand (MW) (Imputed)", "load_imputed_mw"},
         {"Demand (MW) (Adjusted)", "load_adjusted_mw"},
     };
+    if (set_val(f, dem, "load_raw_mw", MISS_NONE)) return -1;
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
         long j = ingest_hdr_find(f, fixed[i][0]);
-        if (j >= 0 && set_val(f, j, fixed[i][1], MISS_NONE)) return -1;
+        if (j >= 0 && j != dem && set_val(f, j, fixed[i][1], MISS_NONE)) return -1;
     }
     static const char pre[] = "Net Generation (MW) from ";
     for (size_t j = 0; j < f->nhdr; j++) {

@@ -51,7 +51,9 @@ static int find2(const ing_file *f, const char *a, const char *b)
 int read_long_setup(ing_file *f, int force)
 {
     int rc = find2(f, "region", "unique_id"), tc = find2(f, "timestamp", "ds");
-    if (rc < 0 || tc < 0) {
+    if (rc < 0 && tc >= 0 && ingest_hdr_is(f, (size_t)tc, "ds") && ingest_hdr_find(f, "y") >= 0)
+        f->region = f->o->region ? f->o->region : f->stem; /* statsforecast's ds,y: one series */
+    else if (rc < 0 || tc < 0) {
         if (!force) return 0;
         return ingest_col_err(f, HR_EPARSE, rc < 0 ? 0 : (size_t)rc, "missing column '%s'",
                               rc < 0 ? "region" : "timestamp");
@@ -60,7 +62,7 @@ int read_long_setup(ing_file *f, int force)
     if (lc < 0) lc = find2(f, "load_mw", "y");
     if (lc < 0) return ingest_col_err(f, HR_EPARSE, 0, "missing column 'load_mw'");
     double sc = f->o->scale;
-    f->col[rc].role = COL_REGION;
+    if (rc >= 0) f->col[rc].role = COL_REGION;
     f->col[tc].role = COL_TIME;
     f->time_col = (size_t)tc;
     if (set_val(f, lc, "load_raw_mw", XF_NONE, sc)) return -1;
@@ -86,6 +88,40 @@ int read_long_setup(ing_file *f, int force)
     }
     if (f->o->tz && ingest_set_tz(f, f->o->tz)) return -1;
     f->hour_ending = f->o->hour_ending;
+    f->row = ingest_row_wide;
+    return 1;
+}
+
+/* ---- gridstatus ---- */
+
+/* gridstatus exports: Time,Interval Start,Interval End,<values>, stamps with
+ * their UTC offset, often sub-hourly. Load and Load Forecast are read; a file
+ * without Load is a fuel mix, each other column a gen_<fuel>_mw. */
+int read_gridstatus_setup(ing_file *f, int force)
+{
+    long is = ingest_hdr_find(f, "Interval Start"), ie = ingest_hdr_find(f, "Interval End");
+    if (is < 0 || ie < 0) {
+        if (force) return ingest_col_err(f, HR_EPARSE, 0, "no 'Interval Start' and 'Interval End' columns");
+        return 0;
+    }
+    f->col[is].role = COL_TIME;
+    f->time_col = (size_t)is;
+    long ld = ingest_hdr_find(f, "Load"), fc = ingest_hdr_find(f, "Load Forecast");
+    double sc = f->o->scale;
+    if (ld >= 0) {
+        if (set_val(f, ld, "load_raw_mw", XF_NONE, sc)) return -1;
+        if (fc >= 0 && set_val(f, fc, "forecast_mw", XF_NONE, sc)) return -1;
+    } else {
+        for (size_t j = 0; j < f->nhdr; j++) {
+            if ((long)j == is || (long)j == ie || ingest_hdr_is(f, j, "Time")) continue;
+            char key[ING_NAMELEN], name[ING_NAMELEN + 8];
+            ingest_fuel_key(f->hdr[j], strlen(f->hdr[j]), key, sizeof key);
+            snprintf(name, sizeof name, "gen_%s_mw", key);
+            if (set_val(f, (long)j, name, XF_NONE, sc)) return -1;
+        }
+    }
+    f->region = f->o->region ? f->o->region : f->stem;
+    if (f->o->tz && ingest_set_tz(f, f->o->tz)) return -1;
     f->row = ingest_row_wide;
     return 1;
 }
@@ -156,7 +192,7 @@ int read_series_setup(ing_file *f, int force)
     } else {
         size_t j;
         for (j = 0; j < f->nhdr; j++)
-            if (f->col[j].role == COL_SKIP) break;
+            if (f->col[j].role == COL_SKIP && !(o->region_col && ingest_hdr_is(f, j, o->region_col))) break;
         if (j == f->nhdr) return ingest_line_err(f, HR_EPARSE, "no value column");
         if (set_val(f, (long)j, "load_raw_mw", XF_NONE, o->scale)) return -1;
     }

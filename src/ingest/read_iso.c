@@ -14,7 +14,8 @@
  *    hour = mean MW). Blank hours (the skipped spring hour, the DST columns
  *    of other days) are absent.
  *  - pjm-gen: PJM Data Miner 2 gen_by_fuel, UTC hour-beginning, rows in any
- *    order, one fuel per row.
+ *    order, one fuel per row; and hrl_load_metered (datetime_beginning_utc,
+ *    ..., zone, load_area, mw), one region per load_area.
  */
 #include "ingest/ingest.h"
 
@@ -178,6 +179,21 @@ int read_pjm_gen_setup(ing_file *f, int force)
     long tc = ingest_hdr_find(f, "datetime_beginning_utc");
     long fc = ingest_hdr_find(f, "fuel_type");
     long vc = ingest_hdr_find(f, "mw");
+    long la = ingest_hdr_find(f, "load_area");
+    if (tc >= 0 && vc >= 0 && fc < 0 && la >= 0) {
+        /* hrl_load_metered: metered load per load area */
+        f->col[tc].role = COL_TIME;
+        f->time_col = (size_t)tc;
+        f->col[la].role = COL_REGION;
+        int s = ingest_slot(f, "load_raw_mw");
+        f->col[vc].role = COL_VAL;
+        f->col[vc].slot = (uint16_t)s;
+        f->col[vc].scale = 1.0;
+        if (f->o->region) f->region = f->o->region;
+        f->chunk_tz = "America/New_York";
+        f->row = ingest_row_wide;
+        return 1;
+    }
     if (tc < 0 || fc < 0 || vc < 0) return 0;
     f->col[tc].role = COL_TIME;
     f->time_col = (size_t)tc;

@@ -9,6 +9,8 @@
 #include "util/error.h"
 #include "util/mem.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------ time zones */
@@ -221,7 +223,7 @@ int ingest_row_time(ing_file *f, const char *region, int occ, int64_t *t)
             return 1;
         }
     }
-    if (u % 3600 != 0)
+    if (u % 60 != 0) /* sub-hourly intervals are whole minutes (subhour.c) */
         return ingest_col_err(f, HR_EDATA, f->time_col, "time is not on the hour");
     *t = u;
     return 0;
@@ -264,13 +266,14 @@ int ingest_fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
     return 0;
 }
 
-/* Day-first if some d/m/y date in the buffer has a first number > 12 and
- * none has a second number > 12 (NI_hourly.csv was re-saved dd/mm/yy). */
-int ingest_detect_dayfirst(const char *b, size_t n)
+/* Scan b[0..n) for dates N{1,2} sep N{1,2} sep N: returns DMY_SEEN if
+ * there is one, | DMY_DAY when a first number is above 12 (day-first), |
+ * DMY_MONTH when a second one is (month-first). */
+static int scan_dmy(const char *b, size_t n, char sep)
 {
-    int dayfirst = 0, monthfirst = 0;
+    int m = 0;
     const char *p = b, *e = b + n;
-    while ((p = memchr(p, '/', (size_t)(e - p))) != NULL) {
+    while ((p = memchr(p, sep, (size_t)(e - p))) != NULL) {
         const char *q = p;
         int a = 0, k = 0, mul = 1;
         while (q > b && k < 3 && q[-1] >= '0' && q[-1] <= '9') {
@@ -279,19 +282,93 @@ int ingest_detect_dayfirst(const char *b, size_t n)
             q--;
             k++;
         }
-        if (k >= 1 && k <= 2 && (q == b || q[-1] < '0' || q[-1] > '9') && (q == b || q[-1] != '/')) {
+        if (k >= 1 && k <= 2 && (q == b || q[-1] < '0' || q[-1] > '9') && (q == b || q[-1] != sep)) {
             const char *r = p + 1;
             int bb = 0, kk = 0;
             while (r < e && kk < 3 && *r >= '0' && *r <= '9') bb = bb * 10 + (*r++ - '0'), kk++;
-            if (kk >= 1 && kk <= 2 && r < e && *r == '/') {
-                if (a > 12) dayfirst = 1;
-                if (bb > 12) monthfirst = 1;
+            if (kk >= 1 && kk <= 2 && r + 1 < e && *r == sep && r[1] >= '0' && r[1] <= '9') {
+                m |= DMY_SEEN;
+                if (a > 12) m |= DMY_DAY;
+                if (bb > 12) m |= DMY_MONTH;
                 p = r + 1;
-                if (dayfirst && monthfirst) break;
+                if ((m & DMY_DAY) && (m & DMY_MONTH)) break;
                 continue;
             }
         }
         p++;
     }
-    return dayfirst && !monthfirst;
+    return m;
+}
+
+int ingest_detect_dmy(const char *b, size_t n, char sep)
+{
+    /* dates are on every row: a file whose first 64 KiB has none has none */
+    size_t head = n < 65536 ? n : 65536;
+    if (!scan_dmy(b, head, sep)) return 0;
+    return scan_dmy(b, n, sep);
+}
+
+/* ISO 8601 basic form YYYYMMDD[THH[MM[SS]]][Z|+-HH[MM]] rewritten in the
+ * extended form into out (>= 32 bytes); 0, or -1 if s is not one. */
+static int basic_iso(const char *s, size_t len, char *out)
+{
+    size_t i = 0, k = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+    if (i != 8) return -1;
+    k = (size_t)snprintf(out, 32, "%.4s-%.2s-%.2s", s, s + 4, s + 6);
+    if (i == len) return 0;
+    if (s[i] != 'T') return -1;
+    size_t t0 = ++i;
+    while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+    size_t nt = i - t0;
+    if (nt != 2 && nt != 4 && nt != 6) return -1;
+    k += (size_t)snprintf(out + k, 32 - k, "T%.2s:%.2s:%.2s", s + t0, nt >= 4 ? s + t0 + 2 : "00",
+                          nt == 6 ? s + t0 + 4 : "00");
+    if (i == len) return 0;
+    if (s[i] == 'Z' && i + 1 == len) {
+        out[k++] = 'Z';
+        out[k] = '\0';
+        return 0;
+    }
+    if (s[i] != '+' && s[i] != '-') return -1;
+    size_t z0 = i + 1, j = z0;
+    while (j < len && s[j] >= '0' && s[j] <= '9') j++;
+    if (j != len || (j - z0 != 2 && j - z0 != 4)) return -1;
+    snprintf(out + k, 32 - k, "%c%.2s:%.2s", s[i], s + z0, j - z0 == 4 ? s + z0 + 2 : "00");
+    return 0;
+}
+
+int ingest_parse_alt(ing_file *f, const char *s, size_t len, int *hoff, int *off, int *dst)
+{
+    while (len && *s == ' ') s++, len--;
+    while (len && (s[len - 1] == ' ' || s[len - 1] == '\r')) len--;
+    char buf[80];
+    if (basic_iso(s, len, buf) == 0)
+        return cal_parse_time(buf, strlen(buf), 0, &f->civ, hoff, off, dst) == 0 ? 0 : -1;
+    /* D-M-Y or M-D-Y with '-' or '.', as the file's dates decide */
+    size_t i = 0;
+    long a = 0, b = 0;
+    while (i < len && i < 2 && s[i] >= '0' && s[i] <= '9') a = a * 10 + (s[i++] - '0');
+    if (i == 0 || i >= len || (s[i] != '-' && s[i] != '.')) return -1;
+    char sep = s[i++];
+    size_t j = i;
+    while (i < len && i - j < 2 && s[i] >= '0' && s[i] <= '9') b = b * 10 + (s[i++] - '0');
+    if (i == j || i >= len || s[i] != sep) return -1;
+    size_t y0 = ++i;
+    while (i < len && s[i] >= '0' && s[i] <= '9') i++;
+    if (i - y0 != 2 && i - y0 != 4) return -1;
+    int m = sep == '-' ? f->dmy_dash : f->dmy_dot;
+    if ((m & DMY_DAY) && (m & DMY_MONTH)) return -3; /* both orders in one file */
+    if (!(m & (DMY_DAY | DMY_MONTH)) && a != b && a <= 12 && b <= 12) return -2;
+    long day = (m & DMY_DAY) ? a : b, mon = (m & DMY_DAY) ? b : a;
+    int yy = atoi(s + y0);
+    if (i - y0 == 2) yy += yy >= 70 ? 1900 : 2000;
+    size_t rest = len - i;
+    if (rest == 0)
+        snprintf(buf, sizeof buf, "%04d-%02ld-%02ld", yy, mon, day);
+    else if (rest < 40)
+        snprintf(buf, sizeof buf, "%ld/%ld/%04d%.*s", mon, day, yy, (int)rest, s + i);
+    else
+        return -1;
+    return cal_parse_time(buf, strlen(buf), 0, &f->civ, hoff, off, dst) == 0 ? 0 : -1;
 }

@@ -39,11 +39,7 @@ static const char *const hol_name[13] = {
 size_t design_width(const spec *s)
 {
     size_t p = 0;
-    for (size_t t = 0; t < s->nterm; t++) {
-        size_t w = 1;
-        for (int a = 0; a < s->term[t].natom; a++) w *= spec_atom_width(&s->term[t].atom[a]);
-        p += w;
-    }
+    for (size_t t = 0; t < s->nterm; t++) p += spec_term_width(&s->term[t]);
     return p;
 }
 

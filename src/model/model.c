@@ -346,6 +346,13 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     m->converged = 1;
 
     size_t n = to - from;
+    /* Before any design is built: a few bytes of spec may ask for thousands
+     * of columns, which the rows could not estimate anyway. */
+    if (design_width(m->sp) > n) {
+        st = hr_err(HR_ESINGULAR, "region '%s': model '%s' has more design columns (%zu) than hours in the training window (%zu)",
+                    r->name, m->name, design_width(m->sp), n);
+        goto fail;
+    }
     /* The region's workspace, when it has these rows: its design and
      * transformed load instead of building them (same values). */
     if (reduced) ws = ws ? ws->reduced : NULL; /* the design of the reduced spec */

@@ -22,10 +22,13 @@
  * (HR_EFORMAT), and files without the final `end` (truncated). Numbers are
  * written and read under a thread-local "C" locale (uselocale), never
  * setlocale, so an embedding program's locale cannot change them. */
+#include "util/atomic.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "util/textbuf.h"
 #include "model/model.h"
+#include "model/design.h"
+#include "model/spec.h"
 #include "time/calendar.h"
 #include <errno.h>
 #include <locale.h>
@@ -43,8 +46,8 @@
 /* ------------------------------------------------------------------ writer
  * One writer for files and memory: the text is built in a textbuf
  * (util/textbuf.h: the allocation-failure tests reach every step), then
- * either handed to the caller (hr_model_save_mem) or written to a file in
- * one fwrite (hr_model_save). A file and a buffer of the same models are
+ * either handed to the caller (hr_model_save_mem) or written to a file by
+ * the atomic writer (hr_model_save, util/atomic.h). A file and a buffer of the same models are
  * therefore byte-identical. */
 
 static void put_num(textbuf *b, double x, char sep)
@@ -134,31 +137,7 @@ int hr_model_save(const hr_model *const *models, size_t n, const char *path)
     size_t tlen;
     int st = write_all(models, n, "hr_model_save", &text, &tlen);
     if (st) return st;
-    /* Temporary name unique per process and thread (a stack address), opened
-     * exclusively ("wx") so two savers never share it; then rename. */
-    size_t plen = strlen(path);
-    char *tmp = mem_alloc(plen + 48);
-    if (!tmp) {
-        mem_free(text);
-        return hr_err(HR_ENOMEM, "out of memory");
-    }
-    snprintf(tmp, plen + 48, "%s.tmp%ld.%lx", path, (long)getpid(), (unsigned long)(uintptr_t)&tlen);
-    FILE *f = fopen(tmp, "wx");
-    if (!f) {
-        st = hr_err(HR_EIO, "%s: %s", path, strerror(errno));
-        mem_free(tmp);
-        mem_free(text);
-        return st;
-    }
-    int bad = fwrite(text, 1, tlen, f) != tlen;
-    int err = errno;
-    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
-    if (bad || rename(tmp, path) != 0) {
-        if (!bad) err = errno;
-        st = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(err));
-        remove(tmp);
-    }
-    mem_free(tmp);
+    st = atomic_write(path, text, tlen);
     mem_free(text);
     return st;
 }
@@ -191,6 +170,31 @@ static char *next_line(reader *r)
 static int bad(reader *r, const char *what)
 {
     return hr_err(HR_EFORMAT, "%s:%zu: %s", r->path, r->line, what);
+}
+
+/* A value that parses but disagrees with the rest of the model: FILE:LINE:
+ * model 'REGION': field 'FIELD': problem. */
+static int bad_field(reader *r, const hr_model *m, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int bad_field(reader *r, const hr_model *m, const char *field, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return hr_err(HR_EFORMAT, "%s:%zu: model '%.64s': field '%s': %s", r->path, r->line,
+                  m->region ? m->region : "?", field, msg);
+}
+
+/* 1 if s is a usable name: not empty, at most 256 bytes, no control bytes. */
+static int plain_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 256) return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) return 0;
+    return 1;
 }
 
 /* Line that must start with "key " (or be exactly "key"); returns the rest. */
@@ -251,9 +255,60 @@ static int read_coefs(reader *r, size_t n, double *v, double *se, char **names)
         if (!s) return hr_err(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
         if (parse_num(&s, &v[j]) || parse_num(&s, &se[j]) || *s != ' ' || !s[1])
             return bad(r, "expected 'VALUE SE NAME'");
+        if (isinf(v[j]) || isinf(se[j]) || !plain_name(s + 1))
+            return bad(r, "coefficient not finite (or NaN), or a bad name");
         names[j] = mem_strdup(s + 1);
         if (!names[j]) return hr_err(HR_ENOMEM, "out of memory");
     }
+    return HR_OK;
+}
+
+/* The ARIMA order of m against the bounds of arima.h and spec.h and
+ * against its specification. */
+static int check_order(reader *r, const hr_model *m)
+{
+    const arima_order *o = &m->order;
+    const spec_errors *e = &m->sp->errors;
+    if (o->p > 10 || o->q > 10 || o->P > 10 || o->Q > 10 || o->d > 3 || o->D > 2 || o->s > 10000)
+        return bad_field(r, m, "arima", "orders beyond p, q, P, Q <= 10, d <= 3, D <= 2, s <= 10000");
+    if ((o->include_mean != 0 && o->include_mean != 1) || (o->include_drift != 0 && o->include_drift != 1))
+        return bad_field(r, m, "arima", "mean and drift must be 0 or 1");
+    if (o->include_drift && o->d + o->D > 1) return bad_field(r, m, "arima", "drift needs d + D <= 1");
+    if (o->method < ARIMA_CSS_ML || o->method > ARIMA_CSS)
+        return bad_field(r, m, "arima", "unknown method %d", o->method);
+    size_t state = spec_arima_state(o->p, o->d, o->q, o->P, o->D, o->Q, o->s);
+    if (state > SPEC_MAX_ARIMA_STATE)
+        return bad_field(r, m, "arima", "state dimension %zu (at most %d)", state, SPEC_MAX_ARIMA_STATE);
+    if (e->kind == SPEC_ERR_ARIMA &&
+        (o->p != e->p || o->d != e->d || o->q != e->q || o->P != e->P || o->D != e->D ||
+         o->Q != e->Q || o->s != (e->s > 0 ? e->s : 1)))
+        return bad_field(r, m, "arima", "order differs from the specification's 'errors arima'");
+    return HR_OK;
+}
+
+/* The ARIMA coefficient names in arima.h's order: ar1.., ma1.., sar1..,
+ * sma1.., [intercept], [drift]. */
+static int check_coef_names(reader *r, const hr_model *m)
+{
+    const arima_order *o = &m->order;
+    const struct { const char *pfx; int cnt; } blk[4] = {
+        { "ar", o->p }, { "ma", o->q }, { "sar", o->P }, { "sma", o->Q } };
+    size_t i = 0;
+    char want[16];
+    for (int b = 0; b < 4; b++)
+        for (int j = 0; j < blk[b].cnt; j++, i++) {
+            snprintf(want, sizeof want, "%s%d", blk[b].pfx, j + 1);
+            if (strcmp(m->cname[i], want) != 0) break;
+        }
+    if (i == (size_t)(o->p + o->q + o->P + o->Q) && o->include_mean && o->d + o->D == 0 &&
+        !strcmp(m->cname[i], "intercept"))
+        i++;
+    if (i < m->ncoef && o->include_drift && !strcmp(m->cname[i], "drift")) i++;
+    if (i != m->ncoef)
+        return bad_field(r, m, "coef", "coefficient %zu is '%.40s', not the order's", i + 1, m->cname[i]);
+    for (i = 0; i < m->ncoef; i++)
+        if (!isfinite(m->coef[i]))
+            return bad_field(r, m, "coef", "coefficient '%.40s' is not finite", m->cname[i]);
     return HR_OK;
 }
 
@@ -267,8 +322,10 @@ static int read_one(reader *r, hr_model **out)
 #define DUP(dst, src) do { dst = mem_strdup(src); if (!dst) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; } } while (0)
     KEY("begin");
     DUP(m->region, s);
+    if (!plain_name(s)) { st = bad_field(r, m, "begin", "region name empty, longer than 256 bytes or with control characters"); goto fail; }
     KEY("name");
     DUP(m->name, s);
+    if (!plain_name(s)) { st = bad_field(r, m, "name", "empty, longer than 256 bytes or with control characters"); goto fail; }
     KEY("tz");
     if (strcmp(s, "-") != 0) DUP(m->tz, s);
     KEY("span");
@@ -279,6 +336,7 @@ static int read_one(reader *r, hr_model **out)
             st = bad(r, "bad span");
             goto fail;
         }
+        if (m->last_utc < m->first_utc) { st = bad_field(r, m, "span", "ends before it starts"); goto fail; }
     }
     KEY("nobs");
     if (parse_size(s, &m->nobs)) { st = bad(r, "bad nobs"); goto fail; }
@@ -288,6 +346,11 @@ static int read_one(reader *r, hr_model **out)
         if (parse_num(&p, &m->sigma2) || parse_num(&p, &m->r2) || parse_num(&p, &m->adj_r2) ||
             parse_num(&p, &m->fit_seconds) || *p) {
             st = bad(r, "bad fit line");
+            goto fail;
+        }
+        /* forecast variances are sigma2 times the error model's factors */
+        if (!isfinite(m->sigma2) || m->sigma2 <= 0) {
+            st = bad_field(r, m, "sigma2", "%g: must be finite and > 0", m->sigma2);
             goto fail;
         }
     }
@@ -327,6 +390,13 @@ static int read_one(reader *r, hr_model **out)
      * feat[0..p) and cname[0..ncoef). */
     size_t cnt;
     if (parse_size(s, &cnt) || !count_fits(r, cnt)) { st = bad(r, "bad beta count"); goto fail; }
+    /* the forecast rebuilds the spec's design: its width must be the count
+     * (checked before anything is built from it) */
+    if (cnt != design_width(m->sp)) {
+        st = bad_field(r, m, "beta", "%zu coefficients, the specification makes %zu design columns", cnt,
+                       design_width(m->sp));
+        goto fail;
+    }
     m->feat = mem_calloc(cnt ? cnt : 1, sizeof(char *));
     m->beta = mem_array(cnt ? cnt : 1, sizeof(double));
     m->beta_se = mem_array(cnt ? cnt : 1, sizeof(double));
@@ -337,6 +407,13 @@ static int read_one(reader *r, hr_model **out)
     KEY("arima");
     m->converged = 1;
     m->loglik = m->aic = m->aicc = m->bic = NAN;
+    const spec_errors *se = &m->sp->errors;
+    const int want_arima = se->kind == SPEC_ERR_ARIMA || se->kind == SPEC_ERR_AUTO_ARIMA;
+    if (want_arima != (strcmp(s, "0") != 0)) {
+        st = bad_field(r, m, "arima", want_arima ? "the specification has ARIMA errors, the model none"
+                                                 : "ARIMA errors in a model whose specification has none");
+        goto fail;
+    }
     if (strcmp(s, "0") != 0) {
         arima_order *o = &m->order;
         int method;
@@ -351,14 +428,25 @@ static int read_one(reader *r, hr_model **out)
         o->method = method;
         m->arima_nobs = an;
         m->has_arima = 1;
+        st = check_order(r, m);
+        if (st) goto fail;
         KEY("coef");
         if (parse_size(s, &cnt) || !count_fits(r, cnt)) { st = bad(r, "bad coef count"); goto fail; }
+        /* the filter reads exactly these (arima.h's layout) */
+        const size_t want = (size_t)(o->p + o->q + o->P + o->Q) +
+                            (size_t)(o->include_mean && o->d + o->D == 0) + (size_t)o->include_drift;
+        if (cnt != want) {
+            st = bad_field(r, m, "coef", "%zu coefficients, the order needs %zu", cnt, want);
+            goto fail;
+        }
         m->cname = mem_calloc(cnt ? cnt : 1, sizeof(char *));
         m->coef = mem_array(cnt ? cnt : 1, sizeof(double));
         m->coef_se = mem_array(cnt ? cnt : 1, sizeof(double));
         if (!m->cname || !m->coef || !m->coef_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
         m->ncoef = cnt;
         st = read_coefs(r, m->ncoef, m->coef, m->coef_se, m->cname);
+        if (st) goto fail;
+        st = check_coef_names(r, m);
         if (st) goto fail;
         KEY("stats");
         {

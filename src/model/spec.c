@@ -8,6 +8,7 @@
 #include "time/calendar.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -146,6 +147,30 @@ static int tokens(char *line, char **tok, int cap)
     return n;
 }
 
+size_t spec_arima_state(int p, int d, int q, int P, int D, int Q, int s)
+{
+    size_t pe = (size_t)p + (size_t)s * (size_t)P, qe = (size_t)q + (size_t)s * (size_t)Q;
+    return (pe > qe + 1 ? pe : qe + 1) + (size_t)d + (size_t)s * (size_t)D;
+}
+
+size_t spec_term_width(const spec_term *t)
+{
+    size_t w = 1;
+    for (int a = 0; a < t->natom; a++) w *= spec_atom_width(&t->atom[a]);
+    return w;
+}
+
+/* Add term t's columns to *cols; HR_EFORMAT beyond SPEC_MAX_COLUMNS (checked
+ * per term, so a few bytes of text cannot ask for a design of gigabytes). */
+static int add_columns(size_t *cols, const spec_term *t, const char *src, int line)
+{
+    *cols += spec_term_width(t);
+    if (*cols > SPEC_MAX_COLUMNS)
+        return hr_err(HR_EFORMAT, "%s:%d: the terms make more than %d design columns", src, line,
+                      SPEC_MAX_COLUMNS);
+    return HR_OK;
+}
+
 static int parse_int(const char *s, int lo, int hi, int *v)
 {
     char *end;
@@ -182,6 +207,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
         have_em = 0, have_var = 0, have_cal = 0, have_ef = 0;
+    size_t cols = 0; /* design columns of term and term-if-temperature lines */
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
         char *nl = strchr(p, '\n');
@@ -225,6 +251,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                     cap *= 2;
                 }
                 rc = parse_term(tok[i], strlen(tok[i]), src, line, &s->term[s->nterm]);
+                if (!rc) rc = add_columns(&cols, &s->term[s->nterm], src, line);
                 if (rc) goto fail;
                 s->nterm++;
             }
@@ -233,7 +260,9 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term-if-temperature' without terms", src, line); goto fail; }
             for (int i = 1; i < nt; i++) {
                 spec_term t;
-                if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t))) goto fail;
+                if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t)) ||
+                    (rc = add_columns(&cols, &t, src, line)))
+                    goto fail;
             }
             s->opt_temp = 1;
         } else if (!strcmp(tok[0], "errors")) {
@@ -245,9 +274,22 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 bad = nt != 9;
                 for (int i = 0; !bad && i < 7; i++) bad = parse_int(tok[2 + i], 0, i == 6 ? 10000 : 10, f[i]);
                 e->kind = SPEC_ERR_ARIMA;
+                if (!bad && spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s) > SPEC_MAX_ARIMA_STATE) {
+                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
+                                            "is %zu (at most %d)", src, line,
+                                spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s), SPEC_MAX_ARIMA_STATE);
+                    goto fail;
+                }
             } else if (!bad && !strcmp(tok[1], "auto-arima")) {
+                /* the search's largest candidate: p, q <= 5, P, Q <= 2, d <= 2, D <= 1 */
                 bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
                 e->kind = SPEC_ERR_AUTO_ARIMA;
+                if (!bad && spec_arima_state(5, 2, 5, 2, 1, 2, e->s) > SPEC_MAX_ARIMA_STATE) {
+                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors auto-arima %d': period too long for the search's "
+                                            "orders (state dimension at most %d: s <= 170)", src, line, e->s,
+                                SPEC_MAX_ARIMA_STATE);
+                    goto fail;
+                }
             } else if (!bad && !strcmp(tok[1], "direct")) {
                 bad = (nt != 3 && nt != 4) || parse_int(tok[2], 30, 3650, &e->days);
                 if (!bad && nt == 4) e->op = !(bad = strcmp(tok[3], "operator") != 0);
@@ -445,14 +487,22 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     size_t nl = strlen(name_or_path);
     int is_path = strchr(name_or_path, '/') || (nl > 5 && !strcmp(name_or_path + nl - 5, ".spec"));
     char path[4096];
+    if (!dir || !*dir) dir = spec_install_dir();
     int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
-                    : snprintf(path, sizeof path, "%s/%s.spec", dir ? dir : "models", name_or_path);
+                    : snprintf(path, sizeof path, "%s/%s.spec", dir, name_or_path);
     if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
     FILE *f = fopen(path, "rb");
     if (!f) {
-        if (errno == ENOENT)
-            return hr_err(HR_ENOTFOUND, "%s: no such model specification%s", path,
-                          is_path ? "" : " (give a name from models/ or a path)");
+        if (errno == ENOENT && is_path)
+            return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
+        if (errno == ENOENT) {
+            char names[1024];
+            if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
+                return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
+                              "hr_fit_opts.models_dir)", name_or_path, dir);
+            return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
+                          "auto-arima, or a .spec path)", name_or_path, dir, names);
+        }
         return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
     }
     size_t cap = 4096, len = 0;
@@ -491,4 +541,51 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     }
     mem_free(text);
     return rc;
+}
+
+const char *hr_models_dir(void) { return spec_install_dir(); }
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int spec_list(const char *dir, char *buf, size_t cap)
+{
+    if (!buf || cap == 0) return hr_err(HR_EINVAL, "hr_models_list: buf NULL or cap 0");
+    buf[0] = '\0';
+    if (!dir || !*dir) dir = spec_install_dir();
+    DIR *d = opendir(dir);
+    if (!d) return hr_err(errno == ENOENT ? HR_ENOTFOUND : HR_EIO, "%s: %s", dir, strerror(errno));
+    /* sorted: readdir's order is the file system's */
+    enum { MAXN = 256 };
+    char *name[MAXN];
+    size_t n = 0;
+    int rc = HR_OK;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < MAXN) {
+        size_t l = strlen(e->d_name);
+        if (l <= 5 || strcmp(e->d_name + l - 5, ".spec") || e->d_name[0] == '.') continue;
+        if (!(name[n] = mem_alloc(l - 4))) { rc = hr_err(HR_ENOMEM, "hr_models_list: out of memory"); break; }
+        memcpy(name[n], e->d_name, l - 5);
+        name[n++][l - 5] = '\0';
+    }
+    closedir(d);
+    if (!rc) qsort(name, n, sizeof *name, cmp_str);
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t l = strlen(name[i]);
+        if (!rc && used + l + (i ? 2 : 0) + 1 > cap)
+            rc = hr_err(HR_EINVAL, "hr_models_list: cap %zu too small", cap);
+        if (!rc) used += (size_t)sprintf(buf + used, "%s%s", i ? ", " : "", name[i]);
+        mem_free(name[i]);
+    }
+    if (rc) buf[0] = '\0';
+    return rc;
+}
+
+int hr_models_list(const char *dir, char *buf, size_t cap)
+{
+    hr_err_clear();
+    return spec_list(dir, buf, cap);
 }

@@ -120,9 +120,15 @@ typedef struct spec {
  * with "src:line: problem", HR_ENOMEM, HR_EINVAL (NULL). */
 int spec_parse(const char *text, size_t len, const char *src, spec **out);
 /* Load by name or path: a name without '/' and without ".spec" is looked up
- * as DIR/NAME.spec (dir NULL = "models"); anything else is a path.
+ * as DIR/NAME.spec (dir NULL = spec_install_dir()); anything else is a path.
+ * An unknown name's message lists the names DIR has.
  * Errors: HR_ENOTFOUND (no such model), HR_EIO, HR_EFORMAT, HR_ENOMEM. */
 int spec_load(const char *name_or_path, const char *dir, spec **out);
+/* The installed specifications' directory (install_dir.c); static storage. */
+const char *spec_install_dir(void);
+/* Names of the specifications in dir (NULL = spec_install_dir()), sorted,
+ * ", "-separated into buf (hr_models_list without clearing the message). */
+int spec_list(const char *dir, char *buf, size_t cap);
 void spec_free(spec *s);
 /* *out = s without its terms of the annual cycle or of multi-year growth
  * (those with a month, fourier_annual or trend atom; 'term intercept' if
@@ -133,8 +139,22 @@ int spec_without_annual(const spec *s, spec **out);
  * has none. */
 int spec_with_temperature(const spec *s, int have_temp, spec **out);
 
-/* Number of columns atom a produces. */
+/* Limits on what a specification may ask for (docs/limits.md): the design
+ * columns of all its terms (term-if-temperature ones included; the largest
+ * bundled model has 290, 'weekday:hour:month' 2016), and the ARIMA state
+ * dimension max(p + sP, q + sQ + 1) + d + sD, which sets the cost of every
+ * filter step (520 admits s = 168 with P, Q <= 2, D <= 1 and p, q <= 10; a
+ * 24-hour forecast of such a model filters its window in seconds, while
+ * s = 1500 took about a minute). */
+#define SPEC_MAX_COLUMNS 5000
+#define SPEC_MAX_ARIMA_STATE 520
+/* The ARIMA state dimension above (orders must be >= 0; no overflow for
+ * int inputs). */
+size_t spec_arima_state(int p, int d, int q, int P, int D, int Q, int s);
+
+/* Number of columns atom a / term t (the product of its atoms') produces. */
 size_t spec_atom_width(const spec_atom *a);
+size_t spec_term_width(const spec_term *t);
 /* 1 if any term uses temperature (T, T2, T3, hdd, cdd) / load lags. */
 int spec_needs_temp(const spec *s);
 int spec_needs_load(const spec *s);

@@ -18,7 +18,7 @@ if [ -z "$DIR" ]; then
     make -s build/libheadroom-internal.a
     cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -Iinclude -Isrc -Itests/browser \
         -o build/report-sample-gen tests/browser/sample.c build/libheadroom-internal.a \
-        -llapacke -lopenblas -lcsv -lm -pthread
+        -llapacke -lopenblas -lcsv -ljson-c -lm -pthread
     build/report-sample-gen build/report-sample
     DIR=build/report-sample
 fi
