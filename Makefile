@@ -253,7 +253,8 @@ FUZZ_READERS := auto long eia930 eia930_ba ercot_native ercot_fuel pjm_gen us48 
 FUZZERS      := $(FUZZ_READERS:%=$(BF)/fuzz_read_%) $(BF)/fuzz_model_mem $(BF)/fuzz_model_file \
                 $(BF)/fuzz_spec $(BF)/fuzz_capacity $(BF)/fuzz_profile
 LIB_OBJ_F    := $(LIB_SRC:src/%.c=$(BF)/obj/%.o)
-CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o
+CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o \
+                $(BF)/obj/cli/cli_contract.o
 FUZZ_DEPS    := tests/fuzz/fuzz.h $(LIB_HDR) include/headroom.h
 fuzz-deps:
 	@EXTRA_PKGS="$(FUZZ_PKGS)" $(MAKE) -s deps
