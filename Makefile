@@ -46,7 +46,7 @@ CLI_OBJ_A := $(CLI_SRC:src/cli/%.c=$(BA)/obj/cli/%.o)
 TESTS_A  := $(TEST_SRC:tests/%.c=$(BA)/tests/%)
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-.PHONY: FORCE fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
+.PHONY: FORCE check-faults fuzz fuzz-long fuzz-check fuzz-build fuzz-deps check-layers all deps run test check check-asan check-tsan unit-tests cli-tests python-tests examples browser-check bench install install-check clean datasets \
         mpi mpi-deps check-mpi
 .DELETE_ON_ERROR:
 
@@ -132,7 +132,7 @@ run: all $(GEN_OUT)
 	@echo "report: $(CURDIR)/out/index.html"
 
 # ---- tests (they include internal headers and R's reference numbers)
-TEST_DEPS := tests/helpers.h $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
+TEST_DEPS := $(wildcard tests/*.h) $(wildcard tests/reference/*.h) $(LIB_HDR) include/headroom.h
 $(B)/tests/%: tests/%.c $(TEST_DEPS) $(B)/libheadroom-internal.a $(B)/obj/tree_dir.o
 	@mkdir -p $(@D)
 	$(CC) $(CSTD) $(OPT) $(WARN) -pthread -Iinclude -Isrc -Itests -o $@ $< $(B)/obj/tree_dir.o $(B)/libheadroom-internal.a -lcriterion $(LDLIBS)
@@ -254,7 +254,7 @@ FUZZERS      := $(FUZZ_READERS:%=$(BF)/fuzz_read_%) $(BF)/fuzz_model_mem $(BF)/f
                 $(BF)/fuzz_spec $(BF)/fuzz_capacity $(BF)/fuzz_profile
 LIB_OBJ_F    := $(LIB_SRC:src/%.c=$(BF)/obj/%.o)
 CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o \
-                $(BF)/obj/cli/cli_contract.o
+                $(BF)/obj/cli/cli_contract.o $(BF)/obj/cli/cli_outlook.o
 FUZZ_DEPS    := tests/fuzz/fuzz.h $(LIB_HDR) include/headroom.h
 fuzz-deps:
 	@EXTRA_PKGS="$(FUZZ_PKGS)" $(MAKE) -s deps
@@ -292,7 +292,11 @@ fuzz-long: fuzz-build
 fuzz-check: fuzz-build
 	sh tests/fuzz/run.sh check $(BF) $(BF)/seeds
 
-test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi fuzz-check
+# kill -9 during -o writes, a full tmpfs, FIFO/directory//dev/zero inputs
+check-faults: all $(GEN_OUT)
+	HEADROOM=$(B)/headroom DATA=datasets/default sh tests/faults.sh
+
+test: check-layers unit-tests cli-tests python-tests install-check examples browser-check check-asan check-tsan check-mpi check-faults fuzz-check
 	@echo "all tests passed"
 check: test
 

@@ -235,6 +235,17 @@ section_regress() {
 # our kernel; bench/arima_vs_r.sh compares `headroom fit --json` with R on a
 # real hourly series when Rscript is installed.
 # =========================================================================
+section_direct() {
+    section "direct errors: a refit block's origins at once vs one at a time"
+    if [ ! -f build/libheadroom-internal.a ]; then echo "skipped: build/libheadroom-internal.a not built (run make all)"; return 0; fi
+    # shellcheck disable=SC2086  # LDLIBS is a word list
+    if ! build_c "$B/direct_bench" bench/direct_bench.c build/libheadroom-internal.a $LDLIBS; then
+        echo "skipped: bench/direct_bench.c does not build: $(reason 1)"; return 0
+    fi
+    "$B/direct_bench" 2> "$TMP/err" || echo "direct_bench failed: $(reason $?)"
+    return 0
+}
+
 section_arima() {
     section "ARIMA fit vs R"
     # shellcheck disable=SC2086  # LDLIBS is a word list
@@ -289,6 +300,10 @@ EOF2
     # The real-series check (fixed order and auto) through `headroom fit --json`
     # next to R, when Rscript and the shared data are present.
     HEADROOM="$HEADROOM" sh bench/arima_vs_r.sh 2> "$TMP/err" || echo "R comparison failed: $(reason $?)"
+    # The order search against auto.arima on series generated for this
+    # measurement only (never used by the tests or in development), median
+    # of RUNS runs, on one thread and on two.
+    RUNS=3 CC="$CC" sh bench/arima_search_speed.sh 2> "$TMP/err" || echo "search speed failed: $(reason $?)"
     return 0
 }
 
@@ -317,6 +332,23 @@ section_assess() {
     else
         echo "assess kernel: n/a ($(reason 1))"
     fi
+    return 0
+}
+
+# SECTION outlook — forward headroom: 200 scenarios x 10 years for one
+# region (goal: under 2 s), without and with the hindcast calibration.
+section_outlook() {
+    section "outlook (assess --forecast-year, 200 scenarios x 10 years, one region)"
+    if ! have_headroom_cmd assess; then echo "skipped: assess unavailable ($(reason 1))"; return 0; fi
+    f=datasets/default/PLAINS.csv
+    [ -f "$f" ] || { echo "skipped: datasets/default is empty (run make datasets)"; return 0; }
+    for c in 0 1; do
+        if timeit "outlook$c" "$HEADROOM" assess --forecast-year 2024-2033 --scenarios 200 --calibrate "$c" "$f"; then
+            echo "calibrate $c: median $(median < "$TMP/t.outlook$c") s (goal without calibration: < 2 s)"
+        else
+            echo "calibrate $c: n/a ($(reason $?))"
+        fi
+    done
     return 0
 }
 
@@ -364,7 +396,7 @@ section_report() {
     if [ "$PEAKRSS" = gnu ]; then
         cpu=$(awk '{ print $2 }' "$TMP/rep" | median)
         rss=$(awk '{ print $3 }' "$TMP/rep" | median)
-        awk -v c="$cpu" 'BEGIN { printf "CPU (user + sys): %.1f s (median)\n", c }'
+        awk -v c="$cpu" -v n="$#" 'BEGIN { printf "CPU (user + sys): %.1f s (median), %.2f s per file\n", c, c / n }'
     else
         rss=$(peak_rss_kb "$HEADROOM" report -q -o "$TMP/report2" --on-overlap=last "$@")
     fi
@@ -446,7 +478,7 @@ section_mpi() {
 # A section returns non-zero only on an error of this script; the others
 # still run and the script then exits 1.
 status=0
-for s in ingest regress arima assess skill report mpi; do
+for s in ingest regress direct arima assess outlook skill report mpi; do
     "section_$s" || { echo "bench: section $s: script error" >&2; status=1; }
 done
 echo

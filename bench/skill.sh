@@ -33,7 +33,7 @@ export OPENBLAS_NUM_THREADS=1
 
 [ -x "$HEADROOM" ] || { echo "skill: $HEADROOM not built (run make)" >&2; exit 1; }
 mkdir -p "$OUT" || exit 1
-echo "BA,mape_${MODEL},mape_ba_forecast,mase_${MODEL},coverage80,coverage95,seconds"
+echo "BA,mape_${MODEL},mape_ba_forecast,mase_${MODEL},coverage80_pct,coverage95_pct,seconds"
 fail=0
 for ba in $BAS; do
     f="$HR_DATA/eia930/ba_2015_2020/$ba.csv"

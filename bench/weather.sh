@@ -45,7 +45,7 @@ setting() {
     esac
 }
 
-echo "file,model,mape,mase,coverage80,coverage95,mape_ba_forecast,seconds"
+echo "file,model,mape,mase,coverage80_pct,coverage95_pct,mape_ba_forecast,seconds"
 fail=0
 for file in $FILES; do
     f="$HR_DATA/weather/$file.csv"

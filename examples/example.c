@@ -35,7 +35,8 @@ int main(void)
 
     hr_fit_opts fo;
     hr_fit_opts_init(&fo);
-    fo.model = "auto";
+    fo.model = "auto"; /* looked up in the installed specifications (hr_models_dir());
+                          fo.models_dir names another directory */
     fo.log = on_log;
     hr_model *m = NULL;
     if (hr_model_fit(s, 0, &fo, &m) != HR_OK) {

@@ -298,7 +298,7 @@ HR_API int hr_time_parse(const char *s, int64_t *t_utc);
 /*
  * hr_model: one region's fitted forecasting model — a regression on
  * calendar / Fourier / weather terms named by a specification file
- * (models/NAME.spec), with optional seasonal ARIMA errors; or a pure
+ * (NAME.spec in hr_fit_opts.models_dir), with optional seasonal ARIMA errors; or a pure
  * (seasonal) ARIMA. Fitted models save to versioned text files (.hrm).
  */
 typedef struct hr_model hr_model;
@@ -316,6 +316,10 @@ typedef struct {
     int order[7];           /* "arima": p d q P D Q s [Default: 1 0 0 0 0 0 1] */
     int season;             /* "auto-arima": seasonal period [Default: 24]    */
     int method;             /* HR_METHOD_* for ARIMA fits [Default: CSS_ML]   */
+    int no_mean;            /* 1: no mean in the ARIMA (R's include.mean =
+                               FALSE; auto-arima: no constant) [0]            */
+    int drift;              /* 1: "arima" with d + D = 1 gets a drift term
+                               (forecast::Arima(include.drift = TRUE)) [0]    */
     size_t arima_window;    /* hours of the newest data the ARIMA errors of a
                                regression are fitted on; 0 = all [Default:
                                (size_t)-1 = auto: the spec's `arima-window`,
@@ -576,6 +580,9 @@ HR_API int hr_metrics(const double *actual, const double *mean, const double *sd
  * out of both sums and counted. Thread-safe; nothing is retained.
  */
 #define HR_MAX_BUDGETS 8
+/* Largest curtailment budget, %: beyond half of the added load's energy
+ * curtailed, the "added load" is mostly not served. */
+#define HR_MAX_BUDGET_PCT 50.0
 #define HR_CURVE_MAX 401 /* curve points: up to 100 % of peak in 0.25 % steps */
 #define HR_MAX_FUELS 24
 
@@ -590,7 +597,7 @@ enum {
 enum { HR_SEASON_WINTER = 0, HR_SEASON_SUMMER = 1 };
 
 typedef struct {
-    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b < 100);
+    double budgets_pct[HR_MAX_BUDGETS]; /* curtailment budgets, % (0 < b <= 50);
                                            default 0.25, 0.5, 1, 5                */
     size_t nbudgets;                    /* default 4                              */
     int threshold_kind;                 /* HR_THRESH_*; default SEASONAL          */
@@ -710,7 +717,7 @@ HR_API int hr_assess_month_season(int month);
 /* Headroom of region `region` of s (column load_mw, or load_raw_mw when the
  * series has no load_mw). o may be NULL (defaults). Fills *out.
  * Errors: HR_EINVAL (s or out NULL, region out of range; bad options:
- * budget out of (0,100) or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
+ * budget out of (0, HR_MAX_BUDGET_PCT] or NaN, nbudgets 0 or > HR_MAX_BUDGETS, unknown
  * threshold kind, bad profile length, values or mean, capacity threshold
  * not positive, curve step not positive, year_from > year_to, a negative
  * cap, every_year or a slack out of range, battery_pct outside [0, 1000],
@@ -798,22 +805,23 @@ HR_API size_t hr_year_hours(int year);
  * the method and its references): S simulated hourly load paths of calendar
  * year `year` (UTC, from year-01-01T00:00:00Z) for the region of s the model
  * was fitted to (region index, or (size_t)-1 = the model's region by name).
- * Each path = the model's regression mean for that year (calendar, trend;
- * with temperature terms, the temperatures of a historical year shifted by
- * up to +-3 days) + residuals of the training window drawn as a seasonal
- * block bootstrap (one-week blocks from the same weeks of other training
- * years, offset by up to +-3 days; residuals of a model without logs are
- * resampled as ratios to the mean) + one level shift per path for the error
- * of the model's level in that year (Student t from the spread of the
- * training years' mean residuals); the ARIMA errors' conditional mean at
- * the end of training is added, tapered to zero over four weeks. The whole
- * path is then scaled by (1 + growth_pct/100)^years, years counted from the
- * hour after the last training hour (0 before it): growth on top of the
- * model's own trend. paths: [S * hr_year_hours(year)] MW, row-major (path p,
- * hour h at paths[p*nh + h]), the layout hr_assess_paths reads. With
- * under 2 years of training a plain 'trend' term is not extrapolated: it
- * is held at its value at the end of training (a trend fitted within one
- * year cannot be told from the annual cycle).
+ * Each path = the model's regression mean for that year (calendar, a trend
+ * shrunk by its reliability on the scale of years; with temperature terms,
+ * the temperatures of a historical year shifted by up to +-3 days) + the
+ * residuals of one whole training year (drawn per path, shifted by up to
+ * +-3 days, around that year's own mean; residuals of a model without logs
+ * are resampled as ratios to the mean) + one level per path (Student t with
+ * the prediction variance of a new year's level, a prior for short
+ * histories, and a random walk for each year beyond the first after
+ * training); the error model's conditional mean at the end of training is
+ * added, tapered to zero over four weeks. The whole path is then scaled by
+ * (1 + growth_pct/100)^years, years counted from the hour after the last
+ * training hour (0 before it): growth on top of the model's own trend.
+ * paths: [S * hr_year_hours(year)] MW, row-major (path p, hour h at
+ * paths[p*nh + h]), the layout hr_assess_paths reads. With under 2 years of
+ * training a plain 'trend' term is held at its value at the centre of the
+ * training window (a trend fitted within one year cannot be told from the
+ * annual cycle: the level stays the training year's).
  * Reproducible: path p depends only on (m, s, seed, p), not on S or on any
  * thread count. For a held-out check, fit the model on the years before
  * `year`. Errors: HR_EINVAL (NULL, S = 0, growth_pct <= -100, year outside
@@ -826,9 +834,115 @@ HR_API size_t hr_year_hours(int year);
 HR_API int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                         size_t S, double growth_pct, uint64_t seed, double *paths);
 
+/* ---------------------------------------------------------------- outlook */
+/*
+ * Forward headroom (src/outlook/outlook.c has the method): for each
+ * forecast year, P10/P50/P90 of the headroom of S scenario paths
+ * (hr_scenarios) of a model fitted on every hour before the first forecast
+ * year, against the thresholds of the historical study years, after the
+ * committed loads; where the history allows, the spread is calibrated on
+ * the region's own rolling one-year-ahead hindcasts. Thread-safe; nothing is
+ * retained; no output.
+ */
+#define HR_OUTLOOK_MAX_YEARS 10
+#define HR_HINDCAST_MAX_YEARS 40
+
+/* A large load already committed in a region (queued or under
+ * construction): mw from start_utc on, ramping in linearly over ramp_days
+ * (0: at once), shaped like hr_assess_opts.profile (NULL: flat). */
+typedef struct {
+    const char *region;      /* region name (NULL: every region)              */
+    int64_t start_utc;
+    double mw;               /* > 0                                            */
+    const double *profile;   /* NULL, or 24 / 168 / 8760 values averaging 1    */
+    size_t profile_len;
+    double ramp_days;        /* [Default of the CLI: 365]                      */
+} hr_committed_load;
+
+typedef struct {
+    int year_from, year_to;       /* forecast years; year_to 0 = year_from; at most
+                                     HR_OUTLOOK_MAX_YEARS                          */
+    size_t scenarios;             /* paths per year [Default: 200]                 */
+    double growth_pct;            /* annual load growth on top of the model's trend,
+                                     compounding from the end of training [0]      */
+    double threshold_growth_pct;  /* annual growth of the thresholds, compounding
+                                     from the last study year [0]                  */
+    uint64_t seed;                /* [Default: 1]                                  */
+    const hr_committed_load *committed; /* not retained                            */
+    size_t ncommitted;
+    int calibrate;                /* 1: scale the P10-P90 spread by the region's
+                                     hindcasts (hr_hindcast_run) of the years before
+                                     the first forecast year, where it has any
+                                     [Default: 1]                                  */
+} hr_outlook_opts;
+/* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
+HR_API void hr_outlook_opts_init(hr_outlook_opts *o);
+
+typedef struct {
+    int year;                        /* forecast year                              */
+    int64_t train_from_utc, train_to_utc; /* the model's training hours             */
+    int hist_year_from, hist_year_to;/* study years of thresholds and history      */
+    double threshold_summer_mw;      /* thresholds of this year (with growth)      */
+    double threshold_winter_mw;
+    size_t scenarios;
+    double committed_mw;             /* mean committed load over the year          */
+    size_t calib_years;              /* hindcasts behind the spread factor (0: none) */
+    size_t nbudgets;
+    double budget_pct[HR_MAX_BUDGETS];
+    double spread[HR_MAX_BUDGETS];   /* factor applied to P10-P50 and P50-P90 (1: none) */
+    double p10_mw[HR_MAX_BUDGETS], p50_mw[HR_MAX_BUDGETS], p90_mw[HR_MAX_BUDGETS];
+    double headroom_hist_mw[HR_MAX_BUDGETS]; /* historical headroom, study years  */
+} hr_outlook_year;
+
+typedef struct {
+    size_t nyears;
+    hr_outlook_year y[HR_OUTLOOK_MAX_YEARS];
+} hr_outlook;
+
+/* Forward headroom of region `region` of s. fit, ao may be NULL (defaults:
+ * model "auto", budgets 0.25/0.5/1/5); ao's study years (0 = every whole
+ * year before the first forecast year) give the thresholds and the
+ * historical headroom; with HR_THRESH_CAPACITY its thresholds are used.
+ * Errors: HR_EINVAL (NULL s or out, bad options: no forecast year, more than
+ * HR_OUTLOOK_MAX_YEARS, scenarios 0, growth <= -100 %, a committed load
+ * without positive mw or with a bad profile), those of hr_assess,
+ * hr_model_fit and hr_scenarios, HR_ENOMEM. */
+HR_API int hr_outlook_run(const hr_series *s, size_t region, const hr_fit_opts *fit,
+                          const hr_assess_opts *ao, const hr_outlook_opts *o, hr_outlook *out);
+
+typedef struct {
+    int year;                        /* held-out year                              */
+    int train_year_from, train_year_to; /* its training years                      */
+    double threshold_summer_mw, threshold_winter_mw; /* training years' peaks      */
+    double p10_mw[HR_MAX_BUDGETS], p50_mw[HR_MAX_BUDGETS], p90_mw[HR_MAX_BUDGETS];
+    double realised_mw[HR_MAX_BUDGETS]; /* the year's headroom at those thresholds */
+} hr_hindcast_year;
+
+typedef struct {
+    size_t nyears, nbudgets;
+    double budget_pct[HR_MAX_BUDGETS];
+    size_t scenarios;
+    hr_hindcast_year y[HR_HINDCAST_MAX_YEARS];
+    double coverage[HR_MAX_BUDGETS];     /* share of years with P10 <= realised <= P90 */
+    double median_ratio[HR_MAX_BUDGETS]; /* median realised / P50 (years with P50 > 0;
+                                            NaN: none)                             */
+} hr_hindcast;
+
+/* Rolling one-year-ahead hindcast of region `region` of s: for every whole
+ * year with at least one whole year of load before it (a year that cannot
+ * be forecast, e.g. after a long gap, is left out), the forecast of
+ * hr_outlook_run from the years before (o->scenarios, o->seed,
+ * o->calibrate; no growth, no committed load) against the realised
+ * headroom of that year at the training years' thresholds (ao's budgets,
+ * threshold kind and profile; its study years are ignored); each year's
+ * P10-P90 calibrated (o->calibrate) from the years before it only. No such
+ * year: HR_EDATA. Other errors as hr_outlook_run. */
+HR_API int hr_hindcast_run(const hr_series *s, size_t region, const hr_fit_opts *fit,
+                           const hr_assess_opts *ao, const hr_outlook_opts *o, hr_hindcast *out);
+
 /* ---------------------------------------------------------------- report */
 
-/* The batch site-selection report (PRODUCT.md section 6): for every region
+/* The batch site-selection report (docs/report.md): for every region
  * of the inputs, data quality, a day-ahead backtest of the model against the
  * baselines over the last year, a 14-day forecast, deterministic and
  * probabilistic headroom, and the generation mix where the data has one;
@@ -852,6 +966,9 @@ typedef struct {
     void (*progress)(size_t done, size_t total, void *ud);
     void *progress_ud;
     int fail_after_files;       /* test hook: fail after writing k files         */
+    int keep_going;             /* 1: a stage that failed for a region (listed at
+                                   the top of the page and in run.json) does not
+                                   fail the call [Default: 0]                   */
     /* library 0.3: the contract view. The headroom table is the study's (the
      * contract terms of `assess` are left out of it); when assess carries
      * contract terms (caps, every_year, storage) each region also gets the
@@ -869,9 +986,11 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
  * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, assess options
  * hr_assess would reject, rank_budget_pct not one of the budgets, rank_by
  * HR_RANK_CONTRACT without contract terms, campus_mw negative), those of
- * hr_series_read, HR_EIO (outdir), HR_ENOMEM; a region whose forecast or
- * backtest fails is reported with a warning (in run.json and through
- * o->fit.log), not an error: the call then returns HR_OK. Thread-safe for
+ * hr_series_read, HR_EIO (outdir), HR_ENOMEM; HR_EDATA when a stage
+ * (headroom, backtest, forecast, scenarios) failed for a region: the report
+ * is then still written, with those sections empty and the failures listed
+ * at the top of the page, in run.json and through o->fit.log; with
+ * o->keep_going the call returns HR_OK for such a report. Thread-safe for
  * distinct outdirs: o->threads worker threads are joined before the call
  * returns; o is not retained. */
 HR_API int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o,

@@ -1,13 +1,15 @@
 """Install the headroom Python package over libheadroom.
 
     make                                     # builds build/libheadroom.so
-    pip install --no-build-isolation ./python
+    python3 -m venv --system-site-packages venv
+    venv/bin/pip install ./python
 
---no-build-isolation uses the installed setuptools (Debian: python3-setuptools)
-instead of fetching one, so the install works offline. The package bundles
-the library built in ../build and the specifications of ../models when they
-exist (HEADROOM_LIB=path/libheadroom.so picks another library); without them
-it loads the system's libheadroom.so.0 (make install) at import.
+Debian's pip builds with the installed setuptools (python3-setuptools), so
+the install works offline; a newer pip needs --no-build-isolation for that.
+The package bundles the library built in ../build and the specifications of
+../models when they exist (HEADROOM_LIB=path/libheadroom.so picks another
+library); without them it loads the system's libheadroom.so.0 (make
+install) at import.
 """
 import glob
 import os

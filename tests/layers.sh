@@ -2,14 +2,14 @@
 # layers.sh — the library's folders form layers: a file may include headers
 # of its own folder and of folders in lower layers only, so a region's load
 # walks from the command line down to the assessment in one direction.
-#   util < time < ingest, stats < arima, assess < model < report < cli, mpi
+#   util < time < ingest, stats < arima, assess < model < outlook < report < cli, mpi
 set -eu
 cd "$(dirname "$0")/.."
 rank() {
     case $1 in
         util) echo 0 ;; time) echo 1 ;; ingest|stats) echo 2 ;;
-        arima|assess) echo 3 ;; model) echo 4 ;; report) echo 5 ;;
-        cli|mpi) echo 6 ;; *) echo "layers.sh: folder src/$1 has no layer" >&2; echo 99 ;;
+        arima|assess) echo 3 ;; model) echo 4 ;; outlook) echo 5 ;; report) echo 6 ;;
+        cli|mpi) echo 7 ;; *) echo "layers.sh: folder src/$1 has no layer" >&2; echo 99 ;;
     esac
 }
 bad=0

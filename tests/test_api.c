@@ -1215,11 +1215,18 @@ Test(api, silent_without_callback_and_report_warnings_logged, .timeout = 120)
     int st3 = hr_series_read(paths, 2, &io, &s);
     hr_report_opts ro;
     small_report_opts(&ro);
+    /* BETA's stages fail: the report is written, and the call fails
+     * unless keep_going */
     int st4 = hr_report(paths, 2, &ro, rdir);
     long printed = capture_end(&c);
-    cr_expect(st1 == HR_OK && st2 == HR_OK && st3 == HR_OK && st4 == HR_OK, "%d %d %d %d: %s", st1,
+    cr_expect(st1 == HR_OK && st2 == HR_OK && st3 == HR_OK && st4 == HR_EDATA, "%d %d %d %d: %s", st1,
               st2, st3, st4, hr_last_error());
+    cr_expect(strstr(hr_last_error(), "BETA") && strstr(hr_last_error(), "keep_going"), "%s", hr_last_error());
+    char rj[160];
+    snprintf(rj, sizeof rj, "%s/run.json", rdir);
+    cr_expect_eq(access(rj, F_OK), 0, "the report is written all the same");
     cr_expect_eq(printed, 0, "the library printed %ld bytes", printed);
+    ro.keep_going = 1;
 
     log_rec L = {.self = pthread_self()};
     ro.fit.log = rec_log;
@@ -1468,4 +1475,45 @@ Test(api, models_dir_lookup)
     hr_series_free(s);
     remove(path);
     rmdir(dir);
+}
+
+/* An unknown hr_ingest_opts.tz is the option's fault, not the file's line 1. */
+Test(api, ingest_tz_option_named)
+{
+    char path[] = "/tmp/hr_tz_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("region,timestamp,load_mw\nA,2020-01-01 00:00,1\nA,2020-01-01 01:00,2\n", f);
+    fclose(f);
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.tz = "America/Chicgo";
+    const char *p = path;
+    hr_series *s = (hr_series *)&s;
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_ENOTFOUND);
+    cr_expect_null(s);
+    cr_expect(strstr(hr_last_error(), "tz option 'America/Chicgo'") && !strstr(hr_last_error(), path),
+              "%s", hr_last_error());
+    o.tz = "America/Chicago";
+    cr_expect_eq(hr_series_read(&p, 1, &o, &s), HR_OK, "%s", hr_last_error());
+    hr_series_free(s);
+    remove(path);
+}
+
+/* Budgets run up to HR_MAX_BUDGET_PCT (50 %) and no further. */
+Test(api, budget_at_most_50)
+{
+    enum { N = 2 * 8784 };
+    static double y[N];
+    for (int i = 0; i < N; i++) y[i] = 100 + 20 * sin(i * 2 * M_PI / 24);
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    o.nbudgets = 1;
+    static hr_assessment a;
+    o.budgets_pct[0] = HR_MAX_BUDGET_PCT;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_OK, "%s", hr_last_error());
+    o.budgets_pct[0] = 50.5;
+    cr_expect_eq(hr_assess_arrays(1577836800, y, N, &o, &a), HR_EINVAL);
+    cr_expect(strstr(hr_last_error(), "budget 50.5 % is not in (0, 50]"), "%s", hr_last_error());
 }

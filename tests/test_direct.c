@@ -279,3 +279,53 @@ Test(direct, without_a_usable_operator_forecast_the_load_alone_answers)
     free(g);
     free(ok);
 }
+
+/* direct_forecast_many is direct_forecast_op at each origin (to rounding:
+ * the normal equations are summed in another order, which moves the
+ * forecasts by ~1e-12 here; a wrong row or weight moves them by ~1e-4),
+ * for origins at two
+ * hours of day in one call, with gaps in e and g, an origin with too few
+ * training days (used = 0, as direct_forecast's HR_EDATA), and more
+ * origins than one batch holds. */
+Test(direct, many_origins_match_one_at_a_time)
+{
+    size_t days = 200, lead = 12, h = 24;
+    size_t n = direct_history(lead, h, days) + 24 * 60 + 48;
+    double *e, *g;
+    unsigned char *ok;
+    operator_pair(n, 31, &e, &g, &ok);
+    for (size_t k = 2000; k < 2100; k++) e[k] = NAN, ok[k] = 0;
+    for (size_t k = 3001; k < n; k += 97) g[k] = NAN;
+    for (size_t k = 4000; k < 4030; k++) g[k] = NAN;
+    enum { NO = 50 };
+    size_t o[NO];
+    o[0] = 24 * 20 + 168; /* too few days */
+    for (size_t i = 1; i < NO; i++) /* two hours of day, days out of order */
+        o[i] = n - lead - h - 24 * ((i * 7) % 45) - (i % 3 == 0 ? 5 : 0);
+    double *m = malloc(NO * h * sizeof *m), *v = malloc(NO * h * sizeof *v), m1[24], v1[24];
+    unsigned char used[NO];
+    for (int op = 0; op < 2; op++) {
+        const double *gg = op ? g : NULL;
+        cr_assert_eq(direct_forecast_many(e, gg, ok, o, NO, lead, h, days, m, v, used), HR_OK, "%s",
+                     hr_last_error());
+        cr_expect_eq(used[0], 0);
+        cr_expect_eq(direct_forecast(e, ok, o[0], lead, h, days, m1, v1), HR_EDATA);
+        for (size_t i = 1; i < NO; i++) {
+            cr_assert_eq(used[i], 1, "origin %zu", i);
+            int st = op ? direct_forecast_op(e, g, ok, o[i], lead, h, days, m1, v1)
+                        : direct_forecast(e, ok, o[i], lead, h, days, m1, v1);
+            cr_assert_eq(st, HR_OK);
+            for (size_t k = 0; k < h; k++) {
+                cr_expect(fabs(m[i * h + k] - m1[k]) < 1e-9, "op %d origin %zu lead %zu: %.17g vs %.17g",
+                          op, i, k, m[i * h + k], m1[k]);
+                cr_expect(fabs(v[i * h + k] - v1[k]) < 1e-7 * v1[k], "op %d origin %zu lead %zu var", op,
+                          i, k);
+            }
+        }
+    }
+    free(m);
+    free(v);
+    free(e);
+    free(g);
+    free(ok);
+}

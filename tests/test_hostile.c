@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define T0 1514764800 /* 2018-01-01T00:00:00Z */
 
@@ -243,4 +244,148 @@ Test(hostile, fit_columns_bounded_by_rows)
     cr_expect_eq(hr_model_fit(s, 0, &o, &m), HR_ESINGULAR);
     cr_expect(strstr(hr_last_error(), "more design columns (2184)"), "%s", hr_last_error());
     hr_series_free(s);
+}
+
+/* ------------------------------------------------------------ ingest */
+
+static char tmpd[64];
+
+static const char *put_file(const char *name, const char *text, size_t len)
+{
+    static char path[4][160];
+    static int k;
+    if (!tmpd[0]) {
+        strcpy(tmpd, "/tmp/hr_test_hostile_XXXXXX");
+        cr_assert(mkdtemp(tmpd));
+    }
+    char *p = path[k++ % 4];
+    snprintf(p, 160, "%s/%s", tmpd, name);
+    FILE *f = fopen(p, "wb");
+    cr_assert(f);
+    cr_assert_eq(fwrite(text, 1, len, f), len);
+    fclose(f);
+    return p;
+}
+
+static int read_one(const char *path, hr_dup_rule dup, hr_series **s)
+{
+    hr_ingest_opts o;
+    hr_ingest_opts_init(&o);
+    o.screen = 0;
+    o.threads = 1;
+    o.on_duplicate = dup;
+    const char *paths[1] = {path};
+    *s = NULL;
+    return hr_series_read(paths, 1, &o, s);
+}
+
+/* 1e309 overflows to inf: refused as "inf" is (it was read as +inf). */
+Test(hostile, number_overflow_refused)
+{
+    const char *t = "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,5\nA,2020-01-01T01:00:00Z,1e309\n";
+    const char *p = put_file("big.csv", t, strlen(t));
+    hr_series *s;
+    cr_expect_eq(read_one(p, HR_DUP_ERROR, &s), HR_EPARSE);
+    cr_expect(strstr(hr_last_error(), "big.csv:3:") && strstr(hr_last_error(), "load_mw"), "%s",
+              hr_last_error());
+    hr_series_free(s);
+    const char *u = "region,timestamp,load_mw\nA,2020-01-01T00:00:00Z,1e-400\n"; /* underflow: 0 */
+    cr_expect_eq(read_one(put_file("small.csv", u, strlen(u)), HR_DUP_ERROR, &s), HR_OK, "%s",
+                 hr_last_error());
+    hr_series_free(s);
+}
+
+/* 100,000 copies of 100 average to 100 (a 16-bit count gave 152.59). */
+Test(hostile, duplicate_mean_many_copies)
+{
+    size_t n = 100000, cap = 40 + n * 30;
+    char *t = malloc(cap), *w = t;
+    w += sprintf(w, "region,timestamp,load_mw\n");
+    for (size_t i = 0; i < n; i++) w += sprintf(w, "A,2020-01-01T00:00:00Z,100\n");
+    w += sprintf(w, "A,2020-01-01T01:00:00Z,50\n");
+    hr_series *s;
+    cr_assert_eq(read_one(put_file("dup.csv", t, (size_t)(w - t)), HR_DUP_MEAN, &s), HR_OK, "%s",
+                 hr_last_error());
+    const double *v;
+    cr_assert_eq(hr_series_column(s, 0, "load_raw_mw", &v), HR_OK);
+    cr_expect_eq(v[0], 100.0, "mean of 100,000 copies of 100 is %.17g", v[0]);
+    hr_series_free(s);
+    free(t);
+}
+
+/* A one-digit year typo (2060 in a 2020 file) is refused, naming the row. */
+Test(hostile, year_typo_refused)
+{
+    size_t cap = 24 * 400 * 40;
+    char *t = malloc(cap), *w = t;
+    w += sprintf(w, "region,timestamp,load_mw\n");
+    for (int k = 0; k < 24 * 366; k++) {
+        char ts[21];
+        hr_time_format(utc(2020, 1, 1, 0) + 3600 * (int64_t)k, ts);
+        w += sprintf(w, "A,%s,%d\n", ts, 100 + k % 24);
+    }
+    w += sprintf(w, "A,2060-06-01T00:00:00Z,100\n");
+    hr_series *s;
+    cr_expect_eq(read_one(put_file("typo.csv", t, (size_t)(w - t)), HR_DUP_ERROR, &s), HR_EDATA);
+    char want[32];
+    snprintf(want, sizeof want, "typo.csv:%d)", 24 * 366 + 2);
+    cr_expect(strstr(hr_last_error(), want) && strstr(hr_last_error(), "2060-06-01"), "%s",
+              hr_last_error());
+    hr_series_free(s);
+    free(t);
+}
+
+/* Rows far apart, alone or in many regions, are refused before their
+ * grids are allocated. */
+Test(hostile, sparse_grids_refused)
+{
+    const char *t = "region,timestamp,load_mw\nA,1700-01-01T00:00:00Z,5\nA,2039-01-01T00:00:00Z,5\n";
+    hr_series *s;
+    cr_expect_eq(read_one(put_file("far.csv", t, strlen(t)), HR_DUP_ERROR, &s), HR_EDATA);
+    hr_series_free(s);
+    size_t n = 2000, cap = 40 + n * 80;
+    char *u = malloc(cap), *w = u;
+    w += sprintf(w, "region,timestamp,load_mw\n");
+    for (size_t i = 0; i < n; i++)
+        w += sprintf(w, "R%zu,2020-01-01T00:00:00Z,1\nR%zu,2022-12-01T00:00:00Z,1\n", i, i);
+    cr_expect_eq(read_one(put_file("two.csv", u, (size_t)(w - u)), HR_DUP_ERROR, &s), HR_EDATA);
+    cr_expect(strstr(hr_last_error(), "two.csv") && strstr(hr_last_error(), "grids"), "%s",
+              hr_last_error());
+    hr_series_free(s);
+    free(u);
+}
+
+/* A row of empty fields before the header leaked the header copies (the
+ * ASan run checks). */
+Test(hostile, empty_row_before_header_no_leak)
+{
+    const char *t = ",,,\n,,,\nregion,timestamp,load_mw,temp_c\nA,2020-01-01T00:00:00Z,5,1\n";
+    hr_series *s;
+    cr_expect_eq(read_one(put_file("lead.csv", t, strlen(t)), HR_DUP_ERROR, &s), HR_OK, "%s",
+                 hr_last_error());
+    hr_series_free(s);
+    EXPECT_NO_LEAKS();
+}
+
+/* Inputs that are not text files: refused at once, never a hang or a read
+ * until memory runs out. */
+Test(hostile, special_inputs)
+{
+    hr_series *s;
+    cr_expect_eq(read_one("/dev/zero", HR_DUP_ERROR, &s), HR_EPARSE);
+    cr_expect(strstr(hr_last_error(), "/dev/zero:1:") && strstr(hr_last_error(), "binary"), "%s", hr_last_error());
+    cr_expect_eq(read_one("/tmp", HR_DUP_ERROR, &s), HR_EIO);
+    cr_expect(strstr(hr_last_error(), "is a directory"), "%s", hr_last_error());
+    put_file("x", "", 0);
+    char fifo[160];
+    snprintf(fifo, sizeof fifo, "%s/fifo", tmpd);
+    cr_assert_eq(mkfifo(fifo, 0600), 0);
+    cr_expect_neq(read_one(fifo, HR_DUP_ERROR, &s), HR_OK, "a FIFO nobody writes is empty");
+    cr_expect(strstr(hr_last_error(), "fifo"), "%s", hr_last_error());
+    hr_model **ms;
+    size_t nm;
+    cr_expect_eq(hr_model_load("/dev/zero", &ms, &nm), HR_EFORMAT);
+    cr_expect_eq(hr_model_load("/tmp", &ms, &nm), HR_EIO);
+    cr_expect_neq(hr_model_load(fifo, &ms, &nm), HR_OK);
+    rm_rf(tmpd);
 }

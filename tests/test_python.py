@@ -85,9 +85,38 @@ try:
 except ValueError as e:
     check("eia930" in str(e), "format: valid values not listed")
 
+# the real-world ingest options (docs/formats.md)
+with tempfile.TemporaryDirectory() as t:
+    f = os.path.join(t, "areas.csv")
+    with open(f, "w") as fh:
+        fh.write("when;area;mw\n2020-01-01T00:00:00Z;N;10\n2020-01-01T00:00:00Z;S;20\n"
+                 "2020-01-01T00:15:00Z;N;12\n2020-01-01T00:15:00Z;S;22\n")
+    r = headroom.read(f, time_col="when", value_cols=["mw"], region_col="area", delimiter=";",
+                      min_coverage=0.5, screen=False)
+    check(r.regions == ["N", "S"], "region_col: %s" % r.regions)
+    check(r.quality("S")["peak_mw"] == 21.0, "min_coverage: the mean of the quarter-hours given")
+    try:
+        headroom.read(f, demand="cleaned")
+        check(False, "demand='cleaned' accepted")
+    except ValueError as e:
+        check("adjusted" in str(e), "demand: valid values not listed")
+
+# a series built from arrays, and a wrong shape
+one = headroom.series(a["timestamp"], a["load_mw"], region="ARR")
+check(one.regions == ["ARR"] and one.quality()["hours"] == q["hours"], "series() from arrays")
+try:
+    headroom.series(a["timestamp"][:10], a["load_mw"][:9])
+    check(False, "series(): mismatched lengths accepted")
+except ValueError:
+    pass
+
 # pandas, where installed
 headroom._pandas = headroom_pandas
 if headroom._pandas() is not None:
+    import pandas as pd
+    ps = pd.Series(a["load_mw"], index=pd.DatetimeIndex(a["timestamp"]), name="PD")
+    r = headroom.assess(ps, budgets=[0.5])
+    check(list(r["region"]) == ["PD"] and r["headroom_mw"][0] == got["headroom_mw"][0], "assess(pandas Series)")
     df = s["COASTAL"]
     check(len(df) == q["hours"] and "load_mw" in df.columns, "DataFrame of read")
     check(list(headroom.assess(s, budgets=[0.5])["headroom_mw"]) == [got["headroom_mw"][0]], "DataFrame of assess")

@@ -320,3 +320,41 @@ Test(regress, every_allocation_failure_is_reported)
     }
     free(X);
 }
+
+/* gram_only (regress_fit_ld with the caller's Gram): the full fit's
+ * coefficients and fitted values without passing over X (to the rounding
+ * of the normal equations, 1e-10 here), the same aliased columns of a full
+ * dummy coding, no standard errors; a missing y is skipped as in the full
+ * fit. */
+Test(regress, gram_only_fit_matches_the_full_fit)
+{
+    const size_t n = 500, p = 8;
+    double *X = calloc(n * p, sizeof *X), y[500];
+    for (size_t i = 0; i < n; i++) {
+        size_t a = i % 4, b = (i / 4) % 3;
+        X[i] = 1;
+        X[i + (1 + a) * n] = 1;
+        X[i + (5 + b) * n] = 1;
+        y[i] = i % 37 == 5 ? NAN : 10 + 3.0 * (double)a - 2.0 * (double)b + sin((double)i);
+    }
+    double G[64] = {0}, Xty[8] = {0}, f0[500], f1[500];
+    cr_assert_eq(regress_gram_add(X, n, n, p, y, G, Xty), HR_OK);
+    regress_opts o;
+    regress_opts_init(&o);
+    regress_fit *full = NULL, *lean = NULL;
+    cr_assert_eq(regress_fit_ld(X, n, n, p, y, G, Xty, &o, &full, f0), HR_OK, "%s", hr_last_error());
+    o.gram_only = 1;
+    cr_assert_eq(regress_fit_ld(X, n, n, p, y, G, Xty, &o, &lean, f1), HR_OK, "%s", hr_last_error());
+    cr_assert_eq(regress_rank(lean), regress_rank(full));
+    cr_assert_eq(regress_nobs(lean), regress_nobs(full));
+    for (size_t j = 0; j < p; j++) {
+        double a = regress_coef(full)[j], b = regress_coef(lean)[j];
+        cr_expect(isnan(a) ? isnan(b) : fabs(a - b) < 1e-10 * (1 + fabs(a)), "coef %zu: %g vs %g", j, a, b);
+        cr_expect(isnan(regress_se(lean)[j]), "se %zu", j);
+    }
+    for (size_t i = 0; i < n; i++) cr_expect(fabs(f0[i] - f1[i]) < 1e-10 * fabs(f0[i]), "row %zu", i);
+    cr_expect(rel_eq(regress_sigma(lean), regress_sigma(full), 1e-10));
+    regress_free(full);
+    regress_free(lean);
+    free(X);
+}

@@ -99,7 +99,7 @@ static void rm_scratch(void)
  * assertions (may be NULL) hold with the parsed document bound to d. */
 static int py_json(const char *path, const char *asserts)
 {
-    char cmd[2048];
+    char cmd[8192];
     snprintf(cmd, sizeof cmd,
              "python3 -c 'import json,sys\n"
              "def bad(c): sys.exit(\"non-standard constant \" + c)\n"
@@ -244,7 +244,7 @@ Test(report, numbers_ignore_thread_locale)
     char *csv = slurp_out("regions.csv");
     /* Every number in the CSV uses a decimal point: the header's budgets
      * appear as 0.25/0.5 and no field looks like "123,4" inside quotes. */
-    cr_assert(strstr(csv, "headroom_mw_0.5,") != NULL);
+    cr_assert(strstr(csv, "headroom_mw_b0p5,") != NULL);
     cr_assert(strchr(csv, '"') == NULL, "a quoted field means a comma crept into a number");
     if (have_python()) {
         char path[160];
@@ -270,7 +270,8 @@ Test(report, writes_four_files_and_valid_json)
     fclose(f);
     const char *inputs[1] = {in};
     report_run run = base_run(inputs, 1);
-    report_timing tm[2] = {{"ingest", 0.25}, {"backtest", NAN}};
+    report_timing tm[2] = {{"ingest", 0.25, 0.2, 0}, {"backtest", NAN, NAN, 1}};
+    run.settings_json = "{\"fit\": {\"model\": \"auto\"}}";
     const char *warn[2] = {"tab\there \"quoted\" \\ back", "ctrl \x01 and bad utf8 \xff"};
     run.timings = tm;
     run.ntimings = 2;
@@ -284,9 +285,17 @@ Test(report, writes_four_files_and_valid_json)
     cr_assert_eq(py_json(path, "r = d[\"regions\"]\n"
                                "assert [x[\"region\"] for x in r] == [\"ERCO\", \"A&B <x>\", \"Tiny Co-op\"], r\n"
                                "assert [x[\"rank\"] for x in r] == [1, 2, 3]\n"
-                               "assert r[2][\"p10_mw_0.5\"] is None and r[2][\"mape_auto\"] is None\n"
-                               "assert r[1][\"mape_ba_forecast\"] is None\n"
-                               "assert r[0][\"backtest\"][3][\"coverage80\"] is None\n"
+                               "assert r[2][\"budgets\"][1][\"p10_mw\"] is None and r[2][\"mape_pct\"][\"auto\"] is None\n"
+                               "assert [b[\"budget_pct\"] for b in r[0][\"budgets\"]] == [0.25, 0.5, 1, 5]\n"
+                               "assert r[1][\"mape_pct\"][\"ba_forecast\"] is None\n"
+                               "assert r[0][\"backtest\"][3][\"coverage80_pct\"] is None\n"
+                               "assert r[0][\"backtest\"][0][\"coverage80_pct\"] > 1, \"a percentage\"\n"
+                               "assert r[0][\"study_year_from\"] == 2023 and r[0][\"study_year_to\"] == 2024\n"
+                               "assert r[0][\"threshold_summer_mw\"] == r[0][\"peak_mw\"]\n"
+                               "assert r[0][\"forecast_train_last_utc\"] == \"2024-12-30T23:00:00Z\"\n"
+                               "assert r[2][\"forecast_train_first_utc\"] is None\n"
+                               "assert r[2][\"data_warning\"] and r[0][\"data_warning\"] is None\n"
+                               "assert all(x[\"within\"] is None for x in r)\n"
                                "assert r[0][\"genmix\"][0][\"fuel\"] == \"gas\"\n"
                                "assert d[\"budgets_pct\"] == [0.25, 0.5, 1, 5]\n"
                                "assert d[\"rank_budget_pct\"] == 0.5\n"),
@@ -298,15 +307,17 @@ Test(report, writes_four_files_and_valid_json)
     cr_assert_not_null(fgets(want, sizeof want, p));
     pclose(p);
     want[64] = '\0';
-    char asserts[1024];
+    char asserts[2048];
     snprintf(asserts, sizeof asserts,
              "i = d[\"inputs\"][0]\n"
              "assert i[\"sha256\"] == \"%s\", i\n"
              "assert i[\"size_bytes\"] == %ld\n"
              "assert d[\"version\"] == \"%s\"\n"
              "assert d[\"created_utc\"] == \"2025-11-29T00:00:00Z\"\n"
-             "assert d[\"timings\"][0] == {\"stage\": \"ingest\", \"seconds\": 0.25}\n"
-             "assert d[\"timings\"][1][\"seconds\"] is None\n"
+             "assert d[\"timings\"][0] == {\"stage\": \"ingest\", \"wall_s\": 0.25, \"cpu_s\": 0.2, "
+             "\"summed_over_regions\": False}\n"
+             "assert d[\"timings\"][1][\"wall_s\"] is None and d[\"timings\"][1][\"summed_over_regions\"]\n"
+             "assert d[\"settings\"] == {\"fit\": {\"model\": \"auto\"}}\n"
              "assert d[\"timings\"][-1][\"stage\"] == \"render\"\n"
              "assert d[\"warnings\"][0] == \"tab\\there \\\"quoted\\\" \\\\ back\", d[\"warnings\"]\n"
              "assert d[\"warnings\"][1] == \"ctrl \\x01 and bad utf8 \\ufffd\", d[\"warnings\"]\n",
@@ -315,44 +326,206 @@ Test(report, writes_four_files_and_valid_json)
     rm_scratch();
 }
 
-Test(report, csv_header_rows_and_exact_numbers)
+/* x rounded to dec decimals, trailing zeros dropped: what the files hold. */
+static void rounded(char *buf, size_t cap, double x, int dec)
+{
+    snprintf(buf, cap, "%.*f", dec, x);
+    char *dot = strchr(buf, '.');
+    if (!dot) return;
+    char *end = buf + strlen(buf);
+    while (end > dot + 1 && end[-1] == '0') *--end = '\0';
+    if (end == dot + 1) *dot = '\0';
+}
+
+/* Field k (0-based) of a CSV line without quoted fields, into buf. */
+static void csv_field(const char *line, int k, char *buf, size_t cap)
+{
+    const char *p = line;
+    for (int c = 0; c < k; c++) p = strchr(p, ',') + 1;
+    size_t n = strcspn(p, ",\n");
+    snprintf(buf, cap, "%.*s", (int)(n < cap ? n : cap - 1), p);
+}
+
+Test(report, csv_header_rows_and_rounded_numbers)
 {
     make_sample();
     make_scratch();
     report_run run = base_run(NULL, 0);
     cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_OK, "%s", hr_last_error());
     char *csv = slurp_out("regions.csv");
-    /* The header, spelled out from the issue's column list. */
-    char want[4096] = "region,rank,first_utc,last_utc,hours,missing,flagged,imputed,peak_mw,mean_mw,load_factor";
-    static const char *const b[4] = {"0.25", "0.5", "1", "5"};
-    static const char *const stems[11] = {"headroom_mw", "headroom_pct_peak", "curtailed_hours", "hours_ge50",
-                                          "hours_ge75", "hours_ge90", "mean_event_hours", "max_event_hours",
+    /* The header, spelled out: units in the names, no dots, budgets as b0p25. */
+    char want[8192] = "region,rank,within,first_utc,last_utc,hours,missing_hours,flagged_hours,imputed_hours,"
+                      "imputed_pct,data_warning,peak_mw,mean_mw,load_factor,study_year_from,study_year_to,"
+                      "threshold_summer_mw,threshold_winter_mw,forecast_train_first_utc,forecast_train_last_utc";
+    static const char *const b[4] = {"0p25", "0p5", "1", "5"};
+    static const char *const stems[11] = {"headroom_mw", "headroom_pct_peak", "curtailed_h_per_yr",
+                                          "curtailed_h_per_yr_keeping_50pct", "curtailed_h_per_yr_keeping_75pct",
+                                          "curtailed_h_per_yr_keeping_90pct", "mean_event_h", "max_event_h",
                                           "p10_mw", "p50_mw", "p90_mw"};
     for (int j = 0; j < 4; j++)
         for (int k = 0; k < 11; k++) {
             strcat(want, ",");
             strcat(want, stems[k]);
-            strcat(want, "_");
+            strcat(want, "_b");
             strcat(want, b[j]);
         }
-    strcat(want, ",mape_auto,mape_snaive24,mape_snaive168,mape_ba_forecast,cf_share_pct,cf_share_curtailed_pct\n");
+    strcat(want, ",mape_pct_auto,mape_pct_snaive24,mape_pct_snaive168,mape_pct_ba_forecast,cf_share_pct,"
+                 "cf_share_curtailed_pct,outlook_year,outlook_train_from,outlook_train_to,"
+                 "outlook_threshold_summer_mw,outlook_threshold_winter_mw,outlook_scenarios\n");
     cr_assert_eq(strncmp(csv, want, strlen(want)), 0, "header:\n%.*s\nwant:\n%s", (int)strlen(want), csv, want);
+    const char *nl = strchr(csv, '\n');
+    for (const char *p = csv; p < nl; p++) cr_assert_neq(*p, '.', "a dot in the header");
     cr_assert_eq(count_str(csv, "\n"), 4, "header + one row per region");
-    /* Row 1 is ERCO; its headroom at 0.5 % (column 12 + 11) reads back as the
-     * exact double that was given. */
-    const char *row = strchr(csv, '\n') + 1;
-    const char *lead = "ERCO,1,2023-01-01T00:00:00Z,2024-12-30T23:00:00Z,17520,0,5,5,";
-    cr_assert_eq(strncmp(row, lead, strlen(lead)), 0, "%.80s", row);
-    const char *q = row;
-    for (int c = 0; c < 11 + 11; c++) q = strchr(q, ',') + 1; /* column index 22 = headroom_mw_0.5 */
-    cr_assert_eq(strtod(q, NULL), S[0].hr[1].headroom_mw, "%.30s", q);
-    /* Tiny Co-op (rank 3): NaN P10 is an empty field, NaN mape_auto too. */
+    /* Row 1 is ERCO; every value is rounded to its precision: MW to 0.1,
+     * percentages to 0.01, hours to 0.1. */
+    const char *row = nl + 1;
+    const char *lead = "ERCO,1,,2023-01-01T00:00:00Z,2024-12-30T23:00:00Z,17520,0,5,5,0.03,,";
+    cr_assert_eq(strncmp(row, lead, strlen(lead)), 0, "%.90s", row);
+    char got[64], exp[64];
+    csv_field(row, 11, got, sizeof got); /* peak_mw */
+    rounded(exp, sizeof exp, S[0].r.peak_mw, 1);
+    cr_assert_str_eq(got, exp);
+    csv_field(row, 13, got, sizeof got); /* load_factor, a ratio */
+    rounded(exp, sizeof exp, S[0].r.load_factor, 4);
+    cr_assert_str_eq(got, exp);
+    csv_field(row, 20 + 11, got, sizeof got); /* headroom_mw_b0p5 */
+    rounded(exp, sizeof exp, S[0].hr[1].headroom_mw, 1);
+    cr_assert_str_eq(got, exp);
+    csv_field(row, 20 + 11 + 1, got, sizeof got); /* headroom_pct_peak_b0p5 */
+    rounded(exp, sizeof exp, S[0].hr[1].headroom_pct_peak, 2);
+    cr_assert_str_eq(got, exp);
+    csv_field(row, 20 + 11 + 6, got, sizeof got); /* mean_event_h_b0p5 */
+    rounded(exp, sizeof exp, S[0].hr[1].mean_event_hours, 1);
+    cr_assert_str_eq(got, exp);
+    /* No binary noise anywhere: no field has more than 2 decimals but the
+     * load factor, a ratio to 4. */
+    for (const char *p = row; *p; p++)
+        if (*p == '.') {
+            size_t d = strspn(p + 1, "0123456789");
+            cr_assert(d <= 2 || (d <= 4 && p[-1] == '0' && p[-2] == ','), "a field with %zu decimals: %.20s", d, p - 8);
+        }
+    /* Tiny Co-op (rank 3): NaN P10 is an empty field; it carries the data warning. */
     const char *row3 = strstr(csv, "\nTiny Co-op,3,");
     cr_assert_not_null(row3);
-    q = row3 + 1;
-    for (int c = 0; c < 11 + 11 + 8; c++) q = strchr(q, ',') + 1; /* p10_mw_0.5 */
-    cr_assert_eq(*q, ',', "NaN must be an empty field: %.20s", q);
+    csv_field(row3 + 1, 20 + 11 + 8, got, sizeof got); /* p10_mw_b0p5 */
+    cr_assert_str_eq(got, "", "NaN must be an empty field");
+    csv_field(row3 + 1, 10, got, sizeof got);
+    cr_assert(strstr(got, "imputed") != NULL, "%s", got);
     free(csv);
+    rm_scratch();
+}
+
+/* A region whose name extends another's after a separator lies within it:
+ * flagged in the page and in both files, and nowhere else. */
+Test(report, nested_regions_are_flagged)
+{
+    if (!have_python()) cr_skip_test("python3 not available for the JSON check");
+    make_sample();
+    make_scratch();
+    report_region r[4] = {R[0], R[1], R[2], R[1]};
+    r[1].name = "ERCO-COAS";  /* within ERCO */
+    r[2].name = "ERCOT";      /* a prefix without separator: not nested */
+    r[3].name = "ERCO-COAS-X"; /* within ERCO-COAS, the longest prefix */
+    report_run run = base_run(NULL, 0);
+    cr_assert_eq(report_write(outdir, r, 4, &run, 1), HR_OK, "%s", hr_last_error());
+    char path[160];
+    snprintf(path, sizeof path, "%s/regions.json", outdir);
+    cr_assert_eq(py_json(path, "w = {x[\"region\"]: x[\"within\"] for x in d[\"regions\"]}\n"
+                               "assert w == {\"ERCO\": None, \"ERCO-COAS\": \"ERCO\", \"ERCOT\": None, "
+                               "\"ERCO-COAS-X\": \"ERCO-COAS\"}, w\n"),
+                 0);
+    char *csv = slurp_out("regions.csv");
+    cr_assert(strstr(csv, "\nERCO-COAS,2,ERCO,") != NULL || strstr(csv, ",ERCO,2023") != NULL, "%s", csv);
+    free(csv);
+    char *html = slurp_out("index.html");
+    cr_assert(strstr(html, "<span class=\"tag\">within ERCO</span>") != NULL);
+    cr_assert(strstr(html, "ERCO-COAS lies within ERCO") != NULL);
+    cr_assert(strstr(html, "must not be added") != NULL);
+    cr_assert(strstr(html, "ERCOT lies within") == NULL);
+    free(html);
+    rm_scratch();
+}
+
+/* Data checks (a threshold set by a spike) are listed in run.json and the
+ * Run section, apart from the failed stages: no banner. */
+Test(report, data_checks_are_not_failures)
+{
+    if (!have_python()) cr_skip_test("python3 not available for the JSON check");
+    make_sample();
+    make_scratch();
+    const char *check[1] = {"ERCO: headroom: the summer threshold is set by one hour: check the data"};
+    report_run run = base_run(NULL, 0);
+    run.data_warnings = check;
+    run.ndata_warnings = 1;
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_OK, "%s", hr_last_error());
+    char path[160];
+    snprintf(path, sizeof path, "%s/run.json", outdir);
+    cr_assert_eq(py_json(path, "assert d[\"warnings\"] == [], d[\"warnings\"]\n"
+                               "assert d[\"data_warnings\"] == [\"ERCO: headroom: the summer threshold is set by "
+                               "one hour: check the data\"], d[\"data_warnings\"]\n"),
+                 0);
+    char *html = slurp_out("index.html");
+    cr_assert(strstr(html, "class=\"banner\"") == NULL, "a data check is not a failed stage");
+    const char *runsec = strstr(html, "id=\"run\"");
+    cr_assert_not_null(runsec);
+    cr_assert(strstr(runsec, "Data checks") != NULL && strstr(runsec, "check the data") != NULL);
+    free(html);
+    run.ndata_warnings = 1;
+    run.data_warnings = NULL;
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_EINVAL, "a count without its array");
+    rm_scratch();
+}
+
+/* Failed stages are listed in a banner at the top of the page. */
+Test(report, failed_stages_head_the_page)
+{
+    make_sample();
+    make_scratch();
+    const char *warn[2] = {"ERCO: backtest: too little data", "A&B <x>: forecast: singular"};
+    report_run run = base_run(NULL, 0);
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_OK, "%s", hr_last_error());
+    char *html = slurp_out("index.html");
+    cr_assert(strstr(html, "class=\"banner\"") == NULL, "no banner without failures");
+    free(html);
+    run.warnings = warn;
+    run.nwarnings = 2;
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_OK, "%s", hr_last_error());
+    html = slurp_out("index.html");
+    const char *banner = strstr(html, "class=\"banner\"");
+    cr_assert_not_null(banner);
+    cr_assert(banner < strstr(html, "id=\"ranking\""), "the banner precedes the ranking");
+    cr_assert(strstr(banner, "2 stages failed") != NULL);
+    cr_assert(strstr(banner, "A&amp;B &lt;x&gt;: forecast: singular") != NULL);
+    free(html);
+    rm_scratch();
+}
+
+/* Every chart shows every budget: the curve's legend, the load-duration
+ * curve's legend, one heatmap panel per budget, one curtailment line per
+ * budget in the fan chart; the fan names its dates. */
+Test(report, charts_show_every_budget_and_the_dates)
+{
+    make_sample();
+    make_scratch();
+    report_run run = base_run(NULL, 0);
+    cr_assert_eq(report_write(outdir, &R[0], 1, &run, 0), HR_OK, "%s", hr_last_error());
+    char *html = slurp_out("index.html");
+    static const char *const b[4] = {"0.25", "0.5", "1", "5"};
+    for (int j = 0; j < 4; j++) {
+        char k[64];
+        snprintf(k, sizeof k, ">%s %% budget: ", b[j]);
+        cr_assert_eq(count_str(html, k), 1, "curve legend %s", k);
+        snprintf(k, sizeof k, ">%s %%: ", b[j]);
+        cr_assert_eq(count_str(html, k), 1, "load-duration legend %s", k);
+        snprintf(k, sizeof k, ">At the %s %% budget<", b[j]);
+        cr_assert_eq(count_str(html, k), 1, "heatmap panel %s", k);
+    }
+    cr_assert_eq(count_str(html, "<path class=\"cline\""), 4 + 4, "4 lines and 4 legend marks");
+    cr_assert(strstr(html, "Next 14 days: Dec 31, 2024 \xE2\x80\x93 Jan 13, 2025 (UTC)") != NULL);
+    cr_assert(strstr(html, "at the 0.25, 0.5, 1 and 5 % budgets") != NULL);
+    cr_assert(strstr(html, "Study years 2023\xE2\x80\x93" "2024.") != NULL);
+    cr_assert(strstr(html, "Forecast model trained on 2023\xE2\x80\x93" "2024") != NULL);
+    free(html);
     rm_scratch();
 }
 
@@ -394,8 +567,10 @@ Test(report, html_self_contained_escaped_and_charts_present)
     cr_assert_eq(count_str(html, "class=\"nodata\""), 3);
     cr_assert_eq(count_str(html, "Curtailment rate versus added flat load"), 2);
     cr_assert_eq(count_str(html, "<title>Load-duration curve"), 3);
-    cr_assert_eq(count_str(html, "<title>Load forecast for the next 14 days"), 2);
-    cr_assert_eq(count_str(html, "<title>Curtailed hours per year by hour and month"), 2);
+    cr_assert_eq(count_str(html, "<title>Load forecast for "), 2);
+    cr_assert_eq(count_str(html, "<title>Curtailed hours per year by month and hour of day (UTC)"), 2);
+    cr_assert_eq(count_str(html, "<b>Data warning.</b>"), 1, "Tiny Co-op: 3.4 % imputed");
+    cr_assert(strstr(html, "href=\"regions.csv\"") && strstr(html, "href=\"regions.json\""));
     /* Each svg opens with its title and draws paths or rects. */
     for (const char *p = html; (p = strstr(p, "<svg")) != NULL; p++) {
         const char *end = strstr(p, "</svg>");
@@ -588,8 +763,8 @@ Test(report, all_nan_region_draws_no_empty_svg)
                              .p10_mw = NAN, .p50_mw = NAN, .p90_mw = NAN}};
     r.headroom = h;
     r.nbudgets = 2;
-    double ldc[3] = {NAN, NAN, NAN}, heat[288];
-    for (int i = 0; i < 288; i++) heat[i] = NAN;
+    double ldc[3] = {NAN, NAN, NAN}, heat[2 * 288];
+    for (int i = 0; i < 2 * 288; i++) heat[i] = NAN;
     double mean[2] = {NAN, NAN};
     r.ldc_pct = ldc;
     r.nldc = 3;
@@ -605,7 +780,7 @@ Test(report, all_nan_region_draws_no_empty_svg)
     free(html);
     char *csv = slurp_out("regions.csv");
     cr_assert(!has_nonfinite_word(csv));
-    cr_assert(strstr(csv, "\nEmpty,1,,,0,0,0,0,,,") != NULL, "%s", csv);
+    cr_assert(strstr(csv, "\nEmpty,1,,,,0,0,0,0,,,") != NULL, "%s", csv);
     free(csv);
     char *json = slurp_out("regions.json");
     cr_assert(!has_nonfinite_word(json));
@@ -656,11 +831,11 @@ Test(report, long_load_duration_curve_is_thinned)
     size_t pts = 1;
     for (const char *q = p; q < end; q++) pts += *q == 'L';
     cr_assert(pts >= 300 && pts <= 460, "%zu points drawn", pts);
-    /* Plot area: x from 76 to 542, y of 100 % at the top (14), 40 % at the
+    /* Plot area: x from 76 to 534, y of 100 % at the top (14), 40 % at the
      * bottom (14 + 238): so the path starts at "M76.0 14.0" and ends at
-     * "542.0 252.0" (frame geometry of std_frame, y axis 40..100). */
+     * "534.0 252.0" (frame geometry of std_frame, y axis 40..100). */
     cr_assert_eq(strncmp(p, "M76.0 14.0", 10), 0, "%.20s", p);
-    cr_assert_eq(strncmp(end - 11, "542.0 252.0", 11), 0, "%.20s", end - 11);
+    cr_assert_eq(strncmp(end - 11, "534.0 252.0", 11), 0, "%.20s", end - 11);
     free(html);
     rm_scratch();
 }
@@ -682,7 +857,8 @@ Test(report, region_without_budgets_is_ranked_last)
     snprintf(path, sizeof path, "%s/regions.json", outdir);
     cr_assert_eq(py_json(path, "r = d[\"regions\"]\n"
                                "assert [x[\"region\"] for x in r] == [\"ERCO\", \"A&B <x>\", \"Failed\"], r\n"
-                               "assert r[2][\"headroom_mw_0.5\"] is None and r[2][\"curtailed_hours_5\"] is None\n"
+                               "assert r[2][\"budgets\"][1][\"headroom_mw\"] is None\n"
+                               "assert r[2][\"budgets\"][3][\"curtailed_h_per_yr\"] is None\n"
                                "assert d[\"budgets_pct\"] == [0.25, 0.5, 1, 5]\n"),
                  0);
     char *html = slurp_out("index.html");

@@ -23,8 +23,9 @@ __all__ = ["Error", "Series", "Model", "read", "series", "fit", "assess", "repor
 __version__ = lib.hr_version().decode()
 
 FORMATS = ["auto", "long", "eia930", "eia930-ba", "ercot-native", "ercot-fuel", "pjm-gen",
-           "us48", "series", "weather"]
+           "us48", "series", "weather", "eia-api"]
 _DUPS = ["error", "mean", "first", "last"]
+_DEMANDS = ["raw", "adjusted", "imputed"]
 _OVERLAPS = ["error", "first", "last"]
 _THRESH = ["seasonal", "annual", "capacity"]
 _METHODS = {"css-ml": 0, "ml": 1, "css": 2}
@@ -61,7 +62,8 @@ def _choice(name, value, names):
 
 def _ingest_opts(st, format="auto", on_duplicate="error", on_overlap="error", screen=True,
                  time_col=None, value_cols=None, region=None, tz=None, hour_ending=False,
-                 scale=1.0, threads=0):
+                 scale=1.0, threads=0, region_col=None, min_coverage=1.0, interval_end=False,
+                 demand="raw", delimiter=None):
     st["format"] = _choice("format", format, FORMATS)
     st["on_duplicate"] = _choice("on_duplicate", on_duplicate, _DUPS)
     st["on_overlap"] = _choice("on_overlap", on_overlap, _OVERLAPS)
@@ -77,6 +79,16 @@ def _ingest_opts(st, format="auto", on_duplicate="error", on_overlap="error", sc
     st["hour_ending"] = int(bool(hour_ending))
     st["scale"] = float(scale)
     st["threads"] = int(threads)
+    if region_col is not None:
+        st["region_col"] = region_col
+    st["min_coverage"] = float(min_coverage)
+    st["interval_end"] = int(bool(interval_end))
+    st["demand"] = _choice("demand", demand, _DEMANDS)
+    if delimiter is not None:
+        d = delimiter.encode() if isinstance(delimiter, str) else bytes(delimiter)
+        if len(d) != 1:
+            raise ValueError("delimiter: one character, not %r" % (delimiter,))
+        st["delimiter"] = d
 
 
 def _paths(paths):
@@ -160,7 +172,9 @@ def read(paths, **ingest):
     """Read hourly load files (EIA-930, ERCOT, PJM, long CSV, series, ...)
     into a Series: merged, on an hourly UTC grid, screened and imputed.
     Options as the CLI's input options: format, on_duplicate, on_overlap,
-    screen, time_col, value_cols, region, tz, hour_ending, scale, threads."""
+    screen, time_col, value_cols, region, tz, hour_ending, scale, threads,
+    region_col, min_coverage, interval_end, demand ("raw", "adjusted",
+    "imputed"), delimiter (docs/formats.md)."""
     st = Struct("hr_ingest_opts", lib.hr_ingest_opts_init)
     _ingest_opts(st, **ingest)
     arr, n = _paths(paths)

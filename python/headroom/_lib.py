@@ -27,8 +27,21 @@ def _load():
 
 
 lib, LIB_PATH = _load()
-# the bundled specifications when the package carries its own library
-MODELS_DIR = os.path.join(_HERE, "models") if os.path.isdir(os.path.join(_HERE, "models")) else None
+
+
+def _models_dir():
+    """Where specification names are looked up unless a call names models_dir:
+    $HEADROOM_MODELS, the package's own copy (pip install), the source tree's
+    models/ (python/headroom run in place), else None: the library's
+    installed directory (hr_models_dir)."""
+    for d in (os.environ.get("HEADROOM_MODELS"), os.path.join(_HERE, "models"),
+              os.path.join(os.path.dirname(os.path.dirname(_HERE)), "models")):
+        if d and os.path.isdir(d):
+            return d
+    return None
+
+
+MODELS_DIR = _models_dir()
 
 vp, cp, sz, i64 = C.c_void_p, C.c_char_p, C.c_size_t, C.c_int64
 _PROTOS = {
@@ -86,6 +99,9 @@ class Error(Exception):
         super().__init__(message or self.name)
 
 
+Error.__module__ = "headroom"
+
+
 def check(status):
     if status != 0:
         raise Error(status, lib.hr_last_error().decode("utf-8", "replace"))
@@ -111,7 +127,9 @@ FN = C.c_void_p
 FIELDS = {
     "hr_ingest_opts": {"format": C.c_int, "on_duplicate": C.c_int, "on_overlap": C.c_int,
                        "screen": C.c_int, "time_col": cp, "value_cols": cp * 16, "region": cp,
-                       "tz": cp, "hour_ending": C.c_int, "scale": C.c_double, "threads": C.c_int},
+                       "tz": cp, "hour_ending": C.c_int, "scale": C.c_double, "threads": C.c_int,
+                       "region_col": cp, "min_coverage": C.c_double, "interval_end": C.c_int,
+                       "demand": C.c_int, "delimiter": C.c_char},
     "hr_quality": {"first_utc": i64, "last_utc": i64, "hours": sz, "missing": sz, "flagged": sz,
                    "imputed": sz, "peak_mw": C.c_double, "mean_mw": C.c_double},
     "hr_fit_opts": {"model": cp, "models_dir": cp, "spec_text": cp, "from_utc": i64, "to_utc": i64,
@@ -191,8 +209,9 @@ class Struct:
         elif issubclass(ct, C.Array):
             arr = self._slot(field)
             vals = [enc(v) for v in value] if ct._type_ is cp else list(value)
-            if len(vals) > len(arr):
-                raise ValueError("%s: at most %d values" % (field, len(arr)))
+            cap = len(arr) - 1 if ct._type_ is cp else len(arr)  # strings: NULL-terminated
+            if len(vals) > cap:
+                raise ValueError("%s: at most %d values" % (field, cap))
             if ct._type_ is cp:
                 self.keep.extend(vals)
             for i in range(len(arr)):

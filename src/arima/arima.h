@@ -43,6 +43,11 @@ typedef struct {
                            the state forecasts start from [1]; 0 skips it (the
                            order search's CSS candidates, which are compared
                            by sigma2 only): such a fit cannot forecast      */
+    int restarts;       /* arima_fit_model: when the optimum is not clean (an
+                           AR factor's root within 1.001 of the unit circle,
+                           a non-finite standard error or log-likelihood),
+                           refit from other starts and keep the best clean
+                           end [1]                                          */
 } arima_opts;
 
 typedef struct arima_fit arima_fit;
@@ -55,8 +60,9 @@ void arima_opts_init(arima_opts *o);
  * Start values, objective, transforms, optimiser and Hessian as R's arima
  * (CSS start, BFGS with numerical gradients). opts may be NULL (defaults).
  * On success *out owns a copy of everything it needs (the inputs are not
- * retained) and 0 is returned; a fit whose optimiser hit maxit is returned
- * with arima_converged() == 0. Errors: HR_EINVAL (orders, sizes), HR_EDATA
+ * retained) and 0 is returned; a fit whose optimiser hit maxit, or that
+ * found no clean optimum (opts.restarts), is returned with
+ * arima_converged() == 0 and says why in arima_note(). Errors: HR_EINVAL (orders, sizes), HR_EDATA
  * (too few observations), HR_ESINGULAR (xreg rank-deficient), HR_ENOCONV
  * (likelihood not finite near the optimum), HR_ENOMEM; *out untouched. */
 int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,

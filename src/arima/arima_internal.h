@@ -60,6 +60,7 @@
 #define HR_ARIMA_INTERNAL_H
 #include "arima/arima.h"
 #include <complex.h>
+#include <math.h>
 #include <stddef.h>
 
 #ifndef M_PI
@@ -211,12 +212,29 @@ struct arima_fit {
     ssm S;             /* filtered state at the last hour              */
 };
 
+/* The modulus the order search compares with 1.01 for a root u of a
+ * seasonal factor (a polynomial in B^s). auto.arima tests the expanded
+ * polynomial in B, where u has modulus |u|^(1/s); that is kept up to s = 24,
+ * where it still admits seasonal MA and AR coefficients up to 0.79 and keeps
+ * CSS searches on hourly load away from the seasonal MA unit root that
+ * seasonal differencing of a fixed daily shape creates (CSS misjudges it and
+ * the exact refits fail). Beyond, the expanded test excludes the class:
+ * every seasonal MA beyond -0.62 at s = 48 (the airline models of
+ * half-hourly demand), beyond 0.19 at s = 168; there the factor is tested
+ * in its own variable, u itself, with the same margin. */
+enum { AR_EXPANDED_MAX_S = 24 };
+static inline double ar_seasonal_modulus(double u, int s)
+{
+    return s <= AR_EXPANDED_MAX_S ? pow(u, 1.0 / s) : u;
+}
+
 /* ssm.c */
 void ar_partrans(size_t p, const double *raw, double *out);
 int ar_invpartrans(size_t p, const double *phi, double *out);
 int ar_stationary(size_t p, const double *phi);
 void ar_polyroots(size_t m, const double *c, double complex *z);
 void ar_ma_invert(size_t q, double *ma);
+double ar_min_root(size_t m, const double *c, double sign);
 void ar_trans_pars(const spec *m, const double *par, int trans, double *phi, double *theta);
 void ar_ssm_free(ssm *S);
 int ar_ssm_alloc(ssm *S, const spec *m);
@@ -261,6 +279,9 @@ double ar_armacss_arma(const double *x, void *ud);
 
 /* fit.c */
 void ar_note_add(arima_fit *f, const char *msg);
+int ar_fit_from(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
+                const arima_opts *opts, const double *fixed, double fixed_sigma2,
+                const double *start, arima_fit **out);
 int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
                 const arima_opts *opts, const double *fixed, double fixed_sigma2,
                 arima_fit **out);

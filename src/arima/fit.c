@@ -23,6 +23,7 @@ void arima_opts_init(arima_opts *o)
     o->std_errors = 1;
     o->unit_ma_stop = 0;
     o->css_state = 1;
+    o->restarts = 1;
 }
 
 /* ------------------------------------------------------------ start values */
@@ -176,8 +177,8 @@ static double root_span(size_t m, const double *c)
 }
 
 /* Order-search candidates (arima_opts.unit_ma_stop): an ML fit whose MA
- * roots (seasonal ones as |u|^(1/s) for u = z^s, as cand_eval) have stayed
- * inside auto.arima's rejection radius 1.01 for 3 accepted steps is
+ * roots (seasonal ones by ar_seasonal_modulus, as cand_eval) have stayed
+ * inside the search's rejection radius 1.01 for 3 accepted steps is
  * abandoned: the search would reject it at that point anyway, and such fits
  * are the slowest of a search (the filter hardly reaches its steady state;
  * the optimiser creeps along the boundary); stopping them early leaves the
@@ -190,7 +191,7 @@ static int ma_guard_fn(size_t n, const double *x, void *ud)
     ma_guard *g = ud;
     (void)n;
     double sp = fmin(root_span((size_t)g->q, x + g->p),
-                     pow(root_span(g->Q, x + g->p + g->q + g->P), 1.0 / g->s));
+                     ar_seasonal_modulus(root_span(g->Q, x + g->p + g->q + g->P), g->s));
     g->hits = sp < 1.01 ? g->hits + 1 : 0;
     g->stopped = g->hits >= 3;
     return g->stopped;
@@ -676,9 +677,11 @@ static int stage_final(fit_run *R, const double *fixed, double fixed_sigma2)
 }
 
 /* Run the estimation in stages; fixed != NULL means evaluate at those
- * coefficients. */
-int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
-                const arima_opts *opts, const double *fixed, double fixed_sigma2, arima_fit **out)
+ * coefficients; start != NULL (the narma ARMA coefficients) replaces the
+ * CSS or zero start of the ML stage. */
+int ar_fit_from(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
+                const arima_opts *opts, const double *fixed, double fixed_sigma2,
+                const double *start, arima_fit **out)
 {
     arima_opts dflt;
     if (!opts) { arima_opts_init(&dflt); opts = &dflt; }
@@ -705,7 +708,8 @@ int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const a
         if (!rc && R.method == ARIMA_CSS) {
             rc = stage_css_fit(&R);
         } else if (!rc) {
-            if (R.method == ARIMA_CSS_ML) rc = stage_css_start(&R);
+            if (start) memcpy(R.x, start, narma * sizeof(double)), R.cc.ncond = 0;
+            else if (R.method == ARIMA_CSS_ML) rc = stage_css_start(&R);
             if (!rc) rc = stage_ml(&R);
             if (!rc) rc = stage_polish(&R);
             if (!rc) rc = stage_std_errors(&R);
@@ -721,10 +725,10 @@ int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const a
     return 0;
 }
 
-int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
-                    const arima_order *o, const arima_opts *opts, arima_fit **out)
+int ar_fit_core(const double *y, size_t n, const double *xreg, size_t k, const arima_order *o,
+                const arima_opts *opts, const double *fixed, double fixed_sigma2, arima_fit **out)
 {
-    return ar_fit_core(y, n, xreg, k, o, opts, NULL, NAN, out);
+    return ar_fit_from(y, n, xreg, k, o, opts, fixed, fixed_sigma2, NULL, out);
 }
 
 int arima_fit_fixed(const double *y, size_t n, const double *xreg, size_t k,

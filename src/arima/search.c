@@ -151,22 +151,6 @@ static double seas_strength(const double *y, size_t n, size_t s, double *work)
     return F > 0.0 ? F : 0.0;
 }
 
-/* min |root| of 1 - sum c_i z^i (or 1 + ... when sign > 0), Inf if none. */
-static double min_root(size_t m, const double *c, double sign)
-{
-    while (m > 0 && c[m - 1] == 0.0) m--;
-    if (m == 0) return INFINITY;
-    if (m > 60) return INFINITY;
-    double cc[64];
-    double complex z[64];
-    cc[0] = 1.0;
-    for (size_t i = 0; i < m; i++) cc[i + 1] = sign * c[i];
-    ar_polyroots(m, cc, z);
-    double mn = INFINITY;
-    for (size_t i = 0; i < m; i++) mn = fmin(mn, cabs(z[i]));
-    return mn;
-}
-
 typedef struct {
     int p, q, P, Q, cst;
     double ic;   /* AICc (or its CSS approximation); Inf when unusable */
@@ -219,12 +203,12 @@ static double cand_eval(const search *S, cand *c)
         double aic = S->offset + nstar * log(f->sigma2) + 2.0 * npar;
         ic = aic + 2.0 * npar * (npar + 1.0) / (nstar - npar - 1.0);
     } else ic = f->aicc;
-    /* root checks on each factor: seasonal roots are |u|^(1/s) */
+    /* root checks on each factor (ar_seasonal_modulus) */
     const double *cf = f->coef;
-    double r1 = fmin(min_root((size_t)c->p, cf, -1.0),
-                     pow(min_root((size_t)c->P, cf + c->p + c->q, -1.0), 1.0 / S->s));
-    double r2 = fmin(min_root((size_t)c->q, cf + c->p, 1.0),
-                     pow(min_root((size_t)c->Q, cf + c->p + c->q + c->P, 1.0), 1.0 / S->s));
+    double r1 = fmin(ar_min_root((size_t)c->p, cf, -1.0),
+                     ar_seasonal_modulus(ar_min_root((size_t)c->P, cf + c->p + c->q, -1.0), S->s));
+    double r2 = fmin(ar_min_root((size_t)c->q, cf + c->p, 1.0),
+                     ar_seasonal_modulus(ar_min_root((size_t)c->Q, cf + c->p + c->q + c->P, 1.0), S->s));
     if (fmin(r1, r2) < 1.01 || !isfinite(f->sigma2) || !isfinite(f->loglik)) ic = INFINITY;
     if (S->keep && isfinite(ic)) c->fit = f;
     else arima_free(f);

@@ -73,6 +73,22 @@ void ar_polyroots(size_t m, const double *c, double complex *z)
     }
 }
 
+/* min |root| of 1 - sum c_i z^i (or 1 + ... when sign > 0), Inf if none. */
+double ar_min_root(size_t m, const double *c, double sign)
+{
+    while (m > 0 && c[m - 1] == 0.0) m--;
+    if (m == 0) return INFINITY;
+    if (m > 60) return INFINITY;
+    double cc[64];
+    double complex z[64];
+    cc[0] = 1.0;
+    for (size_t i = 0; i < m; i++) cc[i + 1] = sign * c[i];
+    ar_polyroots(m, cc, z);
+    double mn = INFINITY;
+    for (size_t i = 0; i < m; i++) mn = fmin(mn, cabs(z[i]));
+    return mn;
+}
+
 /* R's maInvert: reflect the roots of 1 + ma_1 z + ... inside the unit
  * circle to 1/root, giving the invertible MA with the same autocovariances. */
 void ar_ma_invert(size_t q, double *ma)

@@ -129,8 +129,9 @@ static int check_opts(const hr_assess_opts *o)
     if (o->nbudgets == 0 || o->nbudgets > HR_MAX_BUDGETS)
         return hr_err(HR_EINVAL, "headroom: %zu budgets (1 to %d allowed)", o->nbudgets, HR_MAX_BUDGETS);
     for (size_t j = 0; j < o->nbudgets; j++)
-        if (!(o->budgets_pct[j] > 0 && o->budgets_pct[j] < 100))
-            return hr_err(HR_EINVAL, "headroom: budget %g %% is not in (0, 100)", o->budgets_pct[j]);
+        if (!(o->budgets_pct[j] > 0 && o->budgets_pct[j] <= HR_MAX_BUDGET_PCT))
+            return hr_err(HR_EINVAL, "headroom: budget %g %% is not in (0, %g]", o->budgets_pct[j],
+                          HR_MAX_BUDGET_PCT);
     if (o->threshold_kind < HR_THRESH_SEASONAL || o->threshold_kind > HR_THRESH_CAPACITY)
         return hr_err(HR_EINVAL, "headroom: unknown threshold kind %d", o->threshold_kind);
     if (o->threshold_kind == HR_THRESH_CAPACITY &&

@@ -36,6 +36,7 @@ typedef int (*cli_report_fn)(const char *const *paths, size_t npaths, const hr_r
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud);
 
 /* cli_common.c */
+int cli_edit_distance(const char *a, const char *b);     /* Levenshtein, capped at 9 */
 int cli_parse_time(const char *arg, int64_t *t);          /* 0 / -1 */
 int cli_parse_size(const char *arg, size_t *v);           /* 0 / -1 */
 int cli_parse_threads(const char *arg, int *threads);     /* -j: 1..64; 0 / -1 */
@@ -46,16 +47,20 @@ int cli_parse_doubles(const char *arg, double *v, int max, int *n);
  * --growth (a percentage above -100). */
 int cli_parse_years(const char *arg, int *from, int *to);
 int cli_parse_budgets(const char *arg, double *b, size_t *n);
-/* A budget is a share of the added load that may be curtailed: above half
- * of it the "headroom" is mostly not served, so the CLI refuses it. */
-#define CLI_MAX_BUDGET_PCT 50.0
+#define CLI_MAX_BUDGET_PCT HR_MAX_BUDGET_PCT
 /* --budgets for assess and report: EXIT_OK, or the usage error (one text). */
 int cli_opt_budgets(const char *cmd, const char *arg, double *b, size_t *n);
 int cli_parse_growth(const char *arg, double *pct);
+/* "invalid value 'ARG' for OPT (valid: ...)" as a usage error; OPT as
+ * cli_opt_name spells it ("--threads", "-j"). Returns EXIT_USAGE. */
+int cli_bad_value(const char *cmd, const char *arg, const char *opt);
 /* --rank-budget must be one of the budgets: EXIT_OK or the usage error. */
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro);
 void cli_json_str(FILE *f, const char *s);
 void cli_json_num(FILE *f, double x);                     /* NaN -> null */
+/* fopen(path, "r") that does not block on a FIFO nobody writes (it reads
+ * as empty) and fails on a directory (errno EISDIR). */
+FILE *cli_fopen_read(const char *path);
 /* Atomic output file (hr_outfile_*): the stream to write path to, its
  * handle in *h; NULL on error (message printed). cli_close_out commits it
  * when ok, else drops it. */

@@ -5,11 +5,13 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* The message helpers of cli.h: PROG: CMD: MSG, for a usage error with a
@@ -59,6 +61,28 @@ int cli_read_series(const char *cmd, cli_ingest *in, int nfiles, char **files, h
         return cli_fail(cmd, "%s", msg);
     }
     return EXIT_OK;
+}
+
+/* Levenshtein distance of a and b, capped at 9 (names are short). */
+int cli_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63) return 9;
+    int d[64];
+    for (size_t j = 0; j <= lb; j++) d[j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= lb; j++) {
+            int up = d[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
+            d[j] = best;
+            diag = up;
+        }
+    }
+    return d[lb] < 9 ? d[lb] : 9;
 }
 
 int cli_parse_time(const char *arg, int64_t *t)
@@ -158,6 +182,39 @@ int cli_parse_growth(const char *arg, double *pct)
     return 0;
 }
 
+/* What each option of the commands' own tables takes, for cli_bad_value. */
+static const char *const value_hints[][2] = {
+    {"threads", "a whole number of threads, 1 to 64"},
+    {"-j", "a whole number of threads, 1 to 64"},
+    {"start", "an ISO 8601 UTC hour, e.g. 2023-06-01T12:00:00Z"},
+    {"origins", "a whole number above 0"},
+    {"step", "a whole number of hours above 0"},
+    {"lead", "a whole number of hours"},
+    {"horizon", "a whole number of hours above 0"},
+    {"refit-every", "a whole number of origins above 0"},
+    {"window", "a whole number of hours, 0 = all"},
+    {"rank-budget", "a percentage, one of the budgets"},
+    {"backtest-days", "a whole number of days"},
+    {"forecast-hours", "a whole number of hours above 0"},
+    {"scenarios", "a whole number, 0 to 100000"},
+    {"growth", "a percentage above -100"},
+    {"seed", "a whole number"},
+    {"threshold", "seasonal, annual"},
+    {"season-slack", "0, 1"},
+    {"years", "Y or Y1-Y2, 1900 to 9999"},
+    {"size", "MW above 0, at most 1e9, or 0 for none"},
+    {"rank-by", "study, contract"},
+};
+
+int cli_bad_value(const char *cmd, const char *arg, const char *opt)
+{
+    const char *name = opt[0] == '-' && opt[1] == '-' ? opt + 2 : opt;
+    for (size_t i = 0; i < CLI_COUNT(value_hints); i++)
+        if (!strcmp(value_hints[i][0], name))
+            return cli_usage(cmd, "invalid value '%s' for %s (valid: %s)", arg, opt, value_hints[i][1]);
+    return cli_usage(cmd, "invalid value '%s' for %s", arg, opt);
+}
+
 int cli_check_rank_budget(const char *cmd, const hr_report_opts *ro)
 {
     char list[160] = "";
@@ -188,6 +245,23 @@ void cli_json_num(FILE *f, double x)
 {
     if (isfinite(x)) fprintf(f, "%.10g", x);
     else fputs("null", f);
+}
+
+FILE *cli_fopen_read(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return NULL;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        errno = EISDIR;
+        return NULL;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    FILE *f = fdopen(fd, "r");
+    if (!f) close(fd);
+    return f;
 }
 
 FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h)

@@ -1,5 +1,6 @@
 /* cli_ingest.c — parsing of the shared input options (see cli_ingest.h). */
 #include "cli_ingest.h"
+#include "cli.h"
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,28 +55,6 @@ static const char *join(const char *const *names, int n, char *buf, size_t cap)
     return buf;
 }
 
-/* Levenshtein distance of a and b, capped at 9 (names are short). */
-static int edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 9;
-    int d[64];
-    for (size_t j = 0; j <= lb; j++) d[j] = (int)j;
-    for (size_t i = 1; i <= la; i++) {
-        int diag = d[0];
-        d[0] = (int)i;
-        for (size_t j = 1; j <= lb; j++) {
-            int up = d[j];
-            int best = diag + (a[i - 1] != b[j - 1]);
-            if (up + 1 < best) best = up + 1;
-            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
-            d[j] = best;
-            diag = up;
-        }
-    }
-    return d[lb] < 9 ? d[lb] : 9;
-}
-
 #define ZONE_DIR "/usr/share/zoneinfo"
 
 /* 1 if name is an IANA zone of the system's database (a TZif file). */
@@ -105,7 +84,7 @@ static void zone_suggest(const char *name, char *buf, size_t cap)
     int best = 3;
     struct dirent *e;
     while ((e = readdir(d))) {
-        int k = edit_distance(base, e->d_name);
+        int k = cli_edit_distance(base, e->d_name);
         if (k < best) {
             char full[768];
             snprintf(full, sizeof full, "%.*s%s", slash ? (int)(slash - name + 1) : 0, name, e->d_name);

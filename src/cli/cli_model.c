@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_MDIR };
+enum { O_MODEL = 1200, O_ORDER, O_SEASONAL, O_SEASON, O_METHOD, O_AWIN, O_NOMEAN, O_DRIFT, O_MDIR };
 
 /* The library's warnings (model fallbacks, optimiser limits) on stderr;
  * its info messages stay quiet. */
@@ -34,6 +34,8 @@ static const struct option model_options[MODEL_NOPTS] = {
     {"season", required_argument, 0, O_SEASON},
     {"method", required_argument, 0, O_METHOD},
     {"arima-window", required_argument, 0, O_AWIN},
+    {"no-mean", no_argument, 0, O_NOMEAN},
+    {"drift", no_argument, 0, O_DRIFT},
     {"models-dir", required_argument, 0, O_MDIR},
 };
 
@@ -67,14 +69,27 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     int v[4];
     switch (c) {
     case O_MODEL: m->fit.model = arg; m->model_given = 1; return 0;
-    case O_ORDER:
-        if (cli_parse_ints(arg, v, 3)) break;
+    case O_ORDER: /* ranges of the library's 'errors arima' (spec.h) */
+        if (cli_parse_ints(arg, v, 3) || v[0] < 0 || v[0] > 30 || v[1] < 0 || v[1] > 3 || v[2] < 0 ||
+            v[2] > 30) {
+            snprintf(m->problem, sizeof m->problem,
+                     "invalid value '%s' for --order: p,d,q with p and q in 0..30, d in 0..3", arg);
+            return -1;
+        }
         memcpy(m->fit.order, v, 3 * sizeof(int));
         return 0;
     case O_SEASONAL:
-        if (cli_parse_ints(arg, v, 4) || v[3] < 1) break;
+        if (cli_parse_ints(arg, v, 4) || v[0] < 0 || v[0] > 10 || v[1] < 0 || v[1] > 2 || v[2] < 0 ||
+            v[2] > 10 || v[3] < 1 || v[3] > 10000) {
+            snprintf(m->problem, sizeof m->problem,
+                     "invalid value '%s' for --seasonal: P,D,Q,s with P and Q in 0..10, D in 0..2, "
+                     "s in 1..10000", arg);
+            return -1;
+        }
         memcpy(m->fit.order + 3, v, 4 * sizeof(int));
         return 0;
+    case O_NOMEAN: m->fit.no_mean = 1; return 0;
+    case O_DRIFT: m->fit.drift = 1; return 0;
     case O_SEASON:
         if (cli_parse_ints(arg, v, 1) || v[0] < 1) break;
         m->fit.season = v[0];
@@ -94,14 +109,19 @@ int cli_model_option(cli_model *m, int c, const char *arg)
     case O_MDIR: m->fit.models_dir = arg; return 0;
     default: break;
     }
-    const char *opt = "a model option";
+    const char *opt = "a model option", *valid = NULL;
     char name[40];
     for (size_t i = 0; i < MODEL_NOPTS; i++)
         if (model_options[i].val == c) {
             snprintf(name, sizeof name, "--%s", model_options[i].name);
             opt = name;
         }
-    snprintf(m->problem, sizeof m->problem, "%s: invalid value '%s'", opt, arg);
+    if (c == O_ORDER) valid = "p,d,q: three whole numbers, e.g. 1,0,1";
+    else if (c == O_SEASONAL) valid = "P,D,Q,s: four whole numbers, s >= 1, e.g. 1,0,0,24";
+    else if (c == O_SEASON) valid = "a period in hours, >= 1";
+    else if (c == O_AWIN) valid = "a number of hours, 0 = all";
+    snprintf(m->problem, sizeof m->problem, "%s: invalid value '%s'%s%s%s", opt, arg,
+             valid ? " (" : "", valid ? valid : "", valid ? ")" : "");
     return -1;
 }
 
@@ -173,10 +193,34 @@ static int check_model(const char *cmd, const cli_model *m)
 
 int cli_opts_done(const char *cmd, cli_opts *o, int fits)
 {
-    if (!o->with_model) return EXIT_OK;
+    if (!o->with_model || !fits) return EXIT_OK; /* no fit: the directory does not matter */
     int rc = resolve_models_dir(cmd, &o->cm);
-    if (!rc && fits) rc = check_model(cmd, &o->cm);
-    return rc;
+    return rc ? rc : check_model(cmd, &o->cm);
+}
+
+/* An option getopt did not take: one that needs a value and has none, or a
+ * misspelling (the nearest option within two edits is suggested). */
+static int unknown_option(const char *cmd, const char *opt_text, const cli_opts *o)
+{
+    const char *name = opt_text;
+    while (*name == '-') name++;
+    size_t n = strcspn(name, "=");
+    char given[64];
+    snprintf(given, sizeof given, "%.*s", (int)(n < sizeof given ? n : sizeof given - 1), name);
+    const struct option *best = NULL;
+    int bd = 3;
+    for (const struct option *p = o->lo; p->name; p++) {
+        if (!strcmp(p->name, given) && p->has_arg == required_argument && opt_text[0] == '-' && opt_text[1] == '-')
+            return cli_usage(cmd, "option '--%s' needs a value", p->name);
+        if (opt_text[0] == '-' && opt_text[1] == p->val && !opt_text[2] && p->has_arg == required_argument)
+            return cli_usage(cmd, "option '-%c' (--%s) needs a value", p->val, p->name);
+        int d = cli_edit_distance(given, p->name);
+        if (d < bd) bd = d, best = p;
+    }
+    if (opt_text[0] == '-' && opt_text[1] == '-')
+        return cli_usage(cmd, "unknown option '%s'%s%s%s", opt_text, best ? "; did you mean '--" : "",
+                         best ? best->name : "", best ? "'?" : "");
+    return cli_usage(cmd, "unknown or incomplete option '%s'", opt_text);
 }
 
 int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_text, cli_opts *o)
@@ -186,7 +230,7 @@ int cli_shared_option(const char *cmd, int c, const char *arg, const char *opt_t
     } else if (o->with_model && cli_model_is_option(c)) {
         if (cli_model_option(&o->cm, c, arg)) return cli_usage(cmd, "%s", o->cm.problem);
     } else
-        return cli_usage(cmd, "unknown or incomplete option '%s'", opt_text);
+        return unknown_option(cmd, opt_text, o);
     return EXIT_OK;
 }
 

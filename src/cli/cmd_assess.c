@@ -8,6 +8,7 @@
 #include "cli.h"
 #include "cli_ingest.h"
 #include "cli_model.h"
+#include "cli_outlook.h"
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
@@ -48,7 +49,8 @@ static const char *const help =
     "                         both neighbouring hours is warned about (a likely spike)\n"
     "  --years Y1-Y2          study years, whole UTC calendar years [Default: every whole\n"
     "                         year present]\n"
-    "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
+    "  --budgets LIST         curtailment budgets in %, 1 to 8, each above 0 and at most\n"
+    "                         50 [Default: 0.25,0.5,1,5]\n"
     "  --ai-profile flat|FILE shape of the added load: 24 (UTC hour of day), 168 (UTC hour\n"
     "                         of week from Monday 00:00) or 8760 (hour of year) numbers\n"
     "                         averaging 1, one per line (last field of each line)\n"
@@ -70,20 +72,35 @@ static const char *const help =
     "                           events_per_year,mean_event_hours,max_event_hours\n"
     "                         (curtailed_pct: mean of the yearly rates; caps the size\n"
     "                         breaks and the battery's cycles go to stderr)\n"
-    "                         The terms do not apply with --forecast-year; --curve\n"
-    "                         stays the study's, without storage. docs/headroom.md\n"
+    "                         The terms do not apply with --forecast-year or\n"
+    "                         --hindcast; --curve stays the study's, without\n"
+    "                         storage. docs/headroom.md\n"
     "\n"
-    "probabilistic headroom (instead of the table above):\n"
-    "  --forecast-year Y      fit the model on the hours before year Y, simulate S hourly\n"
-    "                         paths of year Y (regression mean + a seasonal block bootstrap\n"
-    "                         of the training residuals; weather models: shifted weather\n"
-    "                         years), and report per region and budget\n"
-    "                           region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw\n"
+    "probabilistic headroom (instead of the table above; docs/forecast-headroom.md):\n"
+    "  --forecast-year Y[-Y2] fit the model on the hours before year Y, simulate S hourly\n"
+    "                         paths of each year Y..Y2 (at most 10; regression mean + whole\n"
+    "                         weather years of residuals + the uncertainty of the year's\n"
+    "                         level), and report per region, year and budget\n"
+    "                           region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw,\n"
+    "                           forecast_year,training_years,training_from,training_to,\n"
+    "                           study_years,threshold_summer_mw,threshold_winter_mw,\n"
+    "                           scenarios,committed_mw,calibration_years,spread_factor\n"
     "                         against the historical thresholds of the study years (which\n"
-    "                         end before Y unless --years says otherwise)\n"
+    "                         end before Y unless --years says otherwise); the P10-P90\n"
+    "                         spread is calibrated on the region's own hindcasts\n"
+    "  --hindcast             instead: forecast every whole year with a whole year before\n"
+    "                         it from the years before it, against its realised headroom\n"
+    "                         (at the training years' thresholds); per year, then the\n"
+    "                         coverage of P10-P90 and median realised/P50 per budget\n"
     "  --scenarios S          number of paths [Default: 200]\n"
     "  --growth PCT           annual load growth on top of the model's trend, compounding\n"
     "                         from the end of training [Default: 0]\n"
+    "  --threshold-growth PCT annual growth of the thresholds (the system's capability)\n"
+    "                         from the last study year [Default: 0]\n"
+    "  --committed FILE       loads already committed: region,start,mw[,profile] (start a\n"
+    "                         UTC date; ramping in linearly over 365 days; profile a file\n"
+    "                         as --ai-profile), added to every path before the headroom\n"
+    "  --calibrate 0|1        scale the P10-P90 spread by the hindcasts [Default: 1]\n"
     "  --seed N               scenario seed [Default: 1]\n"
     "\n" MODEL_OPTIONS_HELP
     "                         (with --forecast-year the default model is auto)\n"
@@ -141,7 +158,7 @@ static int split(char *line, char **f, int max)
 
 static int read_capacity(const char *path, cap_table *t)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_read(path);
     if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
     char line[1024];
     int ir = -1, is = -1, it = -1, isl = -1;
@@ -149,6 +166,10 @@ static int read_capacity(const char *path, cap_table *t)
     int rc = EXIT_OK;
     while (fgets(line, sizeof line, f)) {
         ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = cli_fail(CMD, "%s:%lu: line longer than %zu bytes", path, ln, sizeof line - 2);
+            break;
+        }
         char *p = line;
         if (ln == 1 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
             p += 3;
@@ -201,6 +222,11 @@ static int read_capacity(const char *path, cap_table *t)
             rc = cli_fail(CMD, "%s:%lu: column 'season': \"%s\" is not summer, winter or annual", path, ln, fld[is]);
             break;
         }
+        if (!fld[ir][0] || strlen(fld[ir]) >= sizeof t->row[0].region) {
+            rc = cli_fail(CMD, "%s:%lu: column 'region': empty or longer than %zu bytes", path, ln,
+                          sizeof t->row[0].region - 1);
+            break;
+        }
         size_t k = 0;
         while (k < t->n && strcmp(t->row[k].region, fld[ir])) k++;
         if (k == t->n) {
@@ -231,7 +257,7 @@ static int read_capacity(const char *path, cap_table *t)
 
 static int read_profile(const char *path, double **prof, size_t *n)
 {
-    FILE *f = fopen(path, "r");
+    FILE *f = cli_fopen_read(path);
     if (!f) return cli_fail(CMD, "%s: %s", path, strerror(errno));
     size_t cap = 8760, m = 0;
     double *v = malloc(cap * sizeof *v);
@@ -240,6 +266,10 @@ static int read_profile(const char *path, double **prof, size_t *n)
     int rc = EXIT_OK;
     while (v && fgets(line, sizeof line, f)) {
         ln++;
+        if (!strchr(line, '\n') && !feof(f)) {
+            rc = cli_fail(CMD, "%s:%lu: line longer than %zu bytes", path, ln, sizeof line - 2);
+            break;
+        }
         char *last = strrchr(line, ',');
         char *s = trim(last ? last + 1 : line);
         if (!*s) continue;
@@ -248,6 +278,10 @@ static int read_profile(const char *path, double **prof, size_t *n)
         if (end == s || *end) {
             if (m == 0 && ln == 1) continue; /* a header line */
             rc = cli_fail(CMD, "%s:%lu: not a number: \"%s\"", path, ln, s);
+            break;
+        }
+        if (!isfinite(x) || x < 0) {
+            rc = cli_fail(CMD, "%s:%lu: not a finite number >= 0: \"%s\"", path, ln, s);
             break;
         }
         if (m == cap) {
@@ -375,68 +409,39 @@ static int capacity_for(const cap_table *cap, const char *capfile, const char *n
     return EXIT_OK;
 }
 
-/* --forecast-year: per region, historical headroom and thresholds of the
- * study years (ending before Y unless --years was given), a model fitted on
- * the hours before Y, S scenario paths of Y, P10/P50/P90 per budget. All
- * regions are computed before anything is written. */
-static int run_forecast_year(const hr_series *s, const char *regions, const hr_assess_opts *ao_in,
-                             const cap_table *cap, const char *capfile, const hr_fit_opts *fit_in, int Y,
-                             size_t S, double growth, uint64_t seed, FILE *f)
+/* --forecast-year / --hindcast: per region hr_outlook_run or
+ * hr_hindcast_run (cli_outlook.c prints them); all regions are computed
+ * before anything is written. */
+static int run_outlook(const hr_series *s, const char *regions, const hr_assess_opts *ao_in, const cap_table *cap,
+                       const char *capfile, const hr_fit_opts *fit, const hr_outlook_opts *oo, int hindcast,
+                       FILE *f)
 {
-    char ys[16];
-    int64_t tY;
-    snprintf(ys, sizeof ys, "%04d-01-01", Y);
-    if (hr_time_parse(ys, &tY)) return cli_fail(CMD, "--forecast-year %d: %s", Y, hr_last_error());
-    size_t nreg = hr_series_region_count(s), nh = hr_year_hours(Y);
-    if (S > (size_t)-1 / sizeof(double) / nh) return cli_fail(CMD, "--scenarios %zu: too many", S);
-    double *paths = malloc(S * nh * sizeof *paths);
-    double *q = calloc(nreg * HR_MAX_BUDGETS * 3, sizeof *q);
-    hr_assessment *a = calloc(nreg, sizeof *a);
-    int rc = EXIT_OK;
-    if (!paths || !q || !a) rc = cli_fail(CMD, "out of memory");
+    size_t nreg = hr_series_region_count(s);
+    hr_outlook *res = hindcast ? NULL : calloc(nreg, sizeof *res);
+    hr_hindcast *hc = hindcast ? calloc(nreg, sizeof *hc) : NULL;
+    int rc = !res && !hc ? cli_fail(CMD, "out of memory") : EXIT_OK;
     for (size_t i = 0; i < nreg && rc == EXIT_OK; i++) {
         const char *name = hr_series_region_name(s, i);
         if (!in_list(regions, name)) continue;
         hr_assess_opts o = *ao_in;
         if ((rc = capacity_for(cap, capfile, name, &o))) break;
-        if (hr_assess(s, i, &o, &a[i])) {
-            rc = cli_fail(CMD, "%s", hr_last_error());
-            break;
-        }
-        if (!ao_in->year_to && a[i].year_to >= Y) { /* keep year Y out of the history */
-            o.year_to = Y - 1;
-            if (hr_assess(s, i, &o, &a[i])) {
-                rc = cli_fail(CMD, "%s: no whole study year before %d: %s", name, Y, hr_last_error());
-                break;
-            }
-        }
-        hr_fit_opts fo = *fit_in;
-        if (fo.to_utc > tY - 3600) fo.to_utc = tY - 3600;
-        hr_model *m = NULL;
-        if (hr_model_fit(s, i, &fo, &m)) {
-            rc = cli_fail(CMD, "%s: fit: %s", name, hr_last_error());
-            break;
-        }
-        if (hr_scenarios(m, s, i, Y, S, growth, seed, paths) ||
-            hr_assess_paths(tY, paths, nh, S, a[i].threshold_summer_mw, a[i].threshold_winter_mw, &o, NULL,
-                            q + i * HR_MAX_BUDGETS * 3))
-            rc = cli_fail(CMD, "%s: scenarios: %s", name, hr_last_error());
-        hr_model_free(m);
+        int st = hindcast ? hr_hindcast_run(s, i, fit, &o, oo, &hc[i]) : hr_outlook_run(s, i, fit, &o, oo, &res[i]);
+        if (st) rc = cli_fail(CMD, "%s: %s", name, hr_last_error());
     }
-    if (rc == EXIT_OK) {
-        fputs("region,budget_pct,p10_mw,p50_mw,p90_mw,headroom_hist_mw\n", f);
+    for (int pass = 0; pass < 1 + hindcast && rc == EXIT_OK; pass++) {
+        if (pass) fputc('\n', f);
+        int first = 1;
         for (size_t i = 0; i < nreg; i++) {
             const char *name = hr_series_region_name(s, i);
             if (!in_list(regions, name)) continue;
-            const double *qi = q + i * HR_MAX_BUDGETS * 3;
-            for (size_t j = 0; j < a[i].nrows; j++)
-                fprintf(f, "%s,%g,%.1f,%.1f,%.1f,%.1f\n", name, a[i].rows[j].budget_pct, qi[3 * j], qi[3 * j + 1],
-                        qi[3 * j + 2], a[i].rows[j].headroom_mw);
+            if (!hindcast) cli_outlook_print(f, name, &res[i], first);
+            else if (pass == 0) cli_hindcast_print(f, name, &hc[i], first);
+            else cli_hindcast_summary(f, name, &hc[i], first);
+            first = 0;
         }
     }
-    free(paths);
-    free(q);
-    free(a);
+    free(res);
+    free(hc);
     return rc;
 }
 
@@ -446,12 +451,16 @@ int cmd_assess(int argc, char **argv)
 {
     enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
            O_FYEAR, O_SCEN, O_GROWTH, O_SEED,
-           O_SIZE };
+           O_SIZE, O_HINDCAST = 2200, O_COMMITTED, O_TGROWTH, O_CALIB };
     static const struct option own[] = {
         {"forecast-year", required_argument, 0, O_FYEAR},
         {"scenarios", required_argument, 0, O_SCEN},
         {"growth", required_argument, 0, O_GROWTH},
         {"seed", required_argument, 0, O_SEED},
+        {"hindcast", no_argument, 0, O_HINDCAST},
+        {"committed", required_argument, 0, O_COMMITTED},
+        {"threshold-growth", required_argument, 0, O_TGROWTH},
+        {"calibrate", required_argument, 0, O_CALIB},
         {"threshold", required_argument, 0, O_THRESH},
         {"season-slack", required_argument, 0, O_SLACK},
         {"years", required_argument, 0, O_YEARS},
@@ -470,10 +479,13 @@ int cmd_assess(int argc, char **argv)
     hr_assess_opts ao;
     hr_assess_opts_init(&ao);
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
-    int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0;
+    int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0, hindcast = 0;
     size_t nscen = 200, seed = 1;
     double growth = 0, size_mw = 0;
     cli_contract ck = {0};
+    hr_outlook_opts oo;
+    hr_outlook_opts_init(&oo);
+    const char *commitfile = NULL;
     op.cm.fit.model = "auto";
     int c;
     while ((c = getopt_long(argc, argv, "ho:", op.lo, NULL)) != -1) {
@@ -505,14 +517,23 @@ int cmd_assess(int argc, char **argv)
         case O_BYSEASON: by_season = 1; break;
         case O_CURVE: curve = 1; break;
         case O_GENMIX: genmix = 1; break;
-        case O_FYEAR: {
-            char *end;
-            long y = strtol(optarg, &end, 10);
-            if (end == optarg || *end || y < 1901 || y > 9999)
-                return cli_usage(CMD, "--forecast-year: '%s' is not a year", optarg);
-            fyear = (int)y;
+        case O_FYEAR:
+            if (cli_parse_years(optarg, &oo.year_from, &oo.year_to) || oo.year_from < 1901 ||
+                oo.year_to - oo.year_from >= HR_OUTLOOK_MAX_YEARS)
+                return cli_usage(CMD, "--forecast-year: '%s' is not a year Y or years Y1-Y2 (at most %d)", optarg,
+                                 HR_OUTLOOK_MAX_YEARS);
+            fyear = oo.year_from;
             break;
-        }
+        case O_HINDCAST: hindcast = 1; break;
+        case O_COMMITTED: commitfile = optarg; break;
+        case O_TGROWTH:
+            if (cli_parse_growth(optarg, &oo.threshold_growth_pct))
+                return cli_usage(CMD, "--threshold-growth: '%s' is not a percentage above -100", optarg);
+            break;
+        case O_CALIB:
+            if (strcmp(optarg, "0") && strcmp(optarg, "1")) return cli_usage(CMD, "--calibrate: '%s' is not 0 or 1", optarg);
+            oo.calibrate = optarg[0] == '1';
+            break;
         case O_SCEN:
             if (cli_parse_size(optarg, &nscen) || nscen == 0 || nscen > 100000)
                 return cli_usage(CMD, "--scenarios: '%s' is not a number of paths in 1-100000", optarg);
@@ -540,18 +561,24 @@ int cmd_assess(int argc, char **argv)
         }
     }
     if (optind >= argc) return cli_usage(CMD, "no input files");
-    if ((c = cli_opts_done(CMD, &op, fyear != 0))) return c;
-    if (fyear && (by_season || curve || genmix))
-        return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year");
-    if (!fyear && (model_given || nscen != 200 || growth != 0 || seed != 1))
-        return cli_usage(CMD, "--model, --scenarios, --growth and --seed need --forecast-year");
+    if ((c = cli_opts_done(CMD, &op, fyear != 0 || hindcast))) return c;
+    if ((fyear || hindcast) && (by_season || curve || genmix))
+        return cli_usage(CMD, "--by-season, --curve and --genmix do not apply with --forecast-year or --hindcast");
+    if (fyear && hindcast) return cli_usage(CMD, "--forecast-year and --hindcast are two different runs");
+    if (!fyear && !hindcast && (model_given || nscen != 200 || seed != 1 || !oo.calibrate))
+        return cli_usage(CMD, "--model, --scenarios, --seed and --calibrate need --forecast-year or --hindcast");
+    if (!fyear && (growth != 0 || commitfile || oo.threshold_growth_pct != 0))
+        return cli_usage(CMD, "--growth, --threshold-growth and --committed need --forecast-year");
+    oo.scenarios = nscen;
+    oo.seed = (uint64_t)seed;
+    oo.growth_pct = growth;
     if (cli_contract_check(CMD, &ao, &ck)) return EXIT_USAGE;
-    if (fyear && (ao.max_event_hours || ao.max_events_per_year || ao.max_hours_per_year || ao.every_year ||
-                  ao.battery_pct > 0))
+    if ((fyear || hindcast) && (ao.max_event_hours || ao.max_events_per_year || ao.max_hours_per_year ||
+                                ao.every_year || ao.battery_pct > 0))
         return cli_usage(CMD, "the contract terms (--max-event-hours, ..., --battery-pct) do not apply with "
-                              "--forecast-year: its P10/P50/P90 are the study's headroom");
-    if (size_mw > 0 && (fyear || by_season || curve || genmix))
-        return cli_usage(CMD, "--size does not combine with --forecast-year, --by-season, --curve or --genmix");
+                              "--forecast-year or --hindcast: their P10/P50/P90 are the study's headroom");
+    if (size_mw > 0 && (fyear || hindcast || by_season || curve || genmix))
+        return cli_usage(CMD, "--size does not combine with --forecast-year, --hindcast, --by-season, --curve or --genmix");
 
     cap_table cap = {0};
     double *prof = NULL;
@@ -576,9 +603,13 @@ int cmd_assess(int argc, char **argv)
     if (by_season && outpath && (rc = out_open(&seas_out, outpath, "_by_season.csv"))) goto done;
     if (curve && outpath && (rc = out_open(&curve_out, outpath, "_curve.csv"))) goto done;
     if (genmix && outpath && (rc = out_open(&gen_out, outpath, "_genmix.csv"))) goto done;
-    if (fyear) {
-        rc = run_forecast_year(s, regions, &ao, &cap, capfile, &op.cm.fit, fyear, nscen, growth, (uint64_t)seed,
-                               main_out.f);
+    if (fyear || hindcast) {
+        cli_committed cm = {0};
+        if (commitfile && (rc = cli_read_committed(CMD, commitfile, read_profile, &cm))) goto done;
+        oo.committed = cm.c;
+        oo.ncommitted = cm.n;
+        rc = run_outlook(s, regions, &ao, &cap, capfile, &op.cm.fit, &oo, hindcast, main_out.f);
+        cli_committed_free(&cm);
         goto done;
     }
 

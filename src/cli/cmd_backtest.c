@@ -14,7 +14,8 @@ static const char *const help =
     "For each origin t = T + k*S (k < N) fits on the data before t and forecasts\n"
     "t+L .. t+L+H-1; scores the model and the baselines snaive24, snaive168 and\n"
     "ba_forecast (where the data has the BA's forecast) on the same hours. Output CSV:\n"
-    "  region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball\n"
+    "  region,model,n,mae,rmse,mape,mase,coverage80_pct,coverage95_pct,winkler95,pinball\n"
+    "(MAE, RMSE, Winkler and pinball in MW; MAPE and the interval coverages in %).\n"
     "Day-ahead: --start <day>T12:00:00Z --step 24 --lead 12 --horizon 24.\n"
     "\n"
     MODEL_OPTIONS_HELP
@@ -35,9 +36,10 @@ static const char *const help =
 
 static void print_row(FILE *f, const char *region, const hr_backtest_row *r, int byh, int json)
 {
-    double v[8] = {r->mae, r->rmse, r->mape, r->mase, r->coverage80, r->coverage95, r->winkler95,
+    /* coverage in percent, as MAPE and as the report has it */
+    double v[8] = {r->mae, r->rmse, r->mape, r->mase, 100 * r->coverage80, 100 * r->coverage95, r->winkler95,
                    r->pinball};
-    static const char *const k[8] = {"mae", "rmse", "mape", "mase", "coverage80", "coverage95",
+    static const char *const k[8] = {"mae", "rmse", "mape", "mase", "coverage80_pct", "coverage95_pct",
                                      "winkler95", "pinball"};
     if (json) {
         fputs("{\"region\":", f);
@@ -101,7 +103,7 @@ int cmd_backtest(int argc, char **argv)
         }
         }
         char nb[40];
-        if (bad) return cli_usage("backtest", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
+        if (bad) return cli_bad_value("backtest", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (bo.start_utc == INT64_MIN) return cli_usage("backtest", "--start is required");
     if (optind >= argc) return cli_usage("backtest", "no input files");
@@ -120,7 +122,7 @@ int cmd_backtest(int argc, char **argv)
     if (hf) fputs("region,model,origin,timestamp,actual,mean,lo_80,hi_80,lo_95,hi_95\n", hf);
     if (json) fputs("[", stdout);
     else
-        printf("region,model,n,mae,rmse,mape,mase,coverage80,coverage95,winkler95,pinball%s\n",
+        printf("region,model,n,mae,rmse,mape,mase,coverage80_pct,coverage95_pct,winkler95,pinball%s\n",
                bo.by_horizon ? ",horizon" : "");
     size_t printed = 0;
     for (size_t i = 0; i < hr_series_region_count(s) && !rc; i++) {

@@ -19,6 +19,9 @@ static const char *const help =
     "  --json                 print a JSON summary per region on stdout\n"
     "  -o, --output FILE.hrm  where the fitted models go (required without --json)\n"
     "\n" INGEST_OPTIONS_HELP
+    "\nScreening is for hourly load: fit refuses a region where it replaced more\n"
+    "than 5 % of the observed hours (warns above 1 %); --no-screen fits other\n"
+    "series as read.\n"
     "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
 
 static void print_json(FILE *f, const hr_model *m)
@@ -62,6 +65,34 @@ static void print_json(FILE *f, const hr_model *m)
     fputc('}', f);
 }
 
+/* Screening (Ruggles et al. 2020) is made for hourly load: on other series
+ * (zero-mean, counts, prices) it flags a large share of the values as
+ * anomalies and the fit would run on their imputed replacements. Refuse
+ * above SCREEN_REFUSE of the observed hours, warn above SCREEN_WARN. */
+#define SCREEN_WARN 0.01
+#define SCREEN_REFUSE 0.05
+static int check_screening(const hr_series *s)
+{
+    for (size_t i = 0; i < hr_series_region_count(s); i++) {
+        hr_quality q;
+        if (hr_series_quality(s, i, &q)) continue;
+        size_t obs = q.hours - q.by_flag[HR_FLAG_MISSING];
+        size_t bad = q.flagged - q.by_flag[HR_FLAG_MISSING] - q.by_flag[HR_FLAG_DUPLICATE_RESOLVED];
+        double share = obs ? (double)bad / (double)obs : 0.0;
+        const char *nm = hr_series_region_name(s, i);
+        if (share > SCREEN_REFUSE)
+            return cli_fail("fit", "region '%s': screening replaced %zu of %zu observed hours "
+                            "(%.1f %%) as anomalies; not fitting on imputed values: rerun with "
+                            "--no-screen if this series is not hourly load", nm, bad, obs,
+                            100.0 * share);
+        if (share > SCREEN_WARN)
+            fprintf(stderr, "headroom: warning: fit: region '%s': screening replaced %zu of %zu "
+                    "observed hours (%.1f %%) as anomalies (--no-screen fits the values as read)\n",
+                    nm, bad, obs, 100.0 * share);
+    }
+    return EXIT_OK;
+}
+
 int cmd_fit(int argc, char **argv)
 {
     enum { O_FROM = 1300, O_TO, O_JSON };
@@ -90,11 +121,18 @@ int cmd_fit(int argc, char **argv)
         }
     }
     if (!out && !json) return cli_usage("fit", "-o FILE.hrm or --json is required");
+    const hr_fit_opts *fo = &op.cm.fit;
+    if (fo->drift && fo->model && !strcmp(fo->model, "arima") && fo->order[1] + fo->order[4] != 1)
+        return cli_usage("fit", "--drift needs d + D = 1 (the d of --order plus the D of --seasonal)");
     if (optind >= argc) return cli_usage("fit", "no input files");
     if ((c = cli_opts_done("fit", &op, 1))) return c;
     hr_series *s = NULL;
     int rc = cli_read_series("fit", &op.in, argc - optind, argv + optind, &s);
     if (rc) return rc;
+    if (op.in.opts.screen && (rc = check_screening(s))) {
+        hr_series_free(s);
+        return rc;
+    }
     size_t nr = hr_series_region_count(s);
     hr_model **ms = calloc(nr ? nr : 1, sizeof *ms);
     if (!ms) {

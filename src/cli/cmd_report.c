@@ -17,34 +17,53 @@ static const char *const help =
     "against the baselines over the last year, a 14-day forecast, headroom at each\n"
     "budget (deterministic, and P10/P50/P90 over simulated next years), and the\n"
     "generation mix where the data has one; regions ranked by headroom. Writes\n"
-    "DIR/index.html, regions.csv, regions.json and run.json, atomically.\n"
+    "DIR/index.html, regions.csv, regions.json and run.json, atomically. run.json\n"
+    "records every effective option below, defaults included.\n"
+    "\n"
+    "The model is 'auto' (a calendar regression of log load with a direct error\n"
+    "model per lead hour; where the data has the balancing authority's day-ahead\n"
+    "forecast, that forecast corrected by its recent errors) and ARIMA errors are\n"
+    "fitted by CSS, unless --model and --method say otherwise.\n"
     "\n"
     "report options:\n"
-    "  -o, --output DIR       output directory [required]\n"
-    "  --rank-budget B        budget (%) that ranks the regions [Default: 0.5]\n"
+    "  -o, --output DIR       output directory [required]; an existing one is\n"
+    "                         replaced only if it holds nothing but a report\n"
+    "  --budgets LIST         curtailment budgets in % of the added energy, each\n"
+    "                         above 0, at most 50 [Default: 0.25,0.5,1,5]\n"
+    "  --rank-budget B        the budget (%, one of --budgets) that ranks the\n"
+    "                         regions [Default: 0.5]\n"
+    "  --threshold KIND       seasonal (summer and winter peaks) | annual (one\n"
+    "                         peak) [Default: seasonal]\n"
+    "  --season-slack 0|1     1: the seasonal peaks may fall one month outside\n"
+    "                         their windows, as the study did [Default: 1]\n"
+    "  --years Y1[-Y2]        study years (whole UTC years) [Default: every whole\n"
+    "                         year in the data]\n"
     "  --backtest-days N      day-ahead origins over the last N days [Default: 365]\n"
-    "  --forecast-hours H     [Default: 336]\n"
-    "  --scenarios S          simulated next years [Default: 100]\n"
+    "  --forecast-hours H     hours forecast after the data [Default: 336]\n"
+    "  --scenarios S          simulated next years for P10/P50/P90 (0 = none)\n"
+    "                         [Default: 100]\n"
     "  --growth PCT           annual load growth in the scenarios [Default: 0]\n"
     "  --seed N               scenario seed [Default: 1]\n"
-    "  -j, --threads N        regions in parallel [Default: 2]\n"
-    "  -q, --quiet            no progress bar\n"
-    "  (the report fits ARIMA errors by CSS unless --method says otherwise)\n"
-    "  --budgets LIST         curtailment budgets in % [Default: 0.25,0.5,1,5]\n"
-    "  --threshold KIND       seasonal | annual [Default: seasonal]\n"
-    "  --season-slack 0|1     1: a seasonal peak within one month outside its window\n"
-    "                         counts, as the study did [Default: 1]\n"
-    "  --years Y1[-Y2]        study years (whole UTC years) [Default: all whole years]\n"
     "  --size MW              the \"for a campus of MW\" view: per region the share\n"
     "                         curtailed, hours and events per year and the longest\n"
     "                         event (0 = none) [Default: 500]\n"
     "  --rank-by study|contract  rank by the study's headroom or by the headroom under\n"
     "                         the contract terms below [Default: study]\n"
+    "  -j, --threads N        regions in parallel (and the read's threads)\n"
+    "                         [Default: 2]\n"
+    "  --keep-going           exit 0 even when a stage (headroom, backtest,\n"
+    "                         forecast, scenarios) failed for a region; the page\n"
+    "                         lists such failures at the top either way\n"
+    "                         [Default: exit 1 after writing the report]\n"
+    "  -q, --quiet            no progress bar and no warnings on stderr\n"
+    "                         (they stay in run.json)\n"
+    "  -h, --help             this text\n"
     "contract terms (the headroom table stays the study's; each region also gets the\n"
     "headroom under them at the ranking budget and what binds it; the campus view\n"
     "uses them):\n" CLI_CONTRACT_HELP
-    "\n" MODEL_OPTIONS_HELP "\n" INGEST_OPTIONS_HELP
-    "\nexit codes: 0 success, 1 data/numerical/I-O failure, 2 usage error\n";
+    "\n" MODEL_OPTIONS_HELP_WITH("auto", "css") "\n" INGEST_OPTIONS_HELP
+    "\nexit codes: 0 success, 1 data/numerical/I-O failure or a failed stage (see\n"
+    "--keep-going), 2 usage error\n";
 
 typedef struct {
     double t0;
@@ -78,7 +97,8 @@ int cmd_report(int argc, char **argv)
 
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
 {
-    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS, O_SIZE, O_RANKBY };
+    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS, O_KEEP, O_SIZE,
+           O_RANKBY };
     static const struct option own[] = {
         {"budgets", required_argument, 0, O_BUD},
         {"threshold", required_argument, 0, O_THR},
@@ -92,6 +112,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         {"seed", required_argument, 0, O_SEED},
         {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
+        {"keep-going", no_argument, 0, O_KEEP},
         {"size", required_argument, 0, O_SIZE},
         {"rank-by", required_argument, 0, O_RANKBY},
         CLI_CONTRACT_OPTIONS,
@@ -113,6 +134,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         switch (c) {
         case 'h': fputs(help, stdout); return EXIT_OK;
         case 'q': quiet = 1; break;
+        case O_KEEP: ro.keep_going = 1; break;
         case 'o': out = optarg; break;
         case 'j': bad = cli_parse_threads(optarg, &ro.threads); break;
         case O_RANK: bad = cli_parse_doubles(optarg, &d, 1, &n); ro.rank_budget_pct = d; break;
@@ -151,7 +173,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         }
         }
         char nb[40];
-        if (bad) return cli_usage("report", "invalid value '%s' for %s", optarg, cli_opt_name(&op, c, nb, sizeof nb));
+        if (bad) return cli_bad_value("report", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (!out) return cli_usage("report", "-o DIR is required");
     if (cli_contract_check("report", &ro.assess, &ck)) return EXIT_USAGE;
@@ -179,7 +201,13 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
     int rc = EXIT_OK;
     const char *const *paths = (const char *const *)argv + optind;
     size_t npaths = (size_t)(argc - optind);
-    if (run ? run(paths, npaths, &ro, out, ud) : hr_report(paths, npaths, &ro, out))
-        rc = cli_fail("report", "%s", hr_last_error());
+    if (run ? run(paths, npaths, &ro, out, ud) : hr_report(paths, npaths, &ro, out)) {
+        /* the library names its option field; say the flag */
+        char msg[1024];
+        snprintf(msg, sizeof msg, "%s", hr_last_error());
+        char *k = strstr(msg, "keep_going accepts");
+        if (k) snprintf(k, sizeof msg - (size_t)(k - msg), "--keep-going accepts such a report)");
+        rc = cli_fail("report", "%s", msg);
+    }
     return rc;
 }

@@ -130,7 +130,7 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
         /* a file of one region (f->region) puts at most one row per line
          * into its chunk: sized once from the line count, the arrays are
          * neither copied by realloc nor twice the data */
-        size_t cap = c->cap ? c->cap * 2 : f->region && f->nlines > 512 ? f->nlines : 512;
+        size_t cap = c->cap ? c->cap * 2 : f->region && f->nlines > 512 ? f->nlines : 4;
         int64_t *tt = mem_realloc(c->t, cap * sizeof *tt);
         if (tt) c->t = tt;
         uint32_t *ll = tt ? mem_realloc(c->line, cap * sizeof *ll) : NULL;
@@ -148,7 +148,7 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
         c->cap = cap;
     }
     size_t i = c->n++;
-    if (t % 3600 != 0) c->sub = 1;
+    c->sub |= f->off_hour; /* a chunk of a file with times off the hour: subhour.c checks */
     c->t[i] = t;
     c->line[i] = f->line > UINT32_MAX ? UINT32_MAX : (uint32_t)f->line;
     for (size_t j = 0; j < n; j++) c->v[j][i] = vals[j];

@@ -40,8 +40,9 @@ static int parse_num_slow(const char *s, size_t len, double *v)
     char *end;
     errno = 0;
     double x = strtod_l(buf, &end, c);
+    int range = errno == ERANGE && isinf(x); /* 1e309: refused as "inf" is */
     freelocale(c);
-    if (end != buf + k || k == 0) return -1;
+    if (end != buf + k || k == 0 || range) return -1;
     *v = x;
     return 0;
 }
@@ -271,6 +272,68 @@ int ingest_utf8_ok(const unsigned char *s, size_t n)
     return 1;
 }
 
+/* Fixed layout YYYY-MM-DD[ T]HH:MM:SS, the bulk of EIA files: skip the
+ * general parser. The date of the previous row is remembered (24 rows
+ * share it): only the time of day is converted then. Returns 0 and sets
+ * the civil time, -1 to fall back. */
+static int fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
+{
+    if (len != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
+        s[13] != ':' || s[16] != ':')
+        return -1;
+    static const unsigned char pos[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+    int d[14];
+    int same = f->fd_ok && memcmp(s, f->fd_str, 10) == 0;
+    for (int i = same ? 8 : 0; i < 14; i++) {
+        unsigned v = (unsigned)(unsigned char)s[pos[i]] - '0';
+        if (v > 9) return -1;
+        d[i] = (int)v;
+    }
+    if (same) {
+        c->year = f->fd_civ.year;
+        c->month = f->fd_civ.month;
+        c->day = f->fd_civ.day;
+    } else {
+        c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+        c->month = d[4] * 10 + d[5];
+        c->day = d[6] * 10 + d[7];
+    }
+    c->hour = d[8] * 10 + d[9];
+    c->minute = d[10] * 10 + d[11];
+    c->second = d[12] * 10 + d[13];
+    if (!ingest_civil_ok(c)) return -1;
+    if (!same) {
+        memcpy(f->fd_str, s, 10);
+        f->fd_civ = *c;
+        f->fd_ok = 1;
+    }
+    return 0;
+}
+
+/* ISO 8601 basic YYYYMMDDTHH[MM[SS]][Z] (the 2019 cleaned EIA-930 release
+ * writes 20150702T01Z); 0 and *zulu, or -1 to fall back (offsets, dates). */
+static int fast_basic(const char *s, size_t len, cal_civil *c, int *zulu)
+{
+    *zulu = len > 0 && s[len - 1] == 'Z';
+    size_t nt = len - (size_t)*zulu;
+    if (nt != 11 && nt != 13 && nt != 15) return -1;
+    if (s[8] != 'T') return -1;
+    int d[14] = {0};
+    for (size_t i = 0, k = 0; i < nt; i++) {
+        if (i == 8) continue;
+        unsigned v = (unsigned)(unsigned char)s[i] - '0';
+        if (v > 9) return -1;
+        d[k++] = (int)v;
+    }
+    c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
+    c->month = d[4] * 10 + d[5];
+    c->day = d[6] * 10 + d[7];
+    c->hour = d[8] * 10 + d[9];
+    c->minute = d[10] * 10 + d[11];
+    c->second = d[12] * 10 + d[13];
+    return ingest_civil_ok(c) ? 0 : -1;
+}
+
 static int parse_int(const char *s, size_t len, long *out)
 {
     const char *p = s, *e = s + len;
@@ -286,7 +349,7 @@ static int parse_int(const char *s, size_t len, long *out)
     return 0;
 }
 
-void ingest_row_reset(ing_file *f)
+static inline void row_reset(ing_file *f)
 {
     f->nfield = f->nonempty = 0;
     f->nl_in_row = 0;
@@ -333,6 +396,21 @@ static const char *role_name(int role)
     case COL_REGION: return "region";
     default: return "value";
     }
+}
+
+/* 1 if s starts with a date A/B/... with A != B (both <= 12 in a file where
+ * no date decides): day-first and month-first read it differently. */
+static int slash_undecided(const char *s, size_t len)
+{
+    size_t i = 0;
+    int a = 0, b = 0;
+    while (i < len && s[i] == ' ') i++;
+    size_t i0 = i;
+    while (i < len && i - i0 < 3 && s[i] >= '0' && s[i] <= '9') a = a * 10 + (s[i++] - '0');
+    if (i == i0 || i >= len || s[i] != '/') return 0;
+    size_t j0 = ++i;
+    while (i < len && i - j0 < 3 && s[i] >= '0' && s[i] <= '9') b = b * 10 + (s[i++] - '0');
+    return i > j0 && i < len && s[i] == '/' && a != b;
 }
 
 /* The error for a timestamp that does not parse (r: ingest_parse_alt's). */
@@ -405,14 +483,25 @@ static void field_data(ing_file *f, size_t j, const char *s, size_t len)
     }
     case COL_TIME:
     case COL_DATE: {
-        int r = ingest_fast_iso(f, s, len, &f->civ);
-        if (r == 0) {
+        if (c->need_hour && len <= 10 && !memchr(s, 'T', len) && !memchr(s, ' ', len)) {
+            excerpt(s, len, ex, sizeof ex);
+            ingest_col_err(f, HR_EPARSE, j, "\"%s\" is a date without an hour: daily data (hourly or "
+                           "sub-hourly data is read)", ex);
+            return;
+        }
+        int r = fast_iso(f, s, len, &f->civ), zulu = 0;
+        if (r != 0 && (r = fast_basic(s, len, &f->civ, &zulu)) == 0) {
+            f->has_off = zulu;
+            f->off_s = 0;
+            f->dst = 0;
+        } else if (r == 0) {
             f->has_off = 0;
             f->dst = 0;
         } else {
             int hoff = 0, off = 0, dst = 0;
             int r2 = cal_parse_time(s, len, f->dayfirst ? CAL_DAYFIRST : 0, &f->civ, &hoff, &off, &dst);
             if (r2 != 0) r2 = ingest_parse_alt(f, s, len, &hoff, &off, &dst);
+            if (r2 == 0 && f->dmy_slash == DMY_SEEN && !f->mdy_default && slash_undecided(s, len)) r2 = -2;
             if (r2 != 0 || !ingest_civil_ok(&f->civ)) {
                 time_err(f, j, c->role, s, len, r2);
                 return;
@@ -539,4 +628,40 @@ void ingest_cb_field(void *sv, size_t len, void *data)
         return;
     }
     field_data(f, j, s, len);
+}
+
+void ingest_row_reset(ing_file *f) { row_reset(f); }
+
+void ingest_cb_row(int c, void *data)
+{
+    ing_file *f = data;
+    if (f->status) return;
+    if (c == '\n' && f->prev_term == '\r' && f->nfield == 0) {
+        f->prev_term = c; /* the LF of a CRLF */
+        return;
+    }
+    f->prev_term = c;
+    if (f->nonempty == 0 && f->in_header) {
+        /* a row of empty fields before the header: its copies go */
+        for (size_t j = 0; j < f->nhdr; j++) mem_free(f->hdr[j]);
+        f->nhdr = 0;
+    }
+    if (f->nonempty > 0) {
+        if (f->in_header) {
+            if (ingest_header_done(f)) return;
+        } else {
+            if (f->empty_col) {
+                ingest_col_err(f, HR_EPARSE, f->empty_col - 1, "%s", f->empty_msg);
+                return;
+            }
+            if (f->nfield < f->ncol) {
+                ingest_line_err(f, HR_EPARSE, "%zu fields, the header has %zu", f->nfield, f->ncol);
+                return;
+            }
+            f->nrows++;
+            if (f->row(f)) return;
+        }
+    }
+    f->line += 1 + f->nl_in_row;
+    row_reset(f);
 }

@@ -85,13 +85,16 @@ static int try_reader(ing_file *f, setup_fn fn, int fmt, int force)
     if (r == 1 && f->o->region_col && *f->o->region_col && region_col(f)) return -1;
     if (r == 1) {
         f->format = fmt;
+        /* publishers' files (EIA, ERCOT, PJM, ...) write month-first; a
+         * user's file with '/' dates that nothing decides is refused */
+        f->mdy_default = fmt != HR_FORMAT_LONG && fmt != HR_FORMAT_SERIES && fmt != HR_FORMAT_EIA_API;
         if (!f->chunk_tz) f->chunk_tz = f->tz_name;
         ingest_row_reset(f);
     }
     return r;
 }
 
-static int header_done(ing_file *f)
+int ingest_header_done(ing_file *f)
 {
     for (size_t j = 0; j < f->nhdr; j++)
         if (!ingest_utf8_ok((const unsigned char *)f->hdr[j], strlen(f->hdr[j])))
@@ -170,35 +173,6 @@ int ingest_row_wide(ing_file *f)
     return ingest_push(f, reg, t, f->nslot, f->slotp, f->val);
 }
 
-void ingest_cb_row(int c, void *data)
-{
-    ing_file *f = data;
-    if (f->status) return;
-    if (c == '\n' && f->prev_term == '\r' && f->nfield == 0) {
-        f->prev_term = c; /* the LF of a CRLF */
-        return;
-    }
-    f->prev_term = c;
-    if (f->nonempty > 0) {
-        if (f->in_header) {
-            if (header_done(f)) return;
-        } else {
-            if (f->empty_col) {
-                ingest_col_err(f, HR_EPARSE, f->empty_col - 1, "%s", f->empty_msg);
-                return;
-            }
-            if (f->nfield < f->ncol) {
-                ingest_line_err(f, HR_EPARSE, "%zu fields, the header has %zu", f->nfield, f->ncol);
-                return;
-            }
-            f->nrows++;
-            if (f->row(f)) return;
-        }
-    }
-    f->line += 1 + f->nl_in_row;
-    ingest_row_reset(f);
-}
-
 static int tsv_space(unsigned char c) { return c == ' '; }
 
 /* What a file that is not CSV text is, from its first bytes, or NULL. */
@@ -209,6 +183,8 @@ static const char *not_text(const unsigned char *p, size_t n)
         return "a ZIP archive (an Excel workbook?), not CSV text: save the sheet as CSV";
     if (n >= 8 && memcmp(p, "\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8) == 0)
         return "an Excel 97-2003 workbook, not CSV text: save the sheet as CSV";
+    if (n >= 2 && ((p[0] == 0xff && p[1] == 0xfe) || (p[0] == 0xfe && p[1] == 0xff)))
+        return "a UTF-16 text file, not UTF-8 CSV: save it as CSV UTF-8";
     size_t m = n < 4096 ? n : 4096, bad = 0;
     for (size_t i = 0; i < m; i++) {
         if (p[i] == 0) return "a binary file (it holds NUL bytes), not CSV text";
@@ -238,13 +214,32 @@ static void file_stem(const char *path, char *out, size_t cap)
     out[n] = '\0';
 }
 
+/* Line (1-based) of offset k of b. */
+static size_t line_at(const char *b, size_t k)
+{
+    size_t line = 1;
+    for (const char *p = b; (p = memchr(p, '\n', k - (size_t)(p - b))) != NULL; p++) line++;
+    return line;
+}
+
+/* The whole file. Opened without blocking (a FIFO nobody writes reads as
+ * empty instead of hanging), a directory refused, and the reading stops at
+ * the first NUL byte: a binary file or /dev/zero is refused after one
+ * buffer, not read until memory runs out. */
 int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     size_t cap = 1 << 16;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
+    int fst = fstat(fd, &st);
+    if (fst == 0 && S_ISDIR(st.st_mode)) {
+        close(fd);
+        return hr_err(HR_EIO, "%s: is a directory", path);
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if (fst == 0 && S_ISREG(st.st_mode) && st.st_size > 0) cap = (size_t)st.st_size + 1;
     /* 64-byte aligned: the kernel's copy into a misaligned buffer is slower */
     char *m = mem_alloc(cap + 64);
     if (!m) {
@@ -278,6 +273,17 @@ int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
             return hr_err(HR_EIO, "%s: read error: %s", path, strerror(e));
         }
         if (r == 0) break;
+        const char *nul = memchr(b + n, '\0', (size_t)r);
+        if (nul) {
+            size_t at = (size_t)(nul - b);
+            const char *what = not_text((const unsigned char *)b, n + (size_t)r);
+            int rc = what ? hr_err(HR_EPARSE, "%s:1: %s", path, what)
+                          : hr_err(HR_EPARSE, "%s:%zu: binary data (a NUL byte at offset %zu), not CSV text",
+                                   path, line_at(b, at), at);
+            mem_free(m);
+            close(fd);
+            return rc;
+        }
         n += (size_t)r;
     }
     close(fd);
@@ -340,6 +346,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     int tsv = f->delim == '\t';
     {
         int m = ingest_detect_dmy(p, n, '/');
+        f->dmy_slash = m;
         f->dayfirst = (m & DMY_DAY) && !(m & DMY_MONTH);
         f->dmy_dash = ingest_detect_dmy(p, n, '-');
         f->dmy_dot = ingest_detect_dmy(p, n, '.');

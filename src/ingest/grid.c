@@ -102,10 +102,19 @@ static void fmt_hour(int64_t t, char *buf)
 }
 
 /* Grid span of chunks ck[0..m): the hours with a value; failing that, the
- * hours with a row. Returns 0 when no chunk gives anything. */
-static int grid_span(ing_chunk *const *ck, size_t m, int64_t *lo_out, int64_t *hi_out)
+ * hours with a row. Returns 0 when no chunk gives anything. *rows counts
+ * the rows inside the span; *clo, *klo and *chi, *khi are the chunk and row
+ * of its first and last hour (for messages). */
+typedef struct {
+    int64_t lo, hi;
+    size_t rows;
+    const ing_chunk *clo, *chi;
+    size_t klo, khi;
+} span_rows;
+
+static int grid_span(ing_chunk *const *ck, size_t m, span_rows *sp)
 {
-    int64_t lo = INT64_MAX, hi = INT64_MIN, lo2 = INT64_MAX, hi2 = INT64_MIN;
+    span_rows a = {INT64_MAX, INT64_MIN, 0, NULL, NULL, 0, 0}, b = a; /* with a value / given */
     for (size_t i = 0; i < m; i++) {
         const ing_chunk *c = ck[i];
         for (size_t k = 0; k < c->n; k++) {
@@ -115,20 +124,44 @@ static int grid_span(ing_chunk *const *ck, size_t m, int64_t *lo_out, int64_t *h
                 if (!isnan(v)) any = 1;
                 else if (!ingest_is_absent(v)) given = 1;
             }
+            span_rows *s = any ? &a : given ? &b : NULL;
+            if (!s) continue;
             int64_t t = c->t[k];
-            if (any) {
-                if (t < lo) lo = t;
-                if (t > hi) hi = t;
-            } else if (given) {
-                if (t < lo2) lo2 = t;
-                if (t > hi2) hi2 = t;
-            }
+            s->rows++;
+            if (t < s->lo) s->lo = t, s->clo = c, s->klo = k;
+            if (t > s->hi) s->hi = t, s->chi = c, s->khi = k;
         }
     }
-    if (lo == INT64_MAX) lo = lo2, hi = hi2;
-    *lo_out = lo;
-    *hi_out = hi;
-    return lo != INT64_MAX;
+    *sp = a.lo != INT64_MAX ? a : b;
+    return sp->lo != INT64_MAX;
+}
+
+double ingest_grid_bytes(ing_chunk *const *ck, size_t m, double *given)
+{
+    span_rows sp;
+    size_t cols = 0;
+    *given = 0;
+    for (size_t i = 0; i < m; i++) {
+        if (ck[i]->ncol > cols) cols = ck[i]->ncol;
+        *given += 8.0 * (double)ck[i]->n * (double)ck[i]->ncol;
+    }
+    if (!grid_span(ck, m, &sp)) return 0;
+    /* the columns, load_mw, the flags and the gridding state */
+    return ((double)(sp.hi - sp.lo) / 3600 + 1) * (8.0 * (double)(cols + 1) + 6);
+}
+
+/* The refusal of a region whose span its rows do not justify. */
+static int sparse_err(const ing_ctx *x, const char *region, const span_rows *sp)
+{
+    char a[21], b[21];
+    cal_format_utc(sp->lo, a);
+    cal_format_utc(sp->hi, b);
+    return hr_err(HR_EDATA,
+                  "region %s: rows from %s (%s:%u) to %s (%s:%u) span %lld hours, %zu rows in them: "
+                  "more than %.0f %% of the span would be missing (a mistyped date?)",
+                  region, a, x->paths[sp->clo->fileno], sp->clo->line[sp->klo], b,
+                  x->paths[sp->chi->fileno], sp->chi->line[sp->khi],
+                  (long long)((sp->hi - sp->lo) / 3600 + 1), sp->rows, 100 * (1 - ING_MIN_FILLED));
 }
 
 /* The other column names of the chunks (load_mw, load_raw_mw apart), each
@@ -196,7 +229,7 @@ typedef struct {
     size_t n;
     uint32_t *src;
     uint8_t *dup;
-    uint16_t *cnt;
+    uint32_t *cnt;
     /* first conflict between two files in the current column */
     int64_t conf_t;
     size_t conf_a, conf_b;
@@ -248,7 +281,7 @@ static int grid_repeat(grid_state *gs, const ing_chunk *c, size_t rr, double *g,
         if (!gs->cnt && !(gs->cnt = mem_calloc(gs->n, sizeof *gs->cnt)))
             return hr_err(HR_ENOMEM, "out of memory");
         g[k] += y;
-        if (gs->cnt[k] < UINT16_MAX) gs->cnt[k]++;
+        gs->cnt[k]++; /* at most the rows of a file, < 2^32 (line numbers are 32-bit) */
     } else if (rule == HR_DUP_FIRST && isnan(g[k])) {
         g[k] = y;
     }
@@ -390,16 +423,14 @@ static int fold_parts(series_region *r)
 int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size_t m)
 {
     const char *region = ck[0]->region;
-    int64_t lo, hi;
-    if (!grid_span(ck, m, &lo, &hi)) return HR_OK; /* nothing given at all */
-    int64_t span = (hi - lo) / 3600 + 1;
-    if (span > ING_MAX_HOURS) {
-        char a[21], b[21];
-        fmt_hour(lo, a);
-        fmt_hour(hi, b);
-        return hr_err(HR_EDATA, "region %s spans %s to %s (%lld hours): check the timestamps", region,
-                      a, b, (long long)span);
-    }
+    span_rows sp;
+    if (!grid_span(ck, m, &sp)) return HR_OK; /* nothing given at all */
+    int64_t lo = sp.lo, hi = sp.hi, span = (hi - lo) / 3600 + 1;
+    /* A mistyped year must not become a series imputed almost everywhere
+     * (the driver bounds the grids of all regions together). */
+    if (span > ING_MAX_HOURS ||
+        (span > ING_SPARSE_MIN_HOURS && (double)sp.rows < ING_MIN_FILLED * (double)span))
+        return sparse_err(x, region, &sp);
     size_t n = (size_t)span;
     const char **names = NULL;
     size_t nn = 0;
@@ -443,6 +474,11 @@ void ingest_log_summary(const hr_series *s, const hr_ingest_opts *o)
                  a, b, r->q.hours, r->q.missing, r->q.flagged, r->q.imputed,
                  o->screen ? "" : " (not screened)");
         o->log(0, msg, o->log_ud);
+        if (r->q.hours && (double)r->q.imputed > ING_WARN_IMPUTED * (double)r->q.hours) {
+            snprintf(msg, sizeof msg, "region '%s': %zu of %zu hours (%.1f %%) imputed: check the input",
+                     r->name, r->q.imputed, r->q.hours, 100.0 * (double)r->q.imputed / (double)r->q.hours);
+            o->log(1, msg, o->log_ud);
+        }
         size_t nd = r->q.by_flag[HR_FLAG_DUPLICATE_RESOLVED];
         if (nd) {
             snprintf(msg, sizeof msg, "region '%s': %zu hours hold a value chosen by the on_duplicate rule",

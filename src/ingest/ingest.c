@@ -89,6 +89,13 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
     if (o->threads < 0)
         return hr_err(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
+    if (o->tz && strcmp(o->tz, "UTC") && strcmp(o->tz, "Etc/UTC")) {
+        /* the option, not the first file's line 1, is at fault */
+        cal_tz *z = NULL;
+        int bad = cal_tz_load(o->tz, NULL, &z) != 0 || !z;
+        cal_tz_free(z);
+        if (bad) return hr_err(HR_ENOTFOUND, "hr_series_read: the tz option '%s' is not an IANA time zone", o->tz);
+    }
     if (!(o->min_coverage > 0 && o->min_coverage <= 1))
         return hr_err(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
     if ((unsigned)o->demand > HR_DEMAND_IMPUTED)
@@ -141,6 +148,27 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
     for (size_t i = 0; i < x->nck; i++)
         if (i == 0 || strcmp(x->ck[i]->region, x->ck[i - 1]->region) != 0) grp[ngrp++] = i;
     grp[ngrp] = x->nck;
+    /* Every region's grid costs its span in each column: all of them
+     * together must be justified by the values given (two rows 340 years
+     * apart, or thousands of regions of two rows years apart, must not cost
+     * gigabytes). A region's own share is checked as it is built. */
+    {
+        double bytes = 0, given = 0, worst = 0;
+        size_t wg = 0;
+        for (size_t g = 0; g < ngrp; g++) {
+            double gv, b = ingest_grid_bytes(x->ck + grp[g], grp[g + 1] - grp[g], &gv);
+            bytes += b, given += gv;
+            if (b - ING_GRID_FACTOR * gv > worst) worst = b - ING_GRID_FACTOR * gv, wg = g;
+        }
+        if (bytes > ING_GRID_SLACK + ING_GRID_FACTOR * given) {
+            rc = hr_err(HR_EDATA,
+                        "%s: the regions' hourly grids would take %.0f MB for %.0f MB of values (at most "
+                        "%.0f MB + %d times the values; the sparsest: region %s): check the timestamps",
+                        paths[0], bytes / 1e6, given / 1e6, ING_GRID_SLACK / 1e6, ING_GRID_FACTOR,
+                        x->ck[grp[wg]]->region);
+            goto fail;
+        }
+    }
     reg = mem_calloc(ngrp, sizeof *reg);
     if (!reg) {
         rc = hr_err(HR_ENOMEM, "out of memory");

@@ -40,6 +40,7 @@ enum { MISS_NONE = 0, MISS_EIA = 1 /* MISSING, EMPTY */, MISS_NA = 2 /* NA, NaN,
 
 typedef struct {
     uint8_t role, xf, miss, avg; /* avg: slot takes the mean of its columns */
+    uint8_t need_hour;           /* COL_TIME: a date alone is refused (daily data) */
     uint16_t slot;
     double scale;                /* multiply (after xf is NOT applied: power only) */
 } ing_col;
@@ -78,6 +79,7 @@ struct ing_file {
     ing_row_fn row;
     int mode;                /* reader-specific small state            */
     int join_key;            /* ingest_row_wide: region = REGION-KEY   */
+    int off_hour;            /* some time so far is not on the hour    */
     const char *chunk_tz;    /* zone recorded with pushed rows (region tz) */
     /* DST repeat tracker: ambiguous local hours seen in this file */
     struct { uint64_t reg; int64_t key; int n; } *dstseen;
@@ -87,6 +89,8 @@ struct ing_file {
     const cal_tz *tz;
     int hour_ending, dayfirst;
     int dmy_dash, dmy_dot;   /* DMY_* masks of dates with '-' / '.'  */
+    int dmy_slash;           /* and with '/'                          */
+    int mdy_default;         /* the format's '/' dates are month-first */
     char delim;              /* field separator of the file            */
     /* row scratch */
     double val[ING_MAXSLOTS];

@@ -18,6 +18,17 @@
 #define ING_CHUNK_DEFAULT (1u << 20) /* bytes per csv_parse call */
 #define ING_MAX_FIELD 65536          /* longest field accepted   */
 #define ING_MAX_HOURS 3000000        /* ~340 years: larger spans are date typos */
+/* Grids must be justified by their rows (docs/limits.md): a region's span
+ * longer than ING_SPARSE_MIN_HOURS (3 years) needs a row for at least
+ * ING_MIN_FILLED of its hours; the grids of all regions together may take
+ * ING_GRID_SLACK bytes plus ING_GRID_FACTOR times the bytes of the values
+ * given; more than ING_WARN_IMPUTED of a region's hours imputed is warned
+ * of. */
+#define ING_SPARSE_MIN_HOURS 26304
+#define ING_GRID_SLACK (64.0 * 1048576)
+#define ING_GRID_FACTOR 10
+#define ING_MIN_FILLED 0.1
+#define ING_WARN_IMPUTED 0.1
 #define ING_MAX_THREADS 8
 
 /* ---- chunks (chunk.c) */
@@ -63,18 +74,32 @@ uint64_t ingest_hash(const char *s, uint64_t h);
 /* ---- fields (fields.c) */
 /* libcsv field callback; data is the ing_file. */
 void ingest_cb_field(void *s, size_t len, void *data);
-/* libcsv row callback (file.c); c is the terminator, data the ing_file. */
+/* libcsv row callback; c is the terminator, data the ing_file. */
 void ingest_cb_row(int c, void *data);
+/* The header row is complete: recognise the format (file.c). */
+int ingest_header_done(ing_file *f);
 /* Clear the row scratch before the next row. */
 void ingest_row_reset(ing_file *f);
 /* 1 if s[0..n) is UTF-8 text without control characters (tab allowed). */
 int ingest_utf8_ok(const unsigned char *s, size_t n);
 
 /* ---- dates (rowtime.c) */
-/* 1 if c is a valid calendar date and time of day (hour 24 only at :00:00). */
-int ingest_civil_ok(const cal_civil *c);
-/* Fixed layout YYYY-MM-DD[ T]HH:MM:SS; 0 and *c, or -1 to fall back. */
-int ingest_fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c);
+/* 1 if c is a valid calendar date and time of day, hour 24 only at 24:00:00
+ * (cal_civil_to_utc itself does not validate); inline: every row calls it. */
+static inline int ingest_civil_ok(const cal_civil *c)
+{
+    static const int dim[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (c->month < 1 || c->month > 12 || c->day < 1 || c->day > dim[c->month - 1]) return 0;
+    if (c->month == 2 && c->day == 29) {
+        int y = c->year;
+        if (!((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 0;
+    }
+    if (c->hour < 0 || c->hour > 24 || c->minute < 0 || c->minute > 59 || c->second < 0 ||
+        c->second > 60)
+        return 0;
+    if (c->hour == 24 && (c->minute || c->second)) return 0;
+    return 1;
+}
 /* Dates N{1,2} sep N{1,2} sep N in b[0..n): a DMY_* mask (0: none). */
 enum { DMY_SEEN = 1, DMY_DAY = 2, DMY_MONTH = 4 };
 int ingest_detect_dmy(const char *b, size_t n, char sep);
@@ -108,6 +133,9 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c);
 int ingest_cmp_chunk(const void *a, const void *b);
 /* Merge chunks ck[0..m) (one region, file order) into *r. */
 int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size_t m);
+/* Bytes the grid of chunks ck[0..m) (one region) would take, and in
+ * *given 8 bytes per value the chunks hold. */
+double ingest_grid_bytes(ing_chunk *const *ck, size_t m, double *given);
 /* load_mw and flags of r from its load_raw_mw; dup marks on_duplicate hours. */
 int ingest_finish_load(series_region *r, const uint8_t *dup, int screen);
 /* One info line per region through o->log. */

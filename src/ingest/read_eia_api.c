@@ -100,6 +100,7 @@ int read_eia_api_setup(ing_file *f, int force)
         return 0;
     }
     f->col[per].role = COL_TIME;
+    f->col[per].need_hour = 1; /* the API's daily and monthly periods are dates */
     f->time_col = (size_t)per;
     int s = ingest_slot(f, "value");
     f->col[val].role = COL_VAL;
@@ -176,6 +177,16 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
                            "response with response.data)", f->path);
         json_object_put(root);
         return;
+    }
+    json_object *freq = NULL;
+    if (json_object_object_get_ex(resp, "frequency", &freq) && json_object_is_type(freq, json_type_string)) {
+        const char *fq = json_object_get_string(freq);
+        if (strcmp(fq, "hourly") != 0 && strcmp(fq, "local-hourly") != 0) {
+            f->status = hr_err(HR_EPARSE, "%s:1: an EIA API response of frequency '%s' (hourly or "
+                               "local-hourly data is read)", f->path, fq);
+            json_object_put(root);
+            return;
+        }
     }
     size_t nrec = json_object_array_length(data);
     if (nrec == 0) {

@@ -99,22 +99,26 @@ int read_long_setup(ing_file *f, int force)
  * without Load is a fuel mix, each other column a gen_<fuel>_mw. */
 int read_gridstatus_setup(ing_file *f, int force)
 {
+    /* gridstatus.io's own exports write interval_start_utc, interval_end_utc */
     long is = ingest_hdr_find(f, "Interval Start"), ie = ingest_hdr_find(f, "Interval End");
+    if (is < 0) is = ingest_hdr_find(f, "interval_start_utc");
+    if (ie < 0) ie = ingest_hdr_find(f, "interval_end_utc");
     if (is < 0 || ie < 0) {
         if (force) return ingest_col_err(f, HR_EPARSE, 0, "no 'Interval Start' and 'Interval End' columns");
         return 0;
     }
     f->col[is].role = COL_TIME;
     f->time_col = (size_t)is;
-    long ld = ingest_hdr_find(f, "Load"), fc = ingest_hdr_find(f, "Load Forecast");
+    long ld = ingest_hdr_find(f, "Load"), fc = find2(f, "Load Forecast", "load_forecast");
     double sc = f->o->scale;
     if (ld >= 0) {
         if (set_val(f, ld, "load_raw_mw", XF_NONE, sc)) return -1;
         if (fc >= 0 && set_val(f, fc, "forecast_mw", XF_NONE, sc)) return -1;
     } else {
         for (size_t j = 0; j < f->nhdr; j++) {
-            if ((long)j == is || (long)j == ie || ingest_hdr_is(f, j, "Time")) continue;
             char key[ING_NAMELEN], name[ING_NAMELEN + 8];
+            ingest_slug(f->hdr[j], strlen(f->hdr[j]), key, sizeof key);
+            if (strcmp(key, "time") == 0 || strncmp(key, "interval_", 9) == 0) continue;
             ingest_fuel_key(f->hdr[j], strlen(f->hdr[j]), key, sizeof key);
             snprintf(name, sizeof name, "gen_%s_mw", key);
             if (set_val(f, (long)j, name, XF_NONE, sc)) return -1;

@@ -85,23 +85,6 @@ int ingest_set_tz(ing_file *f, const char *name)
 
 /* ------------------------------------------------------------ time of a row */
 
-/* Seconds of civil c read as UTC, with calendar validation of its fields
- * (cal_civil_to_utc itself does not validate). */
-int ingest_civil_ok(const cal_civil *c)
-{
-    static const int dim[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (c->month < 1 || c->month > 12 || c->day < 1 || c->day > dim[c->month - 1]) return 0;
-    if (c->month == 2 && c->day == 29) {
-        int y = c->year;
-        if (!((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return 0;
-    }
-    if (c->hour < 0 || c->hour > 24 || c->minute < 0 || c->minute > 59 || c->second < 0 ||
-        c->second > 60)
-        return 0;
-    if (c->hour == 24 && (c->minute || c->second)) return 0;
-    return 1;
-}
-
 /* cal_civil_to_utc with the day number of the last date remembered. */
 static int64_t civil_utc(ing_file *f, const cal_civil *c)
 {
@@ -223,49 +206,13 @@ int ingest_row_time(ing_file *f, const char *region, int occ, int64_t *t)
             return 1;
         }
     }
-    if (u % 60 != 0) /* sub-hourly intervals are whole minutes (subhour.c) */
+    int64_t off = u % 3600;
+    if (off % 60 != 0) /* sub-hourly intervals are whole minutes (subhour.c) */
         return ingest_col_err(f, HR_EDATA, f->time_col, "time is not on the hour");
+    f->off_hour |= off != 0;
     *t = u;
     return 0;
 }
-/* Fixed layout YYYY-MM-DD[ T]HH:MM:SS, the bulk of EIA files: skip the
- * general parser. The date of the previous row is remembered (24 rows
- * share it): only the time of day is converted then. Returns 0 and sets
- * the civil time, -1 to fall back. */
-int ingest_fast_iso(ing_file *f, const char *s, size_t len, cal_civil *c)
-{
-    if (len != 19 || s[4] != '-' || s[7] != '-' || (s[10] != ' ' && s[10] != 'T') ||
-        s[13] != ':' || s[16] != ':')
-        return -1;
-    static const unsigned char pos[14] = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
-    int d[14];
-    int same = f->fd_ok && memcmp(s, f->fd_str, 10) == 0;
-    for (int i = same ? 8 : 0; i < 14; i++) {
-        unsigned v = (unsigned)(unsigned char)s[pos[i]] - '0';
-        if (v > 9) return -1;
-        d[i] = (int)v;
-    }
-    if (same) {
-        c->year = f->fd_civ.year;
-        c->month = f->fd_civ.month;
-        c->day = f->fd_civ.day;
-    } else {
-        c->year = d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3];
-        c->month = d[4] * 10 + d[5];
-        c->day = d[6] * 10 + d[7];
-    }
-    c->hour = d[8] * 10 + d[9];
-    c->minute = d[10] * 10 + d[11];
-    c->second = d[12] * 10 + d[13];
-    if (!ingest_civil_ok(c)) return -1;
-    if (!same) {
-        memcpy(f->fd_str, s, 10);
-        f->fd_civ = *c;
-        f->fd_ok = 1;
-    }
-    return 0;
-}
-
 /* Scan b[0..n) for dates N{1,2} sep N{1,2} sep N: returns DMY_SEEN if
  * there is one, | DMY_DAY when a first number is above 12 (day-first), |
  * DMY_MONTH when a second one is (month-first). */

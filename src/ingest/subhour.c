@@ -38,8 +38,10 @@ static int cmp_row(const void *a, const void *b, void *arg)
 
 int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c)
 {
-    size_t n = c->n;
-    if (n == 0) return HR_OK;
+    size_t n = c->n, off = 0;
+    for (size_t i = 0; i < n && !off; i++) off = c->t[i] % 3600 != 0;
+    c->sub = 0;
+    if (!off) return HR_OK; /* an hourly chunk of a file that also has sub-hourly ones */
     size_t *ord = mem_array(n, sizeof *ord);
     if (!ord) return hr_err(HR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) ord[i] = i;

@@ -1,8 +1,10 @@
 /* write_long.c — hr_series_write_long: one region as the long CSV.
  *
  * Numbers are written in the "C" locale with the fewest digits that read
- * back to the same double; the file is written to PATH.tmp and renamed. */
+ * back to the same double; the file goes through the atomic writer
+ * (util/atomic.h: unique temporary, fsync, rename). */
 #include "ingest/ingest_int.h"
+#include "util/atomic.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -43,23 +45,13 @@ int hr_series_write_long(const hr_series *s, size_t i, const char *path)
     if (!*path) return hr_err(HR_EINVAL, "hr_series_write_long: empty path");
     if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_write_long: no region %zu", i);
     const series_region *r = &s->reg[i];
-    size_t plen = strlen(path);
-    char *tmp = mem_alloc(plen + 5);
-    if (!tmp) return hr_err(HR_ENOMEM, "out of memory");
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
     locale_t cl = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    if (!cl) {
-        mem_free(tmp);
-        return hr_err(HR_ENOMEM, "out of memory (locale)");
-    }
+    if (!cl) return hr_err(HR_ENOMEM, "out of memory (locale)");
     locale_t old = uselocale(cl); /* thread-local: %g always writes '.' */
-    FILE *fp = fopen(tmp, "w");
-    int rc = HR_OK;
-    if (!fp) {
-        rc = hr_err(HR_EIO, "%s: cannot create: %s", tmp, strerror(errno));
-        goto out;
-    }
+    atomic_file *af = NULL;
+    int rc = atomic_open(path, &af);
+    if (rc) goto out;
+    FILE *fp = atomic_stream(af);
     const double *load = series_col_get(r, "load_mw");
     const double *raw = series_col_get(r, "load_raw_mw");
     int bad = fputs("region,timestamp,load_mw,load_raw_mw,flag", fp) < 0;
@@ -87,20 +79,15 @@ int hr_series_write_long(const hr_series *s, size_t i, const char *path)
         }
         bad |= fputc('\n', fp) == EOF;
     }
-    if (ferror(fp)) bad = 1;
-    if (fclose(fp) != 0) bad = 1;
     if (bad) {
-        remove(tmp);
-        rc = hr_err(HR_EIO, "%s: write error", tmp);
+        int e = errno;
+        atomic_abort(af);
+        rc = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
         goto out;
     }
-    if (rename(tmp, path) != 0) {
-        rc = hr_err(HR_EIO, "%s: cannot rename to %s: %s", tmp, path, strerror(errno));
-        remove(tmp);
-    }
+    rc = atomic_commit(af); /* a full disk shows here: "No space left on device" */
 out:
     uselocale(old);
     freelocale(cl);
-    mem_free(tmp);
     return rc;
 }

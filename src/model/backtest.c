@@ -214,8 +214,11 @@ static void run_block(job *J, size_t b, model_gram *g, size_t *gdone)
     hr_model *m = NULL;
     model_fc *F = NULL;
     int st = J->use_gram ? gram_through(J, g, gdone, b) : HR_OK;
-    /* (no standard errors: only the forecasts are scored) */
-    if (!st) st = model_fit_range_ws(J->r, J->sp, &o->fit, from, end, J->ws, J->use_gram ? g : NULL, 0, &m);
+    /* (no standard errors, the regression from its Gram matrix: only the
+     * forecasts are scored) */
+    if (!st)
+        st = model_fit_range_ws(J->r, J->sp, &o->fit, from, end, J->ws, J->use_gram ? g : NULL,
+                                MODEL_REFIT, &m);
     /* g ends at this block's end as gram_through would leave it (a no-op
      * when the fit extended it), so the chain is the same in every thread */
     if (!st && J->use_gram) st = gram_through(J, g, gdone, b + 1);
@@ -229,9 +232,9 @@ static void run_block(job *J, size_t b, model_gram *g, size_t *gdone)
         pthread_mutex_unlock(&J->lock);
     }
     if (!st) st = model_fc_new(m, J->r, o->fit.tzdir, J->ws, &F);
-    for (size_t k = k0; k < k1 && !st; k++)
-        st = model_fc_at(F, J->origin[k], o->lead, o->horizon, J->mean + k * o->horizon,
-                         J->var + k * o->horizon);
+    if (!st)
+        st = model_fc_many(F, J->origin + k0, k1 - k0, o->lead, o->horizon, J->mean + k0 * o->horizon,
+                           J->var + k0 * o->horizon);
     model_fc_free(F);
     hr_model_free(m);
     if (st) {

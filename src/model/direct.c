@@ -1,4 +1,14 @@
-/* direct.c — direct per-lead forecasts of regression residuals (see direct.h). */
+/* direct.c — direct per-lead forecasts of regression residuals (see direct.h).
+ *
+ * Cost: the training rows of a lead (the same hour on earlier days) do not
+ * depend on the origin, only their day weights do. Origins at the same hour
+ * of day are therefore fitted together, up to CHUNK_MAX of them within
+ * CHUNK_DAYS days: each training row's features and its products x_a x_b,
+ * x_a y are formed once for the chunk, and every origin's normal equations
+ * are one column of (products)' x (weights), one matrix product for the
+ * chunk and lead (and one more for the Huber pass), instead of a weighted
+ * copy and two small BLAS calls per origin. The sums are those of a fit per
+ * origin, in another order (rounding). */
 #include "model/direct.h"
 
 #include <math.h>
@@ -11,6 +21,12 @@
 
 /* NF features on the load alone; NFO with the operator's forecast. */
 enum { NF = 9, NFO = 11, BACK = 168 };
+/* Products of one row: the upper triangle of x x' and x y. */
+enum { NQ = NFO * (NFO + 1) / 2 + NFO };
+/* Origins fitted together (see the top). */
+enum { CHUNK_MAX = 32, CHUNK_DAYS = 64 };
+/* Below this many origins a fit forms each one's normal equations alone. */
+enum { FEW_ORIGINS = 4 };
 
 /* Training-day weights (see direct.h): a Gaussian in the distance, in days,
  * between the training day and the origin's date in any year, of standard
@@ -26,6 +42,8 @@ enum { NF = 9, NFO = 11, BACK = 168 };
 #define KERNEL_MASS 100.0
 #define AGE_TAU (2 * 365.2425)
 #define WMIN 0.05
+/* Bandwidth steps at most (the last is used when none reaches the mass). */
+#define BW_STEPS 50
 /* Days older than AGE_TAU ln(1 / WMIN) weigh under WMIN: never read. */
 #define MAX_DAYS 2189
 /* Huber loss (Huber 1964, Ann. Math. Stat. 35:73), as the one-step
@@ -35,7 +53,6 @@ enum { NF = 9, NFO = 11, BACK = 168 };
  * storm in a training day then pulls the coefficients less. The bench is
  * flat for k in 0.5..1.0; iterating to convergence changes nothing. */
 #define HUBER_K 1.0
-#define HUBER_PASSES 2
 /* An operator's forecast further than a factor exp(OP_MAX) = 1.5 from the
  * load it forecast is a data fault, not a forecast error (EIA-930 carries
  * unscreened forecasts: PJM's of July 2015 is ~40 % of the load; the
@@ -123,187 +140,494 @@ size_t direct_history(size_t lead, size_t h, size_t days)
 
 /* The training origins oo_j = o - 24 j, j = j0 .. j0 + nd - 1, all at or
  * after BACK; returns nd. Every target oo_j + L, L < 24 j0, lies before o. */
-static size_t train_days(size_t o, size_t lead, size_t h, size_t days, size_t *j0)
+static size_t train_days(size_t o, size_t j0, size_t days)
 {
-    *j0 = (lead + h - 1) / 24 + 1;
     if (days > MAX_DAYS) days = MAX_DAYS;
     size_t nd = 0;
-    while (nd < days && o >= 24 * (*j0 + nd) + BACK) nd++;
+    while (nd < days && o >= 24 * (j0 + nd) + BACK) nd++;
     return nd;
 }
 
-/* Weights w[0..nd) of training days j0 .. j0 + nd - 1 days before the
- * origin (constants above). */
-static void day_weights(size_t j0, size_t nd, double *w)
+/* Weights of training days j0 + j, j < nd (constants above), for every nd
+ * up to cap: the kernel at bandwidth step s is tab[s][j], its total over
+ * the first n days sum[s][n] (summed in day order, as a fit per origin
+ * sums it); steps are made as first needed. */
+typedef struct {
+    size_t j0, cap;
+    int nstep;
+    double *tab[BW_STEPS], *sum[BW_STEPS];
+} wtab;
+
+static void wtab_free(wtab *t)
 {
-    double bw = KERNEL_BW, sw = 0;
-    for (int it = 0; it < 50; it++) {
-        sw = 0;
-        for (size_t j = 0; j < nd; j++) {
-            double d = (double)(j0 + j), r = fmod(d, 365.2425), s = r < 365.2425 - r ? r : 365.2425 - r;
-            double wj = exp(-0.5 * (s / bw) * (s / bw) - d / AGE_TAU);
-            w[j] = wj < WMIN ? 0.0 : wj;
-            sw += w[j];
+    for (int s = 0; s < t->nstep; s++) mem_free(t->tab[s]), mem_free(t->sum[s]);
+    t->nstep = 0;
+}
+
+/* The weights w[0..nd) of an origin with nd training days; NULL: memory. */
+static const double *wtab_for(wtab *t, size_t nd)
+{
+    double bw = KERNEL_BW;
+    for (int s = 0; s < BW_STEPS; s++) {
+        if (s == t->nstep) {
+            double *w = mem_array(t->cap ? t->cap : 1, sizeof *w);
+            double *c = mem_array(t->cap + 1, sizeof *c);
+            if (!w || !c) {
+                mem_free(w), mem_free(c);
+                return NULL;
+            }
+            c[0] = 0;
+            for (size_t j = 0; j < t->cap; j++) {
+                double d = (double)(t->j0 + j), r = fmod(d, 365.2425),
+                       q = r < 365.2425 - r ? r : 365.2425 - r;
+                double wj = exp(-0.5 * (q / bw) * (q / bw) - d / AGE_TAU);
+                w[j] = wj < WMIN ? 0.0 : wj;
+                c[j + 1] = c[j] + w[j];
+            }
+            t->tab[s] = w, t->sum[s] = c, t->nstep++;
         }
-        if (sw >= KERNEL_MASS || bw > 3650) break;
+        if (t->sum[s][nd] >= KERNEL_MASS || bw > 3650) return t->tab[s];
         bw *= 1.15;
     }
+    return t->tab[BW_STEPS - 1];
 }
 
-/* One lead: weighted Huber regression of s[oo + L] (c: e or u) on the
- * features over the training days of weight w[j] > 0 (a tiny ridge keeps a
- * constant feature, e.g. a flat stretch, from making X'X singular); err[j]
- * = training error of day j (NaN if unused). D: the day features of s at o
- * (D[0..ND)) and at training day j (D[(j + 1) ND ..]). X (column-major, ld
- * nd, 2 NFO columns) and y (4 nd) are workspaces. Writes the prediction of
- * e at o (plus g[o + L] with the operator) and the error
- * variance: the weighted mean square error times n / (n - nf) for the
- * effective sample size n = (sum w)^2 / sum w^2 (Kish 1965). */
-static int fit_lead(const lead_src *c, const unsigned char *ok, const double *D, const double *w,
-                    size_t o, size_t L, size_t j0, size_t nd, double *X, double *y, double *err,
-                    double *mean, double *var)
+/* A chunk: origins o[0..K) at one hour of day, oref the newest. Its rows
+ * are the days with a positive weight for some origin, row[i] the grid hour
+ * of row i (newest first); W[k * nu + i] is the weight of row i for origin
+ * k (0: not one of its training days). D, Du: the day features of the rows
+ * (of e and of the operator's u), Do, Duo those of the origins. */
+typedef struct {
+    size_t K, nu, j0, oref;
+    const size_t *o;
+    size_t *row;
+    double *W;
+    double *D, *Du, *Do, *Duo;
+} chunk;
+
+/* Per lead and source: a fit's workspaces, sized for nu rows and K origins. */
+typedef struct {
+    double *X, *y, *Z, *Wsel, *H, *R, *S, *B, *sw, *sw2;
+    size_t *ridx, *nrow;
+} lead_ws;
+
+/* Lead L from source c for the selected origins sel[0..ks) of C: weighted
+ * Huber regressions (a tiny ridge keeps a constant feature, e.g. a flat
+ * stretch, from making X'X singular). st[k] (by origin) is set to HR_OK,
+ * HR_EDATA (too few usable training days) or HR_ESINGULAR; on HR_OK the
+ * prediction of e at o[k] + L (plus g there with the operator) goes to
+ * mean[k * stride] and the error variance to var[k * stride]: the
+ * weighted mean square error times n / (n - nf) for the effective sample
+ * size n = (sum w)^2 / sum w^2 (Kish 1965). err (one origin only, may be
+ * NULL): the training errors of its days j (NaN: unused). */
+static void fit_lead(const lead_src *c, const unsigned char *ok, const chunk *C, size_t L,
+                     const size_t *sel, size_t ks, lead_ws *w, int *st, double *mean,
+                     double *var, size_t stride, double *err, size_t nd_err)
 {
-    const size_t nf = c->nf;
-    const double *e = c->s;
-    size_t n = 0;
-    double *Xs = X + nd * NFO, *rw = y + nd, *ys = y + 2 * nd, *r = y + 3 * nd;
-    double sw = 0, sw2 = 0;
-    for (size_t j = 0; j < nd; j++) {
-        size_t oo = o - 24 * (j0 + j);
+    const size_t nf = c->nf, nu = C->nu, nq = nf * (nf + 1) / 2 + nf;
+    const double *e = c->s, *D = c->g ? C->Du : C->D, *Do = c->g ? C->Duo : C->Do;
+    size_t nv = 0;
+    for (size_t i = 0; i < nu; i++) {
+        size_t oo = C->row[i], t = oo + L;
+        if (!ok[t] || !isfinite(e[t])) continue;
+        int any = 0;
+        for (size_t s = 0; s < ks && !any; s++) any = C->W[sel[s] * nu + i] > 0;
         double x[NFO];
-        err[j] = NAN;
-        if (w[j] <= 0 || !ok[oo + L] || !isfinite(e[oo + L])) continue;
-        features(c, &D[(j + 1) * ND], oo, L, x);
+        if (!any) continue;
+        features(c, &D[i * ND], oo, L, x);
         if (!finite_all(x, nf)) continue;
-        for (size_t a = 0; a < nf; a++) X[a * nd + n] = x[a];
-        rw[n] = w[j];
-        sw += w[j], sw2 += w[j] * w[j];
-        y[n++] = e[oo + L];
-        err[j] = 0; /* used: its error is filled in below */
+        for (size_t a = 0; a < nf; a++) w->X[a * nu + nv] = x[a];
+        w->y[nv] = e[t];
+        w->ridx[nv++] = i;
     }
-    double neff = sw2 > 0 ? sw * sw / sw2 : 0;
-    if (n < DIRECT_MIN_DAYS || neff <= nf + 1)
-        return hr_err(HR_EDATA, "errors direct: %zu usable training days for lead %zu (need %d)", n,
-                      L + 1, DIRECT_MIN_DAYS);
-    double b[NFO], msq = 0;
-    for (int pass = 0; pass < HUBER_PASSES; pass++) {
-        /* row scale sqrt(day weight x Huber weight); r holds the Huber weights */
-        for (size_t i = 0; i < n; i++) r[i] = sqrt(rw[i] * (pass ? r[i] : 1.0));
-        for (size_t i = 0; i < n; i++) ys[i] = y[i] * r[i];
-        for (size_t a = 0; a < nf; a++) {
-            const double *xa = X + a * nd;
-            double *sa = Xs + a * nd;
-            for (size_t i = 0; i < n; i++) sa[i] = xa[i] * r[i];
+    for (size_t s = 0; s < ks; s++) {
+        double *ws = w->Wsel + s * nu, sw = 0, sw2 = 0;
+        const double *W = C->W + sel[s] * nu;
+        size_t n = 0;
+        for (size_t i = 0; i < nv; i++) {
+            double v = W[w->ridx[i]];
+            ws[i] = v;
+            if (v > 0) sw += v, sw2 += v * v, n++;
         }
-        double G[NFO * NFO];
-        la_syrk_t(n, nf, 1.0, Xs, nd, 0.0, G, nf);
-        la_gemv(1, n, nf, 1.0, Xs, nd, ys, 0.0, b);
-        double tr = 0;
-        for (size_t a = 1; a < nf; a++) tr += G[a * nf + a];
-        for (size_t a = 1; a < nf; a++) G[a * nf + a] += 1e-8 * tr / (nf - 1) + 1e-12;
-        if (la_potrf_upper(nf, G, nf))
-            return hr_err(HR_ESINGULAR, "errors direct: singular training design for lead %zu", L + 1);
-        la_trsv_upper(1, nf, G, nf, b); /* U'U b = X'W y */
-        la_trsv_upper(0, nf, G, nf, b);
-        memcpy(r, y, n * sizeof *r); /* r = y - X b */
-        la_gemv(0, n, nf, -1.0, X, nd, b, 1.0, r);
-        msq = 0;
-        for (size_t i = 0; i < n; i++) msq += rw[i] * r[i] * r[i];
-        msq /= sw;
-        if (pass + 1 < HUBER_PASSES) {
-            double k = HUBER_K * sqrt(msq);
-            for (size_t i = 0; i < n; i++) r[i] = fabs(r[i]) <= k ? 1.0 : k / fabs(r[i]);
+        w->sw[s] = sw, w->sw2[s] = sw2, w->nrow[s] = n;
+        double neff = sw2 > 0 ? sw * sw / sw2 : 0;
+        st[sel[s]] = n < DIRECT_MIN_DAYS || neff <= nf + 1 ? HR_EDATA : HR_OK;
+    }
+    if (!nv) return;
+    /* Few origins: each one's normal equations from its rows scaled by
+     * sqrt(weight) (dsyrk); more: the products of each row, Z = [x_a x_b
+     * (a <= b), x_a y], once, and Z' W for all of them (dgemm). */
+    const int few = ks < FEW_ORIGINS;
+    if (!few) {
+        size_t q = 0;
+        for (size_t b = 0; b <= nf; b++) {
+            const double *xb = b < nf ? w->X + b * nu : w->y;
+            for (size_t a = 0; a < (b < nf ? b + 1 : nf); a++, q++) {
+                const double *xa = w->X + a * nu;
+                double *z = w->Z + q * nv;
+                for (size_t i = 0; i < nv; i++) z[i] = xa[i] * xb[i];
+            }
         }
     }
-    /* Training errors back to days (rows were packed in day order). */
-    size_t i = 0;
-    for (size_t j = 0; j < nd; j++)
-        if (!isnan(err[j])) err[j] = r[i++];
-    double x[NFO];
-    features(c, D, o, L, x);
-    /* A feature unknown at the origin (a gap) counts as its mean, zero. */
-    double f = c->g ? c->g[o + L] : 0.0;
-    for (size_t a = 0; a < nf; a++) f += b[a] * (isfinite(x[a]) ? x[a] : 0.0);
-    *mean = f;
-    *var = msq * neff / (neff - nf);
-    return HR_OK;
+    const double *Wp = w->Wsel; /* the weights of this pass */
+    for (int pass = 0; pass < 2; pass++) {
+        if (!few) la_gemm(1, 0, nq, ks, nv, 1.0, w->Z, nv, Wp, nu, 0.0, w->S, nq);
+        for (size_t s = 0; s < ks; s++) {
+            double *b = w->B + s * nf, G[NFO * NFO];
+            const double *S = w->S + s * nq;
+            if (st[sel[s]]) {
+                memset(b, 0, nf * sizeof *b);
+                continue;
+            }
+            if (few) { /* Z holds the scaled rows: nf columns, then y */
+                const double *ws = Wp + s * nu;
+                double *ys = w->Z + nf * nv;
+                for (size_t i = 0; i < nv; i++) w->R[i] = sqrt(ws[i]);
+                for (size_t a = 0; a < nf; a++)
+                    for (size_t i = 0; i < nv; i++) w->Z[a * nv + i] = w->X[a * nu + i] * w->R[i];
+                for (size_t i = 0; i < nv; i++) ys[i] = w->y[i] * w->R[i];
+                la_syrk_t(nv, nf, 1.0, w->Z, nv, 0.0, G, nf);
+                la_gemv(1, nv, nf, 1.0, w->Z, nv, ys, 0.0, b);
+            } else {
+                size_t iq = 0;
+                for (size_t bb = 0; bb < nf; bb++)
+                    for (size_t a = 0; a <= bb; a++) G[bb * nf + a] = S[iq++];
+                for (size_t a = 0; a < nf; a++) b[a] = S[iq++];
+            }
+            double tr = 0;
+            for (size_t a = 1; a < nf; a++) tr += G[a * nf + a];
+            for (size_t a = 1; a < nf; a++) G[a * nf + a] += 1e-8 * tr / (nf - 1) + 1e-12;
+            if (la_potrf_upper(nf, G, nf)) {
+                hr_err_clear();
+                st[sel[s]] = HR_ESINGULAR;
+                memset(b, 0, nf * sizeof *b);
+                continue;
+            }
+            la_trsv_upper(1, nf, G, nf, b); /* U'U b = X'W y */
+            la_trsv_upper(0, nf, G, nf, b);
+        }
+        /* residuals r = y - X b of every row for every origin */
+        for (size_t s = 0; s < ks; s++) memcpy(w->R + s * nu, w->y, nv * sizeof *w->R);
+        la_gemm(0, 0, nv, ks, nf, -1.0, w->X, nu, w->B, nf, 1.0, w->R, nu);
+        for (size_t s = 0; s < ks; s++) {
+            double *r = w->R + s * nu, msq = 0;
+            const double *ws = w->Wsel + s * nu;
+            for (size_t i = 0; i < nv; i++) msq += ws[i] * r[i] * r[i];
+            msq = w->sw[s] > 0 ? msq / w->sw[s] : 0;
+            if (pass == 0) { /* Huber weights times the day weights */
+                double k = HUBER_K * sqrt(msq), *hw = w->H + s * nu;
+                for (size_t i = 0; i < nv; i++)
+                    hw[i] = fabs(r[i]) <= k ? ws[i] : ws[i] * (k / fabs(r[i]));
+                continue;
+            }
+            size_t kk = sel[s];
+            if (st[kk]) continue;
+            double x[NFO], neff = w->sw[s] * w->sw[s] / w->sw2[s];
+            features(c, &Do[kk * ND], C->o[kk], L, x);
+            /* A feature unknown at the origin (a gap) counts as its mean, zero. */
+            double f = c->g ? c->g[C->o[kk] + L] : 0.0;
+            const double *b = w->B + s * nf;
+            for (size_t a = 0; a < nf; a++) f += b[a] * (isfinite(x[a]) ? x[a] : 0.0);
+            mean[kk * stride] = f;
+            var[kk * stride] = msq * neff / (neff - nf);
+            if (err) { /* rows are days j0, j0 + 1, ... newest first */
+                for (size_t j = 0; j < nd_err; j++) err[j] = NAN;
+                for (size_t i = 0; i < nv; i++)
+                    if (ws[i] > 0) err[(C->oref - C->row[w->ridx[i]]) / 24 - C->j0] = r[i];
+            }
+        }
+        Wp = w->H;
+    }
 }
 
-/* Shared driver: means, variances and (when errs != NULL) the training
- * errors errs[k * nd + j] of lead k on day j and the day weights wp[j].
- * g (NULL: none): the operator's forecast on the residual scale, read at
- * hours before o + lead + h. A lead uses it when g is known at its target
- * and the fit has its 30 days; else the load alone. Also when the
- * operator's newest errors are unknown (a gap in the newest hours): they
- * count as zero, as any unknown feature does, and the operator's forecast
- * with that correction still beats the load alone (TVA day-ahead 2.22 %
- * MAPE, against 2.33 % when such origins fell back to the load alone). */
-static int run(const double *e, const double *g, const unsigned char *ok, size_t o, size_t lead,
-               size_t h, size_t days, double *mean, double *var, double **errs, double **wp,
-               size_t *ndp)
+static void chunk_free(chunk *C)
 {
-    size_t j0, nd = train_days(o, lead, h, days, &j0);
-    if (nd < DIRECT_MIN_DAYS)
-        return hr_err(HR_EDATA, "errors direct: %zu training days before the origin (need %d)", nd,
-                      DIRECT_MIN_DAYS);
-    double *X = mem_array(nd * 2 * NFO, sizeof(double)), *y = mem_array(nd * 4, sizeof(double));
-    double *err = mem_array(nd * h, sizeof(double)), *w = mem_array(nd, sizeof(double));
-    double *D = mem_array((nd + 1) * ND * (g ? 2 : 1), sizeof(double));
-    double *u = g ? mem_array(o, sizeof(double)) : NULL;
-    int st = X && y && err && D && w && (u || !g) ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
-    double *Du = g ? D + (nd + 1) * ND : NULL;
+    mem_free(C->row);
+    mem_free(C->W);
+    mem_free(C->D);
+    mem_free(C->Do);
+    C->row = NULL, C->W = C->D = C->Do = NULL;
+}
+
+/* The rows, weights and day features of chunk C (C->o, K, j0 and oref set):
+ * nd[k] training days of origin k, wt the weight tables; u NULL: no
+ * operator. */
+static int chunk_make(chunk *C, const size_t *nd, wtab *wt, const double *e, const double *u)
+{
+    size_t span = 0;
+    for (size_t k = 0; k < C->K; k++) {
+        size_t end = (C->oref - C->o[k]) / 24 + nd[k];
+        if (end > span) span = end;
+    }
+    const double **wk = mem_array(C->K, sizeof *wk);
+    unsigned char *any = mem_calloc(span ? span : 1, 1);
+    int st = wk && any ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    for (size_t k = 0; !st && k < C->K; k++) {
+        wk[k] = wtab_for(wt, nd[k]);
+        if (!wk[k]) st = hr_err(HR_ENOMEM, "out of memory");
+    }
+    /* row m: day j0 + m before oref; origin k's day j is row dk + j */
+    size_t nu = 0;
+    for (size_t k = 0; !st && k < C->K; k++) {
+        size_t dk = (C->oref - C->o[k]) / 24;
+        for (size_t j = 0; j < nd[k]; j++)
+            if (wk[k][j] > 0 && !any[dk + j]) any[dk + j] = 1, nu++;
+    }
+    size_t nfd = u ? 2 : 1;
     if (!st) {
-        day_weights(j0, nd, w);
-        day_features(e, o, D);
-        for (size_t j = 0; j < nd; j++)
-            if (w[j] > 0) day_features(e, o - 24 * (j0 + j), &D[(j + 1) * ND]);
+        C->nu = nu;
+        C->row = mem_array(nu ? nu : 1, sizeof *C->row);
+        C->W = mem_calloc((nu ? nu : 1) * C->K, sizeof *C->W);
+        C->D = mem_array((nu ? nu : 1) * ND * nfd, sizeof *C->D);
+        C->Do = mem_array(C->K * ND * nfd, sizeof *C->Do);
+        if (!C->row || !C->W || !C->D || !C->Do) st = hr_err(HR_ENOMEM, "out of memory");
     }
-    if (!st && g) {
-        for (size_t k = 0; k < o; k++) {
-            u[k] = e[k] - g[k];
-            if (!(fabs(u[k]) <= OP_MAX)) u[k] = NAN; /* NaN, or a data fault */
+    if (!st) {
+        size_t i = 0;
+        for (size_t m = 0; m < span; m++)
+            if (any[m]) {
+                C->row[i] = C->oref - 24 * (C->j0 + m);
+                any[m] = 0;
+                for (size_t k = 0; k < C->K; k++) {
+                    size_t dk = (C->oref - C->o[k]) / 24;
+                    if (m >= dk && m - dk < nd[k]) C->W[k * nu + i] = wk[k][m - dk];
+                }
+                i++;
+            }
+        C->Du = u ? C->D + nu * ND : NULL;
+        C->Duo = u ? C->Do + C->K * ND : NULL;
+        for (size_t i2 = 0; i2 < nu; i2++) {
+            day_features(e, C->row[i2], &C->D[i2 * ND]);
+            if (u) day_features(u, C->row[i2], &C->Du[i2 * ND]);
         }
-        day_features(u, o, Du);
-        for (size_t j = 0; j < nd; j++)
-            if (w[j] > 0) day_features(u, o - 24 * (j0 + j), &Du[(j + 1) * ND]);
+        for (size_t k = 0; k < C->K; k++) {
+            day_features(e, C->o[k], &C->Do[k * ND]);
+            if (u) day_features(u, C->o[k], &C->Duo[k * ND]);
+        }
     }
+    mem_free(wk);
+    mem_free(any);
+    return st;
+}
+
+static void lead_ws_free(lead_ws *w)
+{
+    mem_free(w->X), mem_free(w->y), mem_free(w->Z), mem_free(w->Wsel), mem_free(w->H);
+    mem_free(w->R), mem_free(w->S), mem_free(w->B), mem_free(w->sw), mem_free(w->sw2);
+    mem_free(w->ridx), mem_free(w->nrow);
+    memset(w, 0, sizeof *w);
+}
+
+static int lead_ws_new(lead_ws *w, size_t nu, size_t K)
+{
+    memset(w, 0, sizeof *w);
+    if (!nu) nu = 1;
+    w->X = mem_array(nu * NFO, sizeof(double));
+    w->y = mem_array(nu, sizeof(double));
+    w->Z = mem_array(nu * NQ, sizeof(double));
+    w->Wsel = mem_array(nu * K, sizeof(double));
+    w->H = mem_array(nu * K, sizeof(double));
+    w->R = mem_array(nu * K, sizeof(double));
+    w->S = mem_array(NQ * K, sizeof(double));
+    w->B = mem_array(NFO * K, sizeof(double));
+    w->sw = mem_array(K, sizeof(double));
+    w->sw2 = mem_array(K, sizeof(double));
+    w->ridx = mem_array(nu, sizeof(size_t));
+    w->nrow = mem_array(K, sizeof(size_t));
+    if (w->X && w->y && w->Z && w->Wsel && w->H && w->R && w->S && w->B && w->sw && w->sw2 &&
+        w->ridx && w->nrow)
+        return HR_OK;
+    lead_ws_free(w);
+    return hr_err(HR_ENOMEM, "out of memory");
+}
+
+/* Leads [lead, lead + h) of the origins of C; fail[k]: the first lead
+ * (index) that origin k could not forecast (h: none), stk[k] its status. A
+ * lead uses the operator when g is known at its target and the fit has its
+ * 30 days; else the load alone. Also when the operator's newest errors are
+ * unknown (a gap in the newest hours): they count as zero, as any unknown
+ * feature does, and the operator's forecast with that correction still
+ * beats the load alone (TVA day-ahead 2.22 % MAPE, against 2.33 % when such
+ * origins fell back to the load alone). */
+static int chunk_leads(const chunk *C, const double *e, const double *g, const double *u,
+                       const unsigned char *ok, size_t lead, size_t h, double *mean, double *var,
+                       size_t *fail, int *stk, double *err, size_t nd_err)
+{
+    lead_ws w;
+    size_t K = C->K;
+    int st = lead_ws_new(&w, C->nu, K);
+    size_t *sel = mem_array(K, sizeof *sel);
+    int *s1 = mem_array(K, sizeof *s1);
+    if (!st && (!sel || !s1)) st = hr_err(HR_ENOMEM, "out of memory");
     const lead_src plain = {e, NULL, NF}, oper = {u, g, NFO};
-    for (size_t k = 0; !st && k < h; k++) {
-        st = HR_EDATA;
-        if (g && isfinite(g[o + lead + k])) {
-            st = fit_lead(&oper, ok, Du, w, o, lead + k, j0, nd, X, y, &err[k * nd], &mean[k],
-                          &var[k]);
-            if (st == HR_EDATA) hr_err_clear(); /* too few days with the operator's */
+    for (size_t l = 0; !st && l < h; l++) {
+        size_t L = lead + l, ks = 0;
+        for (size_t k = 0; k < K; k++) s1[k] = HR_EDATA;
+        if (g) {
+            for (size_t k = 0; k < K; k++)
+                if (fail[k] == h && isfinite(g[C->o[k] + L])) sel[ks++] = k;
+            if (ks)
+                fit_lead(&oper, ok, C, L, sel, ks, &w, s1, mean + l, var + l, h,
+                         err ? err + l * nd_err : NULL, nd_err);
         }
-        if (st == HR_EDATA)
-            st = fit_lead(&plain, ok, D, w, o, lead + k, j0, nd, X, y, &err[k * nd], &mean[k],
-                          &var[k]);
+        ks = 0;
+        for (size_t k = 0; k < K; k++)
+            if (fail[k] == h && s1[k] == HR_EDATA) sel[ks++] = k;
+        if (ks)
+            fit_lead(&plain, ok, C, L, sel, ks, &w, s1, mean + l, var + l, h,
+                     err ? err + l * nd_err : NULL, nd_err);
+        for (size_t k = 0; k < K; k++)
+            if (fail[k] == h && s1[k]) fail[k] = l, stk[k] = s1[k];
     }
-    mem_free(u);
-    mem_free(D);
-    mem_free(X);
-    mem_free(y);
-    if (!st && errs) {
-        *errs = err;
-        *wp = w;
-        *ndp = nd;
-    } else {
-        mem_free(err);
-        mem_free(w);
+    lead_ws_free(&w);
+    mem_free(sel);
+    mem_free(s1);
+    return st;
+}
+
+/* ix[0..n) (indices of o) in order of hour of day, then hour, then index
+ * (insertion sort: a backtest's origins come sorted). */
+static void sort_origins(size_t *ix, size_t n, const size_t *o)
+{
+    for (size_t i = 1; i < n; i++) {
+        size_t v = ix[i], j = i;
+        while (j > 0) {
+            size_t u = ix[j - 1];
+            int after = o[u] % 24 != o[v] % 24 ? o[u] % 24 > o[v] % 24 : o[u] != o[v] ? o[u] > o[v] : u > v;
+            if (!after) break;
+            ix[j] = u, j--;
+        }
+        ix[j] = v;
     }
+}
+
+/* Shared driver: origins o[0..K) (any order), e and ok indexed by grid hour
+ * and read before each origin, g (NULL: none) up to o + lead + h. Writes
+ * mean[k * h ..], var[k * h ..] and used[k] (0: too few training days,
+ * the caller falls back to the regression alone); the failure of another
+ * kind of the first origin that has one is returned. err, wp, ndp (one
+ * origin only, may be NULL): its training errors err[l * nd + j] and day
+ * weights w[j]. */
+static int run(const double *e, const double *g, const unsigned char *ok, const size_t *o,
+               size_t K, size_t lead, size_t h, size_t days, double *mean, double *var,
+               unsigned char *used, double **errp, double **wp, size_t *ndp)
+{
+    size_t j0 = (lead + h - 1) / 24 + 1, hist = direct_history(lead, h, days);
+    size_t *nd = mem_array(K ? K : 1, sizeof *nd), *fail = mem_array(K ? K : 1, sizeof *fail);
+    int *stk = mem_array(K ? K : 1, sizeof *stk);
+    size_t *co = mem_array(CHUNK_MAX, sizeof *co), *cnd = mem_array(CHUNK_MAX, sizeof *cnd);
+    size_t *ix = mem_array(K ? K : 1, sizeof *ix);
+    wtab wt = {.j0 = j0};
+    double *ubuf = NULL, *err = NULL;
+    int st = nd && fail && stk && co && cnd && ix ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    size_t lo = SIZE_MAX, hi = 0;
+    for (size_t k = 0; !st && k < K; k++) {
+        nd[k] = train_days(o[k], j0, days);
+        fail[k] = h, stk[k] = HR_OK;
+        if (nd[k] < DIRECT_MIN_DAYS) fail[k] = 0, stk[k] = HR_EDATA;
+        if (nd[k] > wt.cap) wt.cap = nd[k];
+        size_t a = o[k] > hist ? o[k] - hist : 0;
+        if (a < lo) lo = a;
+        if (o[k] > hi) hi = o[k];
+    }
+    /* the operator's errors u = e - g before the newest origin */
+    const double *u = NULL;
+    if (!st && g && hi > lo) {
+        ubuf = mem_array(hi - lo, sizeof *ubuf);
+        if (!ubuf) st = hr_err(HR_ENOMEM, "out of memory");
+        for (size_t k = lo; !st && k < hi; k++) {
+            double v = e[k] - g[k];
+            ubuf[k - lo] = fabs(v) <= OP_MAX ? v : NAN; /* NaN, or a data fault */
+        }
+        u = ubuf - lo;
+    }
+    if (!st && errp && K == 1 && nd[0] >= DIRECT_MIN_DAYS) {
+        err = mem_array(nd[0] * h, sizeof *err);
+        if (!err) st = hr_err(HR_ENOMEM, "out of memory");
+    }
+    /* the fitted origins by hour of day, then hour: chunks are runs of them */
+    size_t nfit = 0;
+    for (size_t k = 0; !st && k < K; k++)
+        if (nd[k] >= DIRECT_MIN_DAYS) ix[nfit++] = k;
+    sort_origins(ix, nfit, o);
+    for (size_t i0 = 0; !st && i0 < nfit;) {
+        size_t n = 0, i1 = i0, r = o[ix[i0]] % 24;
+        for (; i1 < nfit && n < CHUNK_MAX; i1++, n++) {
+            size_t k = ix[i1];
+            if (o[k] % 24 != r || o[k] - o[ix[i0]] > 24 * CHUNK_DAYS) break;
+            co[n] = o[k], cnd[n] = nd[k];
+        }
+        chunk C = {.j0 = j0, .o = co, .K = n, .oref = co[n - 1]};
+        st = chunk_make(&C, cnd, &wt, e, u);
+        double *cm = mem_array(n * h, sizeof *cm), *cv = mem_array(n * h, sizeof *cv);
+        size_t *cf = mem_array(n, sizeof *cf);
+        int *cs = mem_array(n, sizeof *cs);
+        if (!st && (!cm || !cv || !cf || !cs)) st = hr_err(HR_ENOMEM, "out of memory");
+        for (size_t i = 0; !st && i < n * h; i++) cm[i] = cv[i] = NAN;
+        for (size_t i = 0; !st && i < n; i++) cf[i] = h, cs[i] = HR_OK;
+        if (!st) st = chunk_leads(&C, e, g, u, ok, lead, h, cm, cv, cf, cs, err, nd[0]);
+        for (size_t i = 0; !st && i < n; i++) {
+            size_t k = ix[i0 + i];
+            memcpy(mean + k * h, cm + i * h, h * sizeof *mean);
+            memcpy(var + k * h, cv + i * h, h * sizeof *var);
+            fail[k] = cf[i], stk[k] = cs[i];
+        }
+        mem_free(cm), mem_free(cv), mem_free(cf), mem_free(cs);
+        chunk_free(&C);
+        i0 = i1;
+    }
+    /* statuses in origin order: the first hard failure is the answer */
+    for (size_t k = 0; !st && k < K; k++) {
+        used[k] = fail[k] == h;
+        if (used[k] || stk[k] == HR_EDATA) continue;
+        st = stk[k] == HR_ESINGULAR
+                 ? hr_err(HR_ESINGULAR, "errors direct: singular training design for lead %zu",
+                          lead + fail[k] + 1)
+                 : hr_err(stk[k], "errors direct: lead %zu failed", lead + fail[k] + 1);
+    }
+    if (!st && K == 1 && !used[0]) {
+        st = nd[0] < DIRECT_MIN_DAYS
+                 ? hr_err(HR_EDATA, "errors direct: %zu training days before the origin (need %d)",
+                          nd[0], DIRECT_MIN_DAYS)
+                 : hr_err(HR_EDATA, "errors direct: too few usable training days for lead %zu "
+                                    "(need %d)", lead + fail[0] + 1, DIRECT_MIN_DAYS);
+    }
+    if (!st && errp && K == 1) {
+        const double *w = wtab_for(&wt, nd[0]);
+        double *wc = w ? mem_array(nd[0], sizeof *wc) : NULL;
+        if (!wc) st = hr_err(HR_ENOMEM, "out of memory");
+        else {
+            memcpy(wc, w, nd[0] * sizeof *wc);
+            *errp = err, *wp = wc, *ndp = nd[0];
+            err = NULL;
+        }
+    }
+    wtab_free(&wt);
+    mem_free(err);
+    mem_free(ubuf);
+    mem_free(nd), mem_free(fail), mem_free(stk), mem_free(co), mem_free(cnd), mem_free(ix);
     return st;
 }
 
 int direct_forecast(const double *e, const unsigned char *target_ok, size_t o, size_t lead,
                     size_t h, size_t days, double *mean, double *var)
 {
-    return run(e, NULL, target_ok, o, lead, h, days, mean, var, NULL, NULL, NULL);
+    unsigned char used;
+    return run(e, NULL, target_ok, &o, 1, lead, h, days, mean, var, &used, NULL, NULL, NULL);
 }
 
 int direct_forecast_op(const double *e, const double *g, const unsigned char *target_ok, size_t o,
                        size_t lead, size_t h, size_t days, double *mean, double *var)
 {
-    return run(e, g, target_ok, o, lead, h, days, mean, var, NULL, NULL, NULL);
+    unsigned char used;
+    return run(e, g, target_ok, &o, 1, lead, h, days, mean, var, &used, NULL, NULL, NULL);
+}
+
+int direct_forecast_many(const double *e, const double *g, const unsigned char *target_ok,
+                         const size_t *o, size_t n, size_t lead, size_t h, size_t days,
+                         double *mean, double *var, unsigned char *used)
+{
+    return run(e, g, target_ok, o, n, lead, h, days, mean, var, used, NULL, NULL, NULL);
 }
 
 /* A training day drawn with probability proportional to its weight
@@ -326,8 +650,9 @@ int direct_simulate(const double *e, const unsigned char *target_ok, size_t o, s
     double *mean = mem_array(h, sizeof(double)), *var = mem_array(h, sizeof(double));
     double *err = NULL, *w = NULL;
     size_t nd = 0;
+    unsigned char used;
     int st = mean && var ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
-    if (!st) st = run(e, NULL, target_ok, o, lead, h, days, mean, var, &err, &w, &nd);
+    if (!st) st = run(e, NULL, target_ok, &o, 1, lead, h, days, mean, var, &used, &err, &w, &nd);
     for (size_t j = 1; !st && j < nd; j++) w[j] += w[j - 1]; /* cumulative */
     uint64_t x = seed;
     for (size_t p = 0; !st && p < npaths; p++) {

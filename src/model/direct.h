@@ -46,6 +46,17 @@ int direct_forecast(const double *e, const unsigned char *target_ok, size_t o, s
 int direct_forecast_op(const double *e, const double *g, const unsigned char *target_ok, size_t o,
                        size_t lead, size_t h, size_t days, double *mean, double *var);
 
+/* direct_forecast_op (g NULL: direct_forecast) at n origins o[0..n) of one
+ * residual series, e, target_ok and g indexed by grid hour (each origin's
+ * reads as above); mean[k * h ..], var[k * h ..] of origin k. used[k] = 0
+ * where direct_forecast would fail with HR_EDATA (the caller's fallback);
+ * returns the failure of another kind of the first origin that has one.
+ * Origins at the same hour of day close together are fitted as one batch
+ * (the cheap case: a backtest's consecutive days). */
+int direct_forecast_many(const double *e, const double *g, const unsigned char *target_ok,
+                         const size_t *o, size_t n, size_t lead, size_t h, size_t days,
+                         double *mean, double *var, unsigned char *used);
+
 /* npaths sample paths of e[o + lead .. o + lead + h): the mean plus the
  * training errors of one training day drawn at random (seeded, with
  * probability proportional to the day's weight), so each path keeps the

@@ -73,28 +73,54 @@ void hr_model_free(hr_model *m)
 
 /* Spec for the model named in o: spec text, "arima", "auto-arima", or a
  * spec name/path. */
+/* hr_fit_opts' no_mean and drift on a spec from text or a file */
+static int spec_opts_apply(const hr_fit_opts *o, int st, spec **out)
+{
+    if (st || !(o->no_mean || o->drift)) return st;
+    spec *sp = *out;
+    sp->no_mean |= o->no_mean;
+    if (o->drift) {
+        if (sp->errors.kind != SPEC_ERR_ARIMA || sp->errors.d + sp->errors.D != 1) {
+            spec_free(sp);
+            *out = NULL;
+            return hr_err(HR_EINVAL, "drift needs ARIMA errors with d + D = 1");
+        }
+        sp->drift = 1;
+    }
+    return HR_OK;
+}
+
 int model_spec_for(const hr_fit_opts *o, spec **out)
 {
     char buf[256];
-    if (o->spec_text) return spec_parse(o->spec_text, strlen(o->spec_text), "spec", out);
+    if (o->spec_text)
+        return spec_opts_apply(o, spec_parse(o->spec_text, strlen(o->spec_text), "spec", out), out);
     const char *name = o->model ? o->model : "calendar";
     if (!strcmp(name, "arima")) {
         const int *r = o->order;
+        static const int hi[7] = { SPEC_MAX_PQ, 3, SPEC_MAX_PQ, SPEC_MAX_SPQ, 2, SPEC_MAX_SPQ, 10000 };
         for (int i = 0; i < 7; i++)
-            if (r[i] < 0 || (i == 6 && r[i] < 1))
-                return hr_err(HR_EINVAL, "arima: order[%d] = %d is out of range", i, r[i]);
-        snprintf(buf, sizeof buf, "name arima\nerrors arima %d %d %d %d %d %d %d\n", r[0], r[1],
-                 r[2], r[3], r[4], r[5], r[6]);
+            if (r[i] < (i == 6) || r[i] > hi[i])
+                return hr_err(HR_EINVAL, "arima: order[%d] = %d is out of range %d..%d", i, r[i],
+                              i == 6, hi[i]);
+        if (o->drift && r[1] + r[4] != 1)
+            return hr_err(HR_EINVAL, "arima: drift needs d + D = 1 (order[1] + order[4] = %d)",
+                          r[1] + r[4]);
+        snprintf(buf, sizeof buf, "name arima\nerrors arima %d %d %d %d %d %d %d\n%s%s", r[0], r[1],
+                 r[2], r[3], r[4], r[5], r[6], o->no_mean ? "mean none\n" : "",
+                 o->drift ? "drift yes\n" : "");
         int st = spec_parse(buf, strlen(buf), "arima", out);
         /* the caller's order, not a file, is at fault */
         return st == HR_EFORMAT ? hr_err_prefix(HR_EINVAL, "arima: order out of range") : st;
     }
     if (!strcmp(name, "auto-arima")) {
         if (o->season < 1) return hr_err(HR_EINVAL, "auto-arima: season must be >= 1");
-        snprintf(buf, sizeof buf, "name auto-arima\nerrors auto-arima %d\n", o->season);
+        if (o->drift) return hr_err(HR_EINVAL, "auto-arima: drift is chosen by the search (drift needs \"arima\")");
+        snprintf(buf, sizeof buf, "name auto-arima\nerrors auto-arima %d\n%s", o->season,
+                 o->no_mean ? "mean none\n" : "");
         return spec_parse(buf, strlen(buf), "auto-arima", out);
     }
-    return spec_load(name, o->models_dir, out);
+    return spec_opts_apply(o, spec_load(name, o->models_dir, out), out);
 }
 
 /* log transform of a load vector in place ('transform log'): log(y) for
@@ -175,7 +201,8 @@ static void order_from_spec(const spec *sp, int has_terms, arima_order *o, int m
     /* The regression's intercept already carries the mean of the training
      * window; 'error-mean yes' adds the level of the newest residuals (a
      * load level that moved since, e.g. a mild winter or a lockdown). */
-    o->include_mean = (!has_terms || sp->error_mean) && o->d + o->D == 0;
+    o->include_mean = (!has_terms || sp->error_mean) && !sp->no_mean && o->d + o->D == 0;
+    o->include_drift = sp->drift && o->d + o->D == 1;
     o->method = method == HR_METHOD_ML ? ARIMA_ML : method == HR_METHOD_CSS ? ARIMA_CSS : ARIMA_CSS_ML;
 }
 
@@ -385,7 +412,10 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
             ld = ws->n;
             yhat = mem_array(n, sizeof(double));
             if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
-            st = regress_fit_ld(dX, ld, n, ws->p, e, G, G ? G + ws->p * ws->p : NULL, NULL, &rf, yhat);
+            regress_opts ro;
+            regress_opts_init(&ro);
+            ro.gram_only = std_errors == MODEL_REFIT;
+            st = regress_fit_ld(dX, ld, n, ws->p, e, G, G ? G + ws->p * ws->p : NULL, &ro, &rf, yhat);
             if (st) { mem_free(yhat); goto fail; }
         } else {
             st = design_build_region(m->sp, r, o->tzdir, from, to, &dm);
@@ -447,7 +477,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
         /* The polish restart exists to reach R's optimum on a pure ARIMA;
          * the errors of a two-stage regression do not need it. */
         if (m->sp->nterm > 0 && !m->sp->joint) ao.polish = 0;
-        ao.std_errors = std_errors;
+        ao.std_errors = std_errors > 0;
         if (m->sp->errors.kind == SPEC_ERR_ARIMA && m->sp->joint && m->sp->nterm > 0) {
             arima_order ord;
             order_from_spec(m->sp, 1, &ord, o->method);
@@ -463,6 +493,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
             auo.s = m->sp->errors.s;
             auo.threads = o->threads > 0 ? o->threads : 1;
             if (m->sp->nterm > 0) auo.allow_mean = m->sp->error_mean, auo.allow_drift = 0;
+            if (m->sp->no_mean) auo.allow_mean = auo.allow_drift = 0; /* auto.arima(allow.mean = FALSE, allow.drift = FALSE) */
             st = arima_auto(ew, w, NULL, 0, &auo, &ao, &af, NULL);
         }
         if (st) goto fail;
@@ -560,7 +591,9 @@ int model_fit_ws(const hr_series *s, size_t region, const hr_fit_opts *o, const 
                      (*out)->fallback);
             o->log(1, msg, o->log_ud);
         }
-        if (o->log && !(*out)->converged) {
+        /* a fit without a clean optimum says so in its note (fallback) */
+        if (o->log && !(*out)->converged &&
+            !((*out)->fallback && strstr((*out)->fallback, "no clean optimum"))) {
             char msg[512];
             snprintf(msg, sizeof msg, "region '%s', model '%s': the optimiser stopped at its iteration limit",
                      r->name, (*out)->name);

@@ -90,7 +90,11 @@ void model_gram_free(model_gram *g);
  * equations are summed in another order) without building the design;
  * with g (may be NULL) the Gram matrix is g's, extended to the window.
  * std_errors 0: the ARIMA coefficients' standard errors are NaN (their
- * numerical Hessian is skipped; a forecast does not use them). */
+ * numerical Hessian is skipped; a forecast does not use them);
+ * MODEL_REFIT: neither those nor the regression's, whose coefficients come
+ * from the Gram matrix alone (regress_opts.gram_only: no pass over the
+ * design), for a fit whose forecasts alone are used (a backtest refit). */
+#define MODEL_REFIT (-1)
 int model_fit_range_ws(const series_region *r, const spec *sp, const hr_fit_opts *o,
                        size_t from, size_t to, const model_ws *ws, model_gram *g,
                        int std_errors, hr_model **out);
@@ -109,6 +113,12 @@ typedef struct model_fc model_fc;
 int model_fc_new(const hr_model *m, const series_region *r, const char *tzdir,
                  const model_ws *ws, model_fc **out);
 int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, double *var);
+/* model_fc_at at origins o[0..n), mean[k * h ..] and var[k * h ..] of
+ * origin k: for direct errors all fitted together (direct_forecast_many:
+ * the same forecasts to rounding at a fraction of the cost). The first
+ * failing origin's error is returned. */
+int model_fc_many(model_fc *F, const size_t *o, size_t n, size_t lead, size_t h, double *mean,
+                  double *var);
 void model_fc_free(model_fc *F);
 
 /* The backtest (hr_backtest_run) on a workspace of the region (NULL: its

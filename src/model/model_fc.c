@@ -261,3 +261,52 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
         }
     return HR_OK;
 }
+
+int model_fc_many(model_fc *F, const size_t *o, size_t n, size_t lead, size_t h, double *mean,
+                  double *var)
+{
+    const hr_model *m = F->m;
+    const model_ws *ws = F->ws;
+    const series_region *r = F->r;
+    const size_t hh = lead + h;
+    /* Direct errors on the workspace: every origin's fits at once
+     * (direct_forecast_many); others, and origins it leaves to the
+     * regression alone, one at a time. */
+    size_t lo = SIZE_MAX, hi = 0;
+    int batch = n > 1 && ws && m->sp->errors.kind == SPEC_ERR_DIRECT && !m->has_arima;
+    const size_t w = batch ? direct_history(lead, h, (size_t)m->sp->errors.days) : 0;
+    for (size_t k = 0; batch && k < n; k++) {
+        size_t a = o[k] > w ? o[k] - w : 0;
+        if (a < ws->base || o[k] + hh > ws->base + ws->n) batch = 0;
+        if (a < lo) lo = a;
+        if (o[k] > hi) hi = o[k];
+    }
+    unsigned char *used = batch ? mem_alloc(n) : NULL;
+    int st = batch && !used ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    if (!st && batch) st = fc_mean(F, lo, hi + hh);
+    if (!st && batch) st = fc_resid(F, lo, op_column(m, r) ? hi + hh : hi);
+    if (!st && batch) {
+        const size_t b = ws->base;
+        st = direct_forecast_many(F->de - b, F->dg ? F->dg - b : NULL, F->dok - b, o, n, lead, h,
+                                  (size_t)m->sp->errors.days, mean, var, used);
+    }
+    for (size_t k = 0; !st && k < n; k++) {
+        double *mk = mean + k * h, *vk = var + k * h;
+        if (!batch || !used[k]) {
+            st = model_fc_at(F, o[k], lead, h, mk, vk);
+            continue;
+        }
+        const double *mu = F->mu - ws->base;
+        for (size_t j = 0; j < h; j++) {
+            mk[j] += mu[o[k] + lead + j];
+            if (ws->bad[o[k] + lead + j - ws->base]) mk[j] = vk[j] = NAN; /* as model_fc_at */
+        }
+        if (m->sp->log_transform)
+            for (size_t j = 0; j < h; j++) {
+                mk[j] = exp(mk[j]);
+                vk[j] *= mk[j] * mk[j];
+            }
+    }
+    mem_free(used);
+    return st;
+}

@@ -18,18 +18,22 @@
 #include <string.h>
 #include <time.h>
 
-/* mu[k - from] = x_k' beta for rows [from, to) of d, built MEAN_CHUNK rows
- * at a time (a year of a 290-column design is 20 MB); the rebuilt columns
- * must be the model's (HR_EFORMAT otherwise). */
-enum { MEAN_CHUNK = 4096 };
+/* mu[k - from] = x_k' beta for rows [from, to) of d, built at most
+ * MEAN_CHUNK rows and MEAN_CELLS values at a time (a year of a 290-column
+ * design is 20 MB; up to 1024 columns go in 4096-row chunks, a wider
+ * design from a model file in 32 MB ones); the rebuilt columns must be the
+ * model's (HR_EFORMAT otherwise). */
+enum { MEAN_CHUNK = 4096, MEAN_CELLS = 1 << 22 };
 int model_mean_rows(const hr_model *m, const design_data *d, size_t from, size_t to, double *mu)
 {
     if (m->p == 0) {
         for (size_t k = from; k < to; k++) mu[k - from] = 0.0;
         return HR_OK;
     }
-    for (size_t k = from; k < to; k += MEAN_CHUNK) {
-        size_t k2 = to - k > MEAN_CHUNK ? k + MEAN_CHUNK : to;
+    size_t rows = MEAN_CELLS / m->p < MEAN_CHUNK ? MEAN_CELLS / m->p : MEAN_CHUNK;
+    if (rows == 0) rows = 1;
+    for (size_t k = from; k < to; k += rows) {
+        size_t k2 = to - k > rows ? k + rows : to;
         design_matrix dm;
         int st = design_build(m->sp, d, k, k2, &dm);
         if (st) return st;

@@ -25,6 +25,7 @@
 #include "util/atomic.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include "util/textbuf.h"
 #include "model/model.h"
 #include "model/design.h"
@@ -42,6 +43,8 @@
 
 #define HRM_MAGIC "headroom-model"
 #define HRM_VERSION 1
+/* Largest model file read (docs/limits.md): 100,000 models of 10 KB. */
+#define HRM_MAX_BYTES ((size_t)1 << 30)
 
 /* ------------------------------------------------------------------ writer
  * One writer for files and memory: the text is built in a textbuf
@@ -566,32 +569,11 @@ int hr_model_load(const char *path, hr_model ***models, size_t *n)
     if (models) *models = NULL;
     if (n) *n = 0;
     if (!path || !models || !n) return hr_err(HR_EINVAL, "hr_model_load: NULL argument");
-    FILE *f = fopen(path, "rb");
-    if (!f) return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = mem_alloc(cap);
-    while (buf) {
-        size_t got = fread(buf + len, 1, cap - len - 1, f);
-        len += got;
-        if (len < cap - 1) break;
-        char *nb = mem_realloc(buf, cap * 2);
-        if (!nb) {
-            mem_free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int rerr = ferror(f);
-    fclose(f);
-    if (!buf) return hr_err(HR_ENOMEM, "out of memory");
-    if (rerr) {
-        mem_free(buf);
-        return hr_err(HR_EIO, "%s: read error", path);
-    }
-    buf[len] = '\0';
-    int st = load_text(buf, len, path, models, n);
+    char *buf;
+    size_t len;
+    int st = read_text_file(path, HRM_MAX_BYTES, &buf, &len);
+    if (st) return st;
+    st = load_text(buf, len, path, models, n);
     mem_free(buf);
     return st;
 }

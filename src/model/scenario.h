@@ -13,7 +13,14 @@
 enum {
     SCEN_BLOCK_HOURS = 168,
     SCEN_SHIFT_DAYS = 3,
-    SCEN_BLEND_HOURS = 672 /* the ARIMA conditional mean tapers to 0 over 4 weeks */
+    SCEN_BLEND_HOURS = 672, /* the ARIMA conditional mean tapers to 0 over 4 weeks */
+    SCEN_MAX_YEARS = 200    /* training years the level's spread is taken over */
 };
+
+/* Prior of the spread of a year's level around the model's (scenario.c,
+ * level_variance): SCEN_LEVEL_NU0 pseudo-years at a standard deviation of
+ * SCEN_LEVEL_SD0 (log load, or ratio to the mean). */
+#define SCEN_LEVEL_SD0 0.025
+#define SCEN_LEVEL_NU0 4.0
 
 #endif

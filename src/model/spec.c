@@ -8,12 +8,14 @@
 #include "time/calendar.h"
 #include "util/error.h"
 #include "util/mem.h"
+#include "util/readfile.h"
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* 2000-01-01T00:00:00Z: default trend epoch (any fixed hour works: with an
  * intercept in the span a shifted trend changes only the intercept). */
@@ -206,7 +208,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         goto fail;
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
-        have_em = 0, have_var = 0, have_cal = 0, have_ef = 0;
+        have_em = 0, have_var = 0, have_cal = 0, have_ef = 0, have_mean = 0, have_drift = 0;
     size_t cols = 0; /* design columns of term and term-if-temperature lines */
     char *p = buf;
     while (p && p < buf + len + 1 && *p != '\0') {
@@ -271,8 +273,21 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             if (!bad && !strcmp(tok[1], "none")) bad = nt != 2;
             else if (!bad && !strcmp(tok[1], "arima")) {
                 int *f[7] = { &e->p, &e->d, &e->q, &e->P, &e->D, &e->Q, &e->s };
+                /* orders as R's arima accepts them in practice: p, q up to 30
+                 * (AR(11) on lynx is a textbook case), seasonal up to 10 */
+                static const int hi[7] = { SPEC_MAX_PQ, 3, SPEC_MAX_PQ, SPEC_MAX_SPQ, 2, SPEC_MAX_SPQ, 10000 };
+                static const char *const nm[7] = { "p", "d", "q", "P", "D", "Q", "s" };
                 bad = nt != 9;
-                for (int i = 0; !bad && i < 7; i++) bad = parse_int(tok[2 + i], 0, i == 6 ? 10000 : 10, f[i]);
+                for (int i = 0; !bad && i < 7; i++) {
+                    int v;
+                    if (parse_int(tok[2 + i], 0, 1000000, &v)) { bad = 1; break; }
+                    if (v > hi[i]) {
+                        rc = hr_err(HR_EFORMAT, "%s:%d: errors arima: %s = %d is out of range 0..%d", src,
+                                    line, nm[i], v, hi[i]);
+                        goto fail;
+                    }
+                    *f[i] = v;
+                }
                 e->kind = SPEC_ERR_ARIMA;
                 if (!bad && spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s) > SPEC_MAX_ARIMA_STATE) {
                     rc = hr_err(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
@@ -316,6 +331,20 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             }
             have_em = 1;
             s->error_mean = !strcmp(tok[1], "yes");
+        } else if (!strcmp(tok[0], "mean")) {
+            if (nt != 2 || have_mean || (strcmp(tok[1], "none") && strcmp(tok[1], "auto"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'mean none|auto' line", src, line);
+                goto fail;
+            }
+            have_mean = 1;
+            s->no_mean = !strcmp(tok[1], "none");
+        } else if (!strcmp(tok[0], "drift")) {
+            if (nt != 2 || have_drift || (strcmp(tok[1], "yes") && strcmp(tok[1], "no"))) {
+                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'drift yes|no' line", src, line);
+                goto fail;
+            }
+            have_drift = 1;
+            s->drift = !strcmp(tok[1], "yes");
         } else if (!strcmp(tok[0], "errors-fit")) {
             if (nt != 2 || have_ef || (strcmp(tok[1], "joint") && strcmp(tok[1], "two-stage"))) {
                 rc = hr_err(HR_EFORMAT, "%s:%d: want one 'errors-fit joint|two-stage' line", src, line);
@@ -349,10 +378,17 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         } else {
             rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
                                     "trend-epoch, term, term-if-temperature, errors, errors-fit, transform, arima-window, window, "
-                                    "error-mean, variance or calibrate)",
+                                    "error-mean, mean, drift, variance or calibrate)",
                         src, line, tok[0]);
             goto fail;
         }
+    }
+    /* forecast::Arima(include.drift = TRUE): a linear trend in the errors of
+     * a once-differenced model (with d + D = 0 the saved model's filter,
+     * restarted on newer hours, would move the trend's origin) */
+    if (s->drift && (s->errors.kind != SPEC_ERR_ARIMA || s->errors.d + s->errors.D != 1)) {
+        rc = hr_err(HR_EFORMAT, "%s: 'drift yes' needs 'errors arima' with d + D = 1", src);
+        goto fail;
     }
     /* A pure (seasonal) ARIMA has no regression terms; anything else needs one. */
     if (s->nterm == 0 && s->errors.kind == SPEC_ERR_DIRECT) {
@@ -491,36 +527,20 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
     int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
                     : snprintf(path, sizeof path, "%s/%s.spec", dir, name_or_path);
     if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT && is_path)
-            return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
-        if (errno == ENOENT) {
-            char names[1024];
-            if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
-                return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
-                              "hr_fit_opts.models_dir)", name_or_path, dir);
-            return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
-                          "auto-arima, or a .spec path)", name_or_path, dir, names);
-        }
-        return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (stat(path, &st) != 0 && errno == ENOENT) {
+        if (is_path) return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
+        char names[1024];
+        if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
+            return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
+                          "hr_fit_opts.models_dir)", name_or_path, dir);
+        return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
+                      "auto-arima, or a .spec path)", name_or_path, dir, names);
     }
-    size_t cap = 4096, len = 0;
-    char *text = mem_alloc(cap);
-    int rc = HR_OK;
-    while (text) {
-        size_t got = fread(text + len, 1, cap - len, f);
-        len += got;
-        if (len < cap) break;
-        if (cap >= (1u << 20)) { rc = hr_err(HR_EFORMAT, "%s: larger than 1 MiB", path); break; }
-        char *t = mem_realloc(text, cap * 2);
-        if (!t) break;
-        text = t;
-        cap *= 2;
-    }
-    if (!text) rc = hr_err(HR_ENOMEM, "%s: out of memory", path);
-    else if (!rc && ferror(f)) rc = hr_err(HR_EIO, "%s: read error", path);
-    fclose(f);
+    char *text;
+    size_t len;
+    int rc = read_text_file(path, (size_t)1 << 20, &text, &len);
+    if (rc) return rc;
     if (!rc) rc = spec_parse(text, len, path, out);
     if (!rc && !(*out)->name) {
         /* default name: file name without directory and .spec */

@@ -14,6 +14,8 @@
  *                                     # temperature column (temp_c); left
  *                                     # out of the fit (and said so) if not
  *   errors none                       # or: errors arima p d q P D Q s
+ *                                     #     (p, q <= 30, d <= 3, P, Q <= 10,
+ *                                     #     D <= 2)
  *                                     #     errors auto-arima s
  *                                     #     errors direct DAYS (direct.h:
  *                                     #     one regression per lead on the
@@ -38,6 +40,12 @@
  *                                     # (R's arima(xreg=); for small designs,
  *                                     # usually with arima-window 0); default
  *                                     # two-stage: OLS, then ARIMA on residuals
+ *   mean none                         # a pure ARIMA without mean (R's
+ *                                     # include.mean = FALSE; default auto:
+ *                                     # a mean when d + D = 0)
+ *   drift yes                         # drift term with 'errors arima' and
+ *                                     # d + D = 1 (forecast::Arima's
+ *                                     # include.drift; default no)
  *   calibrate 28                      # scale the ARIMA forecast variance so
  *                                     # that 1..36 h forecasts from the last
  *                                     # 28 days of the fit window have mean
@@ -85,6 +93,9 @@ typedef struct {
     spec_atom atom[SPEC_MAX_ATOMS];
 } spec_term;
 
+/* largest non-seasonal (p, q) and seasonal (P, Q) orders of 'errors arima' */
+enum { SPEC_MAX_PQ = 30, SPEC_MAX_SPQ = 10 };
+
 typedef enum { SPEC_ERR_NONE = 0, SPEC_ERR_ARIMA, SPEC_ERR_AUTO_ARIMA, SPEC_ERR_DIRECT } spec_err_kind;
 typedef struct {
     spec_err_kind kind;
@@ -107,6 +118,10 @@ typedef struct spec {
     size_t arima_window;     /* 'arima-window H': H + 1, 0 = not given       */
     size_t window;           /* 'window H': training hours, 0 = all          */
     int error_mean;          /* 1: ARIMA errors with a mean ('error-mean yes') */
+    int no_mean;             /* 1: 'mean none': no mean or intercept in the
+                                ARIMA errors (R's include.mean = FALSE)     */
+    int drift;               /* 1: 'drift yes': a drift term, d + D = 1
+                                (forecast::Arima(include.drift = TRUE))     */
     int var_hourly;          /* 1: 'variance hourly'                          */
     int calibrate;           /* 'calibrate DAYS': pseudo-origins, 0 = off    */
     int joint;               /* 1: 'errors-fit joint' (beta and ARIMA errors by

@@ -37,6 +37,13 @@ void chart_curve(textbuf *s, const report_region *r)
         nodata(s, "headroom-versus-curtailment curve is empty");
         return;
     }
+    /* Every budget's point on the chart, also one the sampled curve stops
+     * short of (a headroom beyond the curve's last load). */
+    for (size_t j = 0; j < r->nbudgets; j++) {
+        const report_headroom *h = &r->headroom[j];
+        if (isfinite(h->headroom_mw) && h->headroom_mw > xmax) xmax = h->headroom_mw;
+        if (isfinite(h->budget_pct) && h->budget_pct > ymax) ymax = h->budget_pct;
+    }
     frame f = std_frame();
     f.xmin = 0; f.xmax = xmax; f.ymin = 0; f.ymax = ymax > 0 ? ymax : 1;
     double xs = nice_axis(&f.xmin, &f.xmax, 6), ys = nice_axis(&f.ymin, &f.ymax, 5);
@@ -45,38 +52,67 @@ void chart_curve(textbuf *s, const report_region *r)
     svg_xaxis(s, &f, xs, "Added flat load (MW)");
     svg_baseline(s, &f);
     svg_line(s, &f, r->curve_mw, r->curve_rate_pct, keep, 0, 0, "ln-curve");
-    size_t nleg = 0;
     for (size_t j = 0; j < r->nbudgets; j++) {
         const report_headroom *h = &r->headroom[j];
-        if (!isfinite(h->headroom_mw) || !isfinite(h->budget_pct) || h->budget_pct > f.ymax ||
-            h->headroom_mw > f.xmax)
-            continue;
+        if (!isfinite(h->headroom_mw) || !isfinite(h->budget_pct)) continue;
         double cx = fx(&f, h->headroom_mw), cy = fy(&f, h->budget_pct);
         tb_printf(s, "<path class=\"guide\" d=\"M%.1f %.1f H%.1f V%.1f\"/>", f.x0, cy, cx, f.y0 + f.h);
-        nleg++;
     }
     /* Points on top of all guides, then a legend box in the upper left,
-     * which the convex curve leaves empty. */
-    if (nleg)
+     * which the convex curve leaves empty; it lists every budget. */
+    if (r->nbudgets)
         tb_printf(s, "<rect class=\"lgbg\" x=\"%.1f\" y=\"%.1f\" width=\"178\" height=\"%.1f\"/>", f.x0 + 6,
-                  f.y0 + 4, 16.0 * (double)nleg + 8);
-    size_t row = 0;
+                  f.y0 + 4, 16.0 * (double)r->nbudgets + 8);
     for (size_t j = 0; j < r->nbudgets; j++) {
         const report_headroom *h = &r->headroom[j];
-        if (!isfinite(h->headroom_mw) || !isfinite(h->budget_pct) || h->budget_pct > f.ymax ||
-            h->headroom_mw > f.xmax)
-            continue;
         const char *col = budget_colour(j, r->nbudgets);
         char b[32], mw[64];
         fmt_budget(b, sizeof b, h->budget_pct);
         fmt_grp(mw, sizeof mw, h->headroom_mw, 0);
-        double ly = f.y0 + 16 + 16.0 * (double)row++;
+        double ly = f.y0 + 16 + 16.0 * (double)j;
+        if (isfinite(h->headroom_mw) && isfinite(h->budget_pct))
+            tb_printf(s, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>",
+                      fx(&f, h->headroom_mw), fy(&f, h->budget_pct), col);
         tb_printf(s, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>"
-                     "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>"
                      "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">%s %% budget: %s MW</text>\n",
-                  fx(&f, h->headroom_mw), fy(&f, h->budget_pct), col, f.x0 + 16, ly, col, f.x0 + 26, ly, b, mw);
+                  f.x0 + 16, ly, col, f.x0 + 26, ly, b, mw);
     }
     svg_close(s);
+}
+
+/* The budgets on the load-duration curve: each at the share of hours it
+ * curtails (curtailed hours per year over the 8,766 hours of a mean year),
+ * with a legend in the upper right, which the falling curve leaves empty. */
+static void ldc_budgets(textbuf *s, const report_region *r, const frame *f, double step)
+{
+    if (!r->nbudgets) return;
+    double lx = f->x0 + f->w - 196, ly = f->y0 + 4;
+    tb_printf(s, "<rect class=\"lgbg\" x=\"%.1f\" y=\"%.1f\" width=\"192\" height=\"%.1f\"/>", lx, ly,
+              16.0 * (double)r->nbudgets + 24);
+    tb_printf(s, "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">Curtailed at each budget:</text>",
+              lx + 6, ly + 12);
+    for (size_t j = 0; j < r->nbudgets; j++) {
+        const report_headroom *h = &r->headroom[j];
+        const char *col = budget_colour(j, r->nbudgets);
+        double share = 100 * h->curtailed_hours_per_year / 8766;
+        double rowy = ly + 28 + 16.0 * (double)j;
+        if (isfinite(share) && share >= 0 && share <= 100 && r->nldc >= 2) {
+            /* the curve's value at that share, interpolated between points */
+            double u = share / step;
+            size_t i = (size_t)u;
+            if (i >= r->nldc - 1) i = r->nldc - 2;
+            double a = r->ldc_pct[i], b = r->ldc_pct[i + 1], y = a + (b - a) * (u - (double)i);
+            if (isfinite(y))
+                tb_printf(s, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>", fx(f, share),
+                          fy(f, y < f->ymin ? f->ymin : y), col);
+        }
+        char bud[32], hrs[64];
+        fmt_budget(bud, sizeof bud, h->budget_pct);
+        fmt_grp(hrs, sizeof hrs, h->curtailed_hours_per_year, 0);
+        tb_printf(s, "<circle class=\"pt\" cx=\"%.1f\" cy=\"%.1f\" r=\"4.5\" fill=\"%s\"/>"
+                     "<text class=\"lbl\" x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">%s %%: %s h/yr</text>\n",
+                  lx + 12, rowy, col, lx + 22, rowy, bud, hrs);
+    }
 }
 
 /* Load-duration curve as % of peak. */
@@ -134,15 +170,62 @@ void chart_ldc(textbuf *s, const report_region *r)
     }
     tb_put(s, "\"/>\n");
     svg_baseline(s, &f);
+    ldc_budgets(s, r, &f, step);
     svg_close(s);
 }
 
-/* Curtailed hours by hour of day (columns) and month (rows). */
+/* ColorBrewer "Oranges" (Brewer 2002), 7 classes; zero gets a neutral grey. */
+static const char *const ORANGES[7] = {"#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c", "#f16913", "#d94801", "#8c2d04"};
+#define C_ZERO "#f2f4f6"
+
+static const char *heat_colour(double v, double vmax)
+{
+    if (!isfinite(v)) return "#ffffff";
+    if (v <= 0 || vmax <= 0) return C_ZERO;
+    int k = (int)ceil(v / vmax * 7) - 1;
+    return ORANGES[k < 0 ? 0 : k > 6 ? 6 : k];
+}
+
+/* One budget's panel: months down, hours of day across, cell (cw x chh)
+ * with its value as a tooltip; the budget as the panel's title. */
+static void heat_panel(textbuf *s, const double *cells, double budget, double x0, double y0, double vmax)
+{
+    const double cw = 9, chh = 7;
+    char bud[32];
+    fmt_budget(bud, sizeof bud, budget);
+    tb_printf(s, "<g class=\"ax\"><text class=\"lbl\" x=\"%.1f\" y=\"%.1f\">At the %s %% budget</text>", x0,
+              y0 - 5, bud);
+    for (int m = 0; m < 12; m += 2) /* every other month: the rows are 7 units high */
+        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" dy=\"0.32em\">%s</text>", x0 - 4,
+                  y0 + chh * (m + 0.5), MONTH_ABBR[m]);
+    for (int h = 0; h < 24; h += 6)
+        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%02d</text>", x0 + cw * (h + 0.5),
+                  y0 + chh * 12 + 12, h);
+    /* One grey rectangle for the cells without curtailment (most of them at
+     * the small budgets), then only the other cells: a quarter of the bytes. */
+    tb_printf(s, "</g>\n<g class=\"cells\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                 "<title>No curtailment at the %s %% budget</title></rect>",
+              x0, y0, cw * 24 - 1, chh * 12 - 1, C_ZERO, bud);
+    for (int m = 0; m < 12; m++)
+        for (int h = 0; h < 24; h++) {
+            double v = cells[h * 12 + m];
+            if (isfinite(v) && v <= 0) continue;
+            char vb[64];
+            fmt_grp(vb, sizeof vb, v, 1);
+            tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
+                         "<title>%s %s %02d:00: %s h/yr</title></rect>",
+                      x0 + cw * h, y0 + chh * m, cw - 1, chh - 1, heat_colour(v, vmax), bud, MONTH_ABBR[m], h, vb);
+        }
+    tb_put(s, "</g>\n");
+}
+
+/* Curtailed hours per year by month and hour of day, one small panel per
+ * budget on one colour scale, in the region's local time. */
 void chart_heatmap(textbuf *s, const report_region *r)
 {
+    size_t nb = r->nbudgets, nfin = 0;
     double vmax = 0;
-    size_t nfin = 0;
-    for (size_t i = 0; r->heatmap && i < 24 * 12; i++)
+    for (size_t i = 0; r->heatmap && i < nb * 24 * 12; i++)
         if (isfinite(r->heatmap[i])) {
             nfin++;
             if (r->heatmap[i] > vmax) vmax = r->heatmap[i];
@@ -151,58 +234,106 @@ void chart_heatmap(textbuf *s, const report_region *r)
         nodata(s, "curtailment heatmap not computed");
         return;
     }
-    /* ColorBrewer "Oranges" (Brewer 2002), 7 classes; zero gets a neutral grey. */
-    static const char *const ramp[7] = {"#fee6ce", "#fdd0a2", "#fdae6b", "#fd8d3c",
-                                        "#f16913", "#d94801", "#8c2d04"};
-    const double x0 = 40, y0 = 14, cw = 19, chh = 17;
-    char bud[32], title[96];
-    fmt_budget(bud, sizeof bud, r->heatmap_budget_pct);
-    if (isfinite(r->heatmap_budget_pct))
-        snprintf(title, sizeof title, "Curtailed hours per year by hour and month at %s %% budget", bud);
-    else
-        snprintf(title, sizeof title, "Curtailed hours per year by hour and month");
-    svg_open(s, CW, CH, title, r->name);
-    tb_put(s, "<g class=\"ax\">");
-    for (int m = 0; m < 12; m++)
-        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" dy=\"0.32em\">%s</text>", x0 - 6,
-                  y0 + chh * (m + 0.5), MONTH_ABBR[m]);
-    for (int h = 0; h < 24; h += 3)
-        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%02d</text>", x0 + cw * (h + 0.5),
-                  y0 + chh * 12 + 14, h);
-    tb_printf(s, "<text class=\"at\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">Hour of day (UTC)</text>",
-              x0 + cw * 12, y0 + chh * 12 + 32);
-    tb_put(s, "</g>\n<g class=\"cells\">");
-    for (int m = 0; m < 12; m++)
-        for (int h = 0; h < 24; h++) {
-            double v = r->heatmap[h * 12 + m];
-            const char *col;
-            if (!isfinite(v)) col = "#ffffff";
-            else if (v <= 0 || vmax <= 0) col = "#f2f4f6";
-            else {
-                int k = (int)ceil(v / vmax * 7) - 1;
-                col = ramp[k < 0 ? 0 : k > 6 ? 6 : k];
-            }
-            char vb[64];
-            fmt_grp(vb, sizeof vb, v, 1);
-            tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">"
-                         "<title>%s %02d:00 UTC: %s h/yr</title></rect>",
-                      x0 + cw * h, y0 + chh * m, cw - 1, chh - 1, col, MONTH_ABBR[m], h, vb);
-        }
-    tb_put(s, "</g>\n");
-    /* Legend: the seven classes with their upper bounds. */
-    double lx = x0 + cw * 24 + 14, ly = y0;
-    tb_printf(s, "<g class=\"ax\"><text x=\"%.1f\" y=\"%.1f\">h/yr</text>", lx, ly + 8);
+    const char *tz = r->heatmap_tz ? r->heatmap_tz : "UTC";
+    char title[256], bl[128] = "";
+    for (size_t j = 0; j < nb; j++) {
+        char b[32];
+        fmt_budget(b, sizeof b, r->headroom[j].budget_pct);
+        size_t o = strlen(bl);
+        snprintf(bl + o, sizeof bl - o, "%s%s", j == 0 ? "" : j + 1 == nb ? " and " : ", ", b);
+    }
+    snprintf(title, sizeof title, "Curtailed hours per year by month and hour of day (%s) at the %s %% budgets",
+             tz, bl);
+    /* Two panels a row: 216 x 84 each, titles above, hour labels below. */
+    size_t rows = (nb + 1) / 2;
+    int H = (int)(20 + 120 * rows + 26);
+    svg_open(s, CW, H < CH ? CH : H, title, r->name);
+    for (size_t j = 0; j < nb; j++)
+        heat_panel(s, r->heatmap + j * 24 * 12, r->headroom[j].budget_pct, j % 2 ? 290 : 36,
+                   22 + 120 * (double)(j / 2), vmax);
+    double ya = 22 + 120 * (double)rows;
+    tb_printf(s, "<g class=\"ax\"><text class=\"at\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">", 252.0, ya);
+    tb_html(s, "Hour of day, ");
+    tb_html(s, tz);
+    tb_put(s, "</text></g>\n");
+    /* Legend: the seven classes with their upper bounds, at the right. */
+    double lx = 508, ly = 22;
+    tb_printf(s, "<g class=\"ax\"><text x=\"%.1f\" y=\"%.1f\">h/yr</text>", lx, ly);
     for (int k = 0; k <= 7; k++) {
-        double lo = k == 0 ? 0 : vmax * k / 7.0;
         char b[64];
-        fmt_grp(b, sizeof b, lo, vmax >= 70 ? 0 : 1);
-        tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+        fmt_grp(b, sizeof b, k == 0 ? 0 : vmax * k / 7.0, vmax >= 70 ? 0 : 1);
+        tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>"
                      "<text x=\"%.1f\" y=\"%.1f\" dy=\"0.32em\">%s%s</text>",
-                  lx, ly + 18 + 19.0 * k, k == 0 ? "#f2f4f6" : ramp[k - 1], lx + 19, ly + 25 + 19.0 * k,
-                  k == 0 ? "" : "\xE2\x89\xA4 ", k == 0 ? "0" : b);
+                  lx, ly + 8 + 16.0 * k, k == 0 ? C_ZERO : ORANGES[k - 1], lx + 13, ly + 13 + 16.0 * k,
+                  k == 0 ? "" : "\xE2\x89\xA4", k == 0 ? "0" : b);
     }
     tb_put(s, "</g>\n");
     svg_close(s);
+}
+
+/* "Jan 1 – Jan 14, 2024 (UTC)": the days of the forecast hours. */
+void forecast_span(char *buf, size_t cap, const report_forecast *fc)
+{
+    cal_civil a, b;
+    cal_utc_to_civil(fc->t0_utc, &a, NULL, NULL);
+    cal_utc_to_civil(fc->t0_utc + 3600 * ((int64_t)(fc->h ? fc->h : 1) - 1), &b, NULL, NULL);
+    if (a.year == b.year)
+        snprintf(buf, cap, "%s %d \xE2\x80\x93 %s %d, %d (UTC)", MONTH_ABBR[a.month - 1], a.day,
+                 MONTH_ABBR[b.month - 1], b.day, b.year);
+    else
+        snprintf(buf, cap, "%s %d, %d \xE2\x80\x93 %s %d, %d (UTC)", MONTH_ABBR[a.month - 1], a.day, a.year,
+                 MONTH_ABBR[b.month - 1], b.day, b.year);
+}
+
+/* The load above which a new flat load of budget j's headroom would be
+ * curtailed: the hour's threshold (by the season of its UTC month, as
+ * hr_assess maps them) minus that headroom, over n hours from t0. */
+static void curtail_line(textbuf *s, const frame *f, const report_region *r, size_t j, int64_t t0, size_t n)
+{
+    double L = r->headroom[j].headroom_mw;
+    if (!isfinite(L) || n == 0) return;
+    tb_printf(s, "<path class=\"cline\" stroke=\"%s\" d=\"", budget_colour(j, r->nbudgets));
+    double prev = NAN;
+    for (size_t i = 0; i < n; i++) {
+        cal_civil c;
+        cal_utc_to_civil(t0 + 3600 * (int64_t)i, &c, NULL, NULL);
+        double T = hr_assess_month_season(c.month) == HR_SEASON_SUMMER ? r->threshold_summer_mw
+                                                                       : r->threshold_winter_mw;
+        double x = fx(f, (double)i + f->xmin), y = fy(f, T - L);
+        if (i == 0) tb_printf(s, "M%.1f %.1f", x, y);
+        else if (T - L != prev) tb_printf(s, " H%.1f V%.1f", x, y);
+        prev = T - L;
+    }
+    tb_printf(s, " H%.1f\"/>\n", fx(f, f->xmax));
+}
+
+/* The fan chart's legend: lines, bands and, when drawn, the budgets'
+ * curtailment lines on a second row. */
+static void fan_legend(textbuf *s, const frame *f, const report_region *r, int b80, int b95, int lines)
+{
+    double lx = f->x0 + 8, ly = f->y0 + 6;
+    tb_printf(s, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"262\" height=\"20\" class=\"lgbg\"/>"
+                 "<path class=\"ln-hist\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">observed</text>"
+                 "<path class=\"ln-mean\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">forecast</text>",
+              lx - 4, ly - 2, lx, ly + 8, lx + 20, ly + 12, lx + 80, ly + 8, lx + 100, ly + 12);
+    if (b80)
+        tb_printf(s, "<rect class=\"band80\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\">80 %%</text>",
+                  lx + 160, ly + 3, lx + 178, ly + 12);
+    if (b95)
+        tb_printf(s, "<rect class=\"band95\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
+                     "<text x=\"%.1f\" y=\"%.1f\">95 %%</text>",
+                  lx + 210, ly + 3, lx + 228, ly + 12);
+    if (lines) {
+        tb_printf(s, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"18\" class=\"lgbg\"/>", lx - 4,
+                  ly + 19, 48 + 18.0 * (double)r->nbudgets + 262);
+        for (size_t j = 0; j < r->nbudgets; j++)
+            tb_printf(s, "<path class=\"cline\" stroke=\"%s\" d=\"M%.1f %.1f h14\"/>", budget_colour(j, r->nbudgets),
+                      lx + 18.0 * (double)j, ly + 28);
+        tb_printf(s, "<text x=\"%.1f\" y=\"%.1f\">each budget's headroom curtails above its line</text>",
+                  lx + 18.0 * (double)r->nbudgets + 4, ly + 32);
+    }
+    tb_put(s, "</g>\n");
 }
 
 /* Forecast fan chart: 95 % and 80 % bands, mean, and the observed week. */
@@ -230,13 +361,26 @@ void chart_fan(textbuf *s, const report_region *r)
         nodata(s, "forecast not computed");
         return;
     }
+    int lines = r->nbudgets && isfinite(r->threshold_summer_mw) && isfinite(r->threshold_winter_mw);
+    for (size_t j = 0; lines && j < r->nbudgets; j++) {
+        double L = r->headroom[j].headroom_mw;
+        if (!isfinite(L)) continue;
+        double lo = fmin(r->threshold_summer_mw, r->threshold_winter_mw) - L;
+        double hi = fmax(r->threshold_summer_mw, r->threshold_winter_mw) - L;
+        if (lo < ymin) ymin = lo;
+        if (hi > ymax) ymax = hi;
+    }
     frame f = std_frame();
     f.xmin = -(double)nh;
     f.xmax = (double)h;
     f.ymin = ymin;
     f.ymax = ymax;
     double ys = nice_axis(&f.ymin, &f.ymax, 5);
-    svg_open(s, CW, CH, "Load forecast for the next 14 days with 80 % and 95 % intervals", r->name);
+    char title[160], span[64];
+    forecast_span(span, sizeof span, fc);
+    snprintf(title, sizeof title, "Load forecast for %s with 80 %% and 95 %% intervals and the budgets' curtailment lines",
+             span);
+    svg_open(s, CW, CH, title, r->name);
     svg_yaxis(s, &f, ys, "Load (MW)");
     /* Day ticks at 00:00 UTC, every k days so that at most 8 are labelled. */
     int64_t tfirst = fc->t0_utc - (int64_t)nh * 3600, tlast = fc->t0_utc + (int64_t)h * 3600;
@@ -266,26 +410,14 @@ void chart_fan(textbuf *s, const report_region *r)
         for (size_t i = h; i-- > 0;) tb_printf(s, " L%.1f %.1f", fx(&f, (double)i), fy(&f, lo[k][i]));
         tb_put(s, " Z\"/>\n");
     }
+    for (size_t j = 0; lines && j < r->nbudgets; j++)
+        curtail_line(s, &f, r, j, fc->t0_utc - (int64_t)nh * 3600, nh + h);
     if (nh) svg_line(s, &f, NULL, fc->history, nh, 1.0, -(double)nh, "ln-hist");
     svg_line(s, &f, NULL, fc->mean, h, 1.0, 0, "ln-mean");
     double x0 = fx(&f, 0);
     tb_printf(s, "<path class=\"now\" d=\"M%.1f %.1f V%.1f\"/>\n", x0, f.y0, f.y0 + f.h);
     svg_baseline(s, &f);
-    /* Legend. */
-    double lx = f.x0 + 8, ly = f.y0 + 6;
-    tb_printf(s, "<g class=\"legend\"><rect x=\"%.1f\" y=\"%.1f\" width=\"262\" height=\"20\" class=\"lgbg\"/>"
-                 "<path class=\"ln-hist\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">observed</text>"
-                 "<path class=\"ln-mean\" d=\"M%.1f %.1f h16\"/><text x=\"%.1f\" y=\"%.1f\">forecast</text>",
-              lx - 4, ly - 2, lx, ly + 8, lx + 20, ly + 12, lx + 80, ly + 8, lx + 100, ly + 12);
-    if (b80)
-        tb_printf(s, "<rect class=\"band80\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\">80 %%</text>",
-                  lx + 160, ly + 3, lx + 178, ly + 12);
-    if (b95)
-        tb_printf(s, "<rect class=\"band95\" x=\"%.1f\" y=\"%.1f\" width=\"14\" height=\"10\"/>"
-                     "<text x=\"%.1f\" y=\"%.1f\">95 %%</text>",
-                  lx + 210, ly + 3, lx + 228, ly + 12);
-    tb_put(s, "</g>\n");
+    fan_legend(s, &f, r, b80, b95, lines);
     svg_close(s);
 }
 

@@ -1,6 +1,7 @@
 /* format.c — numbers and times as the report shows them, the shared
  * lookups of the renderers, and the initialisers of report.h. */
 #include "report/render.h"
+#include "time/calendar.h"
 
 #include <locale.h>
 #include <stdlib.h>
@@ -11,7 +12,10 @@ void report_region_init(report_region *r)
     memset(r, 0, sizeof *r);
     r->peak_mw = NAN;
     r->load_factor = NAN;
-    r->heatmap_budget_pct = NAN;
+    r->threshold_summer_mw = NAN;
+    r->threshold_winter_mw = NAN;
+    r->train_first_utc = 0;
+    r->train_last_utc = -1; /* no forecast model */
     r->contract_mw = NAN;
     r->campus_mw = r->campus_curtailed_pct = r->campus_hours_per_year = NAN;
     r->campus_events_per_year = r->campus_max_event_hours = NAN;
@@ -103,6 +107,48 @@ const report_backtest *find_model(const report_region *r, const char *model)
     for (size_t k = 0; k < r->nbacktest; k++)
         if (r->backtest[k].model && strcmp(r->backtest[k].model, model) == 0) return &r->backtest[k];
     return NULL;
+}
+
+void region_id(char *buf, size_t cap, size_t i, const char *name)
+{
+    size_t o = (size_t)snprintf(buf, cap, "r%zu-", i + 1);
+    for (const char *p = name ? name : ""; *p && o + 1 < cap && o < 40; p++) {
+        char c = *p;
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) buf[o++] = c;
+        else if (o && buf[o - 1] != '-') buf[o++] = '-';
+    }
+    buf[o] = '\0';
+}
+
+double imputed_pct(const report_region *r)
+{
+    const hr_quality *q = &r->quality;
+    return q->hours ? 100.0 * (double)q->imputed / (double)q->hours : NAN;
+}
+
+int utc_year(int64_t t)
+{
+    cal_civil c;
+    cal_utc_to_civil(t, &c, NULL, NULL);
+    return c.year;
+}
+
+void num_heads(textbuf *s, const num_col *cols, size_t n)
+{
+    for (size_t k = 0; k < n; k++) tb_printf(s, "<th>%s</th>", cols[k].head);
+}
+
+void num_cells(textbuf *s, const void *row, const num_col *cols, size_t n, const char *const *cls)
+{
+    for (size_t k = 0; k < n; k++) {
+        double v = *(const double *)((const char *)row + cols[k].off);
+        if (cls && cls[k]) tb_printf(s, "<td class=\"%s\">", cls[k]);
+        else tb_put(s, "<td>");
+        if (cols[k].mw) h_mw(s, v);
+        else h_num(s, v, cols[k].dec);
+        tb_put(s, "</td>");
+    }
 }
 
 unsigned report_views(const report_region *rg, size_t n)

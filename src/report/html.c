@@ -5,6 +5,7 @@
 #include "report/render.h"
 #include "time/calendar.h"
 
+#include <stddef.h>
 #include <string.h>
 
 static const char CSS[] =
@@ -45,7 +46,7 @@ static const char CSS[] =
     ".now{stroke:" C_ORANGE ";stroke-width:1.2;stroke-dasharray:4 3;fill:none}\n"
     ".guide{fill:none;stroke:#9aa5b1;stroke-width:1;stroke-dasharray:3 3}.pt{stroke:#fff;stroke-width:1.5}\n"
     ".whisk{stroke:" C_ORANGE ";stroke-width:1.6;fill:none}.p50{fill:" C_ORANGE "}\n"
-    ".lgbg{fill:#fff;fill-opacity:.85;stroke:none}\n"
+    ".lgbg{fill:#fff;fill-opacity:.85;stroke:none}.cline{fill:none;stroke-width:1.6;stroke-dasharray:5 3}\n"
     ".legend text{font-size:12px;fill:#3e4c59}\n"
     ".tbl{overflow-x:auto;margin:6px 0 12px}\n"
     "table{border-collapse:collapse;font-size:13px;width:100%}\n"
@@ -60,7 +61,13 @@ static const char CSS[] =
     ".nodata{border:1px dashed #cbd2d9;border-radius:6px;color:var(--muted);font-size:13px;padding:12px;"
     "text-align:center;background:#fafbfc;min-height:140px;display:flex;align-items:center;justify-content:center}\n"
     ".note{background:#fff8e6;border-left:3px solid #e0a800;padding:6px 12px;font-size:13.5px;margin:8px 0}\n"
-    ".warn li{color:#8a4b00}\n"
+    ".warn li{color:#8a4b00}.warnbox{background:#fdecea;border-left-color:#c0392b}\n"
+    ".banner{background:#fdecea;border:1px solid #e6b0aa;border-left:4px solid #c0392b;border-radius:6px;"
+    "padding:10px 14px;margin:18px 0 0;font-size:14px}.banner ul{margin:4px 0 0;padding-left:20px}\n"
+    ".facts{font-size:13.5px;color:#3e4c59;margin:0 0 10px;max-width:none}\n"
+    "table.rank th{white-space:normal;min-width:4.5em}table.rank td.l{white-space:normal}"
+    ".tag{display:inline-block;font-size:11px;color:#8a4b00;background:#fff8e6;border-radius:3px;padding:0 4px;"
+    "margin-left:4px;white-space:nowrap}\n"
     ".method li{margin:4px 0;max-width:95ch}.refs li{margin:4px 0;font-size:14px}\n"
     "code,.mono{font-family:ui-monospace,\"SFMono-Regular\",\"DejaVu Sans Mono\",\"Liberation Mono\",monospace;"
     "font-size:12.5px}\n"
@@ -73,147 +80,18 @@ static const char CSS[] =
     "th{background:#eee!important;-webkit-print-color-adjust:exact;print-color-adjust:exact}"
     "svg{-webkit-print-color-adjust:exact;print-color-adjust:exact}}\n";
 
-/* Anchor id of region i: "r<i>-" plus the name reduced to [a-z0-9-]. */
-static void region_id(char *buf, size_t cap, size_t i, const char *name)
-{
-    size_t o = (size_t)snprintf(buf, cap, "r%zu-", i + 1);
-    for (const char *p = name ? name : ""; *p && o + 1 < cap && o < 40; p++) {
-        char c = *p;
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) buf[o++] = c;
-        else if (o && buf[o - 1] != '-') buf[o++] = '-';
-    }
-    buf[o] = '\0';
-}
-
-static void tile(textbuf *s, const char *label, const char *value_html)
-{
-    tb_printf(s, "<div class=\"tile\"><b>%s</b><span>", value_html);
-    tb_html(s, label);
-    tb_put(s, "</span></div>");
-}
-
-static void html_region(textbuf *s, const report_region *r, size_t idx, size_t rank, size_t rb)
-{
-    char id[64], b[96], v[128];
-    region_id(id, sizeof id, idx, r->name);
-    tb_printf(s, "<article class=\"region\" id=\"%s\">\n<h3><span class=\"rank-no\">#%zu</span> ", id, rank);
-    tb_html(s, r->name);
-    tb_put(s, "</h3>\n<div class=\"tiles\">");
-    const report_headroom *h = r->nbudgets ? &r->headroom[rb] : NULL;
-    fmt_grp(v, sizeof v, r->peak_mw, 0);
-    strcat(v, " MW");
-    tile(s, "peak load", v);
-    fmt_grp(v, sizeof v, r->load_factor * 100, 1);
-    strcat(v, " %");
-    tile(s, "load factor", v);
-    if (h) {
-        char bud[32];
-        fmt_budget(bud, sizeof bud, h->budget_pct);
-        fmt_grp(v, sizeof v, h->headroom_mw, 0);
-        strcat(v, " MW");
-        snprintf(b, sizeof b, "headroom at %s %% budget", bud);
-        tile(s, b, v);
-        fmt_grp(v, sizeof v, h->headroom_pct_peak, 1);
-        strcat(v, " %");
-        tile(s, "of peak", v);
-        fmt_grp(v, sizeof v, h->curtailed_hours_per_year, 0);
-        tile(s, "curtailed h/yr", v);
-        if (isfinite(h->p10_mw) || isfinite(h->p90_mw)) {
-            char a[48], c[48];
-            fmt_grp(a, sizeof a, h->p10_mw, 0);
-            fmt_grp(c, sizeof c, h->p90_mw, 0);
-            snprintf(v, sizeof v, "%s\xE2\x80\x93%s", a, c);
-            tile(s, "P10\xE2\x80\x93P90 MW, next year", v);
-        }
-    }
-    const report_backtest *ba = find_model(r, "auto");
-    if (ba) {
-        fmt_grp(v, sizeof v, ba->mape, 2);
-        strcat(v, " %");
-        tile(s, "day-ahead MAPE", v);
-    }
-    tb_put(s, "</div>\n");
-    if (r->note) {
-        tb_put(s, "<div class=\"note\">");
-        tb_html(s, r->note);
-        tb_put(s, "</div>\n");
-    }
-    tb_put(s, "<div class=\"charts\">\n<figure><figcaption>Headroom versus curtailment</figcaption>\n");
-    chart_curve(s, r);
-    tb_put(s, "</figure>\n<figure><figcaption>Load-duration curve</figcaption>\n");
-    chart_ldc(s, r);
-    tb_put(s, "</figure>\n<figure><figcaption>When curtailment happens</figcaption>\n");
-    chart_heatmap(s, r);
-    tb_put(s, "</figure>\n<figure><figcaption>Next 14 days</figcaption>\n");
-    chart_fan(s, r);
-    tb_put(s, "</figure>\n</div>\n");
-
-    /* Headroom table. */
-    if (r->nbudgets) {
-        tb_put(s, "<h4>Headroom by budget</h4><div class=\"tbl\"><table><thead><tr>"
-                  "<th class=\"l\">Budget</th><th>Headroom<br>MW</th><th>% of<br>peak</th><th>Curtailed<br>h/yr</th>"
-                  "<th>h/yr with<br>&ge;50 % kept</th><th><br>&ge;75 %</th><th><br>&ge;90 %</th>"
-                  "<th>Mean<br>event h</th><th>Longest<br>event h</th><th>P10<br>MW</th><th>P50<br>MW</th>"
-                  "<th>P90<br>MW</th></tr></thead><tbody>\n");
-        for (size_t j = 0; j < r->nbudgets; j++) {
-            const report_headroom *x = &r->headroom[j];
-            char bud[32];
-            fmt_budget(bud, sizeof bud, x->budget_pct);
-            tb_printf(s, "<tr><td class=\"l\">%s %%</td><td>", bud);
-            h_mw(s, x->headroom_mw);
-            tb_put(s, "</td><td>");
-            h_num(s, x->headroom_pct_peak, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, x->curtailed_hours_per_year, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, x->hours_ge50, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, x->hours_ge75, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, x->hours_ge90, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, x->mean_event_hours, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, x->max_event_hours, 0);
-            tb_put(s, "</td><td>");
-            h_mw(s, x->p10_mw);
-            tb_put(s, "</td><td>");
-            h_mw(s, x->p50_mw);
-            tb_put(s, "</td><td>");
-            h_mw(s, x->p90_mw);
-            tb_put(s, "</td></tr>\n");
-        }
-        tb_put(s, "</tbody></table></div>\n");
-    }
-    /* Generation mix. */
-    const report_genmix *g = &r->genmix;
-    if (g->nfuels && g->fuel && g->share_pct) {
-        tb_put(s, "<h4>Generation mix</h4><div class=\"tbl\"><table class=\"narrow\"><thead><tr><th class=\"l\">Fuel</th>"
-                  "<th>Share, all hours</th><th>Share, curtailed hours</th></tr></thead><tbody>\n");
-        for (size_t k = 0; k < g->nfuels; k++) {
-            tb_put(s, "<tr><td class=\"l\">");
-            tb_html(s, g->fuel[k]);
-            tb_put(s, "</td><td>");
-            h_num(s, g->share_pct[k], 1);
-            tb_put(s, " %</td><td>");
-            h_num(s, g->share_curtailed_pct ? g->share_curtailed_pct[k] : NAN, 1);
-            tb_put(s, " %</td></tr>\n");
-        }
-        tb_put(s, "<tr class=\"grp\"><td class=\"l\"><b>Carbon-free</b></td><td><b>");
-        h_num(s, g->cf_share_pct, 1);
-        tb_put(s, " %</b></td><td><b>");
-        h_num(s, g->cf_share_curtailed_pct, 1);
-        tb_put(s, " %</b></td></tr></tbody></table></div>\n");
-    } else if (isfinite(g->cf_share_pct)) {
-        tb_put(s, "<p>Carbon-free share of generation: ");
-        h_num(s, g->cf_share_pct, 1);
-        tb_put(s, " % overall, ");
-        h_num(s, g->cf_share_curtailed_pct, 1);
-        tb_put(s, " % in the hours that would curtail.</p>\n");
-    }
-    tb_put(s, "</article>\n");
-}
+/* The backtest table's columns after Region, Model and n. */
+static const num_col BACKTEST_COLS[] = {
+    {"MAE<br>MW", offsetof(report_backtest, mae), 0, 0},
+    {"RMSE<br>MW", offsetof(report_backtest, rmse), 0, 0},
+    {"MAPE<br>%", offsetof(report_backtest, mape), 2, 0},
+    {"<br>MASE", offsetof(report_backtest, mase), 2, 0},
+    {"80 % interval<br>coverage %", offsetof(report_backtest, coverage80), 1, 0},
+    {"95 % interval<br>coverage %", offsetof(report_backtest, coverage95), 1, 0},
+    {"Winkler 95<br>MW", offsetof(report_backtest, winkler95), 0, 0},
+    {"Pinball<br>MW", offsetof(report_backtest, pinball), 1, 0},
+};
+#define NBACKTEST_COLS (sizeof BACKTEST_COLS / sizeof BACKTEST_COLS[0])
 
 static void html_backtest(textbuf *s, const report_region *rg, const size_t *order, size_t n)
 {
@@ -223,10 +101,9 @@ static void html_backtest(textbuf *s, const report_region *rg, const size_t *ord
         nodata(s, "no backtest was run");
         return;
     }
-    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">Model</th>"
-              "<th>n</th><th>MAE<br>MW</th><th>RMSE<br>MW</th><th>MAPE<br>%</th><th><br>MASE</th>"
-              "<th>Coverage<br>80 %</th><th>Coverage<br>95 %</th><th>Winkler 95<br>MW</th><th>Pinball<br>MW</th>"
-              "</tr></thead><tbody>\n");
+    tb_put(s, "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th class=\"l\">Model</th><th>n</th>");
+    num_heads(s, BACKTEST_COLS, NBACKTEST_COLS);
+    tb_put(s, "</tr></thead><tbody>\n");
     for (size_t k = 0; k < n; k++) {
         const report_region *r = &rg[order[k]];
         /* Best (lowest) MAPE of the region is highlighted. */
@@ -235,29 +112,16 @@ static void html_backtest(textbuf *s, const report_region *rg, const size_t *ord
             if (isfinite(r->backtest[j].mape) && r->backtest[j].mape < best) best = r->backtest[j].mape;
         for (size_t j = 0; j < r->nbacktest; j++) {
             const report_backtest *b = &r->backtest[j];
+            const char *cls[NBACKTEST_COLS] = {NULL, NULL, b->mape == best ? "best" : NULL};
             tb_printf(s, "<tr%s><td class=\"l\">", j == 0 ? " class=\"grp\"" : "");
             if (j == 0) tb_html(s, r->name);
             tb_put(s, "</td><td class=\"l\">");
             tb_html(s, b->model);
             tb_put(s, "</td><td>");
             h_num(s, (double)b->n, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->mae, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->rmse, 0);
-            tb_put(s, b->mape == best ? "</td><td class=\"best\">" : "</td><td>");
-            h_num(s, b->mape, 2);
-            tb_put(s, "</td><td>");
-            h_num(s, b->mase, 2);
-            tb_put(s, "</td><td>");
-            h_num(s, b->coverage80, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, b->coverage95, 1);
-            tb_put(s, "</td><td>");
-            h_num(s, b->winkler95, 0);
-            tb_put(s, "</td><td>");
-            h_num(s, b->pinball, 1);
-            tb_put(s, "</td></tr>\n");
+            tb_put(s, "</td>");
+            num_cells(s, b, BACKTEST_COLS, NBACKTEST_COLS, cls);
+            tb_put(s, "</tr>\n");
         }
     }
     tb_put(s, "</tbody></table></div>\n");
@@ -327,14 +191,15 @@ static void html_campus(textbuf *s, const report_region *rg, const size_t *order
     tb_put(s, " MW</h3>\n<p>The share of a flat campus load's energy that would be curtailed in an average "
               "year, the curtailed hours and the curtailment events (runs of consecutive curtailed hours) per "
               "year, and the longest event, under the thresholds and storage of this run.</p>\n"
-              "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th>Curtailed %</th>"
-              "<th>Curtailed h/yr</th><th>Events/yr</th><th>Longest event h</th></tr></thead><tbody>\n");
+              "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th>Curtailed<br>%</th>"
+              "<th>Curtailed<br>h/yr</th><th>Events<br>per yr</th><th>Longest<br>event h</th></tr></thead>"
+              "<tbody>\n");
     for (size_t k = 0; k < n; k++) {
         const report_region *r = &rg[order[k]];
         tb_put(s, "<tr><td class=\"l\">");
         tb_html(s, r->name);
         tb_put(s, "</td><td>");
-        h_num(s, r->campus_curtailed_pct, 3);
+        h_num(s, r->campus_curtailed_pct, 2);
         tb_put(s, "</td><td>");
         h_num(s, r->campus_hours_per_year, 1);
         tb_put(s, "</td><td>");
@@ -370,7 +235,6 @@ static void html_method(textbuf *s, const report_run *run)
                   "<i>Binds</i> names the terms 0.1 MW more would break.</li>");
     }
     tb_put(s,
-           ""
            "<li><b>Probabilistic headroom.</b> The same calculation on simulated years from the fitted "
            "forecast model, summarised as P10 / P50 / P90.</li>"
            "<li><b>Forecasts.</b> Unless another model is named (<code>--model</code>), <code>auto</code>: a "
@@ -396,6 +260,17 @@ static void html_method(textbuf *s, const report_run *run)
            "University (the \xE2\x80\x9cvanilla\xE2\x80\x9d benchmark); Hong, T., Pinson, P., Fan, S. (2014). "
            "Global Energy Forecasting Competition 2012. <i>International Journal of Forecasting</i> 30(2), "
            "357\xE2\x80\x93" "363.</li></ol>\n");
+}
+
+static void warn_list(textbuf *s, const char *const *items, size_t n)
+{
+    tb_put(s, "<ul class=\"warn\">");
+    for (size_t i = 0; i < n; i++) {
+        tb_put(s, "<li>");
+        tb_html(s, items[i]);
+        tb_put(s, "</li>");
+    }
+    tb_put(s, "</ul>\n");
 }
 
 static void html_run(textbuf *s, const report_run *run, const char *const *hex, const uint64_t *sizes,
@@ -424,152 +299,248 @@ static void html_run(textbuf *s, const report_run *run, const char *const *hex, 
     }
     if (run->ntimings) {
         tb_put(s, "<h4>Timings</h4><div class=\"tbl\"><table class=\"narrow\"><thead><tr><th class=\"l\">Stage</th>"
-                  "<th>Seconds</th></tr></thead><tbody>\n");
+                  "<th>Wall<br>seconds</th><th>CPU<br>seconds</th></tr></thead><tbody>\n");
         for (size_t i = 0; i < run->ntimings; i++) {
+            const report_timing *tm = &run->timings[i];
             tb_put(s, "<tr><td class=\"l\">");
-            tb_html(s, run->timings[i].stage);
+            tb_html(s, tm->stage);
+            if (tm->summed) tb_put(s, " (summed over regions)");
             tb_put(s, "</td><td>");
-            h_num(s, run->timings[i].seconds, 2);
+            h_num(s, tm->wall_s, 2);
+            tb_put(s, "</td><td>");
+            h_num(s, tm->cpu_s, 2);
             tb_put(s, "</td></tr>\n");
         }
-        tb_put(s, "</tbody></table></div>\n");
+        tb_put(s, "</tbody></table></div>\n<p>Wall seconds are elapsed time; CPU seconds add up the time of every "
+                  "thread (a stage summed over regions that ran in parallel can exceed the total).</p>\n");
     }
     tb_put(s, "<h4>Warnings</h4>");
     if (run->nwarnings == 0) tb_put(s, "<p>None.</p>\n");
-    else {
-        tb_put(s, "<ul class=\"warn\">");
-        for (size_t i = 0; i < run->nwarnings; i++) {
-            tb_put(s, "<li>");
-            tb_html(s, run->warnings[i]);
-            tb_put(s, "</li>");
-        }
-        tb_put(s, "</ul>\n");
+    else warn_list(s, run->warnings, run->nwarnings);
+    if (run->ndata_warnings) {
+        tb_put(s, "<h4>Data checks</h4>");
+        warn_list(s, run->data_warnings, run->ndata_warnings);
     }
 }
 
-void render_html(textbuf *s, const report_ctx *c)
+/* The ranking table: one row per region in rank order, one entry of
+ * RANK_COLS per column (a budget column repeats once per budget). Adding a
+ * column: a cell function and one entry. */
+typedef struct {
+    const report_ctx *c;
+    const report_region *r;
+    size_t idx, k, j; /* region index, rank - 1, budget of a per-budget column */
+} rank_cell;
+
+static void cell_rank(textbuf *s, const rank_cell *x) { tb_printf(s, "%zu", x->k + 1); }
+static void cell_name(textbuf *s, const rank_cell *x)
 {
-    const report_region *rg = c->rg;
-    const size_t *order = c->order;
-    size_t n = c->n, nb = c->nb, rb = c->rb;
-    const double *budgets = c->budgets;
-    const report_run *run = c->run;
-    const char *version = c->version;
-    const char *title = run->title ? run->title : "Grid headroom for new data-center load";
-    unsigned views = report_views(rg, n);
-    char t[32], bud[32];
-    cal_format_utc(run->created_utc, t);
+    char id[64];
+    region_id(id, sizeof id, x->idx, x->r->name);
+    tb_printf(s, "<a href=\"#%s\">", id);
+    tb_html(s, x->r->name);
+    tb_put(s, "</a>");
+    if (x->c->within[x->idx] != (size_t)-1) {
+        tb_put(s, "<span class=\"tag\">within ");
+        tb_html(s, x->c->rg[x->c->within[x->idx]].name);
+        tb_put(s, "</span>");
+    }
+    if (imputed_pct(x->r) > IMPUTED_WARN_PCT) tb_put(s, "<span class=\"tag\">imputed &gt; 2 %</span>");
+}
+static void cell_peak(textbuf *s, const rank_cell *x) { h_mw(s, x->r->peak_mw); }
+static void cell_lf(textbuf *s, const rank_cell *x) { h_num(s, x->r->load_factor * 100, 1); }
+static void cell_hr(textbuf *s, const rank_cell *x) { h_mw(s, hrow(x->r, x->j)->headroom_mw); }
+static void cell_pct(textbuf *s, const rank_cell *x) { h_num(s, hrow(x->r, x->c->rb)->headroom_pct_peak, 1); }
+static void cell_curt(textbuf *s, const rank_cell *x) { h_num(s, hrow(x->r, x->c->rb)->curtailed_hours_per_year, 0); }
+static void cell_p1090(textbuf *s, const rank_cell *x)
+{
+    const report_headroom *h = hrow(x->r, x->c->rb);
+    tb_put(s, "<span class=\"nw\">");
+    if (isfinite(h->p10_mw) || isfinite(h->p90_mw)) {
+        h_mw(s, h->p10_mw);
+        tb_put(s, "\xE2\x80\x93");
+        h_mw(s, h->p90_mw);
+    } else
+        tb_put(s, "\xE2\x80\x93");
+    tb_put(s, "</span>");
+}
+static void cell_contract(textbuf *s, const rank_cell *x) { h_mw(s, x->r->contract_mw); }
+static void cell_binds(textbuf *s, const rank_cell *x)
+{
+    if (!isfinite(x->r->contract_mw)) return;
+    tb_put(s, "<span class=\"nw\">");
+    tb_html(s, x->r->contract_binding);
+    tb_put(s, "</span>");
+}
+static void cell_mape(textbuf *s, const rank_cell *x)
+{
+    const report_backtest *ba = find_model(x->r, "auto");
+    h_num(s, ba ? ba->mape : NAN, 2);
+}
+
+enum { COL_PLAIN, COL_PER_BUDGET, COL_AT_RANK_BUDGET };
+typedef struct {
+    const char *head; /* HTML; "%s" in a COL_AT_RANK_BUDGET head is the ranking budget */
+    int kind, left;
+    void (*cell)(textbuf *, const rank_cell *);
+    unsigned view; /* 0: always; VIEW_*: only when some region has that view */
+} rank_col;
+
+static const rank_col RANK_COLS[] = {
+    {"#", COL_PLAIN, 0, cell_rank, 0},
+    {"Region", COL_PLAIN, 1, cell_name, 0},
+    {"Peak<br>MW", COL_PLAIN, 0, cell_peak, 0},
+    {"Load factor<br>%", COL_PLAIN, 0, cell_lf, 0},
+    {"Headroom MW at each budget", COL_PER_BUDGET, 0, cell_hr, 0},
+    {"%% of peak<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_pct, 0},
+    {"Curtailed h/yr<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_curt, 0},
+    {"P10\xE2\x80\x93P90 MW<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_p1090, 0},
+    {"Contract MW<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_contract, VIEW_CONTRACT},
+    {"Binds", COL_AT_RANK_BUDGET, 1, cell_binds, VIEW_CONTRACT},
+    {"Day-ahead<br>MAPE %", COL_PLAIN, 0, cell_mape, 0},
+};
+#define NRANK_COLS (sizeof RANK_COLS / sizeof RANK_COLS[0])
+
+static void rank_table(textbuf *s, const report_ctx *c)
+{
+    char bud[32];
+    fmt_budget(bud, sizeof bud, c->nb ? c->budgets[c->rb] : NAN);
+    unsigned views = report_views(c->rg, c->n);
+    /* Two header rows: the per-budget columns share one heading. */
+    tb_put(s, "<div class=\"tbl\"><table class=\"rank\"><thead><tr>");
+    for (size_t q = 0; q < NRANK_COLS; q++) {
+        const rank_col *col = &RANK_COLS[q];
+        if ((col->kind != COL_PLAIN && !c->nb) || (col->view & ~views)) continue;
+        if (col->kind == COL_PER_BUDGET) {
+            tb_printf(s, "<th colspan=\"%zu\">%s</th>", c->nb, col->head);
+            continue;
+        }
+        tb_printf(s, "<th rowspan=\"2\"%s>", col->left ? " class=\"l\"" : "");
+        if (col->kind == COL_AT_RANK_BUDGET) tb_printf(s, col->head, bud);
+        else tb_put(s, col->head);
+        tb_put(s, "</th>");
+    }
+    tb_put(s, "</tr><tr>");
+    for (size_t j = 0; j < c->nb; j++) {
+        char b[32];
+        fmt_budget(b, sizeof b, c->budgets[j]);
+        tb_printf(s, "<th>%s %%</th>", b);
+    }
+    tb_put(s, "</tr></thead><tbody>\n");
+    for (size_t k = 0; k < c->n; k++) {
+        rank_cell x = {c, &c->rg[c->order[k]], c->order[k], k, 0};
+        tb_put(s, "<tr>");
+        for (size_t q = 0; q < NRANK_COLS; q++) {
+            const rank_col *col = &RANK_COLS[q];
+            if ((col->kind != COL_PLAIN && !c->nb) || (col->view & ~views)) continue;
+            size_t reps = col->kind == COL_PER_BUDGET ? c->nb : 1;
+            for (x.j = 0; x.j < reps; x.j++) {
+                tb_put(s, col->left ? "<td class=\"l\">" : "<td>");
+                col->cell(s, &x);
+                tb_put(s, "</td>");
+            }
+        }
+        tb_put(s, "</tr>\n");
+    }
+    tb_put(s, "</tbody></table></div>\n");
+}
+
+/* Regions nested in another region of the run, in one sentence each. */
+static void nested_note(textbuf *s, const report_ctx *c)
+{
+    size_t any = 0;
+    for (size_t k = 0; k < c->n; k++) {
+        size_t i = c->order[k], p = c->within[i];
+        if (p == (size_t)-1) continue;
+        tb_put(s, any++ ? "; " : "<div class=\"note\"><b>Nested regions.</b> ");
+        tb_html(s, c->rg[i].name);
+        tb_put(s, " lies within ");
+        tb_html(s, c->rg[p].name);
+    }
+    if (any) tb_put(s, ". Their headroom overlaps: it must not be added across nested regions.</div>\n");
+}
+
+/* Failed stages, at the top of the page. */
+static void failure_banner(textbuf *s, const report_run *run)
+{
+    if (!run->nwarnings) return;
+    tb_printf(s, "<div class=\"banner\" id=\"failures\"><b>Incomplete report: %zu stage%s failed.</b> The "
+                 "sections of the regions named below are missing those results.<ul>",
+              run->nwarnings, run->nwarnings == 1 ? "" : "s");
+    for (size_t i = 0; i < run->nwarnings; i++) {
+        tb_put(s, "<li>");
+        tb_html(s, run->warnings[i]);
+        tb_put(s, "</li>");
+    }
+    tb_put(s, "</ul></div>\n");
+}
+
+static void page_head(textbuf *s, const report_ctx *c, const char *title, const char *t)
+{
+    char bud[32];
     tb_put(s, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
               "<meta name=\"generator\" content=\"headroom ");
-    tb_html(s, version);
+    tb_html(s, c->version);
     tb_put(s, "\">\n<title>");
     tb_html(s, title);
     tb_printf(s, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<div class=\"wrap\">\n<header>\n<h1>", CSS);
     tb_html(s, title);
-    tb_printf(s, "</h1>\n<p class=\"sub\">%zu region%s", n, n == 1 ? "" : "s");
-    if (nb) {
+    tb_printf(s, "</h1>\n<p class=\"sub\">%zu region%s", c->n, c->n == 1 ? "" : "s");
+    if (c->nb) {
         tb_put(s, " \xC2\xB7 curtailment budgets ");
-        for (size_t j = 0; j < nb; j++) {
-            fmt_budget(bud, sizeof bud, budgets[j]);
+        for (size_t j = 0; j < c->nb; j++) {
+            fmt_budget(bud, sizeof bud, c->budgets[j]);
             tb_printf(s, "%s%s", j ? ", " : "", bud);
         }
-        fmt_budget(bud, sizeof bud, budgets[rb]);
-        tb_printf(s, " %% \xC2\xB7 ranked by %sheadroom at %s %%", run->rank_by_contract ? "contract " : "", bud);
+        fmt_budget(bud, sizeof bud, c->budgets[c->rb]);
+        tb_printf(s, " %% \xC2\xB7 ranked by %sheadroom at %s %%", c->run->rank_by_contract ? "contract " : "", bud);
     }
     tb_printf(s, " \xC2\xB7 generated <span class=\"nw\">%s</span> by headroom ", t);
-    tb_html(s, version);
+    tb_html(s, c->version);
     tb_put(s, "</p>\n<nav><a href=\"#ranking\">Ranking</a><a href=\"#regions\">Regions</a>"
               "<a href=\"#accuracy\">Forecast accuracy</a><a href=\"#quality\">Data quality</a>"
-              "<a href=\"#method\">Method</a><a href=\"#run\">Run</a></nav>\n</header>\n<main>\n");
+              "<a href=\"#method\">Method</a><a href=\"#run\">Run</a>"
+              "<a href=\"regions.csv\">regions.csv</a><a href=\"regions.json\">regions.json</a></nav>\n");
+    failure_banner(s, c->run);
+    tb_put(s, "</header>\n<main>\n");
+}
 
-    /* Ranking. */
+void render_html(textbuf *s, const report_ctx *c)
+{
+    const report_run *run = c->run;
+    const char *title = run->title ? run->title : "Grid headroom for new data-center load";
+    char t[32];
+    cal_format_utc(run->created_utc, t);
+    page_head(s, c, title, t);
     tb_put(s, "<section id=\"ranking\"><h2>Ranking</h2>\n<p>How much new flat load each region could take "
               "before curtailment exceeds the budget (share of the added energy that would have to be "
               "curtailed in an average year). Bars show each budget; the orange whisker is the spread of "
-              "next year's headroom from simulated years.</p>\n");
-    chart_rank(s, rg, order, n, nb, budgets, rb);
-    if (n) {
-        tb_put(s, "<div class=\"tbl\"><table><thead><tr><th>#</th><th class=\"l\">Region</th><th>Peak MW</th>"
-                  "<th>Load factor</th>");
-        for (size_t j = 0; j < nb; j++) {
-            fmt_budget(bud, sizeof bud, budgets[j]);
-            tb_printf(s, "<th>Headroom MW<br>at %s %%</th>", bud);
-        }
-        fmt_budget(bud, sizeof bud, nb ? budgets[rb] : NAN);
-        if (nb)
-            tb_printf(s, "<th>%% of peak<br>at %s %%</th><th>Curtailed h/yr<br>at %s %%</th>"
-                         "<th>P10\xE2\x80\x93P90 MW<br>at %s %%</th>",
-                      bud, bud, bud);
-        if (nb && (views & VIEW_CONTRACT)) tb_printf(s, "<th>Contract MW<br>at %s %%</th><th>Binds</th>", bud);
-        tb_put(s, "<th>Day-ahead<br>MAPE %</th></tr></thead><tbody>\n");
-        for (size_t k = 0; k < n; k++) {
-            const report_region *r = &rg[order[k]];
-            char id[64];
-            region_id(id, sizeof id, order[k], r->name);
-            tb_printf(s, "<tr><td>%zu</td><td class=\"l\"><a href=\"#%s\">", k + 1, id);
-            tb_html(s, r->name);
-            tb_put(s, "</a></td><td>");
-            h_mw(s, r->peak_mw);
-            tb_put(s, "</td><td>");
-            h_num(s, r->load_factor * 100, 1);
-            tb_put(s, " %</td>");
-            for (size_t j = 0; j < nb; j++) {
-                tb_put(s, "<td>");
-                h_mw(s, hrow(r, j)->headroom_mw);
-                tb_put(s, "</td>");
-            }
-            if (nb) {
-                const report_headroom *h = hrow(r, rb);
-                tb_put(s, "<td>");
-                h_num(s, h->headroom_pct_peak, 1);
-                tb_put(s, "</td><td>");
-                h_num(s, h->curtailed_hours_per_year, 0);
-                tb_put(s, "</td><td>");
-                if (isfinite(h->p10_mw) || isfinite(h->p90_mw)) {
-                    h_mw(s, h->p10_mw);
-                    tb_put(s, "\xE2\x80\x93");
-                    h_mw(s, h->p90_mw);
-                } else
-                    tb_put(s, "\xE2\x80\x93");
-                tb_put(s, "</td>");
-                if (views & VIEW_CONTRACT) {
-                    tb_put(s, "<td>");
-                    h_mw(s, r->contract_mw);
-                    tb_put(s, "</td><td>");
-                    if (isfinite(r->contract_mw)) tb_html(s, r->contract_binding);
-                    tb_put(s, "</td>");
-                }
-            }
-            const report_backtest *ba = find_model(r, "auto");
-            tb_put(s, "<td>");
-            h_num(s, ba ? ba->mape : NAN, 2);
-            tb_put(s, "</td></tr>\n");
-        }
-        tb_put(s, "</tbody></table></div>\n");
-    }
-    if (views & VIEW_CAMPUS) html_campus(s, rg, order, n);
+              "next year's headroom from simulated years. The same numbers, per region and budget: "
+              "<a href=\"regions.csv\">regions.csv</a>, <a href=\"regions.json\">regions.json</a>.</p>\n");
+    chart_rank(s, c->rg, c->order, c->n, c->nb, c->budgets, c->rb);
+    if (c->n) rank_table(s, c);
+    if (report_views(c->rg, c->n) & VIEW_CAMPUS) html_campus(s, c->rg, c->order, c->n);
+    nested_note(s, c);
+    tb_put(s, "</section>\n<section id=\"regions\"><h2>Regions</h2>\n");
+    if (c->n == 0) nodata(s, "no regions were found in the inputs");
+    for (size_t k = 0; k < c->n; k++) html_region(s, c, k);
     tb_put(s, "</section>\n");
-
-    /* Regions. */
-    tb_put(s, "<section id=\"regions\"><h2>Regions</h2>\n");
-    if (n == 0) nodata(s, "no regions were found in the inputs");
-    for (size_t k = 0; k < n; k++) html_region(s, &rg[order[k]], order[k], k + 1, rb);
-    tb_put(s, "</section>\n");
-
     tb_put(s, "<section id=\"accuracy\"><h2>Day-ahead forecast accuracy</h2>\n<p>Backtest over the last year "
               "of data: each day's 24 hours forecast from the data up to the previous day. The lowest MAPE "
-              "of each region is highlighted.</p>\n");
-    html_backtest(s, rg, order, n);
+              "of each region is highlighted; coverage is the percentage of actual hours inside the "
+              "interval.</p>\n");
+    html_backtest(s, c->rg, c->order, c->n);
     tb_put(s, "</section>\n<section id=\"quality\"><h2>Data quality</h2>\n");
-    html_quality(s, rg, order, n);
+    html_quality(s, c->rg, c->order, c->n);
     tb_put(s, "</section>\n<section id=\"method\"><h2>Method and sources</h2>\n");
     html_method(s, run);
     tb_put(s, "</section>\n<section id=\"run\"><h2>Run</h2>\n");
-    html_run(s, run, c->hex, c->sizes, version);
+    html_run(s, run, c->hex, c->sizes, c->version);
     tb_put(s, "</section>\n</main>\n<footer>Generated by headroom ");
-    tb_html(s, version);
-    tb_printf(s, " at %s. All times UTC. Machine-readable results: regions.csv, regions.json; provenance: "
-                 "run.json.</footer>\n</div>\n</body>\n</html>\n",
+    tb_html(s, c->version);
+    tb_printf(s, " at %s. Times UTC unless a chart names a zone. Machine-readable results: "
+                 "<a href=\"regions.csv\">regions.csv</a>, <a href=\"regions.json\">regions.json</a>; "
+                 "provenance: <a href=\"run.json\">run.json</a>.</footer>\n</div>\n</body>\n</html>\n",
               t);
 }

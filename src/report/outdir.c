@@ -1,13 +1,14 @@
-/* outdir.c — the report's output directory. The files are written into
- * DIR.tmp-XXXXXX beside DIR (mkdtemp: a fresh name, mode 0700 until the
- * end), each flushed and fsync'd, and the directory is then swapped in:
- * the old report is moved aside onto an empty placeholder made by mkdtemp
- * (which rename(2) may replace), the new one moved in, the old one
- * deleted. A failure at any step leaves DIR as it was and no temporary
- * directory behind. An existing DIR is only replaced when it holds nothing
- * but the files a report writes: a mistyped `-o ~` must never delete
- * data. */
+/* outdir.c — the report's output directory. The files are written into a
+ * fresh directory beside DIR (util/atomic.h: ".DIR.tmp-PID-N"), each
+ * flushed and fsync'd, and that directory is then exchanged with DIR in one
+ * step (renameat2 RENAME_EXCHANGE), so DIR holds the old report until it
+ * holds the new one, also when the process is killed; the old one is then
+ * deleted. Temporaries of killed runs are deleted by the next run. A
+ * failure at any step leaves DIR as it was. An existing DIR is only
+ * replaced when it holds nothing but the files a report writes: a
+ * mistyped `-o ~` must never delete data. */
 #include "report/render.h"
+#include "util/atomic.h"
 #include "util/error.h"
 #include "util/mem.h"
 
@@ -50,8 +51,9 @@ static int write_file(const char *dir, const char *name, const textbuf *s)
     return rc;
 }
 
-/* Remove the files a report writes from dir, then dir itself (best effort). */
-static void remove_report_dir(const char *dir)
+/* Remove the files a report writes from dir, then dir itself (best effort;
+ * anything else in it keeps it). */
+static int remove_report_dir(const char *dir)
 {
     for (int k = 0; k < REPORT_NFILES; k++) {
         char *p = path_join(dir, REPORT_FILES[k]);
@@ -60,7 +62,7 @@ static void remove_report_dir(const char *dir)
             mem_free(p);
         }
     }
-    rmdir(dir);
+    return rmdir(dir);
 }
 
 /* 1 if dir exists; error if it exists but is not a directory holding only
@@ -111,64 +113,24 @@ int outdir_check(const char *dir)
     return check_existing(dir, &exists, &mode);
 }
 
-/* Move the old report at dir aside into *olddir (a fresh name). */
-static int move_aside(const char *dir, char *olddir, size_t cap)
-{
-    snprintf(olddir, cap, "%s.old-XXXXXX", dir);
-    if (!mkdtemp(olddir)) return hr_err(HR_EIO, "%s: cannot create: %s", olddir, strerror(errno));
-    if (rename(dir, olddir) != 0) {
-        int rc = hr_err(HR_EIO, "%s: cannot move aside to %s: %s", dir, olddir, strerror(errno));
-        rmdir(olddir);
-        return rc;
-    }
-    return HR_OK;
-}
-
 int outdir_replace(const char *dir, const textbuf out[REPORT_NFILES], int fail_after_files)
 {
     int exists = 0;
     mode_t mode = 0755;
     int rc = check_existing(dir, &exists, &mode);
     if (rc) return rc;
-    size_t dl = strlen(dir);
-    char *tmpdir = mem_alloc(dl + 16), *olddir = mem_alloc(dl + 16);
-    int have_tmp = 0;
-    if (!tmpdir || !olddir) {
-        rc = hr_err(HR_ENOMEM, "report_write: out of memory");
-        goto done;
-    }
-    snprintf(tmpdir, dl + 16, "%s.tmp-XXXXXX", dir);
-    if (!mkdtemp(tmpdir)) {
-        rc = hr_err(HR_EIO, "%s: cannot create temporary directory: %s", tmpdir, strerror(errno));
-        goto done;
-    }
-    have_tmp = 1;
-    for (int k = 0; k < REPORT_NFILES; k++) {
+    char *tmpdir = NULL;
+    rc = atomic_dir_begin(dir, remove_report_dir, &tmpdir);
+    if (rc) return rc;
+    for (int k = 0; k < REPORT_NFILES && !rc; k++) {
         rc = write_file(tmpdir, REPORT_FILES[k], &out[k]);
-        if (rc) goto done;
-        if (fail_after_files > 0 && k + 1 == fail_after_files) {
+        if (!rc && fail_after_files > 0 && k + 1 == fail_after_files)
             rc = hr_err(HR_EIO, "%s: injected failure after %d files (test hook)", tmpdir, k + 1);
-            goto done;
-        }
     }
-    if (chmod(tmpdir, mode) != 0) {
+    if (!rc && chmod(tmpdir, mode) != 0)
         rc = hr_err(HR_EIO, "%s: cannot set mode: %s", tmpdir, strerror(errno));
-        goto done;
-    }
-    if (exists && (rc = move_aside(dir, olddir, dl + 16)) != HR_OK) goto done;
-    if (rename(tmpdir, dir) != 0) {
-        rc = hr_err(HR_EIO, "%s: cannot rename %s into place: %s", dir, tmpdir, strerror(errno));
-        if (exists && rename(olddir, dir) != 0)
-            rc = hr_err(HR_EIO, "%s: cannot rename into place, and the previous report is left at %s", dir,
-                        olddir);
-        goto done;
-    }
-    have_tmp = 0;
-    if (exists) remove_report_dir(olddir);
-    rc = HR_OK;
-done:
-    if (have_tmp) remove_report_dir(tmpdir);
+    if (!rc) rc = atomic_dir_commit(tmpdir, dir, remove_report_dir);
+    if (rc) remove_report_dir(tmpdir);
     mem_free(tmpdir);
-    mem_free(olddir);
     return rc;
 }

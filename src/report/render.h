@@ -4,7 +4,8 @@
  *   format.c   numbers and times as the files show them, the initialisers
  *   svg.c      SVG primitives: frames, nice axes, lines, the palette
  *   charts.c   the four per-region charts and the ranking chart
- *   html.c     index.html (CSS, sections, tables)
+ *   html.c     index.html: CSS, header, ranking, accuracy, quality, run
+ *   html_region.c  one region's section of index.html
  *   tables.c   regions.csv, regions.json, run.json
  *   outdir.c   writing the files into a new directory and swapping it in
  *   report.c   report_write: validation, ranking, the order of the work
@@ -33,6 +34,17 @@ void fmt_grp(char *buf, size_t cap, double x, int dec);
  * 10 MW (but a plain 0). */
 void h_num(textbuf *s, double x, int dec);
 void h_mw(textbuf *s, double x);
+/* A table column of doubles: its header (HTML), where the double sits in a
+ * row struct, its decimals, and mw = 1 for the MW style of h_mw. */
+typedef struct {
+    const char *head;
+    size_t off;
+    int dec, mw;
+} num_col;
+/* "<th>head</th>" for each column, and "<td>value</td>" for each column of
+ * the struct at row; cls[k] (may be NULL) is a class for cell k. */
+void num_heads(textbuf *s, const num_col *cols, size_t n);
+void num_cells(textbuf *s, const void *row, const num_col *cols, size_t n, const char *const *cls);
 /* CSV/JSON number: shortest round-trip; NaN -> nan_text. */
 void d_num(textbuf *s, double x, const char *nan_text);
 /* Budget as it appears in column names and labels: 0.25, 0.5, 1, 5. */
@@ -49,6 +61,14 @@ const report_headroom *hrow(const report_region *r, size_t j);
 const report_backtest *find_model(const report_region *r, const char *model);
 /* The models every region's tables list first, in this order. */
 extern const char *const STD_MODELS[4];
+/* Anchor id of region i: "r<i>-" plus the name reduced to [a-z0-9-]. */
+void region_id(char *buf, size_t cap, size_t i, const char *name);
+/* Share of the region's hours that were imputed, %; NaN without hours. */
+double imputed_pct(const report_region *r);
+/* Above this share of imputed hours a region carries a data warning. */
+#define IMPUTED_WARN_PCT 2.0
+/* Calendar year (UTC) of t. */
+int utc_year(int64_t t);
 
 /* ---- SVG (svg.c) */
 
@@ -102,6 +122,8 @@ void chart_curve(textbuf *s, const report_region *r);
 void chart_ldc(textbuf *s, const report_region *r);
 void chart_heatmap(textbuf *s, const report_region *r);
 void chart_fan(textbuf *s, const report_region *r);
+/* The forecast's days, "Jan 1 – Jan 14, 2024 (UTC)", for titles. */
+void forecast_span(char *buf, size_t cap, const report_forecast *fc);
 /* The ranking chart over rg[order[0..n)], nb budgets, ranked at budget rb. */
 void chart_rank(textbuf *s, const report_region *rg, const size_t *order, size_t n, size_t nb,
                 const double *budgets, size_t rb);
@@ -118,6 +140,9 @@ typedef struct {
     const char *const *hex;    /* [run->ninputs] SHA-256 of the inputs */
     const uint64_t *sizes;     /* [run->ninputs] their sizes in bytes */
     const char *version;
+    const size_t *within;      /* [n] index of the region that contains rg[i]
+                                  (by name: "PJM" holds "PJM-DOM"), or
+                                  (size_t)-1                              */
 } report_ctx;
 
 /* Which contract views any region has: VIEW_CONTRACT (contract_mw),
@@ -125,8 +150,10 @@ typedef struct {
 enum { VIEW_CONTRACT = 1, VIEW_CAMPUS = 2 };
 unsigned report_views(const report_region *rg, size_t n);
 
-/* ---- the files (html.c, tables.c) */
+/* ---- the files (html.c, html_region.c, tables.c) */
 void render_html(textbuf *s, const report_ctx *c);
+/* The section of the region ranked k-th (rg[order[k]]). */
+void html_region(textbuf *s, const report_ctx *c, size_t k);
 
 /* Models reported as MAPE columns: the four standard ones, then any other
  * model name in order of first appearance. */
@@ -137,7 +164,8 @@ typedef struct {
 int collect_models(const report_region *rg, size_t n, model_list *ml); /* 0 = out of memory */
 void render_csv(textbuf *s, const report_ctx *c, const model_list *ml);
 void render_json(textbuf *s, const report_ctx *c, const model_list *ml);
-void render_runjson(textbuf *s, const report_ctx *c, double render_s);
+/* render: the time report_write spent before run.json (its last line) */
+void render_runjson(textbuf *s, const report_ctx *c, const report_timing *render);
 
 /* ---- the output directory (outdir.c) */
 enum { REPORT_NFILES = 4 };

@@ -45,6 +45,7 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
     if (run->ninputs && !run->inputs) return hr_err(HR_EINVAL, "report_write: inputs is NULL");
     if (run->ntimings && !run->timings) return hr_err(HR_EINVAL, "report_write: timings is NULL");
     if (run->nwarnings && !run->warnings) return hr_err(HR_EINVAL, "report_write: warnings is NULL");
+    if (run->ndata_warnings && !run->data_warnings) return hr_err(HR_EINVAL, "report_write: data_warnings is NULL");
     for (size_t i = 0; i < run->ninputs; i++)
         if (!run->inputs[i]) return hr_err(HR_EINVAL, "report_write: input %zu is NULL", i);
     /* The budget list comes from the first region that has one; a region
@@ -97,10 +98,28 @@ static int rank_regions(const report_region *rg, size_t n, size_t nb, size_t rb,
     return HR_OK;
 }
 
+/* within[i]: the region whose name is a prefix of rg[i]'s followed by a
+ * separator ("PJM" holds "PJM-DOM", "ERCO" holds "ERCO-COAS"), the longest
+ * such when several are; (size_t)-1 for none. EIA-930 and ISO files name
+ * zones this way; two regions that nest overlap in load and headroom. */
+static void find_nesting(const report_region *rg, size_t n, size_t *within)
+{
+    for (size_t i = 0; i < n; i++) {
+        within[i] = (size_t)-1;
+        size_t best = 0;
+        for (size_t p = 0; p < n; p++) {
+            size_t lp = strlen(rg[p].name);
+            if (p == i || lp == 0 || lp <= best || strncmp(rg[i].name, rg[p].name, lp) != 0) continue;
+            char sep = rg[i].name[lp];
+            if (sep && strchr("-_ ./:", sep)) within[i] = p, best = lp;
+        }
+    }
+}
+
 /* The work of report_write, run with the "C" numeric locale installed. */
 static int write_locked(const char *dir_in, const report_region *rg, size_t n, const report_run *run, int rbi)
 {
-    double t_start = cal_monotonic_seconds();
+    double t_start = cal_monotonic_seconds(), c_start = cal_thread_cpu_seconds();
     size_t nb = 0, ref = 0;
     int rc = validate(rg, n, run, rbi, &nb, &ref);
     if (rc) return rc;
@@ -117,10 +136,11 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     char(*hex)[65] = mem_array(ni, sizeof *hex);
     const char **hexp = mem_array(ni, sizeof *hexp);
     uint64_t *sizes = mem_array(ni, sizeof *sizes);
+    size_t *within = mem_array(n ? n : 1, sizeof *within);
     textbuf out[REPORT_NFILES];
     memset(out, 0, sizeof out);
     model_list ml = {NULL, 0};
-    if (!dir || !order || !budgets || !hex || !hexp || !sizes || !collect_models(rg, n, &ml)) {
+    if (!dir || !order || !budgets || !hex || !hexp || !sizes || !within || !collect_models(rg, n, &ml)) {
         rc = hr_err(HR_ENOMEM, "report_write: out of memory");
         goto done;
     }
@@ -140,12 +160,14 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     if (rc) goto done;
     for (size_t j = 0; j < nb; j++) budgets[j] = rg[ref].headroom[j].budget_pct;
 
+    find_nesting(rg, n, within);
     report_ctx c = {rg, n, order, nb, budgets, rb, run, hexp, sizes,
-                    run->version ? run->version : hr_version()};
+                    run->version ? run->version : hr_version(), within};
     render_html(&out[0], &c);
     render_csv(&out[1], &c, &ml);
     render_json(&out[2], &c, &ml);
-    render_runjson(&out[3], &c, cal_monotonic_seconds() - t_start);
+    report_timing tr = {"render", cal_monotonic_seconds() - t_start, cal_thread_cpu_seconds() - c_start, 0};
+    render_runjson(&out[3], &c, &tr);
     for (int k = 0; k < REPORT_NFILES; k++)
         if (out[k].oom) {
             rc = hr_err(HR_ENOMEM, "report_write: out of memory while rendering %s", REPORT_FILES[k]);
@@ -162,6 +184,7 @@ done:
     mem_free(hex);
     mem_free(hexp);
     mem_free(sizes);
+    mem_free(within);
     return rc;
 }
 

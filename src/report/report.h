@@ -5,10 +5,11 @@
  *   index.html    one self-contained page (inline CSS + inline SVG, no
  *                 scripts, no external resources), printable
  *   regions.csv   one row per region (flat columns, NaN -> empty field)
- *   regions.json  {"regions":[...]} with the same flat keys (NaN -> null)
- *                 plus the full backtest table per region
- *   run.json      inputs (path, size, SHA-256), options, version, timings,
- *                 warnings
+ *   regions.json  {"regions":[...]} with the same keys (NaN -> null), the
+ *                 budget columns nested per budget, plus the full backtest
+ *                 table per region
+ *   run.json      inputs (path, size, SHA-256), options and settings,
+ *                 version, timings (wall and CPU), warnings
  * The directory is replaced atomically: everything is written into
  * DIR.tmp-XXXXXX beside DIR and then swapped in, so a failed run leaves the
  * previous report untouched and no temporary directory behind.
@@ -97,11 +98,20 @@ typedef struct {
     const double *curve_mw;
     const double *curve_rate_pct;
 
-    /* Curtailed hours per year by hour of day (UTC) and month, at the budget
-     * heatmap_budget_pct: heatmap[hour * 12 + month], month 0 = January.
-     * NULL = none. */
+    /* Curtailed hours per year by month and hour of day at every budget:
+     * heatmap[(j * 24 + hour) * 12 + month] for headroom row j (nbudgets
+     * panels), month 0 = January, hours and months in the zone heatmap_tz
+     * (NULL = UTC). NULL = none. */
     const double *heatmap;
-    double heatmap_budget_pct;
+    const char *heatmap_tz;
+
+    /* What the headroom rests on: the study years and the thresholds (equal
+     * for an annual threshold); 0 and NaN when not computed. */
+    int year_from, year_to;
+    double threshold_summer_mw, threshold_winter_mw;
+    /* First and last training hour of the forecast model (UTC,
+     * hour-beginning); train_last_utc < train_first_utc = no model. */
+    int64_t train_first_utc, train_last_utc;
 
     report_forecast forecast;
 
@@ -113,6 +123,15 @@ typedef struct {
 
     report_genmix genmix;
 
+    /* What the headroom rows' P10/P50/P90 are: scenarios of year `year`
+     * from a model trained on train_from..train_to (UTC years), against the
+     * historical thresholds; scenarios = 0: none. */
+    struct {
+        int year, train_from, train_to;
+        double threshold_summer_mw, threshold_winter_mw;
+        size_t scenarios;
+    } outlook;
+
     /* The contract view (NaN = none): the headroom at the ranking budget
      * under the run's contract terms and the terms that bind it
      * (hr_assess_binding_text); a campus of campus_mw MW: the mean share of
@@ -123,10 +142,14 @@ typedef struct {
     double campus_mw, campus_curtailed_pct, campus_hours_per_year, campus_events_per_year, campus_max_event_hours;
 } report_region;
 
-/* Wall-clock seconds spent in one stage of the run. */
+/* Time spent in one stage of the run: wall-clock and CPU seconds (NaN =
+ * not measured). summed = 1: the stage ran once per region, possibly on
+ * several threads at once, and both are sums over the regions (their wall
+ * sum can exceed the run's wall time). */
 typedef struct {
     const char *stage;
-    double seconds;
+    double wall_s, cpu_s;
+    int summed;
 } report_timing;
 
 /* Run metadata. Initialise with report_run_init(). */
@@ -139,8 +162,14 @@ typedef struct {
     int64_t created_utc;       /* run time stamp, written as given            */
     const report_timing *timings;
     size_t ntimings;
-    const char *const *warnings; /* [nwarnings] */
+    const char *const *warnings; /* [nwarnings] stages that failed for a region;
+                                    listed at the top of the page       */
     size_t nwarnings;
+    const char *const *data_warnings; /* [ndata_warnings] data checks (e.g. a
+                                    threshold set by a spike), not failures */
+    size_t ndata_warnings;
+    const char *settings_json; /* every effective option as one JSON object,
+                                  copied into run.json; NULL = none        */
     const char *title;         /* page heading; NULL = default                */
     const char *contract;      /* the contract terms in words; NULL = none    */
     int rank_by_contract;      /* 1: rank by contract_mw instead of headroom  */
@@ -150,7 +179,8 @@ typedef struct {
 } report_run;
 
 /* Set every field of *r to "absent": zero counts, NULL pointers, NaN for
- * the optional doubles (peak, load factor, heatmap budget, genmix shares). */
+ * the optional doubles (peak, load factor, thresholds, genmix shares), no
+ * training span. */
 void report_region_init(report_region *r);
 /* Zero *r (no inputs, no timings, no warnings, hook off). */
 void report_run_init(report_run *r);
@@ -181,9 +211,11 @@ int report_sha256_file_size(const char *path, char hex[65], uint64_t *size_out);
 /* SHA-256 of len bytes at data, as 64 hex digits plus NUL. */
 void report_sha256_hex(const void *data, size_t len, char hex[65]);
 
-/* Render a value the way the report files do, for tests: %.*g in the "C"
- * locale regardless of the thread's locale; NaN/Inf give "null". buf must
- * hold at least 32 bytes. */
+/* The shortest round-trip form of x (%.*g, 15 to 17 digits) in the "C"
+ * locale regardless of the thread's locale, as the report writes numbers
+ * without a set precision (budgets, timings); NaN/Inf give "null". buf
+ * must hold at least 32 bytes. Values with a unit are rounded to their
+ * precision instead (0.1 MW, 0.01 %, 0.1 h: tables.c). */
 void report_format_double(double x, char *buf, size_t cap);
 
 #endif

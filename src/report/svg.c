@@ -151,6 +151,7 @@ int all_finite(const double *v, size_t n)
 
 frame std_frame(void)
 {
-    frame f = {76, 14, CW - 76 - 18, CH - 14 - 48, 0, 1, 0, 1};
+    /* right margin: half of a 6-digit tick label ("16,000") at the end */
+    frame f = {76, 14, CW - 76 - 26, CH - 14 - 48, 0, 1, 0, 1};
     return f;
 }

@@ -46,6 +46,7 @@ void regress_opts_init(regress_opts *o)
     o->ridge = 0.0;
     o->method = REGRESS_AUTO;
     o->chol_rcond = 1e-6;
+    o->gram_only = 0;
 }
 
 void regress_free(regress_fit *f)
@@ -81,6 +82,7 @@ typedef struct {
     const double *Xty;   /* [p] X_u'y_u given with G, or NULL */
     double *Xown, *yown;
     double *lam;         /* [p] ridge per column (0 for the intercept), or NULL */
+    int gram_only;       /* regress_opts.gram_only (with G) */
 } work;
 
 /* Rows per block of the refinement's r = y - X beta, g = X'r: 512 x 191
@@ -245,6 +247,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
         la_trsv_upper(1, k, U, p, u); /* u = U^{-T} G_{S<j,j} */
         const double s = gjj - la_dot(k, u, u);
         if (!wk->lam && !(s > cand_ratio * gjj)) {
+            if (wk->gram_only) continue; /* aliased on the pivot alone */
             if (ncand == MAX_CAND) { rc = -1; goto done; }
             memcpy(candr + ncand * p, u, k * sizeof *u);
             cand[ncand] = j;
@@ -260,7 +263,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
 
     rc = scaled_rcond(k, U, p, cn, &f->rcond);
     if (rc) goto done;
-    if (f->rcond < rcond_min) { rc = -1; goto done; }
+    if (f->rcond < rcond_min && !wk->gram_only) { rc = -1; goto done; }
 
     /* Re-check each candidate against X: e_c = x_j - X_{S<j} c_j for the
      * coefficients c_j from the factor. Any c gives an upper bound on the
@@ -334,6 +337,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
             dmax = fmax(dmax, fabs(g[a]) * cn[a]);
             bmax = fmax(bmax, fabs(beta[kept[a]]) * cn[a]);
         }
+        if (it == 0 && wk->gram_only) { conv = 1; break; } /* the plain solve */
         if (it == 0) continue;
         conv = dmax <= fmax(1e-10, 2 * floor_rel) * bmax;
         if (dmax <= floor_rel * bmax || (conv && dmax > 0.25 * prev)) break;
@@ -341,10 +345,12 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
     }
     if (!conv) { rc = -1; goto done; }
 
-    rc = inv_diag(k, U, p, g);
-    if (rc) goto done;
     for (size_t j = 0; j < p; j++) f->se[j] = NAN;
-    for (size_t a = 0; a < k; a++) f->se[kept[a]] = wk->lam ? NAN : g[a]; /* times sigma later */
+    if (!wk->gram_only) {
+        rc = inv_diag(k, U, p, g);
+        if (rc) goto done;
+        for (size_t a = 0; a < k; a++) f->se[kept[a]] = wk->lam ? NAN : g[a]; /* times sigma later */
+    }
     {
         size_t a = 0;
         for (size_t j = 0; j < p; j++) {
@@ -510,6 +516,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     if (masked) {
         /* every row stays in place; y is zeroed on the skipped ones */
         wk.n = n, wk.ld = ld, wk.G = G, wk.Xty = Xty;
+        wk.gram_only = G && Xty && o.gram_only;
         if (nu != n) {
             wk.yown = mem_array(n, sizeof *wk.yown);
             if (!wk.yown) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }

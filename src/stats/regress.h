@@ -37,6 +37,12 @@ typedef struct {
                           every column except an all-ones intercept column        */
     int method;        /* REGRESS_AUTO (default), REGRESS_CHOL or REGRESS_QR      */
     double chol_rcond; /* AUTO falls back to QR below this 1/cond(scaled X); 1e-6 */
+    int gram_only;     /* with a caller's G (regress_fit_ld): beta from G and Xty
+                          alone, no pass over X (no refinement; a column whose
+                          pivot is below the candidate ratio is aliased without
+                          the check against X, no fallback to QR) and no
+                          standard errors (NaN): for fits whose forecasts alone
+                          are used (a backtest's refits). Default 0 */
 } regress_opts;
 
 void regress_opts_init(regress_opts *o);

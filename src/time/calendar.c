@@ -769,9 +769,13 @@ int cal_us_bridge_day(int y, int m, int d)
     return 0;
 }
 
-double cal_monotonic_seconds(void)
+static double clock_seconds(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    if (clock_gettime(id, &ts) != 0) return __builtin_nan(""); /* <math.h> would clash with fdiv */
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
+
+double cal_monotonic_seconds(void) { return clock_seconds(CLOCK_MONOTONIC); }
+double cal_thread_cpu_seconds(void) { return clock_seconds(CLOCK_THREAD_CPUTIME_ID); }
+double cal_process_cpu_seconds(void) { return clock_seconds(CLOCK_PROCESS_CPUTIME_ID); }

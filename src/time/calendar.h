@@ -89,5 +89,9 @@ int cal_us_bridge_day(int y, int m, int d);
 /* Seconds on the monotonic clock (for timings: fit_seconds, the report's
  * run times); not civil time. */
 double cal_monotonic_seconds(void);
+/* CPU seconds of the calling thread, and of the whole process (all its
+ * threads); NaN where the system has no such clock. */
+double cal_thread_cpu_seconds(void);
+double cal_process_cpu_seconds(void);
 
 #endif

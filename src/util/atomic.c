@@ -29,6 +29,7 @@ static int split_path(const char *path, char **dir, char **base)
     while (n > 1 && path[n - 1] == '/') n--;
     size_t b = n;
     while (b > 0 && path[b - 1] != '/') b--;
+    *dir = *base = NULL;
     if (b == n) return hr_err(HR_EINVAL, "%s: not a file name", path);
     *base = mem_alloc(n - b + 1);
     *dir = b ? mem_alloc(b + 1) : mem_strdup(".");
@@ -258,7 +259,17 @@ int atomic_dir_commit(const char *tmp, const char *dir, atomic_rmdir_fn rm)
         if (rm) rm(tmp); /* the old result, now under the temporary name */
         else rmdir(tmp);
     } else if (!e && errno == ENOENT) {
-        if (rename(tmp, dir) != 0) e = errno; /* no old result */
+        /* no old result; one that appeared meanwhile (a concurrent run) is
+         * exchanged after all */
+        if (rename(tmp, dir) != 0) {
+            e = errno;
+            if ((e == ENOTEMPTY || e == EEXIST) &&
+                renameat2(AT_FDCWD, tmp, AT_FDCWD, dir, RENAME_EXCHANGE) == 0) {
+                e = 0;
+                if (rm) rm(tmp);
+                else rmdir(tmp);
+            }
+        }
     } else if (!e && (errno == EINVAL || errno == ENOSYS)) {
         /* no RENAME_EXCHANGE here: the old result moves aside first (a kill
          * between the two renames leaves dir missing, both kept beside it) */

@@ -19,7 +19,9 @@ static const layout_entry table[] = {
     F(hr_ingest_opts, on_overlap), F(hr_ingest_opts, screen), F(hr_ingest_opts, time_col),
     F(hr_ingest_opts, value_cols), F(hr_ingest_opts, region), F(hr_ingest_opts, tz),
     F(hr_ingest_opts, hour_ending), F(hr_ingest_opts, scale), F(hr_ingest_opts, log),
-    F(hr_ingest_opts, log_ud), F(hr_ingest_opts, threads),
+    F(hr_ingest_opts, log_ud), F(hr_ingest_opts, threads), F(hr_ingest_opts, region_col),
+    F(hr_ingest_opts, min_coverage), F(hr_ingest_opts, interval_end), F(hr_ingest_opts, demand),
+    F(hr_ingest_opts, delimiter),
 
     T(hr_quality), F(hr_quality, first_utc), F(hr_quality, last_utc), F(hr_quality, hours),
     F(hr_quality, missing), F(hr_quality, flagged), F(hr_quality, imputed),

@@ -8,8 +8,12 @@
 # Then: (1) screenshot DIR/index.html to build/report.png (1280x2000),
 # (2) dump the DOM and check with python3 that every <svg> has a <title>,
 # role="img" and drawn children (path/rect/circle/polyline/line with
-# non-empty geometry), (3) fail on console errors. Skips (exit 0, message)
-# when /usr/bin/chromium is absent (Debian package `chromium`).
+# non-empty geometry), (3) fail on console errors, (4) at window widths of
+# 1280, 1400 and 1920 px, measure in the page (tests/browser/overflow.js,
+# run in a copy of the page) that no element overflows its container: no
+# table cut off, no box wider than its parent or past the window, no chart
+# label outside its chart. Skips (exit 0, message) when /usr/bin/chromium
+# is absent (Debian package `chromium`).
 set -eu
 cd "$(dirname "$0")/../.."
 CHROME=${CHROMIUM:-/usr/bin/chromium}
@@ -50,6 +54,7 @@ import sys
 from html.parser import HTMLParser
 
 DRAWN = {"path", "rect", "circle", "polyline", "line", "polygon"}
+OWN = {"regions.csv", "regions.json", "run.json"}
 
 def has_geometry(tag, a):
     num = lambda k: float(a.get(k, "0") or 0)
@@ -78,7 +83,8 @@ class P(HTMLParser):
             self.external.append((tag, "element", ""))
         for k in ("src", "href", "xlink:href"):
             v = a.get(k)
-            if v and not v.startswith("#"):
+            # links to the report's own files are not external
+            if v and not v.startswith("#") and not (k == "href" and v in OWN):
                 self.external.append((tag, k, v))
         if tag == "svg":
             self.svgs.append({"title": False, "role": a.get("role"), "drawn": 0})
@@ -108,4 +114,29 @@ if p.external:
     sys.exit("check.sh: scripts or external references: %s" % p.external[:5])
 print("check.sh: %d svg charts, all with title, role=img and drawn content" % len(p.svgs))
 PY
+# (4) overflow at three widths, measured in a copy of the page with the
+# measuring script added (the report itself has none).
+python3 - "$DIR/index.html" tests/browser/overflow.js build/report-measure.html <<'PY'
+import re, sys
+page = open(sys.argv[1], encoding="utf-8").read()
+js = re.sub(r"^/\*.*?\*/", "", open(sys.argv[2], encoding="utf-8").read(), flags=re.S)
+open(sys.argv[3], "w", encoding="utf-8").write(page.replace("</body>", "<script>" + js + "</script></body>", 1))
+PY
+MURL="file://$(pwd)/build/report-measure.html"
+for W in 1280 1400 1920; do
+    # shellcheck disable=SC2086
+    "$CHROME" $FLAGS --window-size=$W,2000 --dump-dom "$MURL" >build/report-measure-$W.html 2>>build/report-chromium.err
+    python3 - build/report-measure-$W.html $W <<'PY'
+import html, json, re, sys
+found = re.findall(r'<pre id="overflow-result">(.*?)</pre>', open(sys.argv[1], encoding="utf-8").read(), re.S)
+if not found:
+    sys.exit("check.sh: the overflow measurement did not run at %s px" % sys.argv[2])
+d = json.loads(html.unescape(found[-1]))
+if d["width"] < int(sys.argv[2]) - 20:
+    sys.exit("check.sh: window %s px wide, page %s px" % (sys.argv[2], d["width"]))
+if d["count"]:
+    sys.exit("check.sh: at %s px, %d element(s) overflow:\n  %s" % (sys.argv[2], d["count"], "\n  ".join(d["bad"])))
+print("check.sh: %s px: no element overflows its container" % sys.argv[2])
+PY
+done
 echo "check.sh: screenshot build/report.png"

@@ -17,7 +17,7 @@ int main(int argc, char **argv)
     }
     const char *inputs[1] = {argv[0]};
     const char *warnings[1] = {"region 'Tiny Co-op': less than one year of data; forecast skipped"};
-    report_timing tm[3] = {{"ingest", 0.41}, {"backtest", 12.7}, {"headroom", 0.93}};
+    report_timing tm[3] = {{"ingest", 0.41, 0.39, 0}, {"backtest", 12.7, 23.1, 1}, {"headroom", 0.93, 1.71, 1}};
     report_run run;
     report_run_init(&run);
     run.inputs = inputs;

@@ -28,7 +28,7 @@ typedef struct {
     char name[64];
     double ldc[200];
     double cmw[SAMPLE_NCURVE], crate[SAMPLE_NCURVE];
-    double heat[24 * 12];
+    double heat[SAMPLE_NB * 24 * 12];
     double mean[336], lo80[336], hi80[336], lo95[336], hi95[336], hist[168];
     report_backtest bt[4];
     report_headroom hr[SAMPLE_NB];
@@ -124,6 +124,7 @@ static int sample_make(sample_region *s, int k)
     s->r.quality.hours = SAMPLE_N;
     s->r.quality.missing = (size_t)(k * 37);
     s->r.quality.flagged = (size_t)(k * 37 + 5 + k);
+    if (k == 2) s->r.quality.flagged = 600; /* 3.4 % imputed: a data warning */
     s->r.quality.imputed = s->r.quality.flagged;
     s->r.quality.by_flag[HR_FLAG_MISSING] = s->r.quality.missing;
     s->r.quality.by_flag[HR_FLAG_DELTA] = 5;
@@ -179,6 +180,9 @@ static int sample_make(sample_region *s, int k)
     }
     s->r.headroom = s->hr;
     s->r.nbudgets = SAMPLE_NB;
+    s->r.year_from = 2023;
+    s->r.year_to = 2024;
+    s->r.threshold_summer_mw = s->r.threshold_winter_mw = T; /* one threshold: the peak */
 
     if (k != 2) {
         /* Curve up to 1.5x the headroom at the largest budget. */
@@ -191,13 +195,17 @@ static int sample_make(sample_region *s, int k)
         s->r.curve_rate_pct = s->crate;
         s->r.ncurve = SAMPLE_NCURVE;
 
-        /* Heatmap at the 1 % budget (more cells coloured than at 0.5 %). */
-        double L = s->hr[2].headroom_mw;
-        for (size_t t = 0; t < SAMPLE_N; t++)
-            if (D[t] + L - T > 0)
-                s->heat[(t % 24) * 12 + (size_t)sample_month(SAMPLE_T0 + (int64_t)t * 3600)] += 0.5;
+        /* Heatmaps at every budget, in UTC. */
+        for (int j = 0; j < SAMPLE_NB; j++) {
+            double L = s->hr[j].headroom_mw;
+            for (size_t t = 0; t < SAMPLE_N; t++)
+                if (L > 0 && D[t] + L - T > 0)
+                    s->heat[((size_t)j * 24 + t % 24) * 12 + (size_t)sample_month(SAMPLE_T0 + (int64_t)t * 3600)] += 0.5;
+        }
         s->r.heatmap = s->heat;
-        s->r.heatmap_budget_pct = 1;
+        s->r.heatmap_tz = "UTC";
+        s->r.train_first_utc = SAMPLE_T0;
+        s->r.train_last_utc = SAMPLE_T0 + (int64_t)(SAMPLE_N - 1) * 3600;
 
         /* Seasonal-naive forecast from the last week, bands widening with
          * the horizon; history = the last observed week. */

@@ -24,6 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < t.n; i++) {
             hr_assess_opts o;
             hr_assess_opts_init(&o);
+            o.threshold_kind = HR_THRESH_CAPACITY;
             (void)capacity_for(&t, path, t.row[i].region, &o);
         }
     free(t.row);
