@@ -254,7 +254,7 @@ FUZZERS      := $(FUZZ_READERS:%=$(BF)/fuzz_read_%) $(BF)/fuzz_model_mem $(BF)/f
                 $(BF)/fuzz_spec $(BF)/fuzz_capacity $(BF)/fuzz_profile
 LIB_OBJ_F    := $(LIB_SRC:src/%.c=$(BF)/obj/%.o)
 CLI_OBJ_F    := $(BF)/obj/cli/cli_common.o $(BF)/obj/cli/cli_ingest.o $(BF)/obj/cli/cli_model.o \
-                $(BF)/obj/cli/cli_outlook.o
+                $(BF)/obj/cli/cli_contract.o $(BF)/obj/cli/cli_outlook.o
 FUZZ_DEPS    := tests/fuzz/fuzz.h $(LIB_HDR) include/headroom.h
 fuzz-deps:
 	@EXTRA_PKGS="$(FUZZ_PKGS)" $(MAKE) -s deps

@@ -635,7 +635,7 @@ typedef struct {
      * discharges x = min(need_t, power, stored) and need_t - x is curtailed;
      * otherwise it draws min(power, T_t - D_t - L s_t, (capacity - stored) /
      * eff) from the grid and stores eff times that. */
-    double battery_pct, battery_hours, battery_eff;
+    double battery_pct, battery_hours, battery_eff; /* [0, 4, 0.85] */
 } hr_assess_opts;
 
 /* Fill *o with the defaults above (NULL is a no-op). Thread-safe. */
@@ -661,6 +661,11 @@ typedef struct {
     double battery_cycles_per_year;  /* discharged energy / capacity per year (0: none) */
     unsigned binding;                /* HR_BIND_* limits that 0.1 MW more would break */
 } hr_headroom_row;
+
+/* The HR_BIND_* bits of binding as "budget+event-length" (names: budget,
+ * every-year, event-length, events, hours; "" for 0) into buf[cap]; the
+ * length it needs, as snprintf. Thread-safe. */
+HR_API int hr_assess_binding_text(unsigned binding, char *buf, size_t cap);
 
 /* Limits of a headroom (hr_headroom_row.binding, hr_campus.broken). */
 enum {
@@ -697,6 +702,13 @@ typedef struct {
     int64_t peak_hour_utc[2];
     double peak_jump_pct[2];
 } hr_assessment;
+/* 1 if the threshold of season (HR_SEASON_*) of a is set by one hour more
+ * than 5 % above both its neighbouring hours (the real peaks of the shared
+ * EIA-930 BAs stand at most ~3 % above a neighbour; a spike is a likely data
+ * error that sets the region's headroom), with "the summer threshold is set
+ * by one hour (TIME) 10 % above both neighbouring hours" in buf[cap]; else 0.
+ * The summer one is not repeated when the same hour sets both. */
+HR_API int hr_assess_peak_warning(const hr_assessment *a, int season, char *buf, size_t cap);
 
 /* Season of month (1-12) in the threshold mapping: HR_SEASON_WINTER for
  * Nov-Mar, HR_SEASON_SUMMER for Apr-Oct; -1 for an invalid month. */
@@ -957,7 +969,14 @@ typedef struct {
     int keep_going;             /* 1: a stage that failed for a region (listed at
                                    the top of the page and in run.json) does not
                                    fail the call [Default: 0]                   */
+    /* library 0.3: the contract view. The headroom table is the study's (the
+     * contract terms of `assess` are left out of it); when assess carries
+     * contract terms (caps, every_year, storage) each region also gets the
+     * headroom under them at the ranking budget, with what binds. */
+    double campus_mw;           /* "for a campus of X MW" view, 0 = none [500]    */
+    int rank_by;                /* HR_RANK_STUDY or HR_RANK_CONTRACT [STUDY]      */
 } hr_report_opts;
+enum { HR_RANK_STUDY = 0, HR_RANK_CONTRACT = 1 };
 /* Fill *o with the defaults in brackets above and those of the embedded
  * ingest / fit / assess options (NULL is a no-op). Thread-safe. */
 HR_API void hr_report_opts_init(hr_report_opts *o);
@@ -965,7 +984,8 @@ HR_API void hr_report_opts_init(hr_report_opts *o);
 /* Run the report over npaths input files into outdir (built in a temporary
  * directory, then renamed into place).
  * Errors: HR_EINVAL (paths, o or outdir NULL, npaths 0, assess options
- * hr_assess would reject, rank_budget_pct not one of the budgets), those of
+ * hr_assess would reject, rank_budget_pct not one of the budgets, rank_by
+ * HR_RANK_CONTRACT without contract terms, campus_mw negative), those of
  * hr_series_read, HR_EIO (outdir), HR_ENOMEM; HR_EDATA when a stage
  * (headroom, backtest, forecast, scenarios) failed for a region: the report
  * is then still written, with those sections empty and the failures listed

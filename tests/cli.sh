@@ -27,6 +27,9 @@ expect() {
 # ---- usage
 expect 2 "$H"
 expect 0 "$H" --help && grep -q "usage: headroom" "$T/out" || die "--help text"
+expect 0 "$H" report --help && grep -q "as the study did \[Default: 1\]" "$T/out" || die "report --help: --season-slack default"
+expect 2 "$H" report -o "$T/r" --rank-by best datasets/default/COASTAL.csv && grep -q "valid: study, contract" "$T/err" ||
+    die "report --rank-by: the valid values"
 expect 2 "$H" nosuchcommand
 for c in ingest fit forecast backtest assess report; do
     expect 0 "$H" $c --help && grep -q "usage: headroom $c" "$T/out" || die "$c --help"
@@ -85,6 +88,25 @@ if ls $D/*.csv >/dev/null 2>&1; then
     expect 0 "$H" assess --hindcast --scenarios 30 --model calendar --calibrate 0 $D/HIGHLAND.csv
     head -1 "$T/out" | grep -qx "region,year,budget_pct,p10_mw,p50_mw,p90_mw,realised_mw,inside,training_years,threshold_summer_mw,threshold_winter_mw,scenarios" || die "assess --hindcast header"
     grep -q "^region,budget_pct,years,coverage_p10_p90,median_realised_over_p50" "$T/out" || die "assess --hindcast summary"
+
+    # ---- flexible-load contract: usage, --size, binding, capacity slack
+    for bad in "--max-event-hours 0" "--max-events-per-year x" "--battery-pct 0" "--battery-hours 4" \
+               "--battery-pct 25 --battery-eff 1.5" "--size -1" "--size 500 --curve"; do
+        expect 2 "$H" assess $bad $D/COASTAL.csv || die "assess $bad: not a usage error"
+    done
+    expect 2 "$H" report -o "$T/r" --rank-by contract $D/COASTAL.csv || die "--rank-by contract without terms"
+    expect 0 "$H" assess --size 500 --max-event-hours 4 --battery-pct 25 $D/*.csv
+    head -1 "$T/out" | grep -qx "region,size_mw,curtailed_pct,curtailed_hours_per_year,events_per_year,mean_event_hours,max_event_hours" || die "assess --size header"
+    cp "$T/out" "$T/size.csv"
+    expect 0 "$H" assess --budgets 0.5 --max-event-hours 4 --battery-pct 25 $D/*.csv && cp "$T/out" "$T/contract.csv"
+    awk -F, 'NR > 1 && $15 !~ /^(budget|event-length)(\+event-length)?$/ { bad = 1 } END { exit bad }' "$T/contract.csv" ||
+        die "assess: binding column not budget / event-length"
+    printf 'region,season,threshold_mw,slack\nCOASTAL,summer,,0\nCOASTAL,winter,,0\n' > "$T/cap.csv"
+    expect 0 "$H" assess --threshold "capacity:$T/cap.csv" $D/COASTAL.csv && cp "$T/out" "$T/cap_out.csv"
+    expect 0 "$H" assess --season-slack 0 $D/COASTAL.csv
+    cmp -s "$T/out" "$T/cap_out.csv" || die "capacity table slack 0 differs from --season-slack 0"
+    printf 'region,season,threshold_mw,slack\nCOASTAL,summer,30000,\nCOASTAL,winter,,1\n' > "$T/cap2.csv"
+    expect 1 "$H" assess --threshold "capacity:$T/cap2.csv" $D/COASTAL.csv || die "one threshold and one slack accepted"
 
     # ---- fit / forecast round trip and model-file errors
     expect 0 "$H" fit --model calendar -o "$T/m.hrm" $D/COASTAL.csv
@@ -262,6 +284,55 @@ for r in csv.DictReader(open(sys.argv[3])):
     assert abs(float(r["load_factor"]) - float(g["load_factor"])) <= 5e-5 + 1e-9, r
 PY
 fi
+
+# ---- the report's contract and campus view agree with assess
+if ls $D/*.csv >/dev/null 2>&1; then
+    expect 0 "$H" report -q -o "$T/crep" --backtest-days 7 --scenarios 10 --budgets 0.5 --max-event-hours 4 \
+        --battery-pct 25 --rank-by contract --size 500 $D/*.csv
+    python3 - "$T/crep/regions.csv" "$T/size.csv" "$T/contract.csv" <<'PY' || die "report: contract / campus view"
+import csv, math, sys
+rep = list(csv.DictReader(open(sys.argv[1])))
+size = {r["region"]: r for r in csv.DictReader(open(sys.argv[2]))}
+con = {r["region"]: r for r in csv.DictReader(open(sys.argv[3]))}
+mw = [float(r["contract_headroom_mw"]) for r in rep]
+assert mw == sorted(mw, reverse=True), mw  # ranked by the contract
+# the report rounds: MW to 0.1, % to 0.01, hours and events to 0.1
+for r in rep:
+    c, z = con[r["region"]], size[r["region"]]
+    assert math.isclose(float(r["contract_headroom_mw"]), float(c["headroom_mw"]), abs_tol=0.05 + 1e-9), \
+        (r["region"], r["contract_headroom_mw"], c["headroom_mw"])
+    assert r["contract_binding"] == c["binding"], r["region"]
+    assert float(r["headroom_mw_b0p5"]) >= 0 and float(r["campus_mw"]) == 500
+    for k, a, tol in (("campus_curtailed_pct", "curtailed_pct", 0.005), ("campus_curtailed_h_per_yr",
+                      "curtailed_hours_per_year", 0.05), ("campus_events_per_yr", "events_per_year", 0.05),
+                      ("campus_max_event_h", "max_event_hours", 0.05)):
+        assert math.isclose(float(r[k]), float(z[a]), abs_tol=tol + 1e-9), (r["region"], k, r[k], z[a])
+PY
+    grep -q "For a campus of 500 MW" "$T/crep/index.html" || die "report: no campus table"
+    grep -q "no event longer than 4 h" "$T/crep/index.html" || die "report: method does not state the terms"
+fi
+
+# ---- a threshold set by one spike hour is a data check of the report
+# (run.json data_warnings), not a failed stage: exit 0, no banner
+python3 - "$T/spike.csv" <<'PY'
+import datetime, math, sys
+t0 = datetime.datetime(2021, 1, 1)
+with open(sys.argv[1], "w") as f:
+    f.write("region,timestamp,load_mw\n")
+    for h in range(2 * 8760):
+        t = t0 + datetime.timedelta(hours=h)
+        y = 1000 + 200 * math.sin(2 * math.pi * (t.hour - 6) / 24) + 150 * math.cos(2 * math.pi * (t.timetuple().tm_yday - 200) / 365)
+        if t == datetime.datetime(2021, 7, 19, 12): y *= 1.07
+        f.write("SPIKY,%s,%.1f\n" % (t.strftime("%Y-%m-%dT%H:00:00Z"), y))
+PY
+expect 0 "$H" report -q -o "$T/srep" --backtest-days 7 --scenarios 0 "$T/spike.csv" || die "report: a spike failed the run"
+python3 - "$T/srep/run.json" <<'PY' || die "report: spike not in run.json data_warnings"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["warnings"] == [], d["warnings"]
+assert len(d["data_warnings"]) == 1 and "summer threshold is set by one hour" in d["data_warnings"][0], d["data_warnings"]
+PY
+grep -q 'class="banner"' "$T/srep/index.html" && die "report: a data check shown as a failed stage"
 
 # ---- the report does not depend on the thread counts: OpenBLAS on 1 or 2
 # threads, regions on 1 or 2 threads, regions.csv byte for byte (OpenBLAS's

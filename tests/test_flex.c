@@ -11,7 +11,7 @@
  * bisection on L to 1e-6 MW for the monotone terms, or by walking the
  * breakpoints in order for the events cap (its first failure). Data: a
  * generated load (twin) and EIA-930 cleaned demand of DUK 2016-2019
- * (Ruggles et al. 2020). */
+ * (Ruggles et al. 2020). Last, the report's contract and campus view. */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdint.h>
@@ -22,6 +22,7 @@
 
 #include "headroom.h"
 #include "helpers.h"
+#include "report/report.h"
 
 /* ---------------------------------------------------------------- brute force */
 
@@ -34,6 +35,8 @@ typedef struct {
     /* contract */
     int evh, evn, hrs, every;
     double bpct, bhrs, beff;
+    const double *prof; /* NULL (flat) or 24 multipliers by UTC hour */
+    int h0;             /* UTC hour of day of the first hour */
 } bf;
 
 typedef struct {
@@ -57,6 +60,7 @@ static void bf_init(bf *b, int64_t t0, size_t n, const double *D)
     }
     b->ny = b->yr[n - 1] + 1;
     b->beff = 0.85;
+    b->h0 = (int)((t0 / 3600) % 24);
 }
 
 /* The study's seasonal peaks with a one-month slack: May-Sep, Nov-Mar. */
@@ -88,19 +92,20 @@ static void bf_run(const bf *b, double L, bf_stats *st)
             continue;
         }
         double T = (b->mon[i] >= 4 && b->mon[i] <= 10) ? b->Ts : b->Tw;
-        double need = fmin(L, fmax(0, b->D[i] + L - T)), C = 0;
+        double Ls = L * (b->prof ? b->prof[(b->h0 + i) % 24] : 1.0);
+        double need = fmin(Ls, fmax(0, b->D[i] + Ls - T)), C = 0;
         if (need > 0) {
             double x = fmin(need, fmin(power, stored));
             stored -= x;
             out += x;
             C = need - x;
         } else if (capacity > 0) {
-            double ch = fmin(power, fmin(T - b->D[i] - L, (capacity - stored) / b->beff));
+            double ch = fmin(power, fmin(T - b->D[i] - Ls, (capacity - stored) / b->beff));
             if (ch > 0) stored += b->beff * ch;
         }
         int y = b->yr[i];
         num[y] += C;
-        den[y] += L;
+        den[y] += Ls;
         if (C > 0) {
             hy[y] += 1;
             if (run == 0) ey[y] += 1;
@@ -167,7 +172,8 @@ static double bf_events_first_failure(const bf *b)
     for (size_t i = 0; i < b->n; i++)
         if (!isnan(b->D[i])) {
             double T = (b->mon[i] >= 4 && b->mon[i] <= 10) ? b->Ts : b->Tw;
-            v[k++] = fmax(0, T - b->D[i]);
+            double sh = b->prof ? b->prof[(b->h0 + i) % 24] : 1.0;
+            if (sh > 0) v[k++] = fmax(0, T - b->D[i]) / sh;
         }
     qsort(v, k, sizeof *v, cmp_d);
     double res = INFINITY;
@@ -294,6 +300,15 @@ Test(flex, one_block_caps)
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
     cr_assert_float_eq(a.rows[1].headroom_mw, 100.0, 1e-9);
     cr_assert_eq(a.rows[1].binding, HR_BIND_HOURS | HR_BIND_EVENT_HOURS, "both break at 100.1: both named");
+    char t[64];
+    cr_assert_eq(hr_assess_binding_text(a.rows[1].binding, t, sizeof t), 18);
+    cr_assert_str_eq(t, "event-length+hours");
+    cr_assert_eq(hr_assess_binding_text(0, t, sizeof t), 0);
+    cr_assert_str_eq(t, "");
+    cr_assert_eq(hr_assess_binding_text(HR_BIND_BUDGET | HR_BIND_EVENTS, t, 4), 13, "as snprintf: the length needed");
+    cr_assert_str_eq(t, "bud");
+    /* a flat 1000 MW year has no spike: no warning */
+    cr_assert_eq(hr_assess_peak_warning(&a, HR_SEASON_SUMMER, t, sizeof t), 0);
     free(D);
 }
 
@@ -447,6 +462,7 @@ static void sweep(int64_t t0, size_t n, const double *D, hr_assess_opts base, co
 {
     bf b;
     bf_init(&b, t0, n, D);
+    if (base.profile_len == 24) b.prof = base.profile;
     hr_assessment *a = malloc(sizeof *a);
     hr_assess_opts o = base;
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, a), HR_OK, "%s", hr_last_error());
@@ -514,6 +530,22 @@ Test(flex, generated_vs_brute_force)
     free(D);
 }
 
+Test(flex, shaped_load_vs_brute_force)
+{
+    /* A load shaped by UTC hour (a day-time campus, 0 at 02-04 UTC), which
+     * the battery's power and the breakpoints (T - D)^+ / s_t follow. */
+    int64_t t0 = utc(2018, 1, 1, 0);
+    size_t n = hours_of(2018, 2019);
+    double *D = gen_load(t0, n, 23), prof[24], sum = 0;
+    for (int h = 0; h < 24; h++) sum += prof[h] = (h >= 2 && h <= 4) ? 0 : 1 + 0.4 * sin(2 * M_PI * (h - 8) / 24);
+    for (int h = 0; h < 24; h++) prof[h] *= 24 / sum;
+    hr_assess_opts o;
+    hr_assess_opts_init(&o);
+    o.profile = prof, o.profile_len = 24;
+    sweep(t0, n, D, o, "shaped");
+    free(D);
+}
+
 /* The generated twin of the DUK check: same span, seasonal thresholds. */
 Test(flex, duk_2016_2019_vs_brute_force)
 {
@@ -559,4 +591,89 @@ Test(flex, battery_headroom_monotone_in_load)
     }
     bf_free(&b);
     free(D);
+}
+
+/* ---------------------------------------------------------------- report view */
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    size_t got = fread(b, 1, (size_t)n, f);
+    b[got] = '\0';
+    fclose(f);
+    return b;
+}
+
+Test(flex, report_contract_and_campus_view)
+{
+    /* Region A has more headroom on the study's measure (100 vs 50 MW) but
+     * less under the contract (10 vs 40 MW): ranking by the contract puts B
+     * first; the CSV carries the contract and campus columns; the page
+     * shows the campus table and states the terms. */
+    report_region r[2];
+    report_headroom h[2];
+    const char *names[2] = {"A", "B"};
+    const double study[2] = {100, 50}, contract[2] = {10, 40.04}; /* MW to 0.1 */
+    for (int i = 0; i < 2; i++) {
+        report_region_init(&r[i]);
+        memset(&h[i], 0, sizeof h[i]);
+        h[i].budget_pct = 0.5;
+        h[i].headroom_mw = study[i];
+        h[i].p10_mw = h[i].p50_mw = h[i].p90_mw = NAN;
+        r[i].name = names[i];
+        r[i].nbudgets = 1;
+        r[i].headroom = &h[i];
+        r[i].contract_mw = contract[i];
+        snprintf(r[i].contract_binding, sizeof r[i].contract_binding, "%s", i ? "budget" : "event-length");
+        r[i].campus_mw = 500;
+        r[i].campus_curtailed_pct = 0.25 * (i + 1) + 0.0031; /* rounded to 0.01 % in the files */
+        r[i].campus_hours_per_year = 10 * (i + 1);
+        r[i].campus_events_per_year = 3;
+        r[i].campus_max_event_hours = 4 + i;
+    }
+    report_run run;
+    report_run_init(&run);
+    run.contract = "no event longer than 4 h";
+    run.rank_by_contract = 1;
+    char dir[] = "/tmp/hr_test_flex_XXXXXX", out[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(out, sizeof out, "%s/rep", dir);
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK, "%s", hr_last_error());
+    char path[128];
+    snprintf(path, sizeof path, "%s/regions.csv", out);
+    char *csv = slurp(path);
+    cr_assert_not_null(csv);
+    cr_assert(strstr(csv, ",contract_headroom_mw,contract_binding,campus_mw,campus_curtailed_pct,"
+                          "campus_curtailed_h_per_yr,campus_events_per_yr,campus_max_event_h\n"),
+              "%s", csv);
+    const char *row1 = strchr(csv, '\n') + 1;
+    cr_assert_eq(strncmp(row1, "B,1,", 4), 0, "B ranks first by the contract: %.40s", row1);
+    cr_assert(strstr(row1, ",40,budget,500,0.5,20,3,5\n"), "%.300s", row1);
+    free(csv);
+    snprintf(path, sizeof path, "%s/index.html", out);
+    char *html = slurp(path);
+    cr_assert(strstr(html, "For a campus of 500 MW"));
+    cr_assert(strstr(html, "no event longer than 4 h"));
+    cr_assert(strstr(html, "ranked by contract headroom at 0.5 %"));
+    free(html);
+    run.rank_by_contract = 0;
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK);
+    snprintf(path, sizeof path, "%s/regions.csv", out);
+    csv = slurp(path);
+    cr_assert_eq(strncmp(strchr(csv, '\n') + 1, "A,1,", 4), 0, "A ranks first by the study's headroom");
+    free(csv);
+    /* without the views the CSV has none of their columns */
+    for (int i = 0; i < 2; i++) r[i].contract_mw = r[i].campus_mw = NAN;
+    run.contract = NULL;
+    cr_assert_eq(report_write(out, r, 2, &run, 0), HR_OK);
+    csv = slurp(path);
+    cr_assert_null(strstr(csv, "campus_mw"));
+    cr_assert_null(strstr(csv, "contract_headroom_mw"));
+    free(csv);
+    rm_rf(dir);
 }

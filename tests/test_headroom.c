@@ -248,6 +248,11 @@ Test(headroom, seasonal_thresholds_and_slack)
     cr_assert_eq(a.peak_hour_utc[HR_SEASON_SUMMER], utc(2019, 8, 10, 12));
     cr_assert_float_eq(a.peak_jump_pct[HR_SEASON_SUMMER], 108.0, 1e-9);
     cr_assert_float_eq(a.peak_jump_pct[HR_SEASON_WINTER], 112.0, 1e-9);
+    char msg[200];
+    cr_assert_eq(hr_assess_peak_warning(&a, HR_SEASON_SUMMER, msg, sizeof msg), 1);
+    cr_assert_str_eq(msg, "the summer threshold is set by one hour (2019-08-10T12:00:00Z) 108 % above both "
+                          "neighbouring hours");
+    cr_assert_eq(hr_assess_peak_warning(&a, 7, msg, sizeof msg), 0);
     o.season_slack_by[HR_SEASON_SUMMER] = 1; /* per season: summer only */
     cr_assert_eq(hr_assess_arrays(t0, D, n, &o, &a), HR_OK);
     cr_assert_eq(a.threshold_summer_mw, 2090);

@@ -446,6 +446,36 @@ Test(report, nested_regions_are_flagged)
     rm_scratch();
 }
 
+/* Data checks (a threshold set by a spike) are listed in run.json and the
+ * Run section, apart from the failed stages: no banner. */
+Test(report, data_checks_are_not_failures)
+{
+    if (!have_python()) cr_skip_test("python3 not available for the JSON check");
+    make_sample();
+    make_scratch();
+    const char *check[1] = {"ERCO: headroom: the summer threshold is set by one hour: check the data"};
+    report_run run = base_run(NULL, 0);
+    run.data_warnings = check;
+    run.ndata_warnings = 1;
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_OK, "%s", hr_last_error());
+    char path[160];
+    snprintf(path, sizeof path, "%s/run.json", outdir);
+    cr_assert_eq(py_json(path, "assert d[\"warnings\"] == [], d[\"warnings\"]\n"
+                               "assert d[\"data_warnings\"] == [\"ERCO: headroom: the summer threshold is set by "
+                               "one hour: check the data\"], d[\"data_warnings\"]\n"),
+                 0);
+    char *html = slurp_out("index.html");
+    cr_assert(strstr(html, "class=\"banner\"") == NULL, "a data check is not a failed stage");
+    const char *runsec = strstr(html, "id=\"run\"");
+    cr_assert_not_null(runsec);
+    cr_assert(strstr(runsec, "Data checks") != NULL && strstr(runsec, "check the data") != NULL);
+    free(html);
+    run.ndata_warnings = 1;
+    run.data_warnings = NULL;
+    cr_assert_eq(report_write(outdir, R, 3, &run, 1), HR_EINVAL, "a count without its array");
+    rm_scratch();
+}
+
 /* Failed stages are listed in a banner at the top of the page. */
 Test(report, failed_stages_head_the_page)
 {

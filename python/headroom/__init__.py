@@ -321,7 +321,7 @@ def fit(data, region=None, model="auto", **opts):
 
 
 def _assess_opts(st, budgets=None, threshold="seasonal", summer_mw=None, winter_mw=None,
-                 season_slack=False, years=None):
+                 season_slack=None, years=None):
     if budgets is not None:
         b = [float(x) for x in budgets]
         st["budgets_pct"] = b
@@ -332,7 +332,8 @@ def _assess_opts(st, budgets=None, threshold="seasonal", summer_mw=None, winter_
             raise ValueError("threshold 'capacity' needs summer_mw (and winter_mw)")
         st["threshold_summer_mw"] = float(summer_mw)
         st["threshold_winter_mw"] = float(winter_mw if winter_mw is not None else summer_mw)
-    st["season_slack"] = int(bool(season_slack))
+    if season_slack is not None:  # else the library's default (1, as the study)
+        st["season_slack"] = int(bool(season_slack))
     if years is not None:
         y0, y1 = (years, years) if isinstance(years, int) else years
         st["year_from"], st["year_to"] = int(y0), int(y1)

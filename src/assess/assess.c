@@ -1,5 +1,5 @@
 /* assess.c — how many MW of new load a region absorbs under a curtailment
- * budget (docs/headroom.md).
+ * budget; contract terms and storage in flex.c (docs/headroom.md).
  *
  * Method (Norris, Profeta, Patino-Echeverri & Cowie-Haskell 2025, "Rethinking
  * Load Growth", Duke Nicholas Institute): for hourly load D_t, threshold T_t
@@ -20,7 +20,9 @@
  * rounded down to 0.1 MW so that the budget still holds.
  *
  * Exported: hr_assess_opts_init, hr_assess_month_season, hr_assess,
- * hr_assess_arrays, hr_assess_paths, hr_assess_genmix; internal (headroom.h)
+ * hr_assess_arrays, hr_assess_size, hr_assess_size_arrays,
+ * hr_assess_binding_text, hr_assess_peak_warning, hr_assess_paths,
+ * hr_assess_genmix; internal (assess.h)
  * headroom_sort_items, headroom_solve, headroom_rate_at, headroom_round_down,
  * headroom_quantile7, headroom_genmix_arrays, headroom_fuel_carbon_free.
  */
@@ -32,6 +34,7 @@
 #include "ingest/series.h"
 #include <ctype.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,6 +79,43 @@ void hr_assess_opts_init(hr_assess_opts *o)
     o->season_slack = 1;
     o->season_slack_by[0] = o->season_slack_by[1] = -1;
     o->battery_eff = 0.85;
+    o->battery_hours = 4;
+}
+
+int hr_assess_peak_warning(const hr_assessment *a, int season, char *buf, size_t cap)
+{
+    if (!a || (season != HR_SEASON_WINTER && season != HR_SEASON_SUMMER)) return 0;
+    if (!(a->peak_jump_pct[season] > 5.0)) return 0;
+    if (season == HR_SEASON_SUMMER && a->peak_hour_utc[1] == a->peak_hour_utc[0] &&
+        a->peak_jump_pct[0] > 5.0)
+        return 0;
+    char ts[21];
+    cal_format_utc(a->peak_hour_utc[season], ts);
+    if (buf && cap)
+        snprintf(buf, cap, "the %s threshold is set by one hour (%s) %.0f %% above both neighbouring hours",
+                 season == HR_SEASON_SUMMER ? "summer" : "winter", ts, a->peak_jump_pct[season]);
+    return 1;
+}
+
+int hr_assess_binding_text(unsigned binding, char *buf, size_t cap)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } nm[] = {{HR_BIND_BUDGET, "budget"},
+              {HR_BIND_EVERY_YEAR, "every-year"},
+              {HR_BIND_EVENT_HOURS, "event-length"},
+              {HR_BIND_EVENTS, "events"},
+              {HR_BIND_HOURS, "hours"}};
+    size_t len = 0;
+    if (buf && cap) buf[0] = '\0';
+    for (size_t k = 0; k < sizeof nm / sizeof *nm; k++) {
+        if (!(binding & nm[k].bit)) continue;
+        int w = snprintf(buf && len < cap ? buf + len : NULL, buf && len < cap ? cap - len : 0, "%s%s",
+                         len ? "+" : "", nm[k].name);
+        len += (size_t)w;
+    }
+    return (int)len;
 }
 
 /* Slack of a season's window: its own, else the common one. */

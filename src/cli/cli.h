@@ -66,4 +66,35 @@ FILE *cli_fopen_read(const char *path);
  * when ok, else drops it. */
 FILE *cli_open_out(const char *cmd, const char *path, hr_outfile **h);
 int cli_close_out(const char *cmd, hr_outfile *h, const char *path, int ok);
+/* ---- the flexible-load contract options of assess and report (cli_contract.c) */
+enum { CLI_O_EVH = 3000, CLI_O_EVN, CLI_O_HRS, CLI_O_EVERY, CLI_O_BPCT, CLI_O_BHRS, CLI_O_BEFF };
+#define CLI_CONTRACT_OPTIONS                                                                                   \
+    {"max-event-hours", required_argument, 0, CLI_O_EVH},                                                      \
+        {"max-events-per-year", required_argument, 0, CLI_O_EVN},                                              \
+        {"max-hours-per-year", required_argument, 0, CLI_O_HRS}, {"every-year", no_argument, 0, CLI_O_EVERY}, \
+        {"battery-pct", required_argument, 0, CLI_O_BPCT}, {"battery-hours", required_argument, 0, CLI_O_BHRS},  \
+        {"battery-eff", required_argument, 0, CLI_O_BEFF}
+#define CLI_CONTRACT_HELP                                                                                  \
+    "  --max-event-hours H    no curtailment event longer than H hours\n"                                  \
+    "  --max-events-per-year N  at most N events starting in any calendar year (the\n"                     \
+    "                         count is not monotone in the load: the headroom is the\n"                    \
+    "                         largest load below which the cap always holds)\n"                            \
+    "  --max-hours-per-year N at most N curtailed hours in any calendar year\n"                            \
+    "  --every-year           the budget holds in every study year, not on the mean\n"                     \
+    "  --battery-pct P        storage of power P % of the added load, which discharges\n"                  \
+    "                         to serve it when it would be curtailed and charges only\n"                   \
+    "                         under the threshold; full at the first study hour\n"                         \
+    "  --battery-hours H      its energy: H hours at full power [Default: 4]\n"                            \
+    "  --battery-eff E        round-trip efficiency, applied on charging [Default: 0.85]\n"
+typedef struct {
+    int storage_given; /* --battery-hours or --battery-eff seen */
+} cli_contract;
+/* A contract option c into *o: EXIT_OK, EXIT_USAGE (said), or -1 if c is
+ * not one. */
+int cli_contract_option(const char *cmd, int c, const char *arg, hr_assess_opts *o, cli_contract *k);
+/* After the options: EXIT_OK or EXIT_USAGE (storage details without storage). */
+int cli_contract_check(const char *cmd, const hr_assess_opts *o, const cli_contract *k);
+/* A number in (0, cap]: 0 / -1. */
+int cli_parse_pos(const char *arg, double cap, double *v);
+
 #endif

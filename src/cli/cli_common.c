@@ -202,6 +202,8 @@ static const char *const value_hints[][2] = {
     {"threshold", "seasonal, annual"},
     {"season-slack", "0, 1"},
     {"years", "Y or Y1-Y2, 1900 to 9999"},
+    {"size", "MW above 0, at most 1e9, or 0 for none"},
+    {"rank-by", "study, contract"},
 };
 
 int cli_bad_value(const char *cmd, const char *arg, const char *opt)

@@ -1,5 +1,6 @@
 /* cmd_assess.c — `headroom assess [options] FILE...`: deterministic headroom
- * per region and budget (Norris et al. 2025 method; docs/headroom.md),
+ * per region and budget (Norris et al. 2025 method; docs/headroom.md), with
+ * the contract terms and storage of a flexible load, the inverse --size,
  * with optional curtailment by season x hour, rate-versus-load curve and
  * generation mix; with --forecast-year, probabilistic headroom (P10/P50/P90)
  * of that year from S simulated load paths (hr_scenarios). Uses only
@@ -20,8 +21,9 @@ static const char *const help =
     "usage: headroom assess [options] FILE...\n"
     "\n"
     "Headroom: the largest constant (or shaped) added load, in MW, whose mean\n"
-    "yearly curtailment rate stays within each budget, solved exactly and\n"
-    "rounded down to 0.1 MW. Curtailment in hour t: min(L s_t, max(0, D_t + L s_t - T_t)).\n"
+    "yearly curtailment rate stays within each budget (Norris et al. 2025), and the\n"
+    "contract terms below, solved exactly and rounded down to 0.1 MW. Curtailment\n"
+    "in hour t: min(L s_t, max(0, D_t + L s_t - T_t)).\n"
     "One CSV row per region and budget on stdout:\n"
     "  region,budget_pct,headroom_mw,headroom_pct_peak,curtailed_hours_per_year,hours_ge50,\n"
     "  hours_ge75,hours_ge90,mean_event_hours,max_event_hours,peak_mw,load_factor,\n"
@@ -54,32 +56,25 @@ static const char *const help =
     "                         averaging 1, one per line (last field of each line)\n"
     "                         [Default: flat]\n"
     "  --regions LIST         only these regions (comma-separated) [Default: all]\n"
-    "\n"
-    "flexible-load contract (all combine; each solved exactly or by bisection on a\n"
-    "quantity monotone in the load, rounded down to 0.1 MW):\n"
-    "  --max-event-hours H    no curtailment event longer than H hours\n"
-    "  --max-events-per-year N  at most N events starting in any calendar year (the\n"
-    "                         count is not monotone in the load: the headroom is the\n"
-    "                         largest load below which the cap always holds)\n"
-    "  --max-hours-per-year N at most N curtailed hours in any calendar year\n"
-    "  --every-year           the budget holds in every study year, not on the mean\n"
-    "  --battery-pct P        storage of power P % of the added load, which discharges\n"
-    "                         to serve it when it would be curtailed and charges only\n"
-    "                         under the threshold; full at the first study hour\n"
-    "  --battery-hours H      its energy: H hours at full power [Default: 4]\n"
-    "  --battery-eff E        round-trip efficiency, applied on charging [Default: 0.85]\n"
-    "  --size MW              the inverse question for a campus of MW instead of the\n"
-    "                         table: per region\n"
-    "                           region,size_mw,curtailed_pct,curtailed_hours_per_year,\n"
-    "                           events_per_year,mean_event_hours,max_event_hours\n"
-    "                         (curtailed_pct: mean of the yearly rates; caps the size\n"
-    "                         breaks are named on stderr)\n"
     "  --by-season            add curtailed hours per year by season (DJF, MAM, JJA,\n"
     "                         SON) and UTC hour of day\n"
     "  --curve                add the mean curtailment rate versus added MW, in steps of\n"
     "                         0.25 % of peak up to 25 %\n"
     "  --genmix               add the generation mix (gen_<fuel>_mw columns) overall and\n"
     "                         weighted by curtailed MWh at each budget's headroom\n"
+    "\n"
+    "flexible-load contract (all combine; each solved exactly or by bisection on a\n"
+    "quantity monotone in the load, rounded down to 0.1 MW):\n"
+    CLI_CONTRACT_HELP
+    "  --size MW              the inverse question for a campus of MW instead of the\n"
+    "                         table: per region\n"
+    "                           region,size_mw,curtailed_pct,curtailed_hours_per_year,\n"
+    "                           events_per_year,mean_event_hours,max_event_hours\n"
+    "                         (curtailed_pct: mean of the yearly rates; caps the size\n"
+    "                         breaks and the battery's cycles go to stderr)\n"
+    "                         The terms do not apply with --forecast-year or\n"
+    "                         --hindcast; --curve stays the study's, without\n"
+    "                         storage. docs/headroom.md\n"
     "\n"
     "probabilistic headroom (instead of the table above; docs/forecast-headroom.md):\n"
     "  --forecast-year Y[-Y2] fit the model on the hours before year Y, simulate S hourly\n"
@@ -371,41 +366,21 @@ static int in_list(const char *list, const char *name)
  * decides the headroom of the whole region: say so. */
 static void warn_spikes(const char *name, const hr_assessment *a)
 {
-    static const char *const sn[2] = {"winter", "summer"};
-    for (int q = 0; q < 2; q++) {
-        if (!(a->peak_jump_pct[q] > 5) || (q == 1 && a->peak_hour_utc[1] == a->peak_hour_utc[0])) continue;
-        char ts[21];
-        hr_time_format(a->peak_hour_utc[q], ts);
-        fprintf(stderr,
-                "headroom: %s: warning: region '%s': the %s threshold is set by one hour (%s) %.0f %% above "
-                "both neighbouring hours: check the data (or pin it with --threshold capacity:FILE)\n",
-                CMD, name, sn[q], ts, a->peak_jump_pct[q]);
-    }
+    char m[200];
+    for (int q = 0; q < 2; q++)
+        if (hr_assess_peak_warning(a, q, m, sizeof m))
+            fprintf(stderr,
+                    "headroom: %s: warning: region '%s': %s: check the data (or pin it with --threshold "
+                    "capacity:FILE)\n",
+                    CMD, name, m);
 }
 
 /* "budget+event-length" from HR_BIND_* bits. */
 static void put_binding(FILE *f, unsigned b)
 {
-    static const struct { unsigned bit; const char *name; } nm[] = {
-        {HR_BIND_BUDGET, "budget"}, {HR_BIND_EVERY_YEAR, "every-year"}, {HR_BIND_EVENT_HOURS, "event-length"},
-        {HR_BIND_EVENTS, "events"}, {HR_BIND_HOURS, "hours"}};
-    int first = 1;
-    for (size_t k = 0; k < CLI_COUNT(nm); k++)
-        if (b & nm[k].bit) {
-            fprintf(f, "%s%s", first ? "" : "+", nm[k].name);
-            first = 0;
-        }
-}
-
-/* A positive number option (cap = largest allowed); 0 / -1. */
-static int parse_pos(const char *arg, double cap, double *v)
-{
-    char *end;
-    errno = 0;
-    double x = strtod(arg, &end);
-    if (end == arg || *end || errno || !(x > 0) || !(x <= cap)) return -1;
-    *v = x;
-    return 0;
+    char t[96];
+    hr_assess_binding_text(b, t, sizeof t);
+    fputs(t, f);
 }
 
 /* ---------------------------------------------------------------- forecast year */
@@ -476,8 +451,7 @@ int cmd_assess(int argc, char **argv)
 {
     enum { O_THRESH = 2000, O_SLACK, O_YEARS, O_BUDGETS, O_PROFILE, O_REGIONS, O_BYSEASON, O_CURVE, O_GENMIX,
            O_FYEAR, O_SCEN, O_GROWTH, O_SEED,
-           O_EVH = 2100, O_EVN, O_HRS, O_EVERY, O_BPCT, O_BHRS, O_BEFF, O_SIZE,
-           O_HINDCAST = 2200, O_COMMITTED, O_TGROWTH, O_CALIB };
+           O_SIZE, O_HINDCAST = 2200, O_COMMITTED, O_TGROWTH, O_CALIB };
     static const struct option own[] = {
         {"forecast-year", required_argument, 0, O_FYEAR},
         {"scenarios", required_argument, 0, O_SCEN},
@@ -496,14 +470,8 @@ int cmd_assess(int argc, char **argv)
         {"by-season", no_argument, 0, O_BYSEASON},
         {"curve", no_argument, 0, O_CURVE},
         {"genmix", no_argument, 0, O_GENMIX},
-        {"max-event-hours", required_argument, 0, O_EVH},
-        {"max-events-per-year", required_argument, 0, O_EVN},
-        {"max-hours-per-year", required_argument, 0, O_HRS},
-        {"every-year", no_argument, 0, O_EVERY},
-        {"battery-pct", required_argument, 0, O_BPCT},
-        {"battery-hours", required_argument, 0, O_BHRS},
-        {"battery-eff", required_argument, 0, O_BEFF},
         {"size", required_argument, 0, O_SIZE},
+        CLI_CONTRACT_OPTIONS,
     };
     cli_opts op;
     cli_opts_init(&op, 1, own, CLI_COUNT(own));
@@ -513,7 +481,8 @@ int cmd_assess(int argc, char **argv)
     const char *outpath = NULL, *capfile = NULL, *proffile = NULL, *regions = NULL;
     int by_season = 0, curve = 0, genmix = 0, fyear = 0, model_given = 0, hindcast = 0;
     size_t nscen = 200, seed = 1;
-    double growth = 0, size_mw = 0, bhours = 4, beff = 0.85;
+    double growth = 0, size_mw = 0;
+    cli_contract ck = {0};
     hr_outlook_opts oo;
     hr_outlook_opts_init(&oo);
     const char *commitfile = NULL;
@@ -576,36 +545,16 @@ int cmd_assess(int argc, char **argv)
         case O_SEED:
             if (cli_parse_size(optarg, &seed)) return cli_usage(CMD, "--seed: '%s' is not a whole number", optarg);
             break;
-        case O_EVH:
-        case O_EVN:
-        case O_HRS: {
-            size_t v;
-            if (cli_parse_size(optarg, &v) || v == 0 || v > 8784)
-                return cli_usage(CMD, "--%s: '%s' is not a whole number in 1-8784",
-                                 c == O_EVH ? "max-event-hours" : c == O_EVN ? "max-events-per-year"
-                                                                            : "max-hours-per-year",
-                                 optarg);
-            *(c == O_EVH ? &ao.max_event_hours : c == O_EVN ? &ao.max_events_per_year : &ao.max_hours_per_year) =
-                (int)v;
-            break;
-        }
-        case O_EVERY: ao.every_year = 1; break;
-        case O_BPCT:
-            if (parse_pos(optarg, 1000, &ao.battery_pct))
-                return cli_usage(CMD, "--battery-pct: '%s' is not a percentage in (0, 1000]", optarg);
-            break;
-        case O_BHRS:
-            if (parse_pos(optarg, 8760, &bhours))
-                return cli_usage(CMD, "--battery-hours: '%s' is not a number of hours in (0, 8760]", optarg);
-            break;
-        case O_BEFF:
-            if (parse_pos(optarg, 1, &beff)) return cli_usage(CMD, "--battery-eff: '%s' is not in (0, 1]", optarg);
-            break;
         case O_SIZE:
-            if (parse_pos(optarg, 1e9, &size_mw)) return cli_usage(CMD, "--size: '%s' is not a positive MW", optarg);
+            if (cli_parse_pos(optarg, 1e9, &size_mw)) return cli_usage(CMD, "--size: '%s' is not a positive MW", optarg);
             break;
         default: {
-            int rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
+            int rc = cli_contract_option(CMD, c, optarg, &ao, &ck);
+            if (rc >= 0) {
+                if (rc) return rc;
+                break;
+            }
+            rc = cli_shared_option(CMD, c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
             model_given |= cli_model_is_option(c);
         }
@@ -623,10 +572,11 @@ int cmd_assess(int argc, char **argv)
     oo.scenarios = nscen;
     oo.seed = (uint64_t)seed;
     oo.growth_pct = growth;
-    if (!(ao.battery_pct > 0) && (bhours != 4 || beff != 0.85))
-        return cli_usage(CMD, "--battery-hours and --battery-eff need --battery-pct");
-    ao.battery_hours = bhours;
-    ao.battery_eff = beff;
+    if (cli_contract_check(CMD, &ao, &ck)) return EXIT_USAGE;
+    if ((fyear || hindcast) && (ao.max_event_hours || ao.max_events_per_year || ao.max_hours_per_year ||
+                                ao.every_year || ao.battery_pct > 0))
+        return cli_usage(CMD, "the contract terms (--max-event-hours, ..., --battery-pct) do not apply with "
+                              "--forecast-year or --hindcast: their P10/P50/P90 are the study's headroom");
     if (size_mw > 0 && (fyear || hindcast || by_season || curve || genmix))
         return cli_usage(CMD, "--size does not combine with --forecast-year, --hindcast, --by-season, --curve or --genmix");
 

@@ -35,7 +35,7 @@ static const char *const help =
     "  --threshold KIND       seasonal (summer and winter peaks) | annual (one\n"
     "                         peak) [Default: seasonal]\n"
     "  --season-slack 0|1     1: the seasonal peaks may fall one month outside\n"
-    "                         their windows [Default: 0]\n"
+    "                         their windows, as the study did [Default: 1]\n"
     "  --years Y1[-Y2]        study years (whole UTC years) [Default: every whole\n"
     "                         year in the data]\n"
     "  --backtest-days N      day-ahead origins over the last N days [Default: 365]\n"
@@ -44,6 +44,11 @@ static const char *const help =
     "                         [Default: 100]\n"
     "  --growth PCT           annual load growth in the scenarios [Default: 0]\n"
     "  --seed N               scenario seed [Default: 1]\n"
+    "  --size MW              the \"for a campus of MW\" view: per region the share\n"
+    "                         curtailed, hours and events per year and the longest\n"
+    "                         event (0 = none) [Default: 500]\n"
+    "  --rank-by study|contract  rank by the study's headroom or by the headroom under\n"
+    "                         the contract terms below [Default: study]\n"
     "  -j, --threads N        regions in parallel (and the read's threads)\n"
     "                         [Default: 2]\n"
     "  --keep-going           exit 0 even when a stage (headroom, backtest,\n"
@@ -53,6 +58,9 @@ static const char *const help =
     "  -q, --quiet            no progress bar and no warnings on stderr\n"
     "                         (they stay in run.json)\n"
     "  -h, --help             this text\n"
+    "contract terms (the headroom table stays the study's; each region also gets the\n"
+    "headroom under them at the ranking budget and what binds it; the campus view\n"
+    "uses them):\n" CLI_CONTRACT_HELP
     "\n" MODEL_OPTIONS_HELP_WITH("auto", "css") "\n" INGEST_OPTIONS_HELP
     "\nexit codes: 0 success, 1 data/numerical/I-O failure or a failed stage (see\n"
     "--keep-going), 2 usage error\n";
@@ -89,7 +97,8 @@ int cmd_report(int argc, char **argv)
 
 int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
 {
-    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS, O_KEEP };
+    enum { O_RANK = 1600, O_BTD, O_FH, O_SCEN, O_GROWTH, O_SEED, O_BUD, O_THR, O_SLACK, O_YEARS, O_KEEP, O_SIZE,
+           O_RANKBY };
     static const struct option own[] = {
         {"budgets", required_argument, 0, O_BUD},
         {"threshold", required_argument, 0, O_THR},
@@ -104,6 +113,9 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         {"threads", required_argument, 0, 'j'},
         {"quiet", no_argument, 0, 'q'},
         {"keep-going", no_argument, 0, O_KEEP},
+        {"size", required_argument, 0, O_SIZE},
+        {"rank-by", required_argument, 0, O_RANKBY},
+        CLI_CONTRACT_OPTIONS,
     };
     cli_opts op;
     cli_opts_init(&op, 1, own, CLI_COUNT(own));
@@ -113,6 +125,7 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
     hr_report_opts_init(&ro);
     const char *out = NULL;
     int quiet = 0;
+    cli_contract ck = {0};
     int c;
     while ((c = getopt_long(argc, argv, "hqj:o:", op.lo, NULL)) != -1) {
         size_t v = 0;
@@ -140,8 +153,22 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
             break;
         case O_SLACK: bad = strcmp(optarg, "0") && strcmp(optarg, "1"); ro.assess.season_slack = optarg[0] == '1'; break;
         case O_YEARS: bad = cli_parse_years(optarg, &ro.assess.year_from, &ro.assess.year_to); break;
+        case O_SIZE:
+            bad = strcmp(optarg, "0") && cli_parse_pos(optarg, 1e9, &ro.campus_mw);
+            if (!strcmp(optarg, "0")) ro.campus_mw = 0;
+            break;
+        case O_RANKBY:
+            if (!strcmp(optarg, "study")) ro.rank_by = HR_RANK_STUDY;
+            else if (!strcmp(optarg, "contract")) ro.rank_by = HR_RANK_CONTRACT;
+            else bad = 1;
+            break;
         default: {
-            int rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
+            int rc = cli_contract_option("report", c, optarg, &ro.assess, &ck);
+            if (rc >= 0) {
+                if (rc) return rc;
+                break;
+            }
+            rc = cli_shared_option("report", c, optarg, argv[optind - 1], &op);
             if (rc) return rc;
         }
         }
@@ -149,6 +176,11 @@ int cmd_report_with(int argc, char **argv, cli_report_fn run, void *ud)
         if (bad) return cli_bad_value("report", optarg, cli_opt_name(&op, c, nb, sizeof nb));
     }
     if (!out) return cli_usage("report", "-o DIR is required");
+    if (cli_contract_check("report", &ro.assess, &ck)) return EXIT_USAGE;
+    if (ro.rank_by == HR_RANK_CONTRACT && !(ro.assess.max_event_hours || ro.assess.max_events_per_year ||
+                                            ro.assess.max_hours_per_year || ro.assess.every_year ||
+                                            ro.assess.battery_pct > 0))
+        return cli_usage("report", "--rank-by contract needs a contract term (--max-event-hours, --every-year, ...)");
     if (optind >= argc) return cli_usage("report", "no input files");
     if ((c = cli_opts_done("report", &op, 1))) return c;
     if ((c = cli_check_rank_budget("report", &ro))) return c;

@@ -47,6 +47,23 @@ void hr_report_opts_init(hr_report_opts *o)
     o->scenarios = 100;
     o->seed = 1;
     o->threads = 2;
+    o->campus_mw = 500;
+}
+
+/* The contract terms of a in words, for the method section. */
+static void contract_text(const hr_assess_opts *a, char *buf, size_t cap)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+#define ADD(...) (k += (size_t)snprintf(buf + (k < cap ? k : cap - 1), k < cap ? cap - k : 1, __VA_ARGS__))
+    if (a->max_event_hours > 0) ADD("%sno event longer than %d h", k ? "; " : "", a->max_event_hours);
+    if (a->max_events_per_year > 0) ADD("%sat most %d events a year", k ? "; " : "", a->max_events_per_year);
+    if (a->max_hours_per_year > 0) ADD("%sat most %d curtailed hours a year", k ? "; " : "", a->max_hours_per_year);
+    if (a->every_year) ADD("%sthe budget in every study year", k ? "; " : "");
+    if (a->battery_pct > 0)
+        ADD("%sstorage of %g %% of the load for %g h, %g efficiency, full at the start", k ? "; " : "",
+            a->battery_pct, a->battery_hours, a->battery_eff);
+#undef ADD
 }
 
 /* The per-region stages, as run.json names them (ST_* order). */
@@ -122,9 +139,11 @@ static void settings_json(textbuf *tb, const hr_report_opts *o)
               a->max_events_per_year, a->max_hours_per_year, a->every_year, a->battery_pct, a->battery_hours,
               a->battery_eff);
     tb_printf(tb, "    \"rank_budget_pct\": %.17g, \"backtest_days\": %zu, \"forecast_hours\": %zu, \"scenarios\": %zu, "
-                  "\"growth_pct\": %.17g, \"seed\": %llu, \"threads\": %d, \"keep_going\": %d}",
+                  "\"growth_pct\": %.17g, \"seed\": %llu, \"threads\": %d, \"keep_going\": %d, \"campus_mw\": %.17g, "
+                  "\"rank_by\": \"%s\"}",
               o->rank_budget_pct, o->backtest_days, o->forecast_hours, o->scenarios, o->growth_pct,
-              (unsigned long long)o->seed, o->threads, o->keep_going);
+              (unsigned long long)o->seed, o->threads, o->keep_going, o->campus_mw,
+              o->rank_by == HR_RANK_CONTRACT ? "contract" : "study");
 #undef NAME
 }
 
@@ -139,13 +158,16 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         if (B->out[i].note[0]) o->fit.log(1, B->out[i].note, o->fit.log_ud);
         for (int w = 0; w < 3; w++)
             if (B->out[i].warn[w][0]) o->fit.log(1, B->out[i].warn[w], o->fit.log_ud);
+        for (int w = 0; w < 2; w++)
+            if (B->out[i].check[w][0]) o->fit.log(1, B->out[i].check[w], o->fit.log_ud);
     }
     report_region *rr = mem_calloc(nreg ? nreg : 1, sizeof *rr);
     const char **warns = mem_calloc(3 * nreg + 1, sizeof *warns);
+    const char **checks = mem_calloc(2 * nreg + 1, sizeof *checks);
     textbuf set = {0};
     settings_json(&set, o);
-    int st = (!rr || !warns || set.oom) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
-    size_t nw = 0, nrr = 0, nfail = 0;
+    int st = (!rr || !warns || !checks || set.oom) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    size_t nw = 0, nc = 0, nrr = 0, nfail = 0;
     report_timing tm[NSTAGES + 2];
     tm[0] = (report_timing){"read+screen", t_read.wall, t_read.cpu, 0};
     for (int k = 0; k < NSTAGES; k++) tm[k + 1] = (report_timing){STAGE_NAME[k], 0, 0, 1};
@@ -154,6 +176,8 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         nfail += R->warn[0][0] != 0;
         for (int w = 0; w < 3; w++)
             if (R->warn[w][0]) warns[nw++] = R->warn[w];
+        for (int w = 0; w < 2; w++)
+            if (R->check[w][0]) checks[nc++] = R->check[w];
         for (int k = 0; k < NSTAGES; k++) tm[k + 1].wall_s += R->wall[k], tm[k + 1].cpu_s += R->cpu[k];
         /* Regions must share the budgets: those whose assessment failed
          * (e.g. less than a whole year) are listed in the warnings only. */
@@ -174,6 +198,12 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         run.warnings = warns;
         run.nwarnings = nw;
         run.fail_after_files = o->fail_after_files;
+        run.data_warnings = checks;
+        run.ndata_warnings = nc;
+        char terms[512];
+        contract_text(&o->assess, terms, sizeof terms);
+        run.contract = terms[0] ? terms : NULL;
+        run.rank_by_contract = o->rank_by == HR_RANK_CONTRACT;
         st = report_write(outdir, rr, nrr, &run, B->rank_budget);
     }
     if (!st && nw && !o->keep_going)
@@ -183,6 +213,7 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
                     nw, nw == 1 ? "" : "s", nfail, nfail == 1 ? "" : "s", warns[0], outdir);
     tb_free(&set);
     mem_free(warns);
+    mem_free(checks);
     mem_free(rr);
     return st;
 }
@@ -203,6 +234,12 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     /* The checks above and below fail alike on every rank (same options). */
     int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
     if (st0) return st0;
+    if (o->rank_by != HR_RANK_STUDY && o->rank_by != HR_RANK_CONTRACT)
+        return hr_err(HR_EINVAL, "hr_report: rank_by %d is not HR_RANK_STUDY or HR_RANK_CONTRACT", o->rank_by);
+    if (o->rank_by == HR_RANK_CONTRACT && !flex_active(&o->assess))
+        return hr_err(HR_EINVAL, "hr_report: rank_by HR_RANK_CONTRACT needs contract terms in assess");
+    if (!(o->campus_mw >= 0) || !isfinite(o->campus_mw))
+        return hr_err(HR_EINVAL, "hr_report: campus_mw %g is not a number >= 0", o->campus_mw);
     int rb = -1; /* the ranking budget's index */
     for (size_t b = 0; b < o->assess.nbudgets; b++)
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;

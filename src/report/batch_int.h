@@ -40,6 +40,8 @@ typedef struct {
     char warn[3][320];
     char note[320]; /* the forecast model's fallback, logged after the join */
     double wall[NSTAGES], cpu[NSTAGES]; /* seconds per stage */
+    hr_assessment ac;    /* the headroom under the contract terms */
+    char check[2][200];  /* data checks (a threshold set by a spike): not failures */
 } region_out;
 
 typedef struct {

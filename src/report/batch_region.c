@@ -2,8 +2,9 @@
  * worker thread into the region's own slot: quality counts; headroom with
  * its curve, local-time heatmaps, load-duration curve and generation mix;
  * the day-ahead backtest; the final fit, its forecast and the scenarios of
- * the next calendar year for P10/P50/P90. A stage that fails becomes a
- * warning of the region (at most three), not a failed run.
+ * the next calendar year for P10/P50/P90; with contract terms, the headroom
+ * under them and the campus view. A stage that fails becomes a warning of
+ * the region (at most three), not a failed run.
  *
  * The backtest's refits and the final fit share one design matrix of the
  * region (model_ws) and one running X'X (model_gram): the final fit adds
@@ -59,6 +60,16 @@ static void warn(region_out *R, const char *stage)
             snprintf(R->warn[i], sizeof R->warn[i], "%s: %s: %s", R->rr.name, stage, m);
             return;
         }
+}
+
+/* A threshold set by a spike (hr_assess_peak_warning) becomes a data check
+ * of the region: listed in run.json, not a failed stage. */
+static void spike_checks(region_out *R)
+{
+    char m[160];
+    for (int q = 0, w = 0; q < 2; q++)
+        if (hr_assess_peak_warning(&R->a, q, m, sizeof m))
+            snprintf(R->check[w++], sizeof R->check[0], "%s: headroom: %s: check the data", R->rr.name, m);
 }
 
 /* Load-duration curve of the study years' load as % of peak. */
@@ -247,14 +258,15 @@ static void do_forecast(region_out *R, const hr_series *s, size_t i, const hr_re
  * load L > 0), binned by local time. Falls back to hr_assess's UTC table
  * when the zone is unknown, the added load is not flat, storage serves
  * some of those hours, or the two tables' totals differ. */
-static void local_heatmap(region_out *R, const series_region *r, const hr_report_opts *o)
+static void local_heatmap(region_out *R, const series_region *r, const hr_report_opts *o,
+                          const hr_assess_opts *ao)
 {
     const hr_assessment *a = &R->a;
     size_t nb = a->nrows;
     cal_tz *z = NULL;
     const double *D = series_col_get(r, "load_mw");
     if (!D) D = series_col_get(r, "load_raw_mw");
-    int local = D && r->tz && !o->assess.profile && !(o->assess.battery_pct > 0) && a->nyears > 0 &&
+    int local = D && r->tz && !ao->profile && !(ao->battery_pct > 0) && a->nyears > 0 &&
                 cal_tz_load(r->tz, o->fit.tzdir, &z) == 0;
     memset(R->heat, 0, sizeof R->heat);
     if (local) {
@@ -295,9 +307,9 @@ static void local_heatmap(region_out *R, const series_region *r, const hr_report
 }
 
 /* The generation mix at the ranking budget, when the data has one. */
-static void do_genmix(region_out *R, const batch *B, size_t i)
+static void do_genmix(region_out *R, const batch *B, size_t i, const hr_assess_opts *ao)
 {
-    if (hr_assess_genmix(B->s, i, &B->o->assess, &R->a, &R->gm) != HR_OK) return;
+    if (hr_assess_genmix(B->s, i, ao, &R->a, &R->gm) != HR_OK) return;
     report_genmix *g = &R->rr.genmix;
     for (size_t f = 0; f < R->gm.nfuels; f++) {
         R->fuel_names[f] = R->gm.fuel[f];
@@ -312,12 +324,44 @@ static void do_genmix(region_out *R, const batch *B, size_t i)
     g->cf_share_curtailed_pct = R->gm.carbon_free_curtailed_pct[B->rank_budget];
 }
 
+/* The contract view at the ranking budget: the headroom under the run's
+ * contract terms and what binds it; a campus of campus_mw MW under the
+ * thresholds and storage of the run. */
+static void do_contract(region_out *R, const batch *B, size_t i)
+{
+    const hr_report_opts *o = B->o;
+    if (flex_active(&o->assess)) {
+        if (hr_assess(B->s, i, &o->assess, &R->ac) == HR_OK) {
+            const hr_headroom_row *h = &R->ac.rows[B->rank_budget];
+            R->rr.contract_mw = h->headroom_mw;
+            hr_assess_binding_text(h->binding, R->rr.contract_binding, sizeof R->rr.contract_binding);
+        } else
+            warn(R, "contract headroom");
+    }
+    hr_campus cp;
+    if (o->campus_mw > 0) {
+        if (hr_assess_size(B->s, i, &o->assess, o->campus_mw, &cp) == HR_OK) {
+            R->rr.campus_mw = cp.size_mw;
+            R->rr.campus_curtailed_pct = cp.curtailed_pct;
+            R->rr.campus_hours_per_year = cp.curtailed_hours_per_year;
+            R->rr.campus_events_per_year = cp.events_per_year;
+            R->rr.campus_max_event_hours = cp.max_event_hours;
+        } else
+            warn(R, "campus");
+    }
+}
+
 /* Headroom of region i with everything derived from it: the rows, the
- * curve, the heatmaps, the load-duration curve, the generation mix. */
+ * curve, the heatmaps, the load-duration curve, the generation mix, the
+ * contract view. The headroom table is the study's: the contract terms are
+ * left out of it. */
 static void do_headroom(region_out *R, const batch *B, size_t i)
 {
     const series_region *r = &B->s->reg[i];
-    if (hr_assess(B->s, i, &B->o->assess, &R->a) != HR_OK) {
+    hr_assess_opts so = B->o->assess;
+    so.max_event_hours = so.max_events_per_year = so.max_hours_per_year = so.every_year = 0;
+    so.battery_pct = 0;
+    if (hr_assess(B->s, i, &so, &R->a) != HR_OK) {
         warn(R, "headroom");
         R->a.nrows = 0;
     }
@@ -345,9 +389,11 @@ static void do_headroom(region_out *R, const batch *B, size_t i)
     R->rr.ncurve = R->a.ncurve;
     R->rr.curve_mw = R->a.curve_added_mw;
     R->rr.curve_rate_pct = R->a.curve_rate_pct;
-    local_heatmap(R, r, B->o);
+    local_heatmap(R, r, B->o, &so);
     make_ldc(R, r);
-    do_genmix(R, B, i);
+    spike_checks(R);
+    do_contract(R, B, i);
+    do_genmix(R, B, i, &so);
 }
 
 /* The region's design for the backtest and the final fit: all its hours

@@ -16,6 +16,9 @@ void report_region_init(report_region *r)
     r->threshold_winter_mw = NAN;
     r->train_first_utc = 0;
     r->train_last_utc = -1; /* no forecast model */
+    r->contract_mw = NAN;
+    r->campus_mw = r->campus_curtailed_pct = r->campus_hours_per_year = NAN;
+    r->campus_events_per_year = r->campus_max_event_hours = NAN;
     r->quality.peak_mw = NAN;
     r->quality.mean_mw = NAN;
     r->genmix.cf_share_pct = NAN;
@@ -146,4 +149,14 @@ void num_cells(textbuf *s, const void *row, const num_col *cols, size_t n, const
         else h_num(s, v, cols[k].dec);
         tb_put(s, "</td>");
     }
+}
+
+unsigned report_views(const report_region *rg, size_t n)
+{
+    unsigned v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isfinite(rg[i].contract_mw)) v |= VIEW_CONTRACT;
+        if (isfinite(rg[i].campus_mw)) v |= VIEW_CAMPUS;
+    }
+    return v;
 }

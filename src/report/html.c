@@ -180,7 +180,38 @@ static void html_quality(textbuf *s, const report_region *rg, const size_t *orde
     tb_put(s, "</tbody></table></div>\n");
 }
 
-static void html_method(textbuf *s)
+/* "For a campus of X MW": what a campus of the run's size would see in each
+ * region, in rank order. */
+static void html_campus(textbuf *s, const report_region *rg, const size_t *order, size_t n)
+{
+    double mw = NAN;
+    for (size_t k = 0; k < n && isnan(mw); k++) mw = rg[order[k]].campus_mw;
+    tb_put(s, "<h3>For a campus of ");
+    h_mw(s, mw);
+    tb_put(s, " MW</h3>\n<p>The share of a flat campus load's energy that would be curtailed in an average "
+              "year, the curtailed hours and the curtailment events (runs of consecutive curtailed hours) per "
+              "year, and the longest event, under the thresholds and storage of this run.</p>\n"
+              "<div class=\"tbl\"><table><thead><tr><th class=\"l\">Region</th><th>Curtailed<br>%</th>"
+              "<th>Curtailed<br>h/yr</th><th>Events<br>per yr</th><th>Longest<br>event h</th></tr></thead>"
+              "<tbody>\n");
+    for (size_t k = 0; k < n; k++) {
+        const report_region *r = &rg[order[k]];
+        tb_put(s, "<tr><td class=\"l\">");
+        tb_html(s, r->name);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_curtailed_pct, 2);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_hours_per_year, 1);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_events_per_year, 1);
+        tb_put(s, "</td><td>");
+        h_num(s, r->campus_max_event_hours, 0);
+        tb_put(s, "</td></tr>\n");
+    }
+    tb_put(s, "</tbody></table></div>\n");
+}
+
+static void html_method(textbuf *s, const report_run *run)
 {
     tb_put(s,
            "<ul class=\"method\">"
@@ -192,8 +223,18 @@ static void html_method(textbuf *s)
            "the winter one, Apr\xE2\x80\x93May and Sep\xE2\x80\x93Oct the summer one). A flat added load "
            "<i>L</i> is curtailed by min(<i>L</i>, max(0, <i>D<sub>t</sub></i> + <i>L</i> \xE2\x88\x92 "
            "<i>T<sub>t</sub></i>)) each hour; the headroom at a budget is the largest <i>L</i> whose mean "
-           "yearly curtailed energy share stays within the budget, solved exactly. Transmission limits, "
-           "ramping and reserve margins are not modelled.</li>"
+           "yearly curtailed energy share stays within the budget, solved exactly. A seasonal peak within one "
+           "month outside its window counts unless <code>--season-slack 0</code> (the study did so for CAISO, "
+           "FPL and AZPS). Transmission limits, ramping and reserve margins are not modelled.</li>");
+    if (run->contract) {
+        tb_put(s, "<li><b>Contract.</b> The contract headroom is the largest load that also keeps: ");
+        tb_html(s, run->contract);
+        tb_put(s, ". An event is a run of consecutive curtailed hours; storage discharges to serve the new "
+                  "load when it would be curtailed and recharges only below the threshold. Each term is solved "
+                  "exactly or by bisection on a quantity monotone in the load, rounded down to 0.1 MW; "
+                  "<i>Binds</i> names the terms 0.1 MW more would break.</li>");
+    }
+    tb_put(s,
            "<li><b>Probabilistic headroom.</b> The same calculation on simulated years from the fitted "
            "forecast model, summarised as P10 / P50 / P90.</li>"
            "<li><b>Forecasts.</b> Unless another model is named (<code>--model</code>), <code>auto</code>: a "
@@ -219,6 +260,17 @@ static void html_method(textbuf *s)
            "University (the \xE2\x80\x9cvanilla\xE2\x80\x9d benchmark); Hong, T., Pinson, P., Fan, S. (2014). "
            "Global Energy Forecasting Competition 2012. <i>International Journal of Forecasting</i> 30(2), "
            "357\xE2\x80\x93" "363.</li></ol>\n");
+}
+
+static void warn_list(textbuf *s, const char *const *items, size_t n)
+{
+    tb_put(s, "<ul class=\"warn\">");
+    for (size_t i = 0; i < n; i++) {
+        tb_put(s, "<li>");
+        tb_html(s, items[i]);
+        tb_put(s, "</li>");
+    }
+    tb_put(s, "</ul>\n");
 }
 
 static void html_run(textbuf *s, const report_run *run, const char *const *hex, const uint64_t *sizes,
@@ -264,14 +316,10 @@ static void html_run(textbuf *s, const report_run *run, const char *const *hex, 
     }
     tb_put(s, "<h4>Warnings</h4>");
     if (run->nwarnings == 0) tb_put(s, "<p>None.</p>\n");
-    else {
-        tb_put(s, "<ul class=\"warn\">");
-        for (size_t i = 0; i < run->nwarnings; i++) {
-            tb_put(s, "<li>");
-            tb_html(s, run->warnings[i]);
-            tb_put(s, "</li>");
-        }
-        tb_put(s, "</ul>\n");
+    else warn_list(s, run->warnings, run->nwarnings);
+    if (run->ndata_warnings) {
+        tb_put(s, "<h4>Data checks</h4>");
+        warn_list(s, run->data_warnings, run->ndata_warnings);
     }
 }
 
@@ -316,6 +364,14 @@ static void cell_p1090(textbuf *s, const rank_cell *x)
         tb_put(s, "\xE2\x80\x93");
     tb_put(s, "</span>");
 }
+static void cell_contract(textbuf *s, const rank_cell *x) { h_mw(s, x->r->contract_mw); }
+static void cell_binds(textbuf *s, const rank_cell *x)
+{
+    if (!isfinite(x->r->contract_mw)) return;
+    tb_put(s, "<span class=\"nw\">");
+    tb_html(s, x->r->contract_binding);
+    tb_put(s, "</span>");
+}
 static void cell_mape(textbuf *s, const rank_cell *x)
 {
     const report_backtest *ba = find_model(x->r, "auto");
@@ -327,18 +383,21 @@ typedef struct {
     const char *head; /* HTML; "%s" in a COL_AT_RANK_BUDGET head is the ranking budget */
     int kind, left;
     void (*cell)(textbuf *, const rank_cell *);
+    unsigned view; /* 0: always; VIEW_*: only when some region has that view */
 } rank_col;
 
 static const rank_col RANK_COLS[] = {
-    {"#", COL_PLAIN, 0, cell_rank},
-    {"Region", COL_PLAIN, 1, cell_name},
-    {"Peak<br>MW", COL_PLAIN, 0, cell_peak},
-    {"Load factor<br>%", COL_PLAIN, 0, cell_lf},
-    {"Headroom MW at each budget", COL_PER_BUDGET, 0, cell_hr},
-    {"%% of peak<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_pct},
-    {"Curtailed h/yr<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_curt},
-    {"P10\xE2\x80\x93P90 MW<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_p1090},
-    {"Day-ahead<br>MAPE %", COL_PLAIN, 0, cell_mape},
+    {"#", COL_PLAIN, 0, cell_rank, 0},
+    {"Region", COL_PLAIN, 1, cell_name, 0},
+    {"Peak<br>MW", COL_PLAIN, 0, cell_peak, 0},
+    {"Load factor<br>%", COL_PLAIN, 0, cell_lf, 0},
+    {"Headroom MW at each budget", COL_PER_BUDGET, 0, cell_hr, 0},
+    {"%% of peak<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_pct, 0},
+    {"Curtailed h/yr<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_curt, 0},
+    {"P10\xE2\x80\x93P90 MW<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_p1090, 0},
+    {"Contract MW<br>at %s %%", COL_AT_RANK_BUDGET, 0, cell_contract, VIEW_CONTRACT},
+    {"Binds", COL_AT_RANK_BUDGET, 1, cell_binds, VIEW_CONTRACT},
+    {"Day-ahead<br>MAPE %", COL_PLAIN, 0, cell_mape, 0},
 };
 #define NRANK_COLS (sizeof RANK_COLS / sizeof RANK_COLS[0])
 
@@ -346,11 +405,12 @@ static void rank_table(textbuf *s, const report_ctx *c)
 {
     char bud[32];
     fmt_budget(bud, sizeof bud, c->nb ? c->budgets[c->rb] : NAN);
+    unsigned views = report_views(c->rg, c->n);
     /* Two header rows: the per-budget columns share one heading. */
     tb_put(s, "<div class=\"tbl\"><table class=\"rank\"><thead><tr>");
     for (size_t q = 0; q < NRANK_COLS; q++) {
         const rank_col *col = &RANK_COLS[q];
-        if (col->kind != COL_PLAIN && !c->nb) continue;
+        if ((col->kind != COL_PLAIN && !c->nb) || (col->view & ~views)) continue;
         if (col->kind == COL_PER_BUDGET) {
             tb_printf(s, "<th colspan=\"%zu\">%s</th>", c->nb, col->head);
             continue;
@@ -372,7 +432,7 @@ static void rank_table(textbuf *s, const report_ctx *c)
         tb_put(s, "<tr>");
         for (size_t q = 0; q < NRANK_COLS; q++) {
             const rank_col *col = &RANK_COLS[q];
-            if (col->kind != COL_PLAIN && !c->nb) continue;
+            if ((col->kind != COL_PLAIN && !c->nb) || (col->view & ~views)) continue;
             size_t reps = col->kind == COL_PER_BUDGET ? c->nb : 1;
             for (x.j = 0; x.j < reps; x.j++) {
                 tb_put(s, col->left ? "<td class=\"l\">" : "<td>");
@@ -434,7 +494,7 @@ static void page_head(textbuf *s, const report_ctx *c, const char *title, const 
             tb_printf(s, "%s%s", j ? ", " : "", bud);
         }
         fmt_budget(bud, sizeof bud, c->budgets[c->rb]);
-        tb_printf(s, " %% \xC2\xB7 ranked by headroom at %s %%", bud);
+        tb_printf(s, " %% \xC2\xB7 ranked by %sheadroom at %s %%", c->run->rank_by_contract ? "contract " : "", bud);
     }
     tb_printf(s, " \xC2\xB7 generated <span class=\"nw\">%s</span> by headroom ", t);
     tb_html(s, c->version);
@@ -460,6 +520,7 @@ void render_html(textbuf *s, const report_ctx *c)
               "<a href=\"regions.csv\">regions.csv</a>, <a href=\"regions.json\">regions.json</a>.</p>\n");
     chart_rank(s, c->rg, c->order, c->n, c->nb, c->budgets, c->rb);
     if (c->n) rank_table(s, c);
+    if (report_views(c->rg, c->n) & VIEW_CAMPUS) html_campus(s, c->rg, c->order, c->n);
     nested_note(s, c);
     tb_put(s, "</section>\n<section id=\"regions\"><h2>Regions</h2>\n");
     if (c->n == 0) nodata(s, "no regions were found in the inputs");
@@ -473,7 +534,7 @@ void render_html(textbuf *s, const report_ctx *c)
     tb_put(s, "</section>\n<section id=\"quality\"><h2>Data quality</h2>\n");
     html_quality(s, c->rg, c->order, c->n);
     tb_put(s, "</section>\n<section id=\"method\"><h2>Method and sources</h2>\n");
-    html_method(s);
+    html_method(s, run);
     tb_put(s, "</section>\n<section id=\"run\"><h2>Run</h2>\n");
     html_run(s, run, c->hex, c->sizes, c->version);
     tb_put(s, "</section>\n</main>\n<footer>Generated by headroom ");

@@ -145,6 +145,11 @@ typedef struct {
                                   (size_t)-1                              */
 } report_ctx;
 
+/* Which contract views any region has: VIEW_CONTRACT (contract_mw),
+ * VIEW_CAMPUS (campus_mw). */
+enum { VIEW_CONTRACT = 1, VIEW_CAMPUS = 2 };
+unsigned report_views(const report_region *rg, size_t n);
+
 /* ---- the files (html.c, html_region.c, tables.c) */
 void render_html(textbuf *s, const report_ctx *c);
 /* The section of the region ranked k-th (rg[order[k]]). */

@@ -45,6 +45,7 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
     if (run->ninputs && !run->inputs) return hr_err(HR_EINVAL, "report_write: inputs is NULL");
     if (run->ntimings && !run->timings) return hr_err(HR_EINVAL, "report_write: timings is NULL");
     if (run->nwarnings && !run->warnings) return hr_err(HR_EINVAL, "report_write: warnings is NULL");
+    if (run->ndata_warnings && !run->data_warnings) return hr_err(HR_EINVAL, "report_write: data_warnings is NULL");
     for (size_t i = 0; i < run->ninputs; i++)
         if (!run->inputs[i]) return hr_err(HR_EINVAL, "report_write: input %zu is NULL", i);
     /* The budget list comes from the first region that has one; a region
@@ -82,12 +83,12 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
 
 /* Regions in rank order: descending headroom at budget rb, NaN last, ties
  * by name, then by input order. */
-static int rank_regions(const report_region *rg, size_t n, size_t nb, size_t rb, size_t *order)
+static int rank_regions(const report_region *rg, size_t n, size_t nb, size_t rb, int by_contract, size_t *order)
 {
     rank_key *keys = mem_array(n ? n : 1, sizeof *keys);
     if (!keys) return hr_err(HR_ENOMEM, "report_write: out of memory");
     for (size_t i = 0; i < n; i++) {
-        keys[i].v = nb ? hrow(&rg[i], rb)->headroom_mw : NAN;
+        keys[i].v = !nb ? NAN : by_contract ? rg[i].contract_mw : hrow(&rg[i], rb)->headroom_mw;
         keys[i].name = rg[i].name;
         keys[i].i = i;
     }
@@ -155,7 +156,7 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
         hexp[i] = hex[i];
     }
     size_t rb = nb ? (size_t)rbi : 0;
-    rc = rank_regions(rg, n, nb, rb, order);
+    rc = rank_regions(rg, n, nb, rb, run->rank_by_contract, order);
     if (rc) goto done;
     for (size_t j = 0; j < nb; j++) budgets[j] = rg[ref].headroom[j].budget_pct;
 

@@ -131,6 +131,15 @@ typedef struct {
         double threshold_summer_mw, threshold_winter_mw;
         size_t scenarios;
     } outlook;
+
+    /* The contract view (NaN = none): the headroom at the ranking budget
+     * under the run's contract terms and the terms that bind it
+     * (hr_assess_binding_text); a campus of campus_mw MW: the mean share of
+     * its energy curtailed (%), curtailed hours and events per year, the
+     * longest event (hours). */
+    double contract_mw;
+    char contract_binding[64];
+    double campus_mw, campus_curtailed_pct, campus_hours_per_year, campus_events_per_year, campus_max_event_hours;
 } report_region;
 
 /* Time spent in one stage of the run: wall-clock and CPU seconds (NaN =
@@ -156,9 +165,14 @@ typedef struct {
     const char *const *warnings; /* [nwarnings] stages that failed for a region;
                                     listed at the top of the page       */
     size_t nwarnings;
+    const char *const *data_warnings; /* [ndata_warnings] data checks (e.g. a
+                                    threshold set by a spike), not failures */
+    size_t ndata_warnings;
     const char *settings_json; /* every effective option as one JSON object,
                                   copied into run.json; NULL = none        */
     const char *title;         /* page heading; NULL = default                */
+    const char *contract;      /* the contract terms in words; NULL = none    */
+    int rank_by_contract;      /* 1: rank by contract_mw instead of headroom  */
     /* Test hook: > 0 makes report_write fail with HR_EIO right after it has
      * written that many of its four files (before the swap). 0 = off. */
     int fail_after_files;
@@ -173,8 +187,9 @@ void report_run_init(report_run *r);
 
 /* Render regions[0..n) and run into directory dir, atomically.
  * rank_budget_index selects the budget (index into each region's headroom
- * rows) used to rank the regions (descending headroom, NaN last, ties by
- * name); ignored when no region has budgets.
+ * rows) used to rank the regions (descending headroom, or contract_mw with
+ * run->rank_by_contract; NaN last, ties by name); ignored when no region
+ * has budgets.
  * dir is created if absent. If it exists it must be a directory holding
  * nothing but files a report writes (index.html, regions.csv, regions.json,
  * run.json); it is then replaced as a whole. Anything else is refused, so a

@@ -2,7 +2,8 @@
  * NaN as an empty field), regions.json (the same fields, NaN as null, the
  * per-budget fields nested per budget, plus each region's backtest table
  * and generation mix) and run.json (inputs with size and SHA-256, options,
- * settings, version, timings, warnings).
+ * settings, version, timings, failed stages as warnings, data checks as
+ * data_warnings).
  *
  * Field names carry their unit (_mw, _pct, _h, _h_per_yr, _utc) and no
  * dots (a budget of 0.25 % is tagged b0p25 in CSV column names); values
@@ -180,6 +181,23 @@ static void emit_mapes(emitter *e, const report_region *r, const model_list *ml)
     else e->first = m.first;
 }
 
+/* The contract view at the ranking budget and the campus view, when some
+ * region of the run has them (report_views). */
+static void emit_views(emitter *e, const report_region *r, unsigned views)
+{
+    if (views & VIEW_CONTRACT) {
+        em_num(e, "contract_headroom_mw", r->contract_mw, 1);
+        em_str(e, "contract_binding", e->mode == EM_HEADER || isnan(r->contract_mw) ? NULL : r->contract_binding);
+    }
+    if (views & VIEW_CAMPUS) {
+        em_num(e, "campus_mw", r->campus_mw, 1);
+        em_num(e, "campus_curtailed_pct", r->campus_curtailed_pct, 2);
+        em_num(e, "campus_curtailed_h_per_yr", r->campus_hours_per_year, 1);
+        em_num(e, "campus_events_per_yr", r->campus_events_per_year, 1);
+        em_num(e, "campus_max_event_h", r->campus_max_event_hours, 1);
+    }
+}
+
 /* One region's record. The region's data warning (more than 2 % of its
  * hours imputed) is a field of its own. */
 static void emit_record(emitter *e, const report_region *r, size_t rank, const report_ctx *c, const model_list *ml,
@@ -224,6 +242,7 @@ static void emit_record(emitter *e, const report_region *r, size_t rank, const r
     em_num(e, "outlook_threshold_summer_mw", ok ? r->outlook.threshold_summer_mw : NAN, 1);
     em_num(e, "outlook_threshold_winter_mw", ok ? r->outlook.threshold_winter_mw : NAN, 1);
     em_year(e, "outlook_scenarios", ok ? (int)r->outlook.scenarios : 0);
+    emit_views(e, r, report_views(c->rg, c->n));
 }
 
 int collect_models(const report_region *rg, size_t n, model_list *ml)
@@ -365,5 +384,11 @@ void render_runjson(textbuf *s, const report_ctx *c, const report_timing *render
         tb_json_str(s, run->warnings[i]);
     }
     tb_put(s, run->nwarnings ? "\n  ],\n" : "],\n");
+    tb_put(s, "  \"data_warnings\": [");
+    for (size_t i = 0; i < run->ndata_warnings; i++) {
+        tb_put(s, i ? ",\n    " : "\n    ");
+        tb_json_str(s, run->data_warnings[i]);
+    }
+    tb_put(s, run->ndata_warnings ? "\n  ],\n" : "],\n");
     tb_put(s, "  \"outputs\": [\"index.html\", \"regions.csv\", \"regions.json\", \"run.json\"]\n}\n");
 }
