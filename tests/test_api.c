@@ -93,7 +93,7 @@ static hr_model *small_model(const hr_series *s)
  * message is cleared first so a stale one cannot pass. */
 #define MISUSE(want, call)                                                                    \
     do {                                                                                      \
-        hr_err_clear();                                                                       \
+        err_clear();                                                                       \
         int st_ = (call);                                                                     \
         cr_expect_eq(st_, (want), "%s -> %d (%s: %s), want %d (%s)", #call, st_,              \
                      hr_strerror(st_), hr_last_error(), (want), hr_strerror(want));           \
@@ -608,7 +608,7 @@ Test(api, misuse_model_io)
     cr_assert_eq(hr_model_save_mem((const hr_model *const *)ms, 1, &buf, &len), HR_OK);
     size_t step = len / 97 + 1;
     for (size_t cut = 1; cut < len; cut += step) {
-        hr_err_clear();
+        err_clear();
         int st = hr_model_load_mem(buf, cut, &out, &n);
         cr_expect(st == HR_EFORMAT, "cut at %zu: %d (%s)", cut, st, hr_last_error());
         cr_expect(strstr(hr_last_error(), "(memory):"), "cut at %zu: %s", cut, hr_last_error());
@@ -836,7 +836,7 @@ static void write_year_file(const char *path, const char *region, size_t hours)
  * succeeds: hr_last_error() is "" after HR_OK (the documented semantics). */
 #define CLEARS(call)                                                                          \
     do {                                                                                      \
-        hr_err(HR_EINVAL, "stale message");                                                   \
+        err_set(HR_EINVAL, "stale message");                                                   \
         int st_ = (call);                                                                     \
         cr_expect_eq(st_, HR_OK, "%s -> %d: %s", #call, st_, hr_last_error());               \
         cr_expect_str_empty(hr_last_error(), "%s succeeded but left '%s'", #call,            \
@@ -947,7 +947,7 @@ Test(api, last_error_cleared_by_every_success, .timeout = 120)
  * fault). */
 #define SAYS(want, call, ...)                                                                 \
     do {                                                                                      \
-        hr_err_clear();                                                                       \
+        err_clear();                                                                       \
         int st_ = (call);                                                                     \
         cr_expect_eq(st_, (want), "%s -> %d (%s), want %d", #call, st_, hr_last_error(),     \
                      (want));                                                                 \
@@ -1234,7 +1234,7 @@ Test(api, silent_without_callback_and_report_warnings_logged, .timeout = 120)
     ro.ingest.log = rec_log;
     ro.ingest.log_ud = &L;
     ro.threads = 2;
-    hr_err(HR_EINVAL, "stale message");
+    err_set(HR_EINVAL, "stale message");
     cr_assert_eq(hr_report(paths, 2, &ro, rdir), HR_OK, "%s", hr_last_error());
     cr_expect_str_empty(hr_last_error());
     cr_expect_eq(L.n[0], 2u, "a read summary per region");

@@ -455,7 +455,7 @@ static void sweep_step(pipeline *ref, int i, const stacks *st, int exhausted)
         pipeline p = *ref; /* the reference inputs; this step's outputs empty */
         clear_outputs(i, &p);
         p.nlog = 0;
-        hr_err_clear();
+        err_clear();
         if (exhausted) mem_fail_from(k);
         else mem_fail_at(k);
         int rc = run_step(i, &p);

@@ -21,7 +21,7 @@ int ar_ao_alloc(ao_sums *g, size_t nw, size_t nm)
     g->nw = nw, g->nm = g->nmax = nm, g->cap = nm * (nm + 1) / 2;
     g->first = mem_array(2 * nm + 1, sizeof(size_t));
     g->Ge = mem_array(g->cap + nm * nw + nw * nw + 1, sizeof(double));
-    if (!g->first || !g->Ge) { ar_ao_free(g); return hr_err(HR_ENOMEM, "arima fit: out of memory for the missing hours' GLS block"); }
+    if (!g->first || !g->Ge) { ar_ao_free(g); return err_set(HR_ENOMEM, "arima fit: out of memory for the missing hours' GLS block"); }
     g->eoff = g->first + nm;
     g->Gx = g->Ge + g->cap;
     g->Gd = g->Gx + nm * nw;

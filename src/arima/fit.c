@@ -40,7 +40,7 @@ static int ols_start(const spec *m, const double *y, double *beta, double *parsc
     double *D = mem_array(n * (k + 1), sizeof(double));
     double *C = mem_array(n * (k + 1), sizeof(double));
     double *G = mem_array(2 * k * k + k + 1, sizeof(double));
-    if (!D || !C || !G) { mem_free(D); mem_free(C); mem_free(G); return hr_err(HR_ENOMEM, "arima fit: out of memory for the regression start values"); }
+    if (!D || !C || !G) { mem_free(D); mem_free(C); mem_free(G); return err_set(HR_ENOMEM, "arima fit: out of memory for the regression start values"); }
     /* column 0: y, columns 1..k: X; differenced as R's diff() (regular, then seasonal) */
     memcpy(D, y, n * sizeof(double));
     memcpy(D + n, m->X, n * k * sizeof(double));
@@ -77,13 +77,13 @@ static int ols_start(const spec *m, const double *y, double *beta, double *parsc
     int rc = 0;
     double rcond = 0.0;
     if (used <= k) {
-        rc = hr_err(HR_EDATA, "arima fit: %zu usable rows for %zu regression coefficients", used, k);
+        rc = err_set(HR_EDATA, "arima fit: %zu usable rows for %zu regression coefficients", used, k);
     } else {
         const double *Xc = C + used, *yc = C;
         la_syrk_t(used, k, 1.0, Xc, used, 0.0, U, k);
         la_gemv(1, used, k, 1.0, Xc, used, yc, 0.0, b);
         if (la_potrf_upper(k, U, k) || la_trcon_upper(k, U, k, &rcond) || !(rcond > 1e-8))
-            rc = hr_err(HR_ESINGULAR, "arima fit: regression design (xreg) is rank-deficient (%zu columns)", k);
+            rc = err_set(HR_ESINGULAR, "arima fit: regression design (xreg) is rank-deficient (%zu columns)", k);
     }
     if (!rc) {
         memcpy(beta, b, k * sizeof(double));
@@ -98,7 +98,7 @@ static int ols_start(const spec *m, const double *y, double *beta, double *parsc
         double s2 = rss / (double)(used - k);
         /* diag((X'X)^{-1}) = row sums of squares of U^{-1} */
         memcpy(Ui, U, k * k * sizeof(double));
-        if (la_trtri_upper(k, Ui, k)) rc = hr_err(HR_ESINGULAR, "arima fit: regression design (xreg) is singular");
+        if (la_trtri_upper(k, Ui, k)) rc = err_set(HR_ESINGULAR, "arima fit: regression design (xreg) is singular");
         for (size_t i = 0; i < k && !rc; i++) {
             double v = 0.0;
             for (size_t j = i; j < k; j++) v += Ui[j * k + i] * Ui[j * k + i];
@@ -137,7 +137,7 @@ void ar_note_add(arima_fit *f, const char *msg)
 static int make_names(arima_fit *f, const arima_opts *op)
 {
     f->names = mem_calloc(f->np + 1, sizeof(char *));
-    if (!f->names) return hr_err(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
+    if (!f->names) return err_set(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
     char buf[64];
     size_t i = 0;
     const struct { const char *pfx; int cnt; } blk[4] = {
@@ -145,14 +145,14 @@ static int make_names(arima_fit *f, const arima_opts *op)
     for (int b = 0; b < 4; b++)
         for (int j = 0; j < blk[b].cnt; j++) {
             snprintf(buf, sizeof buf, "%s%d", blk[b].pfx, j + 1);
-            if (!(f->names[i++] = mem_strdup(buf))) return hr_err(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
+            if (!(f->names[i++] = mem_strdup(buf))) return err_set(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
         }
-    if (f->icpt && !(f->names[i++] = mem_strdup("intercept"))) return hr_err(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
-    if (f->drift && !(f->names[i++] = mem_strdup("drift"))) return hr_err(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
+    if (f->icpt && !(f->names[i++] = mem_strdup("intercept"))) return err_set(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
+    if (f->drift && !(f->names[i++] = mem_strdup("drift"))) return err_set(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
     for (size_t j = 0; j < f->k; j++) {
         const char *nm = op->xreg_names && op->xreg_names[j] ? op->xreg_names[j] : NULL;
         if (!nm) { snprintf(buf, sizeof buf, "xreg%zu", j + 1); nm = buf; }
-        if (!(f->names[i++] = mem_strdup(nm))) return hr_err(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
+        if (!(f->names[i++] = mem_strdup(nm))) return err_set(HR_ENOMEM, "arima fit: out of memory for the coefficient names");
     }
     return 0;
 }
@@ -274,7 +274,7 @@ static int fit_setup(fit_run *R, const double *y, size_t n, const double *xreg, 
 {
     R->y = y, R->n = n, R->o = o, R->opts = opts;
     arima_fit *f = R->f = mem_calloc(1, sizeof *f);
-    if (!f) return hr_err(HR_ENOMEM, "arima fit: out of memory");
+    if (!f) return err_set(HR_ENOMEM, "arima fit: out of memory");
     int rc = ar_spec_init(&f->m, o, n, xreg, k, opts->kappa > 0 ? opts->kappa : 1e6);
     if (rc) { mem_free(f); R->f = NULL; return rc; }
     spec *m = R->m = &f->m;
@@ -287,7 +287,7 @@ static int fit_setup(fit_run *R, const double *y, size_t n, const double *xreg, 
     const size_t np = R->np = f->np;
     R->narma = m->narma;
     f->coef = mem_array(2 * np + 1, sizeof(double));
-    if (!f->coef) return hr_err(HR_ENOMEM, "arima fit: out of memory");
+    if (!f->coef) return err_set(HR_ENOMEM, "arima fit: out of memory");
     f->se = f->coef + np;
     if ((rc = make_names(f, opts))) return rc;
 
@@ -301,7 +301,7 @@ static int fit_setup(fit_run *R, const double *y, size_t n, const double *xreg, 
         anyna |= !ok;
     }
     if (nok <= m->nd + np)
-        return hr_err(HR_EDATA, "arima fit: %zu usable hours for %zu differences and %zu coefficients",
+        return err_set(HR_EDATA, "arima fit: %zu usable hours for %zu differences and %zu coefficients",
                       nok, m->nd, np);
     R->nok = nok;
     R->anyna = anyna;
@@ -309,7 +309,7 @@ static int fit_setup(fit_run *R, const double *y, size_t n, const double *xreg, 
     if ((rc = ar_lik_init(&R->c, m, y)) || (rc = ar_arma_init(&R->a, &R->c))) return rc;
     /* workspace: x, parscale, H, A, Tm (newton_polish's too), x2, css residuals */
     R->work = mem_array(6 * np + 3 * np * np + n + 4, sizeof(double));
-    if (!R->work) return hr_err(HR_ENOMEM, "arima fit: out of memory");
+    if (!R->work) return err_set(HR_ENOMEM, "arima fit: out of memory");
     R->x = R->work;
     R->ps = R->x + np;
     R->H = R->ps + np;
@@ -328,7 +328,7 @@ static int stage_fixed(fit_run *R, const double *fixed)
 {
     const size_t np = R->np;
     int *mask = mem_calloc(np + 1, sizeof(int)); /* no free parameters */
-    if (!mask) return hr_err(HR_ENOMEM, "arima fit: out of memory");
+    if (!mask) return err_set(HR_ENOMEM, "arima fit: out of memory");
     R->c.mask = mask;
     memcpy(R->c.full, fixed, np * sizeof(double));
     R->c.trans = 0;
@@ -336,7 +336,7 @@ static int stage_fixed(fit_run *R, const double *fixed)
     R->c.mask = NULL;
     mem_free(mask);
     if (R->value >= DBL_MAX)
-        return hr_err(HR_ENOCONV, "arima fit: likelihood not finite at the given coefficients "
+        return err_set(HR_ENOCONV, "arima fit: likelihood not finite at the given coefficients "
                                   "(non-stationary AR part?)");
     memcpy(R->f->coef, fixed, np * sizeof(double));
     for (size_t i = 0; i < np; i++) R->f->se[i] = NAN;
@@ -477,7 +477,7 @@ static int stage_ml(fit_run *R)
     }
     R->ctl.monitor = NULL;
     if (guard.stopped)
-        return hr_err(HR_ENOCONV, "arima fit: MA roots inside 1.01: fit abandoned");
+        return err_set(HR_ENOCONV, "arima fit: MA roots inside 1.01: fit abandoned");
     if (rc && rc != HR_ENOCONV) return rc;
     R->f->converged = rc == 0;
     R->bfgs_rc = rc;
@@ -541,7 +541,7 @@ static int stage_std_errors(fit_run *R)
     if (R->prof) {
         /* beta = GLS estimate at the final ARMA part */
         if (ar_armafn_p(x, &R->p) >= DBL_MAX)
-            return hr_err(HR_ENOCONV, "arima fit: likelihood not finite at the estimate");
+            return err_set(HR_ENOCONV, "arima fit: likelihood not finite at the estimate");
         memcpy(x + narma, R->c.full + narma, m->ncx * sizeof(double));
     }
     if (R->prof && R->opts->std_errors) {
@@ -556,7 +556,7 @@ static int stage_std_errors(fit_run *R)
         for (size_t j = 0; j < kx; j++)
             memcpy(Ui + j * kx, R->p.pUx + j * kx, (j + 1) * sizeof(double));
         sing = la_trtri_upper(kx, Ui, kx) != 0;
-        if (sing) hr_err_clear();
+        if (sing) err_clear();
         const double s2 = R->p.pssq / (double)nused;
         if ((rc = optim_hessian(narma, x, ar_armafn_p, &R->p, &R->ctl, A, NULL, NULL))) return rc;
         for (size_t i = 0; i < narma * narma; i++) A[i] *= (double)nused;
@@ -638,7 +638,7 @@ static int stage_final(fit_run *R, const double *fixed, double fixed_sigma2)
     /* (fixed: the filter already ran at exactly these coefficients) */
     const int no_state = method == ARIMA_CSS && !fixed && !R->opts->css_state;
     double vfin = fixed || no_state ? R->value : ar_armafn(f->coef, &R->c);
-    if (vfin >= DBL_MAX) return hr_err(HR_ENOCONV, "arima fit: likelihood not finite at the estimate");
+    if (vfin >= DBL_MAX) return err_set(HR_ENOCONV, "arima fit: likelihood not finite at the estimate");
     if (!fixed && method != ARIMA_CSS) R->value = vfin; /* R's likelihood, not armafn_w's */
     if (method == ARIMA_CSS && !fixed) {
         ar_trans_pars(m, f->coef, 0, R->c.phi, R->c.theta);
@@ -685,8 +685,8 @@ int ar_fit_from(const double *y, size_t n, const double *xreg, size_t k, const a
 {
     arima_opts dflt;
     if (!opts) { arima_opts_init(&dflt); opts = &dflt; }
-    if (!y || !o || !out) return hr_err(HR_EINVAL, "arima fit: NULL argument");
-    if (n == 0) return hr_err(HR_EDATA, "arima fit: empty series");
+    if (!y || !o || !out) return err_set(HR_EINVAL, "arima fit: NULL argument");
+    if (n == 0) return err_set(HR_EDATA, "arima fit: empty series");
     fit_run R;
     memset(&R, 0, sizeof R);
     int rc = fit_setup(&R, y, n, xreg, k, o, opts);
@@ -735,7 +735,7 @@ int arima_fit_fixed(const double *y, size_t n, const double *xreg, size_t k,
                     const arima_order *o, const arima_opts *opts, const double *coef,
                     double sigma2, arima_fit **out)
 {
-    if (!coef) return hr_err(HR_EINVAL, "arima_fit_fixed: coef is NULL");
+    if (!coef) return err_set(HR_EINVAL, "arima_fit_fixed: coef is NULL");
     return ar_fit_core(y, n, xreg, k, o, opts, coef, sigma2, out);
 }
 

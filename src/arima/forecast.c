@@ -25,12 +25,12 @@ static double xb_future(const arima_fit *f, const double *xf, size_t h, size_t t
 int arima_forecast(const arima_fit *f, const double *xreg_future, size_t h,
                    double *mean, double *var)
 {
-    if (!f || !mean || (f->k && !xreg_future && h)) return hr_err(HR_EINVAL, "arima_forecast: NULL argument");
+    if (!f || !mean || (f->k && !xreg_future && h)) return err_set(HR_EINVAL, "arima_forecast: NULL argument");
     const ssm *S0 = &f->S;
     const size_t rd = S0->rd, r = S0->r;
     ssm S = *S0; /* shares the constant parts; own a, P below */
     double *w = mem_array(3 * rd * rd + 2 * rd + 1, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "arima_forecast: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "arima_forecast: out of memory");
     double *a = w, *an = a + rd, *P = an + rd, *Pn = P + rd * rd, *tmp = Pn + rd * rd;
     memcpy(a, S0->a, rd * sizeof(double));
     memcpy(P, S0->P, rd * rd * sizeof(double));
@@ -64,11 +64,11 @@ int arima_forecast(const arima_fit *f, const double *xreg_future, size_t h,
 
 int arima_filter_more(arima_fit *f, const double *y, size_t n)
 {
-    if (!f || (n && !y)) return hr_err(HR_EINVAL, "arima_filter_more: NULL argument");
-    if (f->k) return hr_err(HR_EINVAL, "arima_filter_more: a fit with xreg columns cannot be continued (their future values are unknown)");
+    if (!f || (n && !y)) return err_set(HR_EINVAL, "arima_filter_more: NULL argument");
+    if (f->k) return err_set(HR_EINVAL, "arima_filter_more: a fit with xreg columns cannot be continued (their future values are unknown)");
     if (n == 0) return 0;
     double *w = mem_array(n, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "arima_filter_more: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "arima_filter_more: out of memory");
     /* w = y - intercept - drift (t + 1), as ar_spec_resid for the next hours */
     const double *beta = f->coef + f->m.narma;
     size_t j = 0;
@@ -132,7 +132,7 @@ int arima_interval(const double *mean, const double *var, size_t h, double level
                    double *lo, double *hi)
 {
     if (!mean || !var || !(level > 0.0 && level < 1.0))
-        return hr_err(HR_EINVAL, "arima_interval: level %g not in (0, 1)", level);
+        return err_set(HR_EINVAL, "arima_interval: level %g not in (0, 1)", level);
     double z = arima_qnorm(0.5 + 0.5 * level);
     for (size_t t = 0; t < h; t++) {
         double sd = sqrt(var[t] > 0.0 ? var[t] : 0.0);
@@ -147,11 +147,11 @@ int arima_interval(const double *mean, const double *var, size_t h, double level
 int arima_simulate(const arima_fit *f, const double *xreg_future, size_t h, size_t npaths,
                    uint64_t seed, double *paths)
 {
-    if (!f || !paths || (f->k && !xreg_future && h)) return hr_err(HR_EINVAL, "arima_simulate: NULL argument");
+    if (!f || !paths || (f->k && !xreg_future && h)) return err_set(HR_EINVAL, "arima_simulate: NULL argument");
     const ssm *S = &f->S;
     const size_t rd = S->rd, r = S->r;
     double *w = mem_array(rd * rd + 2 * rd + h + 1, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "arima_simulate: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "arima_simulate: out of memory");
     double *L = w, *al = L + rd * rd, *an = al + rd, *xb = an + rd;
     /* L L' = P_n (positive semi-definite: columns with a pivot below
      * 1e-12 of the scale are set to zero instead of failing). */

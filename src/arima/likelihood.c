@@ -79,7 +79,7 @@ int ar_lik_init(lik_ctx *c, const spec *m, const double *y)
     size_t np = m->narma + m->ncx;
     c->full = mem_calloc(np + 1, sizeof(double));
     c->w = mem_array(m->n + m->pe + m->qe + 2, sizeof(double));
-    if (!c->full || !c->w) { ar_lik_free(c); return hr_err(HR_ENOMEM, "arima fit: out of memory for the likelihood"); }
+    if (!c->full || !c->w) { ar_lik_free(c); return err_set(HR_ENOMEM, "arima fit: out of memory for the likelihood"); }
     c->phi = c->w + m->n;
     c->theta = c->phi + m->pe + 1;
     int rc = ar_ssm_alloc(&c->S, m);
@@ -98,7 +98,7 @@ int ar_arma_init(arma_ctx *a, lik_ctx *c)
     a->amax = am;
     a->wd = mem_array(m->n + 3 * r + m->nd + 1 + (q0w > aow ? q0w : aow), sizeof(double));
     a->nz = mem_array(m->qe + 2 + am, sizeof(size_t));
-    if (!a->wd || !a->nz) { ar_arma_free(a); return hr_err(HR_ENOMEM, "arima fit: out of memory for the likelihood"); }
+    if (!a->wd || !a->nz) { ar_arma_free(a); return err_set(HR_ENOMEM, "arima fit: out of memory for the likelihood"); }
     int rc = ar_ao_alloc(&a->ao, 1, am);
     if (rc) { ar_arma_free(a); return rc; }
     a->miss = a->nz + m->qe + 2;
@@ -258,7 +258,7 @@ double ar_armafn_p(const double *x, void *ud)
         z[j] = S[(j + 1) * nw];
     }
     if (la_potrf_upper(k, U, k)) {
-        hr_err_clear();
+        err_clear();
         return DBL_MAX;
     }
     la_trsv_upper(1, k, U, k, z);
@@ -295,14 +295,14 @@ int ar_prof_init(prof_ctx *p, arma_ctx *a)
         p->pkal = 1;
         nsk = nm, nm = 0;
     } else if (nm > AO_MAX) {
-        return hr_err(HR_EINVAL, "arima fit: %zu missing hours for the regression profile", nm);
+        return err_set(HR_EINVAL, "arima fit: %zu missing hours for the regression profile", nm);
     }
     const size_t nc = nw + nm;
     if (la_dims_ok("arima fit: regression profile design", 3, (size_t[]){ n, nw, VBLK * nc })) return HR_EINVAL;
     p->pmiss = mem_array(nm + nsk + 1, sizeof(size_t));
     p->pD = mem_array(nw * n + (nc + 3) * r + nc + nm * nw + nw * nw + k * k + nw + VBLK * nc + 1,
                       sizeof(double));
-    if (!p->pmiss || !p->pD) return hr_err(HR_ENOMEM, "arima fit: out of memory for the regression profile");
+    if (!p->pmiss || !p->pD) return err_set(HR_ENOMEM, "arima fit: out of memory for the regression profile");
     int rc = ar_ao_alloc(&p->pao, nw, nm);
     if (rc) return rc;
     p->pwork = p->pD + nw * n;

@@ -50,7 +50,7 @@ static int lower_start(const double *y, size_t n, const double *xreg, size_t k,
     (*ord[b])--;
     arima_fit *g = NULL;
     if (ar_fit_core(y, n, xreg, k, &lo, op, NULL, NAN, &g)) {
-        hr_err_clear();
+        err_clear();
         return -1;
     }
     const int cnt[4] = { o->p, o->q, o->P, o->Q };
@@ -73,7 +73,7 @@ static int css_start(const double *y, size_t n, const double *xreg, size_t k,
     q.css_state = 0;
     arima_fit *g = NULL;
     if (ar_fit_core(y, n, xreg, k, &oc, &q, NULL, NAN, &g)) {
-        hr_err_clear();
+        err_clear();
         return -1;
     }
     memcpy(start, g->coef, narma * sizeof(double));
@@ -102,7 +102,7 @@ int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
     double *start = mem_array(narma + 1, sizeof(double));
     if (!start) {
         arima_free(f);
-        return hr_err(HR_ENOMEM, "arima_fit_model: out of memory for the restarts");
+        return err_set(HR_ENOMEM, "arima_fit_model: out of memory for the restarts");
     }
     arima_opts q = *opts;
     q.restarts = 0;
@@ -124,7 +124,7 @@ int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
         }
         arima_fit *g = NULL;
         if (ar_fit_from(y, n, xreg, k, o, &q, NULL, NAN, start, &g)) {
-            if (hr_last_error()[0]) hr_err_clear();
+            if (hr_last_error()[0]) err_clear();
             continue;
         }
         if (!unclean(g, opts->std_errors)) {

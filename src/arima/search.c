@@ -434,10 +434,10 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
 {
     arima_auto_opts dflt;
     if (!ao) { arima_auto_opts_init(&dflt); ao = &dflt; }
-    if (!y || !out || ao->s < 1 || (k && !xreg)) return hr_err(HR_EINVAL, "arima_auto: bad arguments (NULL series or xreg, or s < 1)");
+    if (!y || !out || ao->s < 1 || (k && !xreg)) return err_set(HR_EINVAL, "arima_auto: bad arguments (NULL series or xreg, or s < 1)");
     size_t nok = 0;
     for (size_t t = 0; t < n; t++) nok += isnan(y[t]) ? 0u : 1u;
-    if (nok < 10) return hr_err(HR_EDATA, "arima_auto: %zu observations (at least 10 needed)", nok);
+    if (nok < 10) return err_set(HR_EDATA, "arima_auto: %zu observations (at least 10 needed)", nok);
     const size_t s = (size_t)ao->s;
     const size_t maxm = ao->max_models > 0 ? (size_t)ao->max_models : 94;
     double *work = mem_array(2 * n + s + 2, sizeof(double));
@@ -449,7 +449,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     double *yi = NULL;
     if (!work || !list || !sd) {
         mem_free(work); mem_free(list); mem_free(sd);
-        return hr_err(HR_ENOMEM, "arima_auto: out of memory");
+        return err_set(HR_ENOMEM, "arima_auto: out of memory");
     }
     cand *ex = list + cap, *rl = ex + cap + 8;
 
@@ -490,7 +490,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
          * copy; the re-ranking and the final fit use the data as given
          * (exact likelihood, gaps skipped). */
         yi = mem_array(n + 1, sizeof(double));
-        if (!yi) { mem_free(work); mem_free(list); return hr_err(HR_ENOMEM, "arima_auto: out of memory"); }
+        if (!yi) { mem_free(work); mem_free(list); return err_set(HR_ENOMEM, "arima_auto: out of memory"); }
         size_t prev = n;
         for (size_t t = 0; t < n; t++) {
             if (isnan(y[t])) continue;
@@ -682,7 +682,7 @@ int arima_auto(const double *y, size_t n, const double *xreg, size_t k,
     mem_free(list);
     mem_free(yi);
     if (models) *models = (int)(m + mr + nrr + (me > nt ? me - nt : 0)); /* + the refits down a ranking */
-    if (rc) return rc == HR_ENOMEM ? rc : hr_err(HR_ENOCONV, "arima_auto: no model could be fitted");
+    if (rc) return rc == HR_ENOMEM ? rc : err_set(HR_ENOCONV, "arima_auto: no model could be fitted");
     if (note[0]) ar_note_add(f, note);
     *out = f;
     return 0;

@@ -170,7 +170,7 @@ int ar_ssm_alloc(ssm *S, const spec *m)
     S->Pn = mem_array(5 * rd * rd, sizeof(double));
     if (!S->phi || !S->dnz || !S->Pn) {
         ar_ssm_free(S);
-        return hr_err(HR_ENOMEM, "arima fit: out of memory for the state (dimension %zu)", rd);
+        return err_set(HR_ENOMEM, "arima fit: out of memory for the state (dimension %zu)", rd);
     }
     S->v = S->phi + m->r;
     S->a = S->v + m->r;
@@ -401,13 +401,13 @@ int ar_spec_init(spec *m, const arima_order *o, size_t n, const double *xreg, si
     if (o->p < 0 || o->d < 0 || o->q < 0 || o->P < 0 || o->D < 0 || o->Q < 0 || o->s < 1 ||
         o->p > 100 || o->q > 100 || o->P > 100 || o->Q > 100 || o->d > 3 || o->D > 2 ||
         o->p + o->q + o->P + o->Q > 200)
-        return hr_err(HR_EINVAL, "arima fit: invalid order (%d,%d,%d)(%d,%d,%d)%d", o->p, o->d,
+        return err_set(HR_EINVAL, "arima fit: invalid order (%d,%d,%d)(%d,%d,%d)%d", o->p, o->d,
                       o->q, o->P, o->D, o->Q, o->s);
     if (o->include_drift && o->d + o->D > 1)
-        return hr_err(HR_EINVAL, "arima fit: drift needs d + D <= 1 (got d=%d, D=%d)", o->d, o->D);
+        return err_set(HR_EINVAL, "arima fit: drift needs d + D <= 1 (got d=%d, D=%d)", o->d, o->D);
     if (o->method < ARIMA_CSS_ML || o->method > ARIMA_CSS)
-        return hr_err(HR_EINVAL, "arima fit: unknown method %d", o->method);
-    if (k > 0 && !xreg) return hr_err(HR_EINVAL, "arima fit: xreg is NULL with k = %zu", k);
+        return err_set(HR_EINVAL, "arima fit: unknown method %d", o->method);
+    if (k > 0 && !xreg) return err_set(HR_EINVAL, "arima fit: xreg is NULL with k = %zu", k);
     m->p = o->p; m->q = o->q; m->P = o->P; m->Q = o->Q; m->s = o->s; m->d = o->d; m->D = o->D;
     m->n = n;
     m->kappa = kappa;
@@ -417,12 +417,12 @@ int ar_spec_init(spec *m, const arima_order *o, size_t n, const double *xreg, si
     m->r = m->pe > m->qe + 1 ? m->pe : m->qe + 1;
     m->nd = (size_t)o->d + (size_t)o->s * (size_t)o->D;
     if (m->pe > 2000 || m->qe > 2000)
-        return hr_err(HR_EINVAL, "arima fit: seasonal lag too long (s = %d)", o->s);
+        return err_set(HR_EINVAL, "arima fit: seasonal lag too long (s = %d)", o->s);
     if (la_dims_ok("arima fit: state dimension", 1, &m->r)) return HR_EINVAL;
     /* polynomial (1-B)^d (1-B^s)^D, coefficient of B^i in poly[i] */
     double *poly = mem_calloc(m->nd + 1, sizeof(double));
     m->delta = mem_calloc(m->nd + 1, sizeof(double));
-    if (!poly || !m->delta) { mem_free(poly); ar_spec_free(m); return hr_err(HR_ENOMEM, "arima fit: out of memory for Delta"); }
+    if (!poly || !m->delta) { mem_free(poly); ar_spec_free(m); return err_set(HR_ENOMEM, "arima fit: out of memory for Delta"); }
     poly[0] = 1.0;
     size_t len = 1;
     for (int i = 0; i < o->d + o->D; i++) {
@@ -437,7 +437,7 @@ int ar_spec_init(spec *m, const arima_order *o, size_t n, const double *xreg, si
     m->ncx = (size_t)icpt + (size_t)drift + k;
     if (m->ncx) {
         m->X = mem_array(n * m->ncx, sizeof(double));
-        if (!m->X) { ar_spec_free(m); return hr_err(HR_ENOMEM, "arima fit: out of memory for the design"); }
+        if (!m->X) { ar_spec_free(m); return err_set(HR_ENOMEM, "arima fit: out of memory for the design"); }
         double *c = m->X;
         if (icpt) { for (size_t t = 0; t < n; t++) c[t] = 1.0; c += n; }
         if (drift) { for (size_t t = 0; t < n; t++) c[t] = (double)(t + 1); c += n; }

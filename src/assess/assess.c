@@ -127,51 +127,51 @@ static int slack_of(const hr_assess_opts *o, int season)
 static int check_opts(const hr_assess_opts *o)
 {
     if (o->nbudgets == 0 || o->nbudgets > HR_MAX_BUDGETS)
-        return hr_err(HR_EINVAL, "headroom: %zu budgets (1 to %d allowed)", o->nbudgets, HR_MAX_BUDGETS);
+        return err_set(HR_EINVAL, "headroom: %zu budgets (1 to %d allowed)", o->nbudgets, HR_MAX_BUDGETS);
     for (size_t j = 0; j < o->nbudgets; j++)
         if (!(o->budgets_pct[j] > 0 && o->budgets_pct[j] <= HR_MAX_BUDGET_PCT))
-            return hr_err(HR_EINVAL, "headroom: budget %g %% is not in (0, %g]", o->budgets_pct[j],
+            return err_set(HR_EINVAL, "headroom: budget %g %% is not in (0, %g]", o->budgets_pct[j],
                           HR_MAX_BUDGET_PCT);
     if (o->threshold_kind < HR_THRESH_SEASONAL || o->threshold_kind > HR_THRESH_CAPACITY)
-        return hr_err(HR_EINVAL, "headroom: unknown threshold kind %d", o->threshold_kind);
+        return err_set(HR_EINVAL, "headroom: unknown threshold kind %d", o->threshold_kind);
     if (o->threshold_kind == HR_THRESH_CAPACITY &&
         !(o->threshold_summer_mw > 0 && o->threshold_winter_mw > 0 &&
           isfinite(o->threshold_summer_mw) && isfinite(o->threshold_winter_mw)))
-        return hr_err(HR_EINVAL, "headroom: capacity thresholds must be positive MW (summer %g, winter %g)",
+        return err_set(HR_EINVAL, "headroom: capacity thresholds must be positive MW (summer %g, winter %g)",
                       o->threshold_summer_mw, o->threshold_winter_mw);
     if (o->profile_len) {
         if (!o->profile || (o->profile_len != 24 && o->profile_len != 168 && o->profile_len != 8760))
-            return hr_err(HR_EINVAL, "headroom: profile has %zu values (24, 168 or 8760 expected)",
+            return err_set(HR_EINVAL, "headroom: profile has %zu values (24, 168 or 8760 expected)",
                           o->profile_len);
         double sum = 0;
         for (size_t i = 0; i < o->profile_len; i++) {
             if (!(o->profile[i] >= 0) || !isfinite(o->profile[i]))
-                return hr_err(HR_EINVAL, "headroom: profile value %zu (%g) is not a finite number >= 0",
+                return err_set(HR_EINVAL, "headroom: profile value %zu (%g) is not a finite number >= 0",
                               i + 1, o->profile[i]);
             sum += o->profile[i];
         }
         /* Multipliers of a mean load: they must average 1 (3 decimals of rounding allowed). */
         if (fabs(sum / (double)o->profile_len - 1.0) > 1e-3)
-            return hr_err(HR_EINVAL, "headroom: profile averages %.6g, not 1", sum / (double)o->profile_len);
+            return err_set(HR_EINVAL, "headroom: profile averages %.6g, not 1", sum / (double)o->profile_len);
     }
     if (!(o->curve_step_pct_peak > 0) || !(o->curve_max_pct_peak >= 0))
-        return hr_err(HR_EINVAL, "headroom: curve step %g / end %g %% of peak invalid", o->curve_step_pct_peak,
+        return err_set(HR_EINVAL, "headroom: curve step %g / end %g %% of peak invalid", o->curve_step_pct_peak,
                       o->curve_max_pct_peak);
     if (o->year_from && o->year_to && o->year_from > o->year_to)
-        return hr_err(HR_EINVAL, "headroom: years %d-%d are reversed", o->year_from, o->year_to);
+        return err_set(HR_EINVAL, "headroom: years %d-%d are reversed", o->year_from, o->year_to);
     if (o->season_slack < 0 || o->season_slack > 1 || o->season_slack_by[0] < -1 || o->season_slack_by[0] > 1 ||
         o->season_slack_by[1] < -1 || o->season_slack_by[1] > 1)
-        return hr_err(HR_EINVAL, "headroom: season_slack must be 0 or 1 (season_slack_by -1, 0 or 1)");
+        return err_set(HR_EINVAL, "headroom: season_slack must be 0 or 1 (season_slack_by -1, 0 or 1)");
     if (o->max_event_hours < 0 || o->max_events_per_year < 0 || o->max_hours_per_year < 0)
-        return hr_err(HR_EINVAL, "headroom: max_event_hours, max_events_per_year and max_hours_per_year must be "
+        return err_set(HR_EINVAL, "headroom: max_event_hours, max_events_per_year and max_hours_per_year must be "
                                  ">= 0 (0 = no cap)");
-    if (o->every_year != 0 && o->every_year != 1) return hr_err(HR_EINVAL, "headroom: every_year must be 0 or 1");
+    if (o->every_year != 0 && o->every_year != 1) return err_set(HR_EINVAL, "headroom: every_year must be 0 or 1");
     if (!(o->battery_pct >= 0 && o->battery_pct <= 1000))
-        return hr_err(HR_EINVAL, "headroom: battery_pct %g is not in [0, 1000]", o->battery_pct);
+        return err_set(HR_EINVAL, "headroom: battery_pct %g is not in [0, 1000]", o->battery_pct);
     if (o->battery_pct > 0 && !(o->battery_hours > 0 && o->battery_hours <= 8760))
-        return hr_err(HR_EINVAL, "headroom: battery_hours %g is not in (0, 8760]", o->battery_hours);
+        return err_set(HR_EINVAL, "headroom: battery_hours %g is not in (0, 8760]", o->battery_hours);
     if (o->battery_pct > 0 && !(o->battery_eff > 0 && o->battery_eff <= 1))
-        return hr_err(HR_EINVAL, "headroom: battery_eff %g is not in (0, 1]", o->battery_eff);
+        return err_set(HR_EINVAL, "headroom: battery_eff %g is not in (0, 1]", o->battery_eff);
     return HR_OK;
 }
 
@@ -207,7 +207,7 @@ static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess
     g->s = mem_array(m ? m : 1, sizeof(double));
     if (!g->month || !g->hod || !g->yi || !g->s) {
         grid_free(g);
-        return hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
+        return err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
     }
     int64_t day = floor_div(t0, 86400);
     int h = (int)((t0 - day * 86400) / 3600);
@@ -377,7 +377,7 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
                        hr_assessment *a)
 {
     memset(st, 0, sizeof *st);
-    if (t0 % 3600 != 0) return hr_err(HR_EINVAL, "headroom: first hour is not on the hour");
+    if (t0 % 3600 != 0) return err_set(HR_EINVAL, "headroom: first hour is not on the hour");
     int64_t t_end = t0 + (int64_t)n * 3600;
     int y, mo, d;
     cal_civil_from_days(floor_div(t0, 86400), &y, &mo, &d);
@@ -393,11 +393,11 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     int yf = o->year_from ? o->year_from : first;
     int yt = o->year_to ? o->year_to : last;
     if (first > last)
-        return hr_err(HR_EDATA, "headroom: no whole calendar year (UTC) in the data");
+        return err_set(HR_EDATA, "headroom: no whole calendar year (UTC) in the data");
     if (yf < first || yt > last || yf > yt)
-        return hr_err(HR_EDATA, "headroom: years %d-%d requested, whole calendar years present %d-%d", yf, yt,
+        return err_set(HR_EDATA, "headroom: years %d-%d requested, whole calendar years present %d-%d", yf, yt,
                       first, last);
-    if (yt - yf >= 65535) return hr_err(HR_EDATA, "headroom: too many years");
+    if (yt - yf >= 65535) return err_set(HR_EDATA, "headroom: too many years");
     st->y0 = yf;
     st->ny = yt - yf + 1;
     st->k0 = (size_t)((cal_year_start(yf) - t0) / 3600);
@@ -422,7 +422,7 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
     }
     if (nok == 0 || !(peak > 0)) {
         grid_free(&st->g);
-        return hr_err(HR_EDATA, "headroom: no positive load in %d-%d", yf, yt);
+        return err_set(HR_EDATA, "headroom: no positive load in %d-%d", yf, yt);
     }
     double Tsum, Twin;
     if (o->threshold_kind == HR_THRESH_SEASONAL) {
@@ -430,7 +430,7 @@ static int study_setup(int64_t t0, const double *D, size_t n, const hr_assess_op
         Twin = pk_w;
         if (!isfinite(Tsum) || !isfinite(Twin)) {
             grid_free(&st->g);
-            return hr_err(HR_EDATA, "headroom: no load in the %s peak window of %d-%d",
+            return err_set(HR_EDATA, "headroom: no load in the %s peak window of %d-%d",
                           isfinite(Tsum) ? "winter" : "summer", yf, yt);
         }
     } else if (o->threshold_kind == HR_THRESH_ANNUAL) {
@@ -477,7 +477,7 @@ static int year_sums(const study *st, const double *Ds, double *S)
     for (size_t i = 0; i < st->m; i++)
         if (!isnan(Ds[i])) S[st->g.yi[i]] += st->g.s[i];
     for (int y = 0; y < st->ny; y++)
-        if (!(S[y] > 0)) return hr_err(HR_EDATA, "headroom: year %d has no hour with load (and added load)", st->y0 + y);
+        if (!(S[y] > 0)) return err_set(HR_EDATA, "headroom: year %d has no hour with load (and added load)", st->y0 + y);
     return HR_OK;
 }
 
@@ -596,13 +596,13 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
 int hr_assess_arrays(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o,
                      hr_assessment *out)
 {
-    hr_err_clear();
-    if (!load_mw || !out || n == 0) return hr_err(HR_EINVAL, "hr_assess_arrays: invalid argument");
+    err_clear();
+    if (!load_mw || !out || n == 0) return err_set(HR_EINVAL, "hr_assess_arrays: invalid argument");
     size_t front, back;
     edge_pad(t0_utc, n, &front, &back);
     if (!front && !back) return assess_core(t0_utc, load_mw, n, o, out);
     double *p = pad_copy(load_mw, n, front, back);
-    if (!p) return hr_err(HR_ENOMEM, "headroom: out of memory");
+    if (!p) return err_set(HR_ENOMEM, "headroom: out of memory");
     int rc = assess_core(t0_utc - 3600 * (int64_t)front, p, front + n + back, o, out);
     mem_free(p);
     return rc;
@@ -616,7 +616,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
         hr_assess_opts_init(&def);
         o = &def;
     }
-    if (!load_mw || !out || n == 0) return hr_err(HR_EINVAL, "hr_assess_arrays: invalid argument");
+    if (!load_mw || !out || n == 0) return err_set(HR_EINVAL, "hr_assess_arrays: invalid argument");
     int rc = check_opts(o);
     if (rc) return rc;
     study st;
@@ -628,7 +628,7 @@ static int assess_core(int64_t t0_utc, const double *load_mw, size_t n, const hr
     double *cn = o->battery_pct > 0 ? mem_array(st.m, sizeof *cn) : NULL;
     flex_ctx *fx_ctx = NULL;
     if (!it || !tmp || !S || !gap || (o->battery_pct > 0 && !cn)) {
-        rc = hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
+        rc = err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
         goto done;
     }
     size_t mi = 0;
@@ -701,22 +701,22 @@ done:
 int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const hr_assess_opts *o, double size_mw,
                           hr_campus *out)
 {
-    hr_err_clear();
+    err_clear();
     hr_assess_opts def;
     if (!o) {
         hr_assess_opts_init(&def);
         o = &def;
     }
-    if (!load_mw || !out || n == 0) return hr_err(HR_EINVAL, "hr_assess_size_arrays: invalid argument");
+    if (!load_mw || !out || n == 0) return err_set(HR_EINVAL, "hr_assess_size_arrays: invalid argument");
     if (!(size_mw > 0) || !isfinite(size_mw))
-        return hr_err(HR_EINVAL, "hr_assess_size: size_mw %g is not a positive number", size_mw);
+        return err_set(HR_EINVAL, "hr_assess_size: size_mw %g is not a positive number", size_mw);
     int rc = check_opts(o);
     if (rc) return rc;
     size_t front, back;
     edge_pad(t0_utc, n, &front, &back);
     double *p = NULL;
     if (front || back) {
-        if (!(p = pad_copy(load_mw, n, front, back))) return hr_err(HR_ENOMEM, "headroom: out of memory");
+        if (!(p = pad_copy(load_mw, n, front, back))) return err_set(HR_ENOMEM, "headroom: out of memory");
         load_mw = p;
         t0_utc -= 3600 * (int64_t)front;
         n += front + back;
@@ -725,7 +725,7 @@ int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const
     hr_assessment *a = mem_alloc(sizeof *a);
     if (!a) {
         mem_free(p);
-        return hr_err(HR_ENOMEM, "headroom: out of memory");
+        return err_set(HR_ENOMEM, "headroom: out of memory");
     }
     rc = study_setup(t0_utc, load_mw, n, o, &st, a);
     mem_free(a);
@@ -735,7 +735,7 @@ int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const
     }
     const double *Ds = load_mw + st.k0;
     double *S = mem_array((size_t)st.ny, sizeof *S), *gap = mem_array(st.m, sizeof *gap);
-    if (!S || !gap) rc = hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
+    if (!S || !gap) rc = err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", st.m);
     if (!rc) rc = year_sums(&st, Ds, S);
     flex_study fs;
     flex_stats fx;
@@ -768,37 +768,37 @@ int hr_assess_size_arrays(int64_t t0_utc, const double *load_mw, size_t n, const
 /* Load column of a region: load_mw, else load_raw_mw. */
 static int region_load(const hr_series *s, size_t region, const series_region **r, const double **D)
 {
-    if (!s || region >= s->nreg) return hr_err(HR_EINVAL, "headroom: no region %zu", region);
+    if (!s || region >= s->nreg) return err_set(HR_EINVAL, "headroom: no region %zu", region);
     *r = &s->reg[region];
     *D = series_col_get(*r, "load_mw");
     if (!*D) *D = series_col_get(*r, "load_raw_mw");
-    if (!*D) return hr_err(HR_ENOTFOUND, "region '%s': column 'load_mw': not present", (*r)->name);
+    if (!*D) return err_set(HR_ENOTFOUND, "region '%s': column 'load_mw': not present", (*r)->name);
     return HR_OK;
 }
 
 int hr_assess(const hr_series *s, size_t region, const hr_assess_opts *o, hr_assessment *out)
 {
-    hr_err_clear();
+    err_clear();
     const series_region *r;
     const double *D;
     int rc = region_load(s, region, &r, &D);
     if (rc) return rc;
-    if (!out) return hr_err(HR_EINVAL, "hr_assess: NULL result");
+    if (!out) return err_set(HR_EINVAL, "hr_assess: NULL result");
     rc = hr_assess_arrays(r->t0, D, r->n, o, out);
-    if (rc) hr_err_prefix(rc, r->name);
+    if (rc) err_prefix(rc, r->name);
     return rc;
 }
 
 int hr_assess_size(const hr_series *s, size_t region, const hr_assess_opts *o, double size_mw, hr_campus *out)
 {
-    hr_err_clear();
+    err_clear();
     const series_region *r;
     const double *D;
     int rc = region_load(s, region, &r, &D);
     if (rc) return rc;
-    if (!out) return hr_err(HR_EINVAL, "hr_assess_size: NULL result");
+    if (!out) return err_set(HR_EINVAL, "hr_assess_size: NULL result");
     rc = hr_assess_size_arrays(r->t0, D, r->n, o, size_mw, out);
-    if (rc) hr_err_prefix(rc, r->name);
+    if (rc) err_prefix(rc, r->name);
     return rc;
 }
 
@@ -807,17 +807,17 @@ int hr_assess_size(const hr_series *s, size_t region, const hr_assess_opts *o, d
 int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npaths, double threshold_summer_mw,
                     double threshold_winter_mw, const hr_assess_opts *o, double *headroom_mw, double *quantiles)
 {
-    hr_err_clear();
+    err_clear();
     hr_assess_opts def;
     if (!o) {
         hr_assess_opts_init(&def);
         o = &def;
     }
     if (!paths || nh == 0 || npaths == 0 || !quantiles || t0_utc % 3600 != 0)
-        return hr_err(HR_EINVAL, "hr_assess_paths: invalid argument");
+        return err_set(HR_EINVAL, "hr_assess_paths: invalid argument");
     if (!(threshold_summer_mw > 0 && threshold_winter_mw > 0) || !isfinite(threshold_summer_mw) ||
         !isfinite(threshold_winter_mw))
-        return hr_err(HR_EINVAL, "hr_assess_paths: thresholds must be positive MW");
+        return err_set(HR_EINVAL, "hr_assess_paths: thresholds must be positive MW");
     int rc = check_opts(o);
     if (rc) return rc;
     size_t nb = o->nbudgets;
@@ -829,7 +829,7 @@ int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npath
     headroom_item *it = mem_array(nh, sizeof *it), *tmp = mem_array(nh, sizeof *tmp);
     double *H = mem_array(npaths * nb, sizeof *H); /* budget-major for the quantiles */
     if (!it || !tmp || !H || npaths * nb / nb != npaths) {
-        rc = hr_err(HR_ENOMEM, "hr_assess_paths: out of memory");
+        rc = err_set(HR_ENOMEM, "hr_assess_paths: out of memory");
         goto done;
     }
     double b_asc[HR_MAX_BUDGETS], L[HR_MAX_BUDGETS];
@@ -842,7 +842,7 @@ int hr_assess_paths(int64_t t0_utc, const double *paths, size_t nh, size_t npath
         for (size_t i = 0; i < nh; i++)
             if (!isnan(Dp[i])) S += g.s[i];
         if (!(S > 0)) {
-            rc = hr_err(HR_EDATA, "hr_assess_paths: path %zu has no hour with load", p);
+            rc = err_set(HR_EDATA, "hr_assess_paths: path %zu has no hour with load", p);
             goto done;
         }
         size_t k = 0;
@@ -907,11 +907,11 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n, cons
         o = &def;
     }
     if (!load_mw || !gen || !names || !a || !out || nf == 0)
-        return hr_err(HR_EINVAL, "headroom: generation mix: invalid argument");
-    if (nf > HR_MAX_FUELS) return hr_err(HR_EINVAL, "headroom: %zu fuels (at most %d)", nf, HR_MAX_FUELS);
+        return err_set(HR_EINVAL, "headroom: generation mix: invalid argument");
+    if (nf > HR_MAX_FUELS) return err_set(HR_EINVAL, "headroom: %zu fuels (at most %d)", nf, HR_MAX_FUELS);
     int rc = check_opts(o);
     if (rc) return rc;
-    if (a->nrows != o->nbudgets) return hr_err(HR_EINVAL, "headroom: generation mix: assessment/options mismatch");
+    if (a->nrows != o->nbudgets) return err_set(HR_EINVAL, "headroom: generation mix: assessment/options mismatch");
     study st;
     hr_assessment chk;
     rc = study_setup(t0_utc, load_mw, n, o, &st, &chk);
@@ -964,7 +964,7 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n, cons
         }
     }
     grid_free(&st.g);
-    if (out->hours_used == 0) return hr_err(HR_EDATA, "headroom: no study hour with load and generation");
+    if (out->hours_used == 0) return err_set(HR_EDATA, "headroom: no study hour with load and generation");
     for (size_t f = 0; f < nf; f++) out->share_all_pct[f] = 100.0 * fuel_all[f] / tot_all;
     out->carbon_free_all_pct = 100.0 * cf_all / tot_all;
     for (size_t r = 0; r < a->nrows; r++) {
@@ -977,8 +977,8 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n, cons
 int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o, const hr_assessment *a,
                      hr_genmix *out)
 {
-    hr_err_clear();
-    if (!a || !out) return hr_err(HR_EINVAL, "hr_assess_genmix: NULL argument");
+    err_clear();
+    if (!a || !out) return err_set(HR_EINVAL, "hr_assess_genmix: NULL argument");
     const series_region *r;
     const double *D;
     int rc = region_load(s, region, &r, &D);
@@ -992,7 +992,7 @@ int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
         size_t len = strlen(c);
         if (len <= 7 || strncmp(c, "gen_", 4) != 0 || strcmp(c + len - 3, "_mw") != 0) continue;
         if (nf == HR_MAX_FUELS)
-            return hr_err(HR_EINVAL, "region '%s': more than %d gen_<fuel>_mw columns", r->name, HR_MAX_FUELS);
+            return err_set(HR_EINVAL, "region '%s': more than %d gen_<fuel>_mw columns", r->name, HR_MAX_FUELS);
         size_t fl = len - 7 < sizeof namebuf[0] - 1 ? len - 7 : sizeof namebuf[0] - 1;
         memcpy(namebuf[nf], c + 4, fl);
         namebuf[nf][fl] = '\0';
@@ -1000,7 +1000,7 @@ int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
         gen[nf] = r->col[j].v;
         nf++;
     }
-    if (nf == 0) return hr_err(HR_ENOTFOUND, "region '%s': no gen_<fuel>_mw column", r->name);
+    if (nf == 0) return err_set(HR_ENOTFOUND, "region '%s': no gen_<fuel>_mw column", r->name);
     size_t front, back;
     edge_pad(r->t0, r->n, &front, &back);
     if (!front && !back) {
@@ -1011,12 +1011,12 @@ int hr_assess_genmix(const hr_series *s, size_t region, const hr_assess_opts *o,
         rc = HR_OK;
         for (size_t f = 0; f <= nf && !rc; f++)
             if (!(pd[f] = pad_copy(f < nf ? gen[f] : D, r->n, front, back)))
-                rc = hr_err(HR_ENOMEM, "headroom: out of memory");
+                rc = err_set(HR_ENOMEM, "headroom: out of memory");
         if (!rc)
             rc = headroom_genmix_arrays(r->t0 - 3600 * (int64_t)front, pd[nf], front + r->n + back,
                                         (const double *const *)pd, names, nf, o, a, out);
         for (size_t f = 0; f <= nf; f++) mem_free(pd[f]);
     }
-    if (rc) hr_err_prefix(rc, r->name);
+    if (rc) err_prefix(rc, r->name);
     return rc;
 }

@@ -82,7 +82,7 @@ static int ws_init(flex_ws *w, const flex_study *fs, const hr_assess_opts *o)
     w->rate = mem_array(3 * (size_t)fs->ny, sizeof *w->rate);
     if (!w->lim || !w->cand || !w->rate) {
         ws_free(w);
-        return hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", fs->m);
+        return err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", fs->m);
     }
     w->hours = w->rate + fs->ny;
     w->events = w->hours + fs->ny;
@@ -177,7 +177,7 @@ static unsigned broken(const hr_assess_opts *o, const flex_stats *st, double b)
 int flex_open(flex_ctx **c, const flex_study *fs, const hr_assess_opts *o)
 {
     *c = mem_alloc(sizeof **c);
-    if (!*c) return hr_err(HR_ENOMEM, "headroom: out of memory");
+    if (!*c) return err_set(HR_ENOMEM, "headroom: out of memory");
     int rc = ws_init(*c, fs, o);
     if (rc) {
         mem_free(*c);
@@ -237,7 +237,7 @@ static int caps_exact(flex_ws *w, double Lc[3])
     uint32_t *len = mem_calloc(m ? m : 1, sizeof *len);
     if (!it || !tmp || !len) {
         mem_free(it), mem_free(tmp), mem_free(len);
-        return hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
+        return err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
     }
     size_t mi = 0;
     for (size_t i = 0; i < m; i++)
@@ -294,7 +294,7 @@ static int every_year_exact(const flex_ws *w, const double *b_asc, size_t nb, do
     headroom_item *it = mem_array(m ? m : 1, sizeof *it), *tmp = mem_array(m ? m : 1, sizeof *tmp);
     if (!it || !tmp) {
         mem_free(it), mem_free(tmp);
-        return hr_err(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
+        return err_set(HR_ENOMEM, "headroom: out of memory for %zu hours", m);
     }
     for (size_t j = 0; j < nb; j++) L_out[j] = INFINITY;
     for (size_t a = 0; a < m;) {

@@ -123,7 +123,7 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
     if (n == 0) return 0;
     ing_chunk *c = chunk_get(f, region, n, names);
     if (!c) {
-        f->status = hr_err(HR_ENOMEM, "%s:%lu: out of memory", f->path, f->line);
+        f->status = err_set(HR_ENOMEM, "%s:%lu: out of memory", f->path, f->line);
         return -1;
     }
     if (c->n == c->cap) {
@@ -142,7 +142,7 @@ int ingest_push(ing_file *f, const char *region, int64_t t, size_t n, const char
             else ok = 0;
         }
         if (!ok) {
-            f->status = hr_err(HR_ENOMEM, "%s:%lu: out of memory", f->path, f->line);
+            f->status = err_set(HR_ENOMEM, "%s:%lu: out of memory", f->path, f->line);
             return -1;
         }
         c->cap = cap;

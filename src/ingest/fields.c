@@ -152,11 +152,11 @@ static int verr_at(ing_file *f, int status, const char *colname, size_t j, const
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (colname) {
         excerpt(colname, strlen(colname), nm, sizeof nm);
-        hr_err(status, "%s:%lu: column '%s': %s", f->path, f->line, nm, msg);
+        err_set(status, "%s:%lu: column '%s': %s", f->path, f->line, nm, msg);
     } else if (j != (size_t)-1)
-        hr_err(status, "%s:%lu: column %zu: %s", f->path, f->line, j + 1, msg);
+        err_set(status, "%s:%lu: column %zu: %s", f->path, f->line, j + 1, msg);
     else
-        hr_err(status, "%s:%lu: %s", f->path, f->line, msg);
+        err_set(status, "%s:%lu: %s", f->path, f->line, msg);
     f->status = status;
     return -1;
 }

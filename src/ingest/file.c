@@ -229,13 +229,13 @@ static size_t line_at(const char *b, size_t k)
 int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return err_set(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
     struct stat st;
     size_t cap = 1 << 16;
     int fst = fstat(fd, &st);
     if (fst == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        return hr_err(HR_EIO, "%s: is a directory", path);
+        return err_set(HR_EIO, "%s: is a directory", path);
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
@@ -244,7 +244,7 @@ int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
     char *m = mem_alloc(cap + 64);
     if (!m) {
         close(fd);
-        return hr_err(HR_ENOMEM, "%s: out of memory (%zu bytes)", path, cap);
+        return err_set(HR_ENOMEM, "%s: out of memory (%zu bytes)", path, cap);
     }
     char *b = m + (64 - ((uintptr_t)m & 63));
     size_t n = 0;
@@ -255,7 +255,7 @@ int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
             if (!m2) {
                 mem_free(m);
                 close(fd);
-                return hr_err(HR_ENOMEM, "%s: out of memory", path);
+                return err_set(HR_ENOMEM, "%s: out of memory", path);
             }
             char *b2 = m2 + (64 - ((uintptr_t)m2 & 63));
             memcpy(b2, b, n);
@@ -270,15 +270,15 @@ int ingest_read_whole(const char *path, char **mem, char **buf, size_t *len)
             int e = errno;
             mem_free(m);
             close(fd);
-            return hr_err(HR_EIO, "%s: read error: %s", path, strerror(e));
+            return err_set(HR_EIO, "%s: read error: %s", path, strerror(e));
         }
         if (r == 0) break;
         const char *nul = memchr(b + n, '\0', (size_t)r);
         if (nul) {
             size_t at = (size_t)(nul - b);
             const char *what = not_text((const unsigned char *)b, n + (size_t)r);
-            int rc = what ? hr_err(HR_EPARSE, "%s:1: %s", path, what)
-                          : hr_err(HR_EPARSE, "%s:%zu: binary data (a NUL byte at offset %zu), not CSV text",
+            int rc = what ? err_set(HR_EPARSE, "%s:1: %s", path, what)
+                          : err_set(HR_EPARSE, "%s:%zu: binary data (a NUL byte at offset %zu), not CSV text",
                                    path, line_at(b, at), at);
             mem_free(m);
             close(fd);
@@ -303,7 +303,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     ing_file *f = mem_calloc(1, sizeof *f);
     if (!f) {
         mem_free(mem);
-        return hr_err(HR_ENOMEM, "%s: out of memory", path);
+        return err_set(HR_ENOMEM, "%s: out of memory", path);
     }
     f->ctx = x;
     f->o = x->o;
@@ -328,7 +328,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
         p += 3, n -= 3;
     const char *what = not_text((const unsigned char *)p, n);
     if (what) {
-        f->status = hr_err(HR_EPARSE, "%s:1: %s", path, what);
+        f->status = err_set(HR_EPARSE, "%s:1: %s", path, what);
         goto done;
     }
     int c0 = first_char(p, n);
@@ -357,7 +357,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     struct csv_parser cp;
     int st = HR_OK;
     if (csv_init(&cp, CSV_STRICT | CSV_REPALL_NL | CSV_STRICT_FINI) != 0) {
-        st = hr_err(HR_ENOMEM, "%s: out of memory", path);
+        st = err_set(HR_ENOMEM, "%s: out of memory", path);
         goto out;
     }
     csv_set_realloc_func(&cp, mem_realloc);
@@ -366,7 +366,7 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
     if (f->delim != ',') csv_set_delim(&cp, (unsigned char)f->delim);
     if (tsv) csv_set_space_func(&cp, tsv_space);
     if (n == 0) {
-        f->status = hr_err(HR_EPARSE, "%s:1: empty file", path);
+        f->status = err_set(HR_EPARSE, "%s:1: empty file", path);
     }
     if (chunk == 0) chunk = ING_CHUNK_DEFAULT;
     for (size_t off = 0; off < n && !f->status;) {
@@ -391,10 +391,10 @@ int ingest_read_file(ing_ctx *x, size_t fileno, size_t chunk)
 done:
     if (!f->status) {
         if (f->in_header)
-            f->status = hr_err(HR_EPARSE, "%s:%lu: no header", path, f->line > 1 ? f->line - 1 : 1);
+            f->status = err_set(HR_EPARSE, "%s:%lu: no header", path, f->line > 1 ? f->line - 1 : 1);
         else if (f->nrows == 0) {
             unsigned long l = f->line > 1 ? f->line - 1 : 1;
-            f->status = hr_err(HR_EDATA, "%s:%lu: no data rows", path, l);
+            f->status = err_set(HR_EDATA, "%s:%lu: no data rows", path, l);
         }
     }
     /* this file's sub-hourly chunks to hourly means */

@@ -82,15 +82,15 @@ int ingest_finish_load(series_region *r, const uint8_t *dup, int screen)
     double *raw = series_col_get(r, "load_raw_mw");
     if (!raw) return HR_OK;
     double *clean = series_col_get(r, "load_mw");
-    if (!clean) return hr_err(HR_EINVAL, "internal: no load_mw column");
+    if (!clean) return err_set(HR_EINVAL, "internal: no load_mw column");
     r->flag = mem_calloc(r->n ? r->n : 1, 1);
-    if (!r->flag) return hr_err(HR_ENOMEM, "out of memory");
+    if (!r->flag) return err_set(HR_ENOMEM, "out of memory");
     if (dup)
         for (size_t k = 0; k < r->n; k++)
             if (dup[k]) r->flag[k] = HR_FLAG_DUPLICATE_RESOLVED;
     if (screen) {
         int rc = screen_load(raw, r->n, r->t0, r->flag, clean, &r->q);
-        if (rc) return hr_err(rc, "%s: screening failed", r->name);
+        if (rc) return err_set(rc, "%s: screening failed", r->name);
     } else
         quality_plain(raw, r->n, r->t0, r->flag, clean, &r->q);
     return HR_OK;
@@ -156,7 +156,7 @@ static int sparse_err(const ing_ctx *x, const char *region, const span_rows *sp)
     char a[21], b[21];
     cal_format_utc(sp->lo, a);
     cal_format_utc(sp->hi, b);
-    return hr_err(HR_EDATA,
+    return err_set(HR_EDATA,
                   "region %s: rows from %s (%s:%u) to %s (%s:%u) span %lld hours, %zu rows in them: "
                   "more than %.0f %% of the span would be missing (a mistyped date?)",
                   region, a, x->paths[sp->clo->fileno], sp->clo->line[sp->klo], b,
@@ -170,7 +170,7 @@ static int grid_names(ing_chunk *const *ck, size_t m, const char ***out, size_t 
 {
     size_t nn = 0, capn = 8;
     const char **names = mem_array(capn, sizeof *names);
-    if (!names) return hr_err(HR_ENOMEM, "out of memory");
+    if (!names) return err_set(HR_ENOMEM, "out of memory");
     *has_load = 0;
     for (size_t i = 0; i < m; i++)
         for (size_t j = 0; j < ck[i]->ncol; j++) {
@@ -188,7 +188,7 @@ static int grid_names(ing_chunk *const *ck, size_t m, const char ***out, size_t 
                 const char **p = mem_realloc(names, 2 * capn * sizeof *names);
                 if (!p) {
                     mem_free(names);
-                    return hr_err(HR_ENOMEM, "out of memory");
+                    return err_set(HR_ENOMEM, "out of memory");
                 }
                 names = p;
                 capn *= 2;
@@ -207,15 +207,15 @@ static int grid_init(series_region *r, ing_chunk *const *ck, size_t m, int64_t l
                      const char *const *names, size_t nn, int has_load)
 {
     const char *region = ck[0]->region;
-    if (series_region_init(r, region, lo, n)) return hr_err(HR_ENOMEM, "out of memory");
+    if (series_region_init(r, region, lo, n)) return err_set(HR_ENOMEM, "out of memory");
     const char *tz = NULL;
     for (size_t i = 0; i < m && !tz; i++) tz = ck[i]->tz;
     if (!tz) tz = ingest_region_tz(region);
-    if (tz && !(r->tz = mem_strdup(tz))) return hr_err(HR_ENOMEM, "out of memory");
+    if (tz && !(r->tz = mem_strdup(tz))) return err_set(HR_ENOMEM, "out of memory");
     if (has_load && (!series_add_col(r, "load_mw") || !series_add_col(r, "load_raw_mw")))
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     for (size_t k = 0; k < nn; k++)
-        if (!series_add_col(r, names[k])) return hr_err(HR_ENOMEM, "out of memory");
+        if (!series_add_col(r, names[k])) return err_set(HR_ENOMEM, "out of memory");
     return HR_OK;
 }
 
@@ -248,16 +248,16 @@ static int dup_err(const grid_state *gs, const ing_chunk *c, size_t rr)
         if (c->t[r0] == c->t[rr]) break;
     int d = r0 < rr ? ingest_dup_column(gs->x->o, path, c->line[r0], c->line[rr], col, sizeof col) : -1;
     if (d == 1)
-        return hr_err(HR_EDATA,
+        return err_set(HR_EDATA,
                       "%s:%u: duplicate hour %s for region %s: rows %u and %u differ in column "
                       "'%s' (several series in one file: set the region_col option to %s)",
                       path, c->line[rr], a, gs->region, c->line[r0], c->line[rr], col, col);
     if (d == 0)
-        return hr_err(HR_EDATA,
+        return err_set(HR_EDATA,
                       "%s:%u: duplicate hour %s for region %s: row %u repeats row %u (not a DST "
                       "repeat; set the on_duplicate option to mean, first or last)",
                       path, c->line[rr], a, gs->region, c->line[rr], c->line[r0]);
-    return hr_err(HR_EDATA,
+    return err_set(HR_EDATA,
                   "%s:%u: duplicate hour %s for region %s (not a DST repeat; "
                   "set the on_duplicate option to mean, first or last)",
                   path, c->line[rr], a, gs->region);
@@ -269,7 +269,7 @@ static int grid_repeat(grid_state *gs, const ing_chunk *c, size_t rr, double *g,
 {
     hr_dup_rule rule = gs->x->o->on_duplicate;
     if (rule == HR_DUP_ERROR) return dup_err(gs, c, rr);
-    if (!gs->dup && !(gs->dup = mem_calloc(gs->n, 1))) return hr_err(HR_ENOMEM, "out of memory");
+    if (!gs->dup && !(gs->dup = mem_calloc(gs->n, 1))) return err_set(HR_ENOMEM, "out of memory");
     gs->dup[k] = 1;
     if (rule == HR_DUP_LAST) {
         if (!isnan(y)) g[k] = y;
@@ -279,7 +279,7 @@ static int grid_repeat(grid_state *gs, const ing_chunk *c, size_t rr, double *g,
             return HR_OK;
         }
         if (!gs->cnt && !(gs->cnt = mem_calloc(gs->n, sizeof *gs->cnt)))
-            return hr_err(HR_ENOMEM, "out of memory");
+            return err_set(HR_ENOMEM, "out of memory");
         g[k] += y;
         gs->cnt[k]++; /* at most the rows of a file, < 2^32 (line numbers are 32-bit) */
     } else if (rule == HR_DUP_FIRST && isnan(g[k])) {
@@ -355,7 +355,7 @@ static int grid_column(grid_state *gs, ing_chunk *const *ck, size_t m, const cha
     if (gs->conf_t != INT64_MAX) {
         char a[21];
         fmt_hour(gs->conf_t, a);
-        return hr_err(HR_EDATA,
+        return err_set(HR_EDATA,
                       "%s and %s give different values for region %s column %s, first at %s "
                       "(set the on_overlap option to first or last)",
                       gs->x->paths[gs->conf_a], gs->x->paths[gs->conf_b], gs->region, cname, a);
@@ -394,7 +394,7 @@ static int fold_parts(series_region *r)
             if (strcmp(r->col[w].name, fold_part[i][1]) == 0) break;
         if (w == r->ncol) {
             char *nm = mem_strdup(fold_part[i][1]);
-            if (!nm) return hr_err(HR_ENOMEM, "out of memory");
+            if (!nm) return err_set(HR_ENOMEM, "out of memory");
             mem_free(r->col[p].name);
             r->col[p].name = nm;
             renamed = 1;
@@ -439,7 +439,7 @@ int ingest_build_region(const ing_ctx *x, series_region *r, ing_chunk **ck, size
     if (rc) return rc;
     grid_state gs = {.x = x, .region = region, .lo = lo, .n = n};
     rc = grid_init(r, ck, m, lo, n, names, nn, has_load);
-    if (!rc && !(gs.src = mem_array(n, sizeof *gs.src))) rc = hr_err(HR_ENOMEM, "out of memory");
+    if (!rc && !(gs.src = mem_array(n, sizeof *gs.src))) rc = err_set(HR_ENOMEM, "out of memory");
     for (size_t cj = 0; !rc && cj < r->ncol; cj++) {
         if (strcmp(r->col[cj].name, "load_mw") == 0) continue;
         rc = grid_column(&gs, ck, m, r->col[cj].name, r->col[cj].v);

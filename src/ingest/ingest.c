@@ -68,40 +68,40 @@ static size_t region_weight(const void *job, size_t g)
 int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o, size_t chunk,
                 hr_series **out)
 {
-    hr_err_clear();
+    err_clear();
     if (out) *out = NULL;
-    if (!paths || !o || !out) return hr_err(HR_EINVAL, "hr_series_read: NULL argument");
-    if (!npaths) return hr_err(HR_EINVAL, "hr_series_read: no paths (npaths = 0)");
+    if (!paths || !o || !out) return err_set(HR_EINVAL, "hr_series_read: NULL argument");
+    if (!npaths) return err_set(HR_EINVAL, "hr_series_read: no paths (npaths = 0)");
     for (size_t i = 0; i < npaths; i++) {
-        if (!paths[i]) return hr_err(HR_EINVAL, "hr_series_read: paths[%zu] is NULL", i);
+        if (!paths[i]) return err_set(HR_EINVAL, "hr_series_read: paths[%zu] is NULL", i);
         if (strcmp(paths[i], "-") == 0)
-            return hr_err(HR_EINVAL, "hr_series_read: \"-\" (stdin) is not accepted by the library");
+            return err_set(HR_EINVAL, "hr_series_read: \"-\" (stdin) is not accepted by the library");
     }
     if ((unsigned)o->format >= HR_NFORMATS)
-        return hr_err(HR_EINVAL, "hr_series_read: format %d is not an hr_format", (int)o->format);
+        return err_set(HR_EINVAL, "hr_series_read: format %d is not an hr_format", (int)o->format);
     if ((unsigned)o->on_duplicate > HR_DUP_LAST)
-        return hr_err(HR_EINVAL, "hr_series_read: on_duplicate %d is not an hr_dup_rule",
+        return err_set(HR_EINVAL, "hr_series_read: on_duplicate %d is not an hr_dup_rule",
                       (int)o->on_duplicate);
     if ((unsigned)o->on_overlap > HR_OVERLAP_LAST)
-        return hr_err(HR_EINVAL, "hr_series_read: on_overlap %d is not an hr_overlap_rule",
+        return err_set(HR_EINVAL, "hr_series_read: on_overlap %d is not an hr_overlap_rule",
                       (int)o->on_overlap);
     if (!isfinite(o->scale) || o->scale == 0)
-        return hr_err(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
+        return err_set(HR_EINVAL, "hr_series_read: scale %g is not a finite non-zero number", o->scale);
     if (o->threads < 0)
-        return hr_err(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
+        return err_set(HR_EINVAL, "hr_series_read: threads %d is negative", o->threads);
     if (o->tz && strcmp(o->tz, "UTC") && strcmp(o->tz, "Etc/UTC")) {
         /* the option, not the first file's line 1, is at fault */
         cal_tz *z = NULL;
         int bad = cal_tz_load(o->tz, NULL, &z) != 0 || !z;
         cal_tz_free(z);
-        if (bad) return hr_err(HR_ENOTFOUND, "hr_series_read: the tz option '%s' is not an IANA time zone", o->tz);
+        if (bad) return err_set(HR_ENOTFOUND, "hr_series_read: the tz option '%s' is not an IANA time zone", o->tz);
     }
     if (!(o->min_coverage > 0 && o->min_coverage <= 1))
-        return hr_err(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
+        return err_set(HR_EINVAL, "hr_series_read: min_coverage %g is not in (0, 1]", o->min_coverage);
     if ((unsigned)o->demand > HR_DEMAND_IMPUTED)
-        return hr_err(HR_EINVAL, "hr_series_read: demand %d is not an hr_demand", (int)o->demand);
+        return err_set(HR_EINVAL, "hr_series_read: demand %d is not an hr_demand", (int)o->demand);
     if (o->delimiter == '"' || o->delimiter == '\n' || o->delimiter == '\r')
-        return hr_err(HR_EINVAL, "hr_series_read: delimiter '%c' cannot separate fields", o->delimiter);
+        return err_set(HR_EINVAL, "hr_series_read: delimiter '%c' cannot separate fields", o->delimiter);
     ing_ctx cx[ING_MAX_THREADS];
     size_t nth = ingest_pool_threads(o, npaths);
     memset(cx, 0, nth * sizeof cx[0]);
@@ -124,7 +124,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         if (need > x->capck) {
             ing_chunk **ck = mem_realloc(x->ck, need * sizeof *ck);
             if (!ck) {
-                rc = hr_err(HR_ENOMEM, "out of memory");
+                rc = err_set(HR_ENOMEM, "out of memory");
                 goto fail;
             }
             x->ck = ck;
@@ -135,14 +135,14 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
         cx[t].nck = 0;
     }
     if (x->nck == 0) {
-        rc = hr_err(HR_EDATA, "%s: no data", paths[0]);
+        rc = err_set(HR_EDATA, "%s: no data", paths[0]);
         goto fail;
     }
     qsort(x->ck, x->nck, sizeof *x->ck, ingest_cmp_chunk);
     s = series_new();
     grp = mem_array(x->nck + 1, sizeof *grp);
     if (!s || !grp) {
-        rc = hr_err(HR_ENOMEM, "out of memory");
+        rc = err_set(HR_ENOMEM, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < x->nck; i++)
@@ -161,7 +161,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
             if (b - ING_GRID_FACTOR * gv > worst) worst = b - ING_GRID_FACTOR * gv, wg = g;
         }
         if (bytes > ING_GRID_SLACK + ING_GRID_FACTOR * given) {
-            rc = hr_err(HR_EDATA,
+            rc = err_set(HR_EDATA,
                         "%s: the regions' hourly grids would take %.0f MB for %.0f MB of values (at most "
                         "%.0f MB + %d times the values; the sparsest: region %s): check the timestamps",
                         paths[0], bytes / 1e6, given / 1e6, ING_GRID_SLACK / 1e6, ING_GRID_FACTOR,
@@ -171,7 +171,7 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
     }
     reg = mem_calloc(ngrp, sizeof *reg);
     if (!reg) {
-        rc = hr_err(HR_ENOMEM, "out of memory");
+        rc = err_set(HR_ENOMEM, "out of memory");
         goto fail;
     }
     build_job bj = {x, grp, reg};
@@ -179,11 +179,11 @@ int ingest_read(const char *const *paths, size_t npaths, const hr_ingest_opts *o
     if (rc) goto fail;
     for (size_t g = 0; g < ngrp; g++)
         if (reg[g].name && series_take_region(s, &reg[g])) {
-            rc = hr_err(HR_ENOMEM, "out of memory");
+            rc = err_set(HR_ENOMEM, "out of memory");
             goto fail;
         }
     if (s->nreg == 0) {
-        rc = hr_err(HR_EDATA, "%s: no data", paths[0]);
+        rc = err_set(HR_EDATA, "%s: no data", paths[0]);
         goto fail;
     }
     series_sort_regions(s);
@@ -230,38 +230,38 @@ int hr_series_read(const char *const *paths, size_t npaths, const hr_ingest_opts
 int hr_series_from_arrays(const char *region, const int64_t *t_utc, const double *load_mw, size_t n,
                           int screen, hr_series **out)
 {
-    hr_err_clear();
+    err_clear();
     if (out) *out = NULL;
     if (!region || !t_utc || !load_mw || !out)
-        return hr_err(HR_EINVAL, "hr_series_from_arrays: NULL argument");
-    if (!*region) return hr_err(HR_EINVAL, "hr_series_from_arrays: empty region name");
-    if (!n) return hr_err(HR_EINVAL, "hr_series_from_arrays: no hours (n = 0)");
+        return err_set(HR_EINVAL, "hr_series_from_arrays: NULL argument");
+    if (!*region) return err_set(HR_EINVAL, "hr_series_from_arrays: empty region name");
+    if (!n) return err_set(HR_EINVAL, "hr_series_from_arrays: no hours (n = 0)");
     for (size_t i = 0; i < n; i++) {
         if (isinf(load_mw[i]))
-            return hr_err(HR_EINVAL, "hr_series_from_arrays: load_mw[%zu] is infinite (NaN = missing)", i);
+            return err_set(HR_EINVAL, "hr_series_from_arrays: load_mw[%zu] is infinite (NaN = missing)", i);
         if (t_utc[i] % 3600 != 0)
-            return hr_err(HR_EINVAL, "hr_series_from_arrays: t_utc[%zu] is not on the hour", i);
+            return err_set(HR_EINVAL, "hr_series_from_arrays: t_utc[%zu] is not on the hour", i);
         if (i && t_utc[i] <= t_utc[i - 1])
-            return hr_err(HR_EINVAL, "hr_series_from_arrays: t_utc not strictly increasing at %zu", i);
+            return err_set(HR_EINVAL, "hr_series_from_arrays: t_utc not strictly increasing at %zu", i);
     }
     /* hours, not seconds, so that the difference cannot overflow */
     int64_t span = t_utc[n - 1] / 3600 - t_utc[0] / 3600 + 1;
     if (span > ING_MAX_HOURS)
-        return hr_err(HR_EINVAL, "hr_series_from_arrays: span of %lld hours", (long long)span);
+        return err_set(HR_EINVAL, "hr_series_from_arrays: span of %lld hours", (long long)span);
     hr_series *s = series_new();
-    if (!s) return hr_err(HR_ENOMEM, "out of memory");
+    if (!s) return err_set(HR_ENOMEM, "out of memory");
     series_region *r = series_add_region(s, region, t_utc[0], (size_t)span);
     double *clean = r ? series_add_col(r, "load_mw") : NULL;
     double *raw = clean ? series_add_col(r, "load_raw_mw") : NULL;
     if (!raw) {
         hr_series_free(s);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     for (size_t i = 0; i < n; i++) raw[(t_utc[i] - t_utc[0]) / 3600] = load_mw[i];
     const char *tz = ingest_region_tz(region);
     if (tz && !(r->tz = mem_strdup(tz))) {
         hr_series_free(s);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     int rc = ingest_finish_load(r, NULL, screen);
     if (rc) {

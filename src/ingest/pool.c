@@ -107,7 +107,7 @@ static int pool_for(ing_job_fn fn, void *arg, size_t n, size_t nth, const size_t
     for (size_t t = 0; t < nth; t++)
         if (w[t].fail < n && (best == n || w[t].fail < w[best].fail)) best = t;
     if (best == n) return HR_OK;
-    return hr_err(w[best].status, "%s", w[best].msg);
+    return err_set(w[best].status, "%s", w[best].msg);
 }
 
 /* ord[0..n) = 0..n-1 by decreasing w[] (ties: index order): insertion
@@ -131,7 +131,7 @@ int ingest_pool_for_largest(ing_job_fn fn, void *arg, size_t n, size_t nth,
 {
     if (nth <= 1) return pool_for(fn, arg, n, 1, NULL);
     size_t *w = mem_array(2 * n, sizeof *w);
-    if (!w) return hr_err(HR_ENOMEM, "out of memory");
+    if (!w) return err_set(HR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) w[i] = weight(warg, i);
     order_by_weight(w, n, w + n);
     int rc = pool_for(fn, arg, n, nth, w + n);

@@ -153,14 +153,14 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
 {
     struct json_tokener *tok = json_tokener_new();
     if (!tok) {
-        f->status = hr_err(HR_ENOMEM, "%s: out of memory", f->path);
+        f->status = err_set(HR_ENOMEM, "%s: out of memory", f->path);
         return;
     }
     json_object *root = json_tokener_parse_ex(tok, p, (int)(n > 0x7fffffff ? 0x7fffffff : n));
     enum json_tokener_error je = json_tokener_get_error(tok);
     if (!root || je != json_tokener_success) {
         unsigned long l = line_at(p, tok->char_offset < 0 ? 0 : (size_t)tok->char_offset);
-        f->status = hr_err(HR_EPARSE, "%s:%lu: a JSON file that does not parse: %s", f->path, l,
+        f->status = err_set(HR_EPARSE, "%s:%lu: a JSON file that does not parse: %s", f->path, l,
                            je == json_tokener_continue || je == json_tokener_success
                                ? "the text ends inside a value"
                                : json_tokener_error_desc(je));
@@ -172,7 +172,7 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
     json_object *resp = NULL, *data = NULL;
     if (!json_object_object_get_ex(root, "response", &resp) ||
         !json_object_object_get_ex(resp, "data", &data) || !json_object_is_type(data, json_type_array)) {
-        f->status = hr_err(HR_EPARSE,
+        f->status = err_set(HR_EPARSE,
                            "%s:1: a JSON file, not CSV text (JSON is read only as an EIA API v2 "
                            "response with response.data)", f->path);
         json_object_put(root);
@@ -182,7 +182,7 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
     if (json_object_object_get_ex(resp, "frequency", &freq) && json_object_is_type(freq, json_type_string)) {
         const char *fq = json_object_get_string(freq);
         if (strcmp(fq, "hourly") != 0 && strcmp(fq, "local-hourly") != 0) {
-            f->status = hr_err(HR_EPARSE, "%s:1: an EIA API response of frequency '%s' (hourly or "
+            f->status = err_set(HR_EPARSE, "%s:1: an EIA API response of frequency '%s' (hourly or "
                                "local-hourly data is read)", f->path, fq);
             json_object_put(root);
             return;
@@ -190,14 +190,14 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
     }
     size_t nrec = json_object_array_length(data);
     if (nrec == 0) {
-        f->status = hr_err(HR_EDATA, "%s:1: no data rows (response.data is empty)", f->path);
+        f->status = err_set(HR_EDATA, "%s:1: no data rows (response.data is empty)", f->path);
         json_object_put(root);
         return;
     }
     /* the header: the keys of the first record */
     json_object *r0 = json_object_array_get_idx(data, 0);
     if (!json_object_is_type(r0, json_type_object)) {
-        f->status = hr_err(HR_EPARSE, "%s:1: response.data[0] is not an object", f->path);
+        f->status = err_set(HR_EPARSE, "%s:1: response.data[0] is not an object", f->path);
         json_object_put(root);
         return;
     }
@@ -209,7 +209,7 @@ void ingest_read_json(ing_file *f, const char *p, size_t n)
     }
     unsigned long *lines = mem_array(nrec, sizeof *lines);
     if (!lines) {
-        f->status = hr_err(HR_ENOMEM, "%s: out of memory", f->path);
+        f->status = err_set(HR_ENOMEM, "%s: out of memory", f->path);
         json_object_put(root);
         return;
     }

@@ -108,20 +108,20 @@ const char *hr_series_region_name(const hr_series *s, size_t i)
 
 int hr_series_region_index(const hr_series *s, const char *name, size_t *i)
 {
-    hr_err_clear();
-    if (!s || !name || !i) return hr_err(HR_EINVAL, "hr_series_region_index: NULL argument");
+    err_clear();
+    if (!s || !name || !i) return err_set(HR_EINVAL, "hr_series_region_index: NULL argument");
     for (size_t k = 0; k < s->nreg; k++)
         if (strcmp(s->reg[k].name, name) == 0) {
             *i = k;
             return HR_OK;
         }
-    return hr_err(HR_ENOTFOUND, "no region named '%s'", name);
+    return err_set(HR_ENOTFOUND, "no region named '%s'", name);
 }
 
 int hr_series_grid(const hr_series *s, size_t i, int64_t *t0_utc, size_t *nhours)
 {
-    hr_err_clear();
-    if (!s || i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_grid: no region %zu", i);
+    err_clear();
+    if (!s || i >= s->nreg) return err_set(HR_EINVAL, "hr_series_grid: no region %zu", i);
     if (t0_utc) *t0_utc = s->reg[i].t0;
     if (nhours) *nhours = s->reg[i].n;
     return HR_OK;
@@ -140,30 +140,30 @@ const char *hr_series_column_name(const hr_series *s, size_t i, size_t j)
 
 int hr_series_column(const hr_series *s, size_t i, const char *name, const double **values)
 {
-    hr_err_clear();
-    if (!s || !name || !values) return hr_err(HR_EINVAL, "hr_series_column: NULL argument");
-    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_column: no region %zu", i);
+    err_clear();
+    if (!s || !name || !values) return err_set(HR_EINVAL, "hr_series_column: NULL argument");
+    if (i >= s->nreg) return err_set(HR_EINVAL, "hr_series_column: no region %zu", i);
     const double *v = series_col_get(&s->reg[i], name);
-    if (!v) return hr_err(HR_ENOTFOUND, "region '%s' has no column '%s'", s->reg[i].name, name);
+    if (!v) return err_set(HR_ENOTFOUND, "region '%s' has no column '%s'", s->reg[i].name, name);
     *values = v;
     return HR_OK;
 }
 
 int hr_series_flags(const hr_series *s, size_t i, const uint8_t **flags)
 {
-    hr_err_clear();
-    if (!s || !flags) return hr_err(HR_EINVAL, "hr_series_flags: NULL argument");
-    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_flags: no region %zu", i);
-    if (!s->reg[i].flag) return hr_err(HR_ENOTFOUND, "region '%s' has no load", s->reg[i].name);
+    err_clear();
+    if (!s || !flags) return err_set(HR_EINVAL, "hr_series_flags: NULL argument");
+    if (i >= s->nreg) return err_set(HR_EINVAL, "hr_series_flags: no region %zu", i);
+    if (!s->reg[i].flag) return err_set(HR_ENOTFOUND, "region '%s' has no load", s->reg[i].name);
     *flags = s->reg[i].flag;
     return HR_OK;
 }
 
 int hr_series_quality(const hr_series *s, size_t i, hr_quality *q)
 {
-    hr_err_clear();
-    if (!s || !q) return hr_err(HR_EINVAL, "hr_series_quality: NULL argument");
-    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_quality: no region %zu", i);
+    err_clear();
+    if (!s || !q) return err_set(HR_EINVAL, "hr_series_quality: NULL argument");
+    if (i >= s->nreg) return err_set(HR_EINVAL, "hr_series_quality: no region %zu", i);
     *q = s->reg[i].q;
     return HR_OK;
 }

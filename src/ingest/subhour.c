@@ -43,7 +43,7 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c)
     c->sub = 0;
     if (!off) return HR_OK; /* an hourly chunk of a file that also has sub-hourly ones */
     size_t *ord = mem_array(n, sizeof *ord);
-    if (!ord) return hr_err(HR_ENOMEM, "out of memory");
+    if (!ord) return err_set(HR_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++) ord[i] = i;
     qsort_r(ord, n, sizeof *ord, cmp_row, c);
     int64_t step = 0;
@@ -58,7 +58,7 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c)
                 i0 = i;
                 break;
             }
-        rc = hr_err(HR_EDATA,
+        rc = err_set(HR_EDATA,
                     "%s:%u: time is not on the hour, and the times of region %s are not in "
                     "intervals that divide the hour", path, c->line[i0], c->region);
         mem_free(ord);
@@ -78,7 +78,7 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c)
     int ok = ht && hl && hv && sum && cnt && given;
     for (size_t j = 0; ok && j < c->ncol; j++) ok = (hv[j] = mem_array(cap, sizeof *hv[j])) != NULL;
     if (!ok) {
-        rc = hr_err(HR_ENOMEM, "out of memory");
+        rc = err_set(HR_ENOMEM, "out of memory");
         goto out;
     }
     for (size_t i = 0; i < n;) {
@@ -93,7 +93,7 @@ int ingest_subhourly(const hr_ingest_opts *o, const char *path, ing_chunk *c)
             if (i2 - i1 > 1 && o->on_duplicate == HR_DUP_ERROR) {
                 char a[21];
                 cal_format_utc(c->t[ord[i1]] - shift, a);
-                rc = hr_err(HR_EDATA,
+                rc = err_set(HR_EDATA,
                             "%s:%u: duplicate interval %s for region %s: row %u repeats row %u "
                             "(set the on_duplicate option to mean, first or last)",
                             path, c->line[ord[i1 + 1]], a, c->region, c->line[ord[i1 + 1]],

@@ -77,11 +77,11 @@ static int check_replaceable(const char *dir)
     struct stat st;
     if (lstat(dir, &st) != 0) {
         if (errno == ENOENT) return HR_OK;
-        return hr_err(HR_EIO, "%s: %s", dir, strerror(errno));
+        return err_set(HR_EIO, "%s: %s", dir, strerror(errno));
     }
-    if (!S_ISDIR(st.st_mode)) return hr_err(HR_EIO, "%s: exists and is not a directory", dir);
+    if (!S_ISDIR(st.st_mode)) return err_set(HR_EIO, "%s: exists and is not a directory", dir);
     DIR *d = opendir(dir);
-    if (!d) return hr_err(HR_EIO, "%s: %s", dir, strerror(errno));
+    if (!d) return err_set(HR_EIO, "%s: %s", dir, strerror(errno));
     struct dirent *e;
     int st_ = HR_OK;
     char p[4352];
@@ -93,7 +93,7 @@ static int check_replaceable(const char *dir)
         struct stat fs;
         if (l < 5 || strcasecmp(nm + l - 4, ".csv") != 0 || nm[0] == '.' || lstat(p, &fs) != 0 ||
             !S_ISREG(fs.st_mode))
-            st_ = hr_err(HR_EIO, "%s: holds '%.64s', not only region CSV files: not replaced", dir, nm);
+            st_ = err_set(HR_EIO, "%s: holds '%.64s', not only region CSV files: not replaced", dir, nm);
     }
     closedir(d);
     return st_;
@@ -101,14 +101,14 @@ static int check_replaceable(const char *dir)
 
 int hr_series_write_dir(const hr_series *s, const char *dir)
 {
-    hr_err_clear();
-    if (!s || !dir || !*dir) return hr_err(HR_EINVAL, "hr_series_write_dir: NULL or empty argument");
-    if (strlen(dir) > 4000) return hr_err(HR_EINVAL, "hr_series_write_dir: directory name too long");
+    err_clear();
+    if (!s || !dir || !*dir) return err_set(HR_EINVAL, "hr_series_write_dir: NULL or empty argument");
+    if (strlen(dir) > 4000) return err_set(HR_EINVAL, "hr_series_write_dir: directory name too long");
     int st = check_replaceable(dir);
     if (st) return st;
     size_t n = hr_series_region_count(s);
     char (*names)[STEM_MAX + 16] = mem_array(n ? n : 1, sizeof *names);
-    if (!names) return hr_err(HR_ENOMEM, "out of memory");
+    if (!names) return err_set(HR_ENOMEM, "out of memory");
     file_names(s, names);
     char *tmp = NULL;
     st = atomic_dir_begin(dir, remove_csv_dir, &tmp);

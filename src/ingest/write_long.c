@@ -40,13 +40,13 @@ static int put_field(FILE *fp, const char *s)
 
 int hr_series_write_long(const hr_series *s, size_t i, const char *path)
 {
-    hr_err_clear();
-    if (!s || !path) return hr_err(HR_EINVAL, "hr_series_write_long: NULL argument");
-    if (!*path) return hr_err(HR_EINVAL, "hr_series_write_long: empty path");
-    if (i >= s->nreg) return hr_err(HR_EINVAL, "hr_series_write_long: no region %zu", i);
+    err_clear();
+    if (!s || !path) return err_set(HR_EINVAL, "hr_series_write_long: NULL argument");
+    if (!*path) return err_set(HR_EINVAL, "hr_series_write_long: empty path");
+    if (i >= s->nreg) return err_set(HR_EINVAL, "hr_series_write_long: no region %zu", i);
     const series_region *r = &s->reg[i];
     locale_t cl = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-    if (!cl) return hr_err(HR_ENOMEM, "out of memory (locale)");
+    if (!cl) return err_set(HR_ENOMEM, "out of memory (locale)");
     locale_t old = uselocale(cl); /* thread-local: %g always writes '.' */
     atomic_file *af = NULL;
     int rc = atomic_open(path, &af);
@@ -82,7 +82,7 @@ int hr_series_write_long(const hr_series *s, size_t i, const char *path)
     if (bad) {
         int e = errno;
         atomic_abort(af);
-        rc = hr_err(HR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
+        rc = err_set(HR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
         goto out;
     }
     rc = atomic_commit(af); /* a full disk shows here: "No space left on device" */

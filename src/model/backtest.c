@@ -70,16 +70,16 @@ size_t hr_backtest_hour_count(const hr_backtest *b) { return b ? b->nhour : 0; }
 
 int hr_backtest_row_get(const hr_backtest *b, size_t i, hr_backtest_row *row)
 {
-    hr_err_clear();
-    if (!b || !row || i >= b->nrow) return hr_err(HR_EINVAL, "hr_backtest_row_get: no row %zu", i);
+    err_clear();
+    if (!b || !row || i >= b->nrow) return err_set(HR_EINVAL, "hr_backtest_row_get: no row %zu", i);
     *row = b->rows[i];
     return HR_OK;
 }
 
 int hr_backtest_hour_get(const hr_backtest *b, size_t i, hr_backtest_hour *h)
 {
-    hr_err_clear();
-    if (!b || !h || i >= b->nhour) return hr_err(HR_EINVAL, "hr_backtest_hour_get: no hour %zu", i);
+    err_clear();
+    if (!b || !h || i >= b->nhour) return err_set(HR_EINVAL, "hr_backtest_hour_get: no hour %zu", i);
     *h = b->hours[i];
     return HR_OK;
 }
@@ -151,8 +151,8 @@ static void acc_row(const acc *a, hr_backtest_row *r)
 int hr_metrics(const double *actual, const double *mean, const double *sd, const double *scale,
                size_t n, hr_backtest_row *row)
 {
-    hr_err_clear();
-    if (!actual || !mean || !sd || !row) return hr_err(HR_EINVAL, "hr_metrics: NULL argument");
+    err_clear();
+    if (!actual || !mean || !sd || !row) return err_set(HR_EINVAL, "hr_metrics: NULL argument");
     zs z;
     zs_init(&z);
     acc a;
@@ -300,36 +300,36 @@ int hr_backtest_run(const hr_series *s, size_t region, const hr_backtest_opts *o
 int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o,
                     const model_ws *ws_in, model_gram *g_out, hr_backtest **out)
 {
-    hr_err_clear();
-    if (!s || !o || !out) return hr_err(HR_EINVAL, "hr_backtest_run: NULL argument");
+    err_clear();
+    if (!s || !o || !out) return err_set(HR_EINVAL, "hr_backtest_run: NULL argument");
     *out = NULL;
-    if (region >= s->nreg) return hr_err(HR_EINVAL, "hr_backtest_run: no region %zu", region);
+    if (region >= s->nreg) return err_set(HR_EINVAL, "hr_backtest_run: no region %zu", region);
     if (o->origins == 0 || o->horizon == 0 || o->step == 0 || o->refit_every == 0)
-        return hr_err(HR_EINVAL, "backtest: origins, step, horizon and refit-every must be >= 1");
+        return err_set(HR_EINVAL, "backtest: origins, step, horizon and refit-every must be >= 1");
     /* No grid is longer than ~340 years of hours (ingest): larger offsets are
      * misuse, and the bound keeps origin + lead + horizon from overflowing. */
     const size_t lim = 3000000;
     if (o->origins > lim || o->step > lim || o->lead > lim || o->horizon > lim ||
         (o->origins - 1) * o->step > lim)
-        return hr_err(HR_EINVAL, "backtest: origins %zu, step %zu, lead %zu or horizon %zu reach "
+        return err_set(HR_EINVAL, "backtest: origins %zu, step %zu, lead %zu or horizon %zu reach "
                                  "beyond any hourly grid (%zu hours)",
                       o->origins, o->step, o->lead, o->horizon, lim);
-    if (o->start_utc == INT64_MIN) return hr_err(HR_EINVAL, "hr_backtest: the start_utc option is required");
+    if (o->start_utc == INT64_MIN) return err_set(HR_EINVAL, "hr_backtest: the start_utc option is required");
     const series_region *r = &s->reg[region];
     const double *y = series_col_get(r, "load_mw");
-    if (!y || !r->flag) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!y || !r->flag) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     const double *fc = series_col_get(r, "forecast_mw");
-    if (o->start_utc % 3600 != 0) return hr_err(HR_EINVAL, "hr_backtest: the start_utc option must be on the hour");
+    if (o->start_utc % 3600 != 0) return err_set(HR_EINVAL, "hr_backtest: the start_utc option must be on the hour");
     int64_t d0 = (o->start_utc - r->t0) / 3600;
     size_t first = 0;
     while (first < r->n && isnan(y[first])) first++;
     if (d0 < (int64_t)first + 168 + 48)
-        return hr_err(HR_EDATA, "region '%s': first origin leaves less than 216 hours of training data",
+        return err_set(HR_EDATA, "region '%s': first origin leaves less than 216 hours of training data",
                       r->name);
     if (d0 > (int64_t)r->n)
-        return hr_err(HR_EDATA, "region '%s': first origin is after the end of the data", r->name);
+        return err_set(HR_EDATA, "region '%s': first origin is after the end of the data", r->name);
     if (d0 + (int64_t)((o->origins - 1) * o->step) > (int64_t)r->n)
-        return hr_err(HR_EDATA, "region '%s': origin %zu of %zu is after the end of the data", r->name,
+        return err_set(HR_EDATA, "region '%s': origin %zu of %zu is after the end of the data", r->name,
                       (size_t)(((int64_t)r->n - d0) / (int64_t)o->step) + 2, o->origins);
 
     spec *sp = NULL;
@@ -347,7 +347,7 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
     model_ws *ws_own = NULL;
     model_gram g_own = {0};
     if (!origin || !mean || !var || !b) {
-        st = hr_err(HR_ENOMEM, "out of memory");
+        st = err_set(HR_ENOMEM, "out of memory");
         goto done;
     }
     snprintf(b->model_name, sizeof b->model_name, "%s", sp->name);
@@ -376,7 +376,7 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
         if (!st && origin[0] < first + ANNUAL_MIN_HOURS + 168)
             st = model_ws_add_reduced(ws_own, sp, o->fit.tzdir);
         if (st == HR_ENOMEM) goto done;
-        if (st) hr_err_clear();
+        if (st) err_clear();
         ws = ws_own;
     }
 
@@ -400,7 +400,7 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
     for (int i = 1; i <= started; i++) pthread_join(th[i], NULL);
     pthread_mutex_destroy(&J.lock);
     if (J.status) {
-        st = hr_err(J.status, "%s", J.msg);
+        st = err_set(J.status, "%s", J.msg);
         goto done;
     }
     if (J.nfallback && o->fit.log) { /* on the calling thread, after the join */
@@ -423,7 +423,7 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
     size_t n = r->n;
     csum = mem_calloc(6 * (n + 1), sizeof(double));
     if (!csum) {
-        st = hr_err(HR_ENOMEM, "out of memory");
+        st = err_set(HR_ENOMEM, "out of memory");
         goto done;
     }
     double *pa168 = csum, *pc168 = csum + (n + 1), *p24 = csum + 2 * (n + 1),
@@ -449,14 +449,14 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
     size_t nrow_per = o->by_horizon ? 1 + H : 1;
     A = mem_calloc(M_N * nrow_per, sizeof(acc));
     if (!A) {
-        st = hr_err(HR_ENOMEM, "out of memory");
+        st = err_set(HR_ENOMEM, "out of memory");
         goto done;
     }
     int has_ba = fc != NULL;
     if (o->keep_hours) {
         b->hours = mem_array(N * H * (has_ba ? 4 : 3), sizeof(hr_backtest_hour));
         if (!b->hours) {
-            st = hr_err(HR_ENOMEM, "out of memory");
+            st = err_set(HR_ENOMEM, "out of memory");
             goto done;
         }
     }
@@ -536,7 +536,7 @@ int backtest_run_ws(const hr_series *s, size_t region, const hr_backtest_opts *o
     int nm = has_ba ? M_N : M_BA;
     b->rows = mem_calloc((size_t)nm * nrow_per, sizeof(hr_backtest_row));
     if (!b->rows) {
-        st = hr_err(HR_ENOMEM, "out of memory");
+        st = err_set(HR_ENOMEM, "out of memory");
         goto done;
     }
     for (int mi = 0; mi < nm; mi++)
@@ -563,6 +563,6 @@ done:
         return st;
     }
     *out = b;
-    hr_err_clear(); /* recovered internal failures of the refits leave no message */
+    err_clear(); /* recovered internal failures of the refits leave no message */
     return HR_OK;
 }

@@ -128,19 +128,19 @@ int design_build(const spec *s, const design_data *d, size_t from, size_t to,
                    design_matrix *out)
 {
     if (out) memset(out, 0, sizeof *out);
-    if (!s || !d || !out) return hr_err(HR_EINVAL, "design_build: NULL argument");
+    if (!s || !d || !out) return err_set(HR_EINVAL, "design_build: NULL argument");
     if (from >= to || to > d->n)
-        return hr_err(HR_EINVAL, "design_build: rows [%zu, %zu) outside [0, %zu) or empty",
+        return err_set(HR_EINVAL, "design_build: rows [%zu, %zu) outside [0, %zu) or empty",
                       from, to, d->n);
     if (spec_needs_temp(s) && !d->temp_c)
-        return hr_err(HR_EINVAL, "design_build: model '%s' needs temperature (temp_c)",
+        return err_set(HR_EINVAL, "design_build: model '%s' needs temperature (temp_c)",
                       s->name ? s->name : "?");
     if (spec_needs_load(s) && !d->load_mw)
-        return hr_err(HR_EINVAL, "design_build: model '%s' has lag terms but no load_mw",
+        return err_set(HR_EINVAL, "design_build: model '%s' has lag terms but no load_mw",
                       s->name ? s->name : "?");
     const size_t n = to - from, p = design_width(s);
     if (p == 0 || n > SIZE_MAX / p / sizeof(double))
-        return hr_err(HR_EINVAL, "design_build: %zu x %zu design too large", n, p);
+        return err_set(HR_EINVAL, "design_build: %zu x %zu design too large", n, p);
 
     rowctx *ctx = mem_array(n, sizeof *ctx);
     out->X = mem_array(n * p, sizeof *out->X);
@@ -251,29 +251,29 @@ int design_build(const spec *s, const design_data *d, size_t from, size_t to,
 nomem:
     mem_free(ctx);
     design_matrix_free(out);
-    return hr_err(HR_ENOMEM, "design_build: out of memory (%zu x %zu design)", n, p);
+    return err_set(HR_ENOMEM, "design_build: out of memory (%zu x %zu design)", n, p);
 }
 
 int design_build_region(const spec *s, const series_region *r, const char *tzdir,
                           size_t from, size_t to, design_matrix *out)
 {
     if (out) memset(out, 0, sizeof *out);
-    if (!s || !r || !out) return hr_err(HR_EINVAL, "design_build_region: NULL argument");
+    if (!s || !r || !out) return err_set(HR_EINVAL, "design_build_region: NULL argument");
     design_data d = { .t0 = r->t0, .n = r->n };
     d.temp_c = series_col_get(r, "temp_c");
     d.load_mw = series_col_get(r, "load_mw");
     if (spec_needs_temp(s) && !d.temp_c)
-        return hr_err(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name,
+        return err_set(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name,
                       s->name ? s->name : "?");
     if (spec_needs_load(s) && !d.load_mw)
-        return hr_err(HR_ENOTFOUND, "region '%s': model '%s' needs column 'load_mw' for lags",
+        return err_set(HR_ENOTFOUND, "region '%s': model '%s' needs column 'load_mw' for lags",
                       r->name, s->name ? s->name : "?");
     cal_tz *z = NULL;
     if (r->tz && cal_tz_load(r->tz, tzdir, &z) != 0)
-        return hr_err(HR_ENOTFOUND, "region '%s': time zone '%s' not found", r->name, r->tz);
+        return err_set(HR_ENOTFOUND, "region '%s': time zone '%s' not found", r->name, r->tz);
     d.tz = z;
     int rc = design_build(s, &d, from, to, out);
-    if (rc) rc = hr_err_prefix(rc, r->name);
+    if (rc) rc = err_prefix(rc, r->name);
     cal_tz_free(z);
     return rc;
 }

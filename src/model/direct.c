@@ -298,7 +298,7 @@ static void fit_lead(const lead_src *c, const unsigned char *ok, const chunk *C,
             for (size_t a = 1; a < nf; a++) tr += G[a * nf + a];
             for (size_t a = 1; a < nf; a++) G[a * nf + a] += 1e-8 * tr / (nf - 1) + 1e-12;
             if (la_potrf_upper(nf, G, nf)) {
-                hr_err_clear();
+                err_clear();
                 st[sel[s]] = HR_ESINGULAR;
                 memset(b, 0, nf * sizeof *b);
                 continue;
@@ -361,10 +361,10 @@ static int chunk_make(chunk *C, const size_t *nd, wtab *wt, const double *e, con
     }
     const double **wk = mem_array(C->K, sizeof *wk);
     unsigned char *any = mem_calloc(span ? span : 1, 1);
-    int st = wk && any ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    int st = wk && any ? HR_OK : err_set(HR_ENOMEM, "out of memory");
     for (size_t k = 0; !st && k < C->K; k++) {
         wk[k] = wtab_for(wt, nd[k]);
-        if (!wk[k]) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!wk[k]) st = err_set(HR_ENOMEM, "out of memory");
     }
     /* row m: day j0 + m before oref; origin k's day j is row dk + j */
     size_t nu = 0;
@@ -380,7 +380,7 @@ static int chunk_make(chunk *C, const size_t *nd, wtab *wt, const double *e, con
         C->W = mem_calloc((nu ? nu : 1) * C->K, sizeof *C->W);
         C->D = mem_array((nu ? nu : 1) * ND * nfd, sizeof *C->D);
         C->Do = mem_array(C->K * ND * nfd, sizeof *C->Do);
-        if (!C->row || !C->W || !C->D || !C->Do) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!C->row || !C->W || !C->D || !C->Do) st = err_set(HR_ENOMEM, "out of memory");
     }
     if (!st) {
         size_t i = 0;
@@ -438,7 +438,7 @@ static int lead_ws_new(lead_ws *w, size_t nu, size_t K)
         w->ridx && w->nrow)
         return HR_OK;
     lead_ws_free(w);
-    return hr_err(HR_ENOMEM, "out of memory");
+    return err_set(HR_ENOMEM, "out of memory");
 }
 
 /* Leads [lead, lead + h) of the origins of C; fail[k]: the first lead
@@ -458,7 +458,7 @@ static int chunk_leads(const chunk *C, const double *e, const double *g, const d
     int st = lead_ws_new(&w, C->nu, K);
     size_t *sel = mem_array(K, sizeof *sel);
     int *s1 = mem_array(K, sizeof *s1);
-    if (!st && (!sel || !s1)) st = hr_err(HR_ENOMEM, "out of memory");
+    if (!st && (!sel || !s1)) st = err_set(HR_ENOMEM, "out of memory");
     const lead_src plain = {e, NULL, NF}, oper = {u, g, NFO};
     for (size_t l = 0; !st && l < h; l++) {
         size_t L = lead + l, ks = 0;
@@ -519,7 +519,7 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
     size_t *ix = mem_array(K ? K : 1, sizeof *ix);
     wtab wt = {.j0 = j0};
     double *ubuf = NULL, *err = NULL;
-    int st = nd && fail && stk && co && cnd && ix ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    int st = nd && fail && stk && co && cnd && ix ? HR_OK : err_set(HR_ENOMEM, "out of memory");
     size_t lo = SIZE_MAX, hi = 0;
     for (size_t k = 0; !st && k < K; k++) {
         nd[k] = train_days(o[k], j0, days);
@@ -534,7 +534,7 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
     const double *u = NULL;
     if (!st && g && hi > lo) {
         ubuf = mem_array(hi - lo, sizeof *ubuf);
-        if (!ubuf) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!ubuf) st = err_set(HR_ENOMEM, "out of memory");
         for (size_t k = lo; !st && k < hi; k++) {
             double v = e[k] - g[k];
             ubuf[k - lo] = fabs(v) <= OP_MAX ? v : NAN; /* NaN, or a data fault */
@@ -543,7 +543,7 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
     }
     if (!st && errp && K == 1 && nd[0] >= DIRECT_MIN_DAYS) {
         err = mem_array(nd[0] * h, sizeof *err);
-        if (!err) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!err) st = err_set(HR_ENOMEM, "out of memory");
     }
     /* the fitted origins by hour of day, then hour: chunks are runs of them */
     size_t nfit = 0;
@@ -562,7 +562,7 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
         double *cm = mem_array(n * h, sizeof *cm), *cv = mem_array(n * h, sizeof *cv);
         size_t *cf = mem_array(n, sizeof *cf);
         int *cs = mem_array(n, sizeof *cs);
-        if (!st && (!cm || !cv || !cf || !cs)) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!st && (!cm || !cv || !cf || !cs)) st = err_set(HR_ENOMEM, "out of memory");
         for (size_t i = 0; !st && i < n * h; i++) cm[i] = cv[i] = NAN;
         for (size_t i = 0; !st && i < n; i++) cf[i] = h, cs[i] = HR_OK;
         if (!st) st = chunk_leads(&C, e, g, u, ok, lead, h, cm, cv, cf, cs, err, nd[0]);
@@ -581,21 +581,21 @@ static int run(const double *e, const double *g, const unsigned char *ok, const 
         used[k] = fail[k] == h;
         if (used[k] || stk[k] == HR_EDATA) continue;
         st = stk[k] == HR_ESINGULAR
-                 ? hr_err(HR_ESINGULAR, "errors direct: singular training design for lead %zu",
+                 ? err_set(HR_ESINGULAR, "errors direct: singular training design for lead %zu",
                           lead + fail[k] + 1)
-                 : hr_err(stk[k], "errors direct: lead %zu failed", lead + fail[k] + 1);
+                 : err_set(stk[k], "errors direct: lead %zu failed", lead + fail[k] + 1);
     }
     if (!st && K == 1 && !used[0]) {
         st = nd[0] < DIRECT_MIN_DAYS
-                 ? hr_err(HR_EDATA, "errors direct: %zu training days before the origin (need %d)",
+                 ? err_set(HR_EDATA, "errors direct: %zu training days before the origin (need %d)",
                           nd[0], DIRECT_MIN_DAYS)
-                 : hr_err(HR_EDATA, "errors direct: too few usable training days for lead %zu "
+                 : err_set(HR_EDATA, "errors direct: too few usable training days for lead %zu "
                                     "(need %d)", lead + fail[0] + 1, DIRECT_MIN_DAYS);
     }
     if (!st && errp && K == 1) {
         const double *w = wtab_for(&wt, nd[0]);
         double *wc = w ? mem_array(nd[0], sizeof *wc) : NULL;
-        if (!wc) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!wc) st = err_set(HR_ENOMEM, "out of memory");
         else {
             memcpy(wc, w, nd[0] * sizeof *wc);
             *errp = err, *wp = wc, *ndp = nd[0];
@@ -651,7 +651,7 @@ int direct_simulate(const double *e, const unsigned char *target_ok, size_t o, s
     double *err = NULL, *w = NULL;
     size_t nd = 0;
     unsigned char used;
-    int st = mean && var ? HR_OK : hr_err(HR_ENOMEM, "out of memory");
+    int st = mean && var ? HR_OK : err_set(HR_ENOMEM, "out of memory");
     if (!st) st = run(e, NULL, target_ok, &o, 1, lead, h, days, mean, var, &used, &err, &w, &nd);
     for (size_t j = 1; !st && j < nd; j++) w[j] += w[j - 1]; /* cumulative */
     uint64_t x = seed;

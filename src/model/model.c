@@ -83,7 +83,7 @@ static int spec_opts_apply(const hr_fit_opts *o, int st, spec **out)
         if (sp->errors.kind != SPEC_ERR_ARIMA || sp->errors.d + sp->errors.D != 1) {
             spec_free(sp);
             *out = NULL;
-            return hr_err(HR_EINVAL, "drift needs ARIMA errors with d + D = 1");
+            return err_set(HR_EINVAL, "drift needs ARIMA errors with d + D = 1");
         }
         sp->drift = 1;
     }
@@ -101,21 +101,21 @@ int model_spec_for(const hr_fit_opts *o, spec **out)
         static const int hi[7] = { SPEC_MAX_PQ, 3, SPEC_MAX_PQ, SPEC_MAX_SPQ, 2, SPEC_MAX_SPQ, 10000 };
         for (int i = 0; i < 7; i++)
             if (r[i] < (i == 6) || r[i] > hi[i])
-                return hr_err(HR_EINVAL, "arima: order[%d] = %d is out of range %d..%d", i, r[i],
+                return err_set(HR_EINVAL, "arima: order[%d] = %d is out of range %d..%d", i, r[i],
                               i == 6, hi[i]);
         if (o->drift && r[1] + r[4] != 1)
-            return hr_err(HR_EINVAL, "arima: drift needs d + D = 1 (order[1] + order[4] = %d)",
+            return err_set(HR_EINVAL, "arima: drift needs d + D = 1 (order[1] + order[4] = %d)",
                           r[1] + r[4]);
         snprintf(buf, sizeof buf, "name arima\nerrors arima %d %d %d %d %d %d %d\n%s%s", r[0], r[1],
                  r[2], r[3], r[4], r[5], r[6], o->no_mean ? "mean none\n" : "",
                  o->drift ? "drift yes\n" : "");
         int st = spec_parse(buf, strlen(buf), "arima", out);
         /* the caller's order, not a file, is at fault */
-        return st == HR_EFORMAT ? hr_err_prefix(HR_EINVAL, "arima: order out of range") : st;
+        return st == HR_EFORMAT ? err_prefix(HR_EINVAL, "arima: order out of range") : st;
     }
     if (!strcmp(name, "auto-arima")) {
-        if (o->season < 1) return hr_err(HR_EINVAL, "auto-arima: season must be >= 1");
-        if (o->drift) return hr_err(HR_EINVAL, "auto-arima: drift is chosen by the search (drift needs \"arima\")");
+        if (o->season < 1) return err_set(HR_EINVAL, "auto-arima: season must be >= 1");
+        if (o->drift) return err_set(HR_EINVAL, "auto-arima: drift is chosen by the search (drift needs \"arima\")");
         snprintf(buf, sizeof buf, "name auto-arima\nerrors auto-arima %d\n%s", o->season,
                  o->no_mean ? "mean none\n" : "");
         return spec_parse(buf, strlen(buf), "auto-arima", out);
@@ -174,7 +174,7 @@ static double calibration(const hr_model *m, const series_region *r, const doubl
             if (!isnan(d) && v > 0) ss += d * d / v, cnt++;
         }
     }
-    hr_err_clear(); /* a skipped pseudo-origin is not an error of the fit */
+    err_clear(); /* a skipped pseudo-origin is not an error of the fit */
     return cnt >= 12 * (CAL_LEADS - CAL_LEAD0) ? ss / (double)cnt : 1.0;
 }
 
@@ -182,11 +182,11 @@ static double calibration(const hr_model *m, const series_region *r, const doubl
 static int take_names(hr_model *m, const design_matrix *dm)
 {
     m->feat = mem_calloc(dm->p ? dm->p : 1, sizeof(char *));
-    if (!m->feat) return hr_err(HR_ENOMEM, "out of memory");
+    if (!m->feat) return err_set(HR_ENOMEM, "out of memory");
     m->p = dm->p; /* only now: hr_model_free walks feat[0..p) */
     for (size_t j = 0; j < dm->p; j++) {
         m->feat[j] = mem_strdup(dm->names[j]);
-        if (!m->feat[j]) return hr_err(HR_ENOMEM, "out of memory");
+        if (!m->feat[j]) return err_set(HR_ENOMEM, "out of memory");
     }
     return HR_OK;
 }
@@ -211,7 +211,7 @@ static int note_append(hr_model *m, const char *msg)
 {
     size_t a = m->fallback ? strlen(m->fallback) : 0, b = strlen(msg);
     char *f = mem_alloc(a + b + 3);
-    if (!f) return hr_err(HR_ENOMEM, "out of memory");
+    if (!f) return err_set(HR_ENOMEM, "out of memory");
     snprintf(f, a + b + 3, "%s%s%s", a ? m->fallback : "", a ? "; " : "", msg);
     mem_free(m->fallback);
     m->fallback = f;
@@ -227,11 +227,11 @@ static int take_arima(hr_model *m, const arima_fit *af)
     m->cname = mem_calloc(nc ? nc : 1, sizeof(char *));
     m->coef = mem_array(nc ? nc : 1, sizeof(double));
     m->coef_se = mem_array(nc ? nc : 1, sizeof(double));
-    if (!m->cname || !m->coef || !m->coef_se) return hr_err(HR_ENOMEM, "out of memory");
+    if (!m->cname || !m->coef || !m->coef_se) return err_set(HR_ENOMEM, "out of memory");
     m->ncoef = nc; /* only now: hr_model_free walks cname[0..ncoef) */
     for (size_t i = 0; i < m->ncoef; i++) {
         m->cname[i] = mem_strdup(arima_coef_name(af, i));
-        if (!m->cname[i]) return hr_err(HR_ENOMEM, "out of memory");
+        if (!m->cname[i]) return err_set(HR_ENOMEM, "out of memory");
         m->coef[i] = arima_coef(af, i);
         m->coef_se[i] = arima_coef_se(af, i);
     }
@@ -295,7 +295,7 @@ static int fit_joint(hr_model *m, const series_region *r, const design_matrix *d
     }
     m->joint_k = k;
 done:
-    if (st == HR_ENOMEM && !hr_last_error()[0]) hr_err(HR_ENOMEM, "out of memory");
+    if (st == HR_ENOMEM && !hr_last_error()[0]) err_set(HR_ENOMEM, "out of memory");
     mem_free(col);
     mem_free(yw);
     mem_free(X);
@@ -309,7 +309,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     *out = NULL;
     double t_start = cal_monotonic_seconds();
     const double *load = series_col_get(r, "load_mw");
-    if (!load) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!load) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     if (to > r->n) to = r->n;
     /* 'window H' of the spec: only the newest H hours. */
     if (sp_in->window && to > from + sp_in->window) from = to - sp_in->window;
@@ -317,11 +317,11 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     while (from < to && isnan(load[from])) from++;
     while (to > from && isnan(load[to - 1])) to--;
     if (to - from < 48)
-        return hr_err(HR_EDATA, "region '%s': %zu hours of load in the training window (need >= 48)",
+        return err_set(HR_EDATA, "region '%s': %zu hours of load in the training window (need >= 48)",
                       r->name, to - from);
 
     hr_model *m = mem_calloc(1, sizeof *m);
-    if (!m) return hr_err(HR_ENOMEM, "out of memory");
+    if (!m) return err_set(HR_ENOMEM, "out of memory");
     int st = HR_ENOMEM;
     double *e = NULL;
     design_matrix dm;
@@ -376,7 +376,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     /* Before any design is built: a few bytes of spec may ask for thousands
      * of columns, which the rows could not estimate anyway. */
     if (design_width(m->sp) > n) {
-        st = hr_err(HR_ESINGULAR, "region '%s': model '%s' has more design columns (%zu) than hours in the training window (%zu)",
+        st = err_set(HR_ESINGULAR, "region '%s': model '%s' has more design columns (%zu) than hours in the training window (%zu)",
                     r->name, m->name, design_width(m->sp), n);
         goto fail;
     }
@@ -411,7 +411,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
             dX = ws->dm.X + (from - ws->base);
             ld = ws->n;
             yhat = mem_array(n, sizeof(double));
-            if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+            if (!yhat) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
             regress_opts ro;
             regress_opts_init(&ro);
             ro.gram_only = std_errors == MODEL_REFIT;
@@ -428,7 +428,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
         if (st) { mem_free(yhat); goto fail; }
         m->beta = mem_array(dmp->p, sizeof(double));
         m->beta_se = mem_array(dmp->p, sizeof(double));
-        if (!m->beta || !m->beta_se) { mem_free(yhat); st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        if (!m->beta || !m->beta_se) { mem_free(yhat); st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
         memcpy(m->beta, regress_coef(rf), dmp->p * sizeof(double));
         memcpy(m->beta_se, regress_se(rf), dmp->p * sizeof(double));
         m->nobs = regress_nobs(rf);
@@ -440,7 +440,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
          * fitted values: the same x'beta product). */
         if (!yhat) {
             yhat = mem_array(n, sizeof(double));
-            if (!yhat) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+            if (!yhat) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
             st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, yhat);
         }
         for (size_t k = 0; k < n; k++) e[k] = e[k] - yhat[k];
@@ -519,7 +519,7 @@ static int fit_range(const series_region *r, const spec *sp_in, const hr_fit_opt
     return HR_OK;
 fail:
     if (!st) st = HR_ENOMEM; /* a bare `goto fail` after a NULL allocation */
-    if (st == HR_ENOMEM && !hr_last_error()[0]) hr_err(HR_ENOMEM, "out of memory");
+    if (st == HR_ENOMEM && !hr_last_error()[0]) err_set(HR_ENOMEM, "out of memory");
     arima_free(af);
     regress_free(rf);
     design_matrix_free(&dm);
@@ -564,17 +564,17 @@ int hr_model_fit(const hr_series *s, size_t region, const hr_fit_opts *o, hr_mod
 int model_fit_ws(const hr_series *s, size_t region, const hr_fit_opts *o, const model_ws *ws,
                  model_gram *g, int std_errors, hr_model **out)
 {
-    hr_err_clear();
-    if (!s || !out) return hr_err(HR_EINVAL, "hr_model_fit: NULL argument");
+    err_clear();
+    if (!s || !out) return err_set(HR_EINVAL, "hr_model_fit: NULL argument");
     *out = NULL;
-    if (region >= s->nreg) return hr_err(HR_EINVAL, "hr_model_fit: no region %zu", region);
+    if (region >= s->nreg) return err_set(HR_EINVAL, "hr_model_fit: no region %zu", region);
     hr_fit_opts def;
     if (!o) {
         hr_fit_opts_init(&def);
         o = &def;
     }
     if (o->method < HR_METHOD_CSS_ML || o->method > HR_METHOD_CSS)
-        return hr_err(HR_EINVAL, "hr_model_fit: method %d is not an HR_METHOD_*", o->method);
+        return err_set(HR_EINVAL, "hr_model_fit: method %d is not an HR_METHOD_*", o->method);
     spec *sp = NULL;
     int st = model_spec_for(o, &sp);
     if (st) return st;
@@ -584,7 +584,7 @@ int model_fit_ws(const hr_series *s, size_t region, const hr_fit_opts *o, const 
     st = fit_range(r, sp, o, from, to, ws, g, std_errors, out);
     spec_free(sp);
     if (st == HR_OK) {
-        hr_err_clear(); /* recovered internal failures leave no message */
+        err_clear(); /* recovered internal failures leave no message */
         if (o->log && (*out)->fallback && (*out)->fallback[0]) {
             char msg[512];
             snprintf(msg, sizeof msg, "region '%s', model '%s': %s", r->name, (*out)->name,
@@ -605,8 +605,8 @@ int model_fit_ws(const hr_series *s, size_t region, const hr_fit_opts *o, const 
 
 int hr_model_info_get(const hr_model *m, hr_model_info *info)
 {
-    hr_err_clear();
-    if (!m || !info) return hr_err(HR_EINVAL, "hr_model_info_get: NULL argument");
+    err_clear();
+    if (!m || !info) return err_set(HR_EINVAL, "hr_model_info_get: NULL argument");
     memset(info, 0, sizeof *info);
     info->region = m->region;
     info->model = m->name;
@@ -635,8 +635,8 @@ int hr_model_info_get(const hr_model *m, hr_model_info *info)
 
 int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value, double *se)
 {
-    hr_err_clear();
-    if (!m) return hr_err(HR_EINVAL, "hr_model_coef: NULL model");
+    err_clear();
+    if (!m) return err_set(HR_EINVAL, "hr_model_coef: NULL model");
     if (i < m->p) {
         if (name) *name = m->feat[i];
         if (value) *value = m->beta[i];
@@ -644,7 +644,7 @@ int hr_model_coef(const hr_model *m, size_t i, const char **name, double *value,
         return HR_OK;
     }
     i -= m->p;
-    if (i >= m->ncoef) return hr_err(HR_EINVAL, "hr_model_coef: index out of range");
+    if (i >= m->ncoef) return err_set(HR_EINVAL, "hr_model_coef: index out of range");
     if (name) *name = m->cname[i];
     if (value) *value = m->coef[i];
     if (se) *se = m->coef_se ? m->coef_se[i] : NAN;

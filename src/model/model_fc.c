@@ -59,7 +59,7 @@ int model_fc_new(const hr_model *m, const series_region *r, const char *tzdir,
 {
     *out = NULL;
     model_fc *F = mem_calloc(1, sizeof *F);
-    if (!F) return hr_err(HR_ENOMEM, "out of memory");
+    if (!F) return err_set(HR_ENOMEM, "out of memory");
     F->m = m, F->r = r, F->tzdir = tzdir;
     /* the workspace serves only the specification it was built for */
     if (ws && ws->reduced && m->sp && !strcmp(ws->reduced->spec_text, m->sp->text)) ws = ws->reduced;
@@ -68,7 +68,7 @@ int model_fc_new(const hr_model *m, const series_region *r, const char *tzdir,
         F->mu = mem_array(ws->n, sizeof *F->mu);
         if (!F->mu) {
             model_fc_free(F);
-            return hr_err(HR_ENOMEM, "out of memory");
+            return err_set(HR_ENOMEM, "out of memory");
         }
     }
     F->ar_only = m->has_arima && m->order.q == 0 && m->order.Q == 0;
@@ -114,10 +114,10 @@ static int fc_resid(model_fc *F, size_t a, size_t b)
         F->de = mem_array(ws->n, sizeof *F->de);
         F->dok = mem_alloc(ws->n);
         F->dg = fc ? mem_array(ws->n, sizeof *F->dg) : NULL;
-        if (!F->de || !F->dok || (fc && !F->dg)) return hr_err(HR_ENOMEM, "out of memory");
+        if (!F->de || !F->dok || (fc && !F->dg)) return err_set(HR_ENOMEM, "out of memory");
     }
     const double *ld = series_col_get(r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     if (F->dhi == F->dlo || a > F->dhi || b < F->dlo) F->dlo = F->dhi = a; /* disjoint: anew */
     size_t lo = a < F->dlo ? a : F->dlo, hi = b > F->dhi ? b : F->dhi;
     for (int side = 0; side < 2; side++)
@@ -189,7 +189,7 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
             F->em = mem_array(hc, sizeof(double));
             F->ev = mem_array(hc, sizeof(double));
             F->ecap = F->hcap = 0;
-            if (!F->e || !F->em || !F->ev) return hr_err(HR_ENOMEM, "out of memory");
+            if (!F->e || !F->em || !F->ev) return err_set(HR_ENOMEM, "out of memory");
             F->ecap = ec, F->hcap = hc;
         }
         /* residuals of the window, as arima_at computes them */
@@ -238,7 +238,7 @@ int model_fc_at(model_fc *F, size_t o, size_t lead, size_t h, double *mean, doub
                     F->Pc = mem_array(rd * rd, sizeof(double));
                     F->vc = mem_array(hh, sizeof(double));
                     F->rd = F->vh = 0;
-                    if (!F->Pc || !F->vc) return hr_err(HR_ENOMEM, "out of memory");
+                    if (!F->Pc || !F->vc) return err_set(HR_ENOMEM, "out of memory");
                     F->rd = rd, F->vh = hh;
                 }
                 memcpy(F->Pc, P, rd * rd * sizeof *P);
@@ -282,7 +282,7 @@ int model_fc_many(model_fc *F, const size_t *o, size_t n, size_t lead, size_t h,
         if (o[k] > hi) hi = o[k];
     }
     unsigned char *used = batch ? mem_alloc(n) : NULL;
-    int st = batch && !used ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    int st = batch && !used ? err_set(HR_ENOMEM, "out of memory") : HR_OK;
     if (!st && batch) st = fc_mean(F, lo, hi + hh);
     if (!st && batch) st = fc_resid(F, lo, op_column(m, r) ? hi + hh : hi);
     if (!st && batch) {

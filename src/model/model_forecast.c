@@ -38,11 +38,11 @@ int model_mean_rows(const hr_model *m, const design_data *d, size_t from, size_t
         int st = design_build(m->sp, d, k, k2, &dm);
         if (st) return st;
         if (dm.p != m->p)
-            st = hr_err(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
+            st = err_set(HR_EFORMAT, "model '%s': the specification builds %zu columns, the model has %zu",
                         m->name, dm.p, m->p);
         for (size_t j = 0; j < dm.p && !st && k == from; j++)
             if (strcmp(dm.names[j], m->feat[j]) != 0)
-                st = hr_err(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt",
+                st = err_set(HR_EFORMAT, "model '%s': feature %zu is '%s' in the model, '%s' rebuilt",
                             m->name, j, m->feat[j], dm.names[j]);
         if (!st) st = regress_predict_beta(m->beta, dm.X, dm.n, dm.p, mu + (k - from));
         design_matrix_free(&dm);
@@ -72,14 +72,14 @@ static int regression_mean(const hr_model *m, const series_region *r, const char
     cal_tz *tz = NULL;
     if (spec_needs_temp(m->sp)) {
         temp = mem_array(next, sizeof(double));
-        if (!temp) return hr_err(HR_ENOMEM, "out of memory");
+        if (!temp) return err_set(HR_ENOMEM, "out of memory");
         for (size_t k = 0; k < next; k++) temp[k] = (tc && k < r->n) ? tc[k] : NAN;
         for (size_t k = a > cut ? a : cut; k < b; k++)
             if (isnan(temp[k])) {
                 char ts[21];
                 cal_format_utc(r->t0 + 3600 * (int64_t)k, ts);
                 mem_free(temp);
-                return hr_err(HR_EDATA,
+                return err_set(HR_EDATA,
                               "region '%s': model '%s' needs temperatures for the forecast hours; "
                               "none for %s (give rows with temperature and no load)",
                               r->name, m->name, ts);
@@ -88,14 +88,14 @@ static int regression_mean(const hr_model *m, const series_region *r, const char
     lo = mem_array(next, sizeof(double));
     if (!lo) {
         mem_free(temp);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     /* Load at or after the origin is never read (lag terms see NaN there). */
     for (size_t k = 0; k < next; k++) lo[k] = (ld && k < r->n && k < cut) ? ld[k] : NAN;
     if (m->tz && cal_tz_load(m->tz, tzdir, &tz) != 0) {
         mem_free(temp);
         mem_free(lo);
-        return hr_err(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
+        return err_set(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
     }
     design_data d = {.t0 = r->t0, .t_utc = NULL, .n = next, .temp_c = temp, .load_mw = lo, .tz = tz};
     st = model_mean_rows(m, &d, a, b, mu);
@@ -155,9 +155,9 @@ static int arima_at(const hr_model *m, const series_region *r, const char *tzdir
     if (w < 672) w = 672;
     size_t a = o > w ? o - w : 0;
     const double *ld = series_col_get(r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     double *e = mem_array(o - a ? o - a : 1, sizeof(double));
-    if (!e) return hr_err(HR_ENOMEM, "out of memory");
+    if (!e) return err_set(HR_ENOMEM, "out of memory");
     int st = regression_mean(m, r, tzdir, a, o, o, e);
     if (st) {
         mem_free(e);
@@ -200,16 +200,16 @@ int model_direct_at(const hr_model *m, const series_region *r, const char *tzdir
         int st = g_g ? direct_forecast_op(e_g + a, g_g + a, ok_g + a, o - a, lead, h, days, x, v)
                      : direct_forecast(e_g + a, ok_g + a, o - a, lead, h, days, x, v);
         *used = st == HR_OK;
-        if (st == HR_EDATA) st = HR_OK, hr_err_clear();
+        if (st == HR_EDATA) st = HR_OK, err_clear();
         return st;
     }
     const double *ld = series_col_get(r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     const double *fc = npaths ? NULL : op_column(m, r);
     double *e = mem_array(o - a ? o - a : 1, sizeof(double));
     double *g = fc ? mem_array(o + lead + h - a, sizeof(double)) : NULL;
     unsigned char *ok = mem_alloc(o - a ? o - a : 1);
-    int st = !e || !ok || (fc && !g) ? hr_err(HR_ENOMEM, "out of memory")
+    int st = !e || !ok || (fc && !g) ? err_set(HR_ENOMEM, "out of memory")
                                      : regression_mean(m, r, tzdir, a, o, o, e);
     for (size_t k = a; !st && k < o; k++) {
         double y = k < r->n ? ld[k] : NAN;
@@ -225,7 +225,7 @@ int model_direct_at(const hr_model *m, const series_region *r, const char *tzdir
              : g    ? direct_forecast_op(e, g, ok, o - a, lead, h, days, x, v)
                     : direct_forecast(e, ok, o - a, lead, h, days, x, v);
         *used = st == HR_OK;
-        if (st == HR_EDATA) st = HR_OK, hr_err_clear(); /* too few training days */
+        if (st == HR_EDATA) st = HR_OK, err_clear(); /* too few training days */
     }
     mem_free(e);
     mem_free(g);
@@ -238,7 +238,7 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
 {
     size_t hh = lead + h;
     double *mu = mem_array(hh, sizeof(double));
-    if (!mu) return hr_err(HR_ENOMEM, "out of memory");
+    if (!mu) return err_set(HR_ENOMEM, "out of memory");
     /* the lead hours are not forecast: their temperature is not needed */
     for (size_t k = 0; k < lead; k++) mu[k] = NAN;
     int st = regression_mean(m, r, tzdir, o + lead, o + hh, o, mu + lead), direct = 0;
@@ -252,7 +252,7 @@ int model_forecast_at(const hr_model *m, const series_region *r, const char *tzd
     } else if (m->has_arima) {
         arima_fit *af = NULL;
         double *em = mem_array(hh, sizeof(double)), *ev = mem_array(hh, sizeof(double));
-        if (!em || !ev) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!em || !ev) st = err_set(HR_ENOMEM, "out of memory");
         double prof[24];
         if (!st) st = arima_at(m, r, tzdir, o, &af, prof);
         if (!st) st = arima_forecast(af, NULL, hh, em, ev);
@@ -293,13 +293,13 @@ static int target(const hr_model *m, const hr_series *s, size_t region, const se
         if (st) return st;
         region = i;
     }
-    if (region >= s->nreg) return hr_err(HR_EINVAL, "no region %zu", region);
+    if (region >= s->nreg) return err_set(HR_EINVAL, "no region %zu", region);
     *r = &s->reg[region];
     const double *ld = series_col_get(*r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", (*r)->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s' has no load", (*r)->name);
     size_t last = (*r)->n;
     while (last > 0 && isnan(ld[last - 1])) last--;
-    if (last == 0) return hr_err(HR_EDATA, "region '%s' has no load", (*r)->name);
+    if (last == 0) return err_set(HR_EDATA, "region '%s' has no load", (*r)->name);
     *o = last;
     return HR_OK;
 }
@@ -307,19 +307,19 @@ static int target(const hr_model *m, const hr_series *s, size_t region, const se
 int hr_model_forecast(const hr_model *m, const hr_series *s, size_t region, size_t horizon,
                       const double *levels, size_t nlevels, hr_forecast_buf *out)
 {
-    hr_err_clear();
+    err_clear();
     if (!m || !s || !out || !out->mean || horizon == 0 || out->cap < horizon ||
         (nlevels && !levels))
-        return hr_err(HR_EINVAL, "hr_model_forecast: invalid argument");
+        return err_set(HR_EINVAL, "hr_model_forecast: invalid argument");
     for (size_t j = 0; j < nlevels; j++)
         if (!(levels[j] > 0 && levels[j] < 100))
-            return hr_err(HR_EINVAL, "interval level %g is not in (0, 100)", levels[j]);
+            return err_set(HR_EINVAL, "interval level %g is not in (0, 100)", levels[j]);
     const series_region *r;
     size_t o;
     int st = target(m, s, region, &r, &o);
     if (st) return st;
     double *var = mem_array(horizon, sizeof(double));
-    if (!var) return hr_err(HR_ENOMEM, "out of memory");
+    if (!var) return err_set(HR_ENOMEM, "out of memory");
     st = model_forecast_at(m, r, NULL, o, 0, horizon, out->mean, var);
     if (!st) {
         for (size_t k = 0; k < horizon; k++)
@@ -340,15 +340,15 @@ int hr_model_forecast(const hr_model *m, const hr_series *s, size_t region, size
 int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size_t horizon,
                       size_t npaths, uint64_t seed, double *paths)
 {
-    hr_err_clear();
+    err_clear();
     if (!m || !s || !paths || horizon == 0 || npaths == 0)
-        return hr_err(HR_EINVAL, "hr_model_simulate: invalid argument");
+        return err_set(HR_EINVAL, "hr_model_simulate: invalid argument");
     const series_region *r;
     size_t o;
     int st = target(m, s, region, &r, &o);
     if (st) return st;
     double *mu = mem_array(horizon, sizeof(double));
-    if (!mu) return hr_err(HR_ENOMEM, "out of memory");
+    if (!mu) return err_set(HR_ENOMEM, "out of memory");
     st = regression_mean(m, r, NULL, o, o + horizon, o, mu);
     int direct = 0;
     if (!st && m->sp->errors.kind == SPEC_ERR_DIRECT) {
@@ -362,7 +362,7 @@ int hr_model_simulate(const hr_model *m, const hr_series *s, size_t region, size
     } else if (m->has_arima) {
         arima_fit *af = NULL;
         double prof[24], *em = mem_array(horizon, sizeof(double));
-        if (!em) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!em) st = err_set(HR_ENOMEM, "out of memory");
         if (!st) st = arima_at(m, r, NULL, o, &af, prof);
         if (!st) st = arima_simulate(af, NULL, horizon, npaths, seed, paths);
         if (!st) st = arima_forecast(af, NULL, horizon, em, NULL);

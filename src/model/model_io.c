@@ -102,11 +102,11 @@ static void write_one(textbuf *f, const hr_model *m)
 static int write_all(const hr_model *const *models, size_t n, const char *fn, char **buf,
                      size_t *len)
 {
-    if (!models || n == 0) return hr_err(HR_EINVAL, "%s: no models (models NULL or n = 0)", fn);
+    if (!models || n == 0) return err_set(HR_EINVAL, "%s: no models (models NULL or n = 0)", fn);
     for (size_t i = 0; i < n; i++)
-        if (!models[i]) return hr_err(HR_EINVAL, "%s: model %zu is NULL", fn, i);
+        if (!models[i]) return err_set(HR_EINVAL, "%s: model %zu is NULL", fn, i);
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (!c) return hr_err(HR_ENOMEM, "%s: cannot create the C locale", fn);
+    if (!c) return err_set(HR_ENOMEM, "%s: cannot create the C locale", fn);
     locale_t old = uselocale(c);
     textbuf b = {0};
     tb_printf(&b, "%s %d\nwriter headroom %s\nmodels %zu\n", HRM_MAGIC, HRM_VERSION, hr_version(), n);
@@ -116,7 +116,7 @@ static int write_all(const hr_model *const *models, size_t n, const char *fn, ch
     freelocale(c);
     if (b.oom) {
         tb_free(&b);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     *buf = b.p;
     *len = b.len;
@@ -125,17 +125,17 @@ static int write_all(const hr_model *const *models, size_t n, const char *fn, ch
 
 int hr_model_save_mem(const hr_model *const *models, size_t n, char **buf, size_t *len)
 {
-    hr_err_clear();
+    err_clear();
     if (buf) *buf = NULL;
     if (len) *len = 0;
-    if (!buf || !len) return hr_err(HR_EINVAL, "hr_model_save_mem: buf or len is NULL");
+    if (!buf || !len) return err_set(HR_EINVAL, "hr_model_save_mem: buf or len is NULL");
     return write_all(models, n, "hr_model_save_mem", buf, len);
 }
 
 int hr_model_save(const hr_model *const *models, size_t n, const char *path)
 {
-    hr_err_clear();
-    if (!path || !*path) return hr_err(HR_EINVAL, "hr_model_save: path is NULL or empty");
+    err_clear();
+    if (!path || !*path) return err_set(HR_EINVAL, "hr_model_save: path is NULL or empty");
     char *text;
     size_t tlen;
     int st = write_all(models, n, "hr_model_save", &text, &tlen);
@@ -172,7 +172,7 @@ static char *next_line(reader *r)
 
 static int bad(reader *r, const char *what)
 {
-    return hr_err(HR_EFORMAT, "%s:%zu: %s", r->path, r->line, what);
+    return err_set(HR_EFORMAT, "%s:%zu: %s", r->path, r->line, what);
 }
 
 /* A value that parses but disagrees with the rest of the model: FILE:LINE:
@@ -186,7 +186,7 @@ static int bad_field(reader *r, const hr_model *m, const char *field, const char
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    return hr_err(HR_EFORMAT, "%s:%zu: model '%.64s': field '%s': %s", r->path, r->line,
+    return err_set(HR_EFORMAT, "%s:%zu: model '%.64s': field '%s': %s", r->path, r->line,
                   m->region ? m->region : "?", field, msg);
 }
 
@@ -205,7 +205,7 @@ static char *expect_key(reader *r, const char *key, int *st)
 {
     char *s = next_line(r);
     if (!s) {
-        *st = hr_err(HR_EFORMAT, "%s:%zu: truncated model file (expected '%s')", r->path, r->line + 1, key);
+        *st = err_set(HR_EFORMAT, "%s:%zu: truncated model file (expected '%s')", r->path, r->line + 1, key);
         return NULL;
     }
     size_t k = strlen(key);
@@ -255,13 +255,13 @@ static int read_coefs(reader *r, size_t n, double *v, double *se, char **names)
 {
     for (size_t j = 0; j < n; j++) {
         const char *s = next_line(r);
-        if (!s) return hr_err(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
+        if (!s) return err_set(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
         if (parse_num(&s, &v[j]) || parse_num(&s, &se[j]) || *s != ' ' || !s[1])
             return bad(r, "expected 'VALUE SE NAME'");
         if (isinf(v[j]) || isinf(se[j]) || !plain_name(s + 1))
             return bad(r, "coefficient not finite (or NaN), or a bad name");
         names[j] = mem_strdup(s + 1);
-        if (!names[j]) return hr_err(HR_ENOMEM, "out of memory");
+        if (!names[j]) return err_set(HR_ENOMEM, "out of memory");
     }
     return HR_OK;
 }
@@ -320,9 +320,9 @@ static int read_one(reader *r, hr_model **out)
     int st;
     char *s;
     hr_model *m = mem_calloc(1, sizeof *m);
-    if (!m) return hr_err(HR_ENOMEM, "out of memory");
+    if (!m) return err_set(HR_ENOMEM, "out of memory");
 #define KEY(k) do { s = expect_key(r, k, &st); if (!s) goto fail; } while (0)
-#define DUP(dst, src) do { dst = mem_strdup(src); if (!dst) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; } } while (0)
+#define DUP(dst, src) do { dst = mem_strdup(src); if (!dst) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; } } while (0)
     KEY("begin");
     DUP(m->region, s);
     if (!plain_name(s)) { st = bad_field(r, m, "begin", "region name empty, longer than 256 bytes or with control characters"); goto fail; }
@@ -362,19 +362,19 @@ static int read_one(reader *r, hr_model **out)
         size_t k, specline = r->line, len = 0, cap = 256;
         if (parse_size(s, &k)) { st = bad(r, "bad spec line count"); goto fail; }
         char *text = mem_alloc(cap);
-        if (!text) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        if (!text) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
         for (size_t j = 0; j < k; j++) {
             const char *ln = next_line(r);
             if (!ln) {
                 mem_free(text);
-                st = hr_err(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
+                st = err_set(HR_EFORMAT, "%s:%zu: truncated model file", r->path, r->line + 1);
                 goto fail;
             }
             size_t l = strlen(ln);
             if (len + l + 2 > cap) {
                 while (len + l + 2 > cap) cap *= 2;
                 char *nt = mem_realloc(text, cap);
-                if (!nt) { mem_free(text); st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+                if (!nt) { mem_free(text); st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
                 text = nt;
             }
             memcpy(text + len, ln, l);
@@ -403,7 +403,7 @@ static int read_one(reader *r, hr_model **out)
     m->feat = mem_calloc(cnt ? cnt : 1, sizeof(char *));
     m->beta = mem_array(cnt ? cnt : 1, sizeof(double));
     m->beta_se = mem_array(cnt ? cnt : 1, sizeof(double));
-    if (!m->feat || !m->beta || !m->beta_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+    if (!m->feat || !m->beta || !m->beta_se) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
     m->p = cnt;
     st = read_coefs(r, m->p, m->beta, m->beta_se, m->feat);
     if (st) goto fail;
@@ -445,7 +445,7 @@ static int read_one(reader *r, hr_model **out)
         m->cname = mem_calloc(cnt ? cnt : 1, sizeof(char *));
         m->coef = mem_array(cnt ? cnt : 1, sizeof(double));
         m->coef_se = mem_array(cnt ? cnt : 1, sizeof(double));
-        if (!m->cname || !m->coef || !m->coef_se) { st = hr_err(HR_ENOMEM, "out of memory"); goto fail; }
+        if (!m->cname || !m->coef || !m->coef_se) { st = err_set(HR_ENOMEM, "out of memory"); goto fail; }
         m->ncoef = cnt;
         st = read_coefs(r, m->ncoef, m->coef, m->coef_se, m->cname);
         if (st) goto fail;
@@ -492,10 +492,10 @@ void hr_models_free(hr_model **models, size_t n)
 static int load_text(char *buf, size_t len, const char *name, hr_model ***models, size_t *n)
 {
     if (memchr(buf, '\0', len))
-        return hr_err(HR_EFORMAT, "%s: not a headroom model file (binary data)", name);
+        return err_set(HR_EFORMAT, "%s: not a headroom model file (binary data)", name);
     reader r = {name, buf, buf, 0};
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (!c) return hr_err(HR_ENOMEM, "%s: cannot create the C locale", name);
+    if (!c) return err_set(HR_ENOMEM, "%s: cannot create the C locale", name);
     locale_t old = uselocale(c);
     hr_model **ms = NULL;
     size_t nm = 0, got = 0;
@@ -504,11 +504,11 @@ static int load_text(char *buf, size_t len, const char *name, hr_model ***models
     int ver = 0;
     char magic[32];
     if (!s || sscanf(s, "%31s %d", magic, &ver) != 2 || strcmp(magic, HRM_MAGIC) != 0) {
-        st = hr_err(HR_EFORMAT, "%s:1: not a headroom model file", name);
+        st = err_set(HR_EFORMAT, "%s:1: not a headroom model file", name);
         goto done;
     }
     if (ver > HRM_VERSION || ver < 1) {
-        st = hr_err(ver > HRM_VERSION ? HR_EVERSION : HR_EFORMAT,
+        st = err_set(ver > HRM_VERSION ? HR_EVERSION : HR_EFORMAT,
                     "%s:1: model file version %d; this build reads version %d", name, ver,
                     HRM_VERSION);
         goto done;
@@ -523,7 +523,7 @@ static int load_text(char *buf, size_t len, const char *name, hr_model ***models
     }
     ms = mem_calloc(nm, sizeof *ms);
     if (!ms) {
-        st = hr_err(HR_ENOMEM, "out of memory");
+        st = err_set(HR_ENOMEM, "out of memory");
         goto done;
     }
     for (got = 0; got < nm; got++) {
@@ -547,15 +547,15 @@ done:
 
 int hr_model_load_mem(const void *buf, size_t len, hr_model ***models, size_t *n)
 {
-    hr_err_clear();
+    err_clear();
     if (models) *models = NULL;
     if (n) *n = 0;
-    if (!buf || !models || !n) return hr_err(HR_EINVAL, "hr_model_load_mem: NULL argument");
-    if (len == 0) return hr_err(HR_EINVAL, "hr_model_load_mem: empty buffer (len = 0)");
-    if (len == SIZE_MAX) return hr_err(HR_EINVAL, "hr_model_load_mem: len too large");
+    if (!buf || !models || !n) return err_set(HR_EINVAL, "hr_model_load_mem: NULL argument");
+    if (len == 0) return err_set(HR_EINVAL, "hr_model_load_mem: empty buffer (len = 0)");
+    if (len == SIZE_MAX) return err_set(HR_EINVAL, "hr_model_load_mem: len too large");
     /* The parser splits lines in place: work on a NUL-terminated copy. */
     char *copy = mem_alloc(len + 1);
-    if (!copy) return hr_err(HR_ENOMEM, "out of memory");
+    if (!copy) return err_set(HR_ENOMEM, "out of memory");
     memcpy(copy, buf, len);
     copy[len] = '\0';
     int st = load_text(copy, len, "(memory)", models, n);
@@ -565,10 +565,10 @@ int hr_model_load_mem(const void *buf, size_t len, hr_model ***models, size_t *n
 
 int hr_model_load(const char *path, hr_model ***models, size_t *n)
 {
-    hr_err_clear();
+    err_clear();
     if (models) *models = NULL;
     if (n) *n = 0;
-    if (!path || !models || !n) return hr_err(HR_EINVAL, "hr_model_load: NULL argument");
+    if (!path || !models || !n) return err_set(HR_EINVAL, "hr_model_load: NULL argument");
     char *buf;
     size_t len;
     int st = read_text_file(path, HRM_MAX_BYTES, &buf, &len);

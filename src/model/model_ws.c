@@ -34,7 +34,7 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
                  size_t to, model_ws **out)
 {
     *out = NULL;
-    if (!r || !sp || from >= to) return hr_err(HR_EINVAL, "model_ws_new: invalid argument");
+    if (!r || !sp || from >= to) return err_set(HR_EINVAL, "model_ws_new: invalid argument");
     if (sp->opt_temp) { /* the design of the spec the fit will use */
         spec *res = NULL;
         int st = spec_with_temperature(sp, has_temperature(r, from, to), &res);
@@ -46,10 +46,10 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
      * at its origin: such a design cannot be shared between origins. */
     if (spec_needs_load(sp)) return HR_OK;
     const double *ld = series_col_get(r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s' has no load", r->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s' has no load", r->name);
     const size_t n = to - from;
     model_ws *ws = mem_calloc(1, sizeof *ws);
-    if (!ws) return hr_err(HR_ENOMEM, "out of memory");
+    if (!ws) return err_set(HR_ENOMEM, "out of memory");
     int st = HR_OK;
     double *temp = NULL;
     cal_tz *tz = NULL;
@@ -68,7 +68,7 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
         const double *tc = series_col_get(r, "temp_c");
         if (spec_needs_temp(sp)) {
             if (!tc) {
-                st = hr_err(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name,
+                st = err_set(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name,
                             sp->name ? sp->name : "?");
                 goto fail;
             }
@@ -77,13 +77,13 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
             for (size_t k = 0; k < to; k++) temp[k] = k < r->n ? tc[k] : NAN;
         }
         if (r->tz && cal_tz_load(r->tz, tzdir, &tz) != 0) {
-            st = hr_err(HR_ENOTFOUND, "region '%s': time zone '%s' not found", r->name, r->tz);
+            st = err_set(HR_ENOTFOUND, "region '%s': time zone '%s' not found", r->name, r->tz);
             goto fail;
         }
         design_data d = {.t0 = r->t0, .t_utc = NULL, .n = to, .temp_c = temp, .load_mw = NULL, .tz = tz};
         st = design_build(sp, &d, from, to, &ws->dm);
         if (st) {
-            st = hr_err_prefix(st, r->name);
+            st = err_prefix(st, r->name);
             goto fail;
         }
         ws->p = ws->dm.p;
@@ -110,7 +110,7 @@ int model_ws_new(const series_region *r, const spec *sp, const char *tzdir, size
     *out = ws;
     return HR_OK;
 oom:
-    st = hr_err(HR_ENOMEM, "out of memory");
+    st = err_set(HR_ENOMEM, "out of memory");
 fail:
     cal_tz_free(tz);
     mem_free(temp);
@@ -172,7 +172,7 @@ void model_gram_free(model_gram *g)
 int model_gram_extend(const model_ws *ws, model_gram *g, size_t from, size_t to)
 {
     if (!ws || !g || from < ws->base || to > ws->base + ws->n || from > to)
-        return hr_err(HR_EINVAL, "model_gram_extend: rows outside the workspace");
+        return err_set(HR_EINVAL, "model_gram_extend: rows outside the workspace");
     const size_t p = ws->p;
     if (p == 0) return HR_OK;
     /* Still valid when the windows differ only by rows without load. */
@@ -185,7 +185,7 @@ int model_gram_extend(const model_ws *ws, model_gram *g, size_t from, size_t to)
             g->G = mem_array(p * (p + 1), sizeof *g->G);
             if (!g->G) {
                 memset(g, 0, sizeof *g);
-                return hr_err(HR_ENOMEM, "out of memory");
+                return err_set(HR_ENOMEM, "out of memory");
             }
         }
         memset(g->G, 0, p * (p + 1) * sizeof *g->G);

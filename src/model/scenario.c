@@ -249,37 +249,37 @@ typedef struct {
 int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year, size_t S,
                  double growth_pct, uint64_t seed, double *paths)
 {
-    hr_err_clear();
+    err_clear();
     if (!m || !s || !paths || S == 0)
-        return hr_err(HR_EINVAL, "hr_scenarios: NULL argument or no scenarios");
+        return err_set(HR_EINVAL, "hr_scenarios: NULL argument or no scenarios");
     if (!(growth_pct > -100) || !isfinite(growth_pct))
-        return hr_err(HR_EINVAL, "hr_scenarios: growth %g %% is not a number above -100", growth_pct);
-    if (year < 1900 || year > 9999) return hr_err(HR_EINVAL, "hr_scenarios: year %d is not in 1900-9999", year);
+        return err_set(HR_EINVAL, "hr_scenarios: growth %g %% is not a number above -100", growth_pct);
+    if (year < 1900 || year > 9999) return err_set(HR_EINVAL, "hr_scenarios: year %d is not in 1900-9999", year);
     if (region == (size_t)-1) {
         int st = hr_series_region_index(s, m->region, &region);
         if (st) return st;
     }
-    if (region >= s->nreg) return hr_err(HR_EINVAL, "hr_scenarios: no region %zu", region);
+    if (region >= s->nreg) return err_set(HR_EINVAL, "hr_scenarios: no region %zu", region);
     const series_region *r = &s->reg[region];
     const double *ld = series_col_get(r, "load_mw");
-    if (!ld) return hr_err(HR_ENOTFOUND, "region '%s': column 'load_mw': not present", r->name);
+    if (!ld) return err_set(HR_ENOTFOUND, "region '%s': column 'load_mw': not present", r->name);
     if (spec_needs_load(m->sp))
-        return hr_err(HR_EINVAL,
+        return err_set(HR_EINVAL,
                       "model '%s' has load-lag terms; year-ahead scenarios need a model without them",
                       m->name);
     const int weather = spec_needs_temp(m->sp);
     const double *tc = series_col_get(r, "temp_c");
     if (weather && !tc)
-        return hr_err(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name, m->name);
+        return err_set(HR_ENOTFOUND, "region '%s': model '%s' needs column 'temp_c'", r->name, m->name);
     const size_t nh = hr_year_hours(year);
-    if (S > SIZE_MAX / nh) return hr_err(HR_ENOMEM, "hr_scenarios: %zu paths are too many", S);
+    if (S > SIZE_MAX / nh) return err_set(HR_ENOMEM, "hr_scenarios: %zu paths are too many", S);
 
     /* Training window [a, b) on r's grid. */
     int64_t ga = grid_index(r, m->first_utc), gb = grid_index(r, m->last_utc) + 1;
     if (ga < 0) ga = 0;
     if (gb > (int64_t)r->n) gb = (int64_t)r->n;
     if (gb - ga < 2 * SCEN_BLOCK_HOURS)
-        return hr_err(HR_EDATA, "region '%s': the model's training window is not on this series' grid",
+        return err_set(HR_EDATA, "region '%s': the model's training window is not on this series' grid",
                       r->name);
     const size_t a = (size_t)ga, b = (size_t)gb, nw = b - a;
     /* Within one year a trend cannot be told from the annual cycle, and its
@@ -292,7 +292,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     double frozen_beta = 0.0;
     const int freeze = m->p > 0 && has_trend(m->sp) && (double)nw < 1.99 * HOURS_PER_YEAR;
     if (freeze && trend_column(m, &frozen_beta))
-        return hr_err(HR_EDATA,
+        return err_set(HR_EDATA,
                       "region '%s': model '%s' has a trend in an interaction but %.1f years of training; "
                       "scenarios of such a model need at least 2 years",
                       r->name, m->name, (double)nw / HOURS_PER_YEAR);
@@ -308,7 +308,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     size_t base[SCEN_MAX_YEARS + 8];
     block *blk = NULL;
     if (m->tz && cal_tz_load(m->tz, NULL, &tz) != 0)
-        return hr_err(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
+        return err_set(HR_ENOTFOUND, "time zone '%s' not found", m->tz);
 
     /* Residuals e_s = h(y_s) - x_s' beta over the training window. */
     e = mem_array(nw, sizeof *e);
@@ -416,7 +416,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
             char t1[21], t2[21];
             cal_format_utc(ty + 3600 * (int64_t)B->off, t1);
             cal_format_utc(ty + 3600 * (int64_t)(B->off + B->len - 1), t2);
-            st = hr_err(HR_EDATA,
+            st = err_set(HR_EDATA,
                         "region '%s': no training year covers %.10s to %.10s (+-%d days) with residuals; "
                         "scenarios need every week of the year in the training window",
                         r->name, t1 + 5, t2 + 5, SCEN_SHIFT_DAYS);
@@ -444,7 +444,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
                 if (src >= 0) wcand[nwc++] = (size_t)src;
             }
         if (nwc == 0) {
-            st = hr_err(HR_EDATA,
+            st = err_set(HR_EDATA,
                         "region '%s': model '%s' needs a whole year of temperatures in the training window",
                         r->name, m->name);
             goto done;
@@ -464,7 +464,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
         size_t o = b, H = SCEN_BLEND_HOURS;
         double *fm = mem_array(H, sizeof *fm), *fv = mem_array(H, sizeof *fv), *fmu = mem_array(H, sizeof *fmu);
         blend = mem_calloc(nh, sizeof *blend);
-        if (!fm || !fv || !fmu || !blend) st = hr_err(HR_ENOMEM, "hr_scenarios: out of memory");
+        if (!fm || !fv || !fmu || !blend) st = err_set(HR_ENOMEM, "hr_scenarios: out of memory");
         design_data dh = {.t0 = r->t0, .n = o + H, .temp_c = NULL, .load_mw = NULL, .tz = tz};
         if (!st) st = model_forecast_at(m, r, NULL, o, 0, H, fm, fv);
         if (!st) st = model_mean_rows(m, &dh, o, o + H, fmu);
@@ -537,7 +537,7 @@ int hr_scenarios(const hr_model *m, const hr_series *s, size_t region, int year,
     }
     goto done;
 oom:
-    st = hr_err(HR_ENOMEM, "hr_scenarios: out of memory");
+    st = err_set(HR_ENOMEM, "hr_scenarios: out of memory");
 done:
     if (wmu)
         for (size_t c = 0; c < nwc; c++) mem_free(wmu[c]);

@@ -84,12 +84,12 @@ static int parse_atom(const char *tok, size_t len, const char *src, int line, sp
         a->arg = 0;
         if (!atoms[i].has_arg) {
             if (paren)
-                return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' takes no argument", src, line,
+                return err_set(HR_EFORMAT, "%s:%d: term '%.*s' takes no argument", src, line,
                               (int)len, tok);
             return HR_OK;
         }
         if (!paren || tok[len - 1] != ')' || len - nlen < 3)
-            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' needs an argument, e.g. %s(%s)", src,
+            return err_set(HR_EFORMAT, "%s:%d: term '%.*s' needs an argument, e.g. %s(%s)", src,
                           line, (int)len, tok, atoms[i].name, atoms[i].has_arg == 1 ? "3" : "65");
         char buf[64];
         size_t alen = len - nlen - 2;
@@ -101,18 +101,18 @@ static int parse_atom(const char *tok, size_t len, const char *src, int line, sp
         double v = strtod(buf, &end);
         if (end == buf || *end || errno || !isfinite(v) ||
             (atoms[i].has_arg == 1 && (v < 1 || v > 100000 || v != floor(v))))
-            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s': bad argument '%s'%s", src, line,
+            return err_set(HR_EFORMAT, "%s:%d: term '%.*s': bad argument '%s'%s", src, line,
                           (int)len, tok, buf, atoms[i].has_arg == 1 ? " (want an integer >= 1)" : "");
         /* harmonics beyond the Nyquist pair of an hourly grid are aliases */
         double kmax = a->kind == SA_FOURIER_DAILY ? 12 : a->kind == SA_FOURIER_WEEKLY ? 84
                     : a->kind == SA_FOURIER_ANNUAL ? 182 : 1e5;
         if (v > kmax)
-            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s': at most %g harmonics", src, line,
+            return err_set(HR_EFORMAT, "%s:%d: term '%.*s': at most %g harmonics", src, line,
                           (int)len, tok, kmax);
         a->arg = v;
         return HR_OK;
     }
-    return hr_err(HR_EFORMAT, "%s:%d: unknown term '%.*s'", src, line, (int)len, tok);
+    return err_set(HR_EFORMAT, "%s:%d: unknown term '%.*s'", src, line, (int)len, tok);
 }
 
 static int parse_term(const char *tok, size_t len, const char *src, int line, spec_term *t)
@@ -123,15 +123,15 @@ static int parse_term(const char *tok, size_t len, const char *src, int line, sp
         size_t j = i;
         while (j < len && tok[j] != ':') j++;
         if (j == i)
-            return hr_err(HR_EFORMAT, "%s:%d: empty factor in term '%.*s'", src, line, (int)len, tok);
+            return err_set(HR_EFORMAT, "%s:%d: empty factor in term '%.*s'", src, line, (int)len, tok);
         if (t->natom == SPEC_MAX_ATOMS)
-            return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' has more than %d factors", src, line,
+            return err_set(HR_EFORMAT, "%s:%d: term '%.*s' has more than %d factors", src, line,
                           (int)len, tok, SPEC_MAX_ATOMS);
         int rc = parse_atom(tok + i, j - i, src, line, &t->atom[t->natom]);
         if (rc) return rc;
         for (int a = 0; a < t->natom; a++)
             if (t->atom[a].kind == t->atom[t->natom].kind)
-                return hr_err(HR_EFORMAT, "%s:%d: term '%.*s' repeats a factor", src, line,
+                return err_set(HR_EFORMAT, "%s:%d: term '%.*s' repeats a factor", src, line,
                               (int)len, tok);
         t->natom++;
         i = j + 1;
@@ -168,7 +168,7 @@ static int add_columns(size_t *cols, const spec_term *t, const char *src, int li
 {
     *cols += spec_term_width(t);
     if (*cols > SPEC_MAX_COLUMNS)
-        return hr_err(HR_EFORMAT, "%s:%d: the terms make more than %d design columns", src, line,
+        return err_set(HR_EFORMAT, "%s:%d: the terms make more than %d design columns", src, line,
                       SPEC_MAX_COLUMNS);
     return HR_OK;
 }
@@ -185,14 +185,14 @@ static int parse_int(const char *s, int lo, int hi, int *v)
 int spec_parse(const char *text, size_t len, const char *src, spec **out)
 {
     if (out) *out = NULL;
-    if (!text || !out) return hr_err(HR_EINVAL, "spec_parse: NULL argument");
+    if (!text || !out) return err_set(HR_EINVAL, "spec_parse: NULL argument");
     if (!src) src = "<spec>";
     spec *s = mem_calloc(1, sizeof *s);
     char *buf = mem_alloc(len + 1);
     size_t cap = 16;
     int rc = HR_OK;
     if (!s || !buf || !(s->text = mem_alloc(len + 1)) || !(s->term = mem_array(cap, sizeof *s->term))) {
-        rc = hr_err(HR_ENOMEM, "%s: out of memory", src);
+        rc = err_set(HR_ENOMEM, "%s: out of memory", src);
         goto fail;
     }
     memcpy(s->text, text, len);
@@ -204,7 +204,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
     if (nul) {
         int ln = 1;
         for (const char *q = text; q < nul; q++) ln += *q == '\n';
-        rc = hr_err(HR_EFORMAT, "%s:%d: NUL byte in specification", src, ln);
+        rc = err_set(HR_EFORMAT, "%s:%d: NUL byte in specification", src, ln);
         goto fail;
     }
     int line = 0, have_temp = 0, have_err = 0, have_tr = 0, have_aw = 0, have_w = 0,
@@ -221,16 +221,16 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
         int nt = tokens(p, tok, 64);
         p = nl ? nl + 1 : NULL;
         if (nt == 0) continue;
-        if (nt == 64) { rc = hr_err(HR_EFORMAT, "%s:%d: line too long", src, line); goto fail; }
+        if (nt == 64) { rc = err_set(HR_EFORMAT, "%s:%d: line too long", src, line); goto fail; }
         if (!strcmp(tok[0], "name")) {
             if (nt != 2 || s->name) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'name NAME' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'name NAME' line", src, line);
                 goto fail;
             }
-            if (!(s->name = mem_strdup(tok[1]))) { rc = hr_err(HR_ENOMEM, "%s: out of memory", src); goto fail; }
+            if (!(s->name = mem_strdup(tok[1]))) { rc = err_set(HR_ENOMEM, "%s: out of memory", src); goto fail; }
         } else if (!strcmp(tok[0], "temperature")) {
             if (nt != 2 || have_temp || (strcmp(tok[1], "celsius") && strcmp(tok[1], "fahrenheit"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'temperature celsius|fahrenheit' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'temperature celsius|fahrenheit' line", src, line);
                 goto fail;
             }
             have_temp = 1;
@@ -239,16 +239,16 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             cal_civil c;
             int has_off = 0, off = 0, dst = 0;
             if (nt != 2 || cal_parse_time(tok[1], strlen(tok[1]), 0, &c, &has_off, &off, &dst)) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want 'trend-epoch YYYY-MM-DDTHH:MM:SSZ'", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want 'trend-epoch YYYY-MM-DDTHH:MM:SSZ'", src, line);
                 goto fail;
             }
             s->trend_epoch = cal_civil_to_utc(&c) - (has_off ? off : 0);
         } else if (!strcmp(tok[0], "term")) {
-            if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term' without terms", src, line); goto fail; }
+            if (nt < 2) { rc = err_set(HR_EFORMAT, "%s:%d: 'term' without terms", src, line); goto fail; }
             for (int i = 1; i < nt; i++) {
                 if (s->nterm == cap) {
                     spec_term *t = mem_realloc(s->term, 2 * cap * sizeof *t);
-                    if (!t) { rc = hr_err(HR_ENOMEM, "%s: out of memory", src); goto fail; }
+                    if (!t) { rc = err_set(HR_ENOMEM, "%s: out of memory", src); goto fail; }
                     s->term = t;
                     cap *= 2;
                 }
@@ -259,7 +259,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             }
         } else if (!strcmp(tok[0], "term-if-temperature")) {
             /* checked here, used once the data is known (spec_with_temperature) */
-            if (nt < 2) { rc = hr_err(HR_EFORMAT, "%s:%d: 'term-if-temperature' without terms", src, line); goto fail; }
+            if (nt < 2) { rc = err_set(HR_EFORMAT, "%s:%d: 'term-if-temperature' without terms", src, line); goto fail; }
             for (int i = 1; i < nt; i++) {
                 spec_term t;
                 if ((rc = parse_term(tok[i], strlen(tok[i]), src, line, &t)) ||
@@ -282,7 +282,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                     int v;
                     if (parse_int(tok[2 + i], 0, 1000000, &v)) { bad = 1; break; }
                     if (v > hi[i]) {
-                        rc = hr_err(HR_EFORMAT, "%s:%d: errors arima: %s = %d is out of range 0..%d", src,
+                        rc = err_set(HR_EFORMAT, "%s:%d: errors arima: %s = %d is out of range 0..%d", src,
                                     line, nm[i], v, hi[i]);
                         goto fail;
                     }
@@ -290,7 +290,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 }
                 e->kind = SPEC_ERR_ARIMA;
                 if (!bad && spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s) > SPEC_MAX_ARIMA_STATE) {
-                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
+                    rc = err_set(HR_EFORMAT, "%s:%d: 'errors arima': state dimension max(p + sP, q + sQ + 1) + d + sD "
                                             "is %zu (at most %d)", src, line,
                                 spec_arima_state(e->p, e->d, e->q, e->P, e->D, e->Q, e->s), SPEC_MAX_ARIMA_STATE);
                     goto fail;
@@ -300,7 +300,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 bad = nt != 3 || parse_int(tok[2], 1, 10000, &e->s);
                 e->kind = SPEC_ERR_AUTO_ARIMA;
                 if (!bad && spec_arima_state(5, 2, 5, 2, 1, 2, e->s) > SPEC_MAX_ARIMA_STATE) {
-                    rc = hr_err(HR_EFORMAT, "%s:%d: 'errors auto-arima %d': period too long for the search's "
+                    rc = err_set(HR_EFORMAT, "%s:%d: 'errors auto-arima %d': period too long for the search's "
                                             "orders (state dimension at most %d: s <= 170)", src, line, e->s,
                                 SPEC_MAX_ARIMA_STATE);
                     goto fail;
@@ -311,7 +311,7 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
                 e->kind = SPEC_ERR_DIRECT;
             } else bad = 1;
             if (bad) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s', "
+                rc = err_set(HR_EFORMAT, "%s:%d: want 'errors none', 'errors arima p d q P D Q s', "
                                         "'errors auto-arima s' or 'errors direct DAYS [operator]' (30..3650)",
                             src, line);
                 goto fail;
@@ -319,48 +319,48 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             have_err = 1;
         } else if (!strcmp(tok[0], "transform")) {
             if (nt != 2 || have_tr || (strcmp(tok[1], "log") && strcmp(tok[1], "none"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'transform log|none' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'transform log|none' line", src, line);
                 goto fail;
             }
             have_tr = 1;
             s->log_transform = !strcmp(tok[1], "log");
         } else if (!strcmp(tok[0], "error-mean")) {
             if (nt != 2 || have_em || (strcmp(tok[1], "yes") && strcmp(tok[1], "no"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'error-mean yes|no' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'error-mean yes|no' line", src, line);
                 goto fail;
             }
             have_em = 1;
             s->error_mean = !strcmp(tok[1], "yes");
         } else if (!strcmp(tok[0], "mean")) {
             if (nt != 2 || have_mean || (strcmp(tok[1], "none") && strcmp(tok[1], "auto"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'mean none|auto' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'mean none|auto' line", src, line);
                 goto fail;
             }
             have_mean = 1;
             s->no_mean = !strcmp(tok[1], "none");
         } else if (!strcmp(tok[0], "drift")) {
             if (nt != 2 || have_drift || (strcmp(tok[1], "yes") && strcmp(tok[1], "no"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'drift yes|no' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'drift yes|no' line", src, line);
                 goto fail;
             }
             have_drift = 1;
             s->drift = !strcmp(tok[1], "yes");
         } else if (!strcmp(tok[0], "errors-fit")) {
             if (nt != 2 || have_ef || (strcmp(tok[1], "joint") && strcmp(tok[1], "two-stage"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'errors-fit joint|two-stage' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'errors-fit joint|two-stage' line", src, line);
                 goto fail;
             }
             have_ef = 1;
             s->joint = !strcmp(tok[1], "joint");
         } else if (!strcmp(tok[0], "calibrate")) {
             if (nt != 2 || have_cal || parse_int(tok[1], 0, 365, &s->calibrate)) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'calibrate DAYS' line (0..365)", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'calibrate DAYS' line (0..365)", src, line);
                 goto fail;
             }
             have_cal = 1;
         } else if (!strcmp(tok[0], "variance")) {
             if (nt != 2 || have_var || (strcmp(tok[1], "hourly") && strcmp(tok[1], "constant"))) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one 'variance hourly|constant' line", src, line);
+                rc = err_set(HR_EFORMAT, "%s:%d: want one 'variance hourly|constant' line", src, line);
                 goto fail;
             }
             have_var = 1;
@@ -369,14 +369,14 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
             int aw = !strcmp(tok[0], "arima-window"), v;
             if (nt != 2 || (aw ? have_aw : have_w) || parse_int(tok[1], 0, 1000000, &v) ||
                 (v > 0 && v < 48)) {
-                rc = hr_err(HR_EFORMAT, "%s:%d: want one '%s H' line, H = 0 (all) or 48..1000000 hours",
+                rc = err_set(HR_EFORMAT, "%s:%d: want one '%s H' line, H = 0 (all) or 48..1000000 hours",
                             src, line, tok[0]);
                 goto fail;
             }
             if (aw) have_aw = 1, s->arima_window = (size_t)v + 1;
             else have_w = 1, s->window = (size_t)v;
         } else {
-            rc = hr_err(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
+            rc = err_set(HR_EFORMAT, "%s:%d: unknown directive '%s' (want name, temperature, "
                                     "trend-epoch, term, term-if-temperature, errors, errors-fit, transform, arima-window, window, "
                                     "error-mean, mean, drift, variance or calibrate)",
                         src, line, tok[0]);
@@ -387,16 +387,16 @@ int spec_parse(const char *text, size_t len, const char *src, spec **out)
      * a once-differenced model (with d + D = 0 the saved model's filter,
      * restarted on newer hours, would move the trend's origin) */
     if (s->drift && (s->errors.kind != SPEC_ERR_ARIMA || s->errors.d + s->errors.D != 1)) {
-        rc = hr_err(HR_EFORMAT, "%s: 'drift yes' needs 'errors arima' with d + D = 1", src);
+        rc = err_set(HR_EFORMAT, "%s: 'drift yes' needs 'errors arima' with d + D = 1", src);
         goto fail;
     }
     /* A pure (seasonal) ARIMA has no regression terms; anything else needs one. */
     if (s->nterm == 0 && s->errors.kind == SPEC_ERR_DIRECT) {
-        rc = hr_err(HR_EFORMAT, "%s: 'errors direct' corrects a regression: it needs 'term' lines", src);
+        rc = err_set(HR_EFORMAT, "%s: 'errors direct' corrects a regression: it needs 'term' lines", src);
         goto fail;
     }
     if (s->nterm == 0 && s->errors.kind == SPEC_ERR_NONE) {
-        rc = hr_err(HR_EFORMAT, "%s: no 'term' line (and no 'errors' model)", src);
+        rc = err_set(HR_EFORMAT, "%s: no 'term' line (and no 'errors' model)", src);
         goto fail;
     }
     mem_free(buf);
@@ -431,7 +431,7 @@ static int rewrite(const spec *s, size_t extra, line_fn fn, void *ud, spec **out
     if (!t || !buf) {
         mem_free(t);
         mem_free(buf);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     *w = '\0';
     for (char *p = buf; p && *p;) {
@@ -519,22 +519,22 @@ int spec_with_temperature(const spec *s, int have_temp, spec **out)
 int spec_load(const char *name_or_path, const char *dir, spec **out)
 {
     if (out) *out = NULL;
-    if (!name_or_path || !*name_or_path || !out) return hr_err(HR_EINVAL, "spec_load: no model name");
+    if (!name_or_path || !*name_or_path || !out) return err_set(HR_EINVAL, "spec_load: no model name");
     size_t nl = strlen(name_or_path);
     int is_path = strchr(name_or_path, '/') || (nl > 5 && !strcmp(name_or_path + nl - 5, ".spec"));
     char path[4096];
     if (!dir || !*dir) dir = spec_install_dir();
     int w = is_path ? snprintf(path, sizeof path, "%s", name_or_path)
                     : snprintf(path, sizeof path, "%s/%s.spec", dir, name_or_path);
-    if (w < 0 || (size_t)w >= sizeof path) return hr_err(HR_EINVAL, "spec_load: path too long");
+    if (w < 0 || (size_t)w >= sizeof path) return err_set(HR_EINVAL, "spec_load: path too long");
     struct stat st;
     if (stat(path, &st) != 0 && errno == ENOENT) {
-        if (is_path) return hr_err(HR_ENOTFOUND, "%s: no such model specification", path);
+        if (is_path) return err_set(HR_ENOTFOUND, "%s: no such model specification", path);
         char names[1024];
         if (spec_list(dir, names, sizeof names) != HR_OK || !names[0])
-            return hr_err(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
+            return err_set(HR_ENOTFOUND, "model '%s': %s has no specifications (set "
                           "hr_fit_opts.models_dir)", name_or_path, dir);
-        return hr_err(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
+        return err_set(HR_ENOTFOUND, "model '%s' not found in %s (available: %s, arima, "
                       "auto-arima, or a .spec path)", name_or_path, dir, names);
     }
     char *text;
@@ -552,7 +552,7 @@ int spec_load(const char *name_or_path, const char *dir, spec **out)
         if (!nm) {
             spec_free(*out);
             *out = NULL;
-            rc = hr_err(HR_ENOMEM, "%s: out of memory", path);
+            rc = err_set(HR_ENOMEM, "%s: out of memory", path);
         } else {
             memcpy(nm, b, bl);
             nm[bl] = '\0';
@@ -572,11 +572,11 @@ static int cmp_str(const void *a, const void *b)
 
 int spec_list(const char *dir, char *buf, size_t cap)
 {
-    if (!buf || cap == 0) return hr_err(HR_EINVAL, "hr_models_list: buf NULL or cap 0");
+    if (!buf || cap == 0) return err_set(HR_EINVAL, "hr_models_list: buf NULL or cap 0");
     buf[0] = '\0';
     if (!dir || !*dir) dir = spec_install_dir();
     DIR *d = opendir(dir);
-    if (!d) return hr_err(errno == ENOENT ? HR_ENOTFOUND : HR_EIO, "%s: %s", dir, strerror(errno));
+    if (!d) return err_set(errno == ENOENT ? HR_ENOTFOUND : HR_EIO, "%s: %s", dir, strerror(errno));
     /* sorted: readdir's order is the file system's */
     enum { MAXN = 256 };
     char *name[MAXN];
@@ -586,7 +586,7 @@ int spec_list(const char *dir, char *buf, size_t cap)
     while ((e = readdir(d)) && n < MAXN) {
         size_t l = strlen(e->d_name);
         if (l <= 5 || strcmp(e->d_name + l - 5, ".spec") || e->d_name[0] == '.') continue;
-        if (!(name[n] = mem_alloc(l - 4))) { rc = hr_err(HR_ENOMEM, "hr_models_list: out of memory"); break; }
+        if (!(name[n] = mem_alloc(l - 4))) { rc = err_set(HR_ENOMEM, "hr_models_list: out of memory"); break; }
         memcpy(name[n], e->d_name, l - 5);
         name[n++][l - 5] = '\0';
     }
@@ -596,7 +596,7 @@ int spec_list(const char *dir, char *buf, size_t cap)
     for (size_t i = 0; i < n; i++) {
         size_t l = strlen(name[i]);
         if (!rc && used + l + (i ? 2 : 0) + 1 > cap)
-            rc = hr_err(HR_EINVAL, "hr_models_list: cap %zu too small", cap);
+            rc = err_set(HR_EINVAL, "hr_models_list: cap %zu too small", cap);
         if (!rc) used += (size_t)sprintf(buf + used, "%s%s", i ? ", " : "", name[i]);
         mem_free(name[i]);
     }
@@ -606,6 +606,6 @@ int spec_list(const char *dir, char *buf, size_t cap)
 
 int hr_models_list(const char *dir, char *buf, size_t cap)
 {
-    hr_err_clear();
+    err_clear();
     return spec_list(dir, buf, cap);
 }

@@ -105,28 +105,28 @@ static void committed_hours(const hr_outlook_opts *o, const char *name, int64_t 
 
 static int check_opts(const hr_outlook_opts *o)
 {
-    if (o->scenarios == 0) return hr_err(HR_EINVAL, "hr_outlook_opts.scenarios is 0");
+    if (o->scenarios == 0) return err_set(HR_EINVAL, "hr_outlook_opts.scenarios is 0");
     if (!(o->growth_pct > -100) || !isfinite(o->growth_pct))
-        return hr_err(HR_EINVAL, "hr_outlook_opts.growth_pct %g is not a number above -100", o->growth_pct);
+        return err_set(HR_EINVAL, "hr_outlook_opts.growth_pct %g is not a number above -100", o->growth_pct);
     if (!(o->threshold_growth_pct > -100) || !isfinite(o->threshold_growth_pct))
-        return hr_err(HR_EINVAL, "hr_outlook_opts.threshold_growth_pct %g is not a number above -100",
+        return err_set(HR_EINVAL, "hr_outlook_opts.threshold_growth_pct %g is not a number above -100",
                       o->threshold_growth_pct);
-    if (o->ncommitted && !o->committed) return hr_err(HR_EINVAL, "hr_outlook_opts.committed is NULL");
+    if (o->ncommitted && !o->committed) return err_set(HR_EINVAL, "hr_outlook_opts.committed is NULL");
     for (size_t j = 0; j < o->ncommitted; j++) {
         const hr_committed_load *L = &o->committed[j];
         if (!(L->mw > 0) || !isfinite(L->mw))
-            return hr_err(HR_EINVAL, "hr_outlook_opts.committed[%zu].mw %g is not positive", j, L->mw);
-        if (!(L->ramp_days >= 0)) return hr_err(HR_EINVAL, "hr_outlook_opts.committed[%zu].ramp_days < 0", j);
+            return err_set(HR_EINVAL, "hr_outlook_opts.committed[%zu].mw %g is not positive", j, L->mw);
+        if (!(L->ramp_days >= 0)) return err_set(HR_EINVAL, "hr_outlook_opts.committed[%zu].ramp_days < 0", j);
         size_t pl = L->profile_len;
         if (pl && (!L->profile || (pl != 24 && pl != 168 && pl != 8760)))
-            return hr_err(HR_EINVAL, "hr_outlook_opts.committed[%zu]: profile_len %zu is not 24, 168 or 8760", j, pl);
+            return err_set(HR_EINVAL, "hr_outlook_opts.committed[%zu]: profile_len %zu is not 24, 168 or 8760", j, pl);
         double m = 0;
         for (size_t k = 0; k < pl; k++) {
-            if (!(L->profile[k] >= 0)) return hr_err(HR_EINVAL, "hr_outlook_opts.committed[%zu].profile[%zu] < 0", j, k);
+            if (!(L->profile[k] >= 0)) return err_set(HR_EINVAL, "hr_outlook_opts.committed[%zu].profile[%zu] < 0", j, k);
             m += L->profile[k] / (double)pl;
         }
         if (pl && fabs(m - 1) > 1e-3)
-            return hr_err(HR_EINVAL, "hr_outlook_opts.committed[%zu].profile averages %g, not 1", j, m);
+            return err_set(HR_EINVAL, "hr_outlook_opts.committed[%zu].profile averages %g, not 1", j, m);
     }
     return HR_OK;
 }
@@ -142,7 +142,7 @@ static int history(const hr_series *s, size_t i, const hr_assess_opts *ao, int b
         if (st) return st;
         if (y1 >= before) y1 = before - 1;
         if (y1 < y0)
-            return hr_err(HR_EDATA, "region '%s': no whole study year before %d", hr_series_region_name(s, i),
+            return err_set(HR_EDATA, "region '%s': no whole study year before %d", hr_series_region_name(s, i),
                           before);
         if (!h.year_from || h.year_from > y1) h.year_from = y0;
         h.year_to = y1;
@@ -168,7 +168,7 @@ static int raw_forecast(const hr_series *s, size_t i, const hr_fit_opts *fit, co
     if (fo.to_utc > tY - 3600) fo.to_utc = tY - 3600;
     hr_model *m = NULL;
     int st = hr_model_fit(s, i, &fo, &m);
-    if (st) return hr_err_prefix(st, "fit");
+    if (st) return err_prefix(st, "fit");
     hr_model_info mi;
     hr_model_info_get(m, &mi);
     info->train_from = mi.first_utc;
@@ -178,7 +178,7 @@ static int raw_forecast(const hr_series *s, size_t i, const hr_fit_opts *fit, co
     for (int Y = Y1; Y <= Y2 && !st; Y++) {
         const size_t nh = hr_year_hours(Y);
         if (S > SIZE_MAX / sizeof(double) / nh) {
-            st = hr_err(HR_ENOMEM, "hr_outlook_opts.scenarios %zu: too many", S);
+            st = err_set(HR_ENOMEM, "hr_outlook_opts.scenarios %zu: too many", S);
             break;
         }
         mem_free(paths);
@@ -186,7 +186,7 @@ static int raw_forecast(const hr_series *s, size_t i, const hr_fit_opts *fit, co
         paths = mem_array(S * nh, sizeof *paths);
         c = mem_array(nh, sizeof *c);
         if (!paths || !c) {
-            st = hr_err(HR_ENOMEM, "out of memory");
+            st = err_set(HR_ENOMEM, "out of memory");
             break;
         }
         st = hr_scenarios(m, s, i, Y, S, o->growth_pct, o->seed + (uint64_t)(Y - Y1) * 0x9E3779B9ull, paths);
@@ -258,7 +258,7 @@ static int raw_hindcasts(const hr_series *s, size_t i, const hr_fit_opts *fit, c
          * it) is left out of the hindcast, not the end of it */
         if (st == HR_ENOMEM) return st;
         if (st) {
-            hr_err_clear();
+            err_clear();
             st = HR_OK;
             continue;
         }
@@ -308,8 +308,8 @@ static int check_common(const hr_series *s, size_t region, const hr_fit_opts **f
                         const hr_assess_opts **ao, hr_assess_opts *adef, const hr_outlook_opts **o,
                         hr_outlook_opts *odef)
 {
-    if (!s) return hr_err(HR_EINVAL, "NULL series");
-    if (region >= hr_series_region_count(s)) return hr_err(HR_EINVAL, "no region %zu", region);
+    if (!s) return err_set(HR_EINVAL, "NULL series");
+    if (region >= hr_series_region_count(s)) return err_set(HR_EINVAL, "no region %zu", region);
     if (!*fit) {
         hr_fit_opts_init(fdef);
         fdef->model = "auto";
@@ -324,49 +324,49 @@ static int check_common(const hr_series *s, size_t region, const hr_fit_opts **f
         *o = odef;
     }
     if ((*ao)->nbudgets == 0 || (*ao)->nbudgets > HR_MAX_BUDGETS)
-        return hr_err(HR_EINVAL, "hr_assess_opts.nbudgets %zu is not in 1-%d", (*ao)->nbudgets, HR_MAX_BUDGETS);
+        return err_set(HR_EINVAL, "hr_assess_opts.nbudgets %zu is not in 1-%d", (*ao)->nbudgets, HR_MAX_BUDGETS);
     return check_opts(*o);
 }
 
 int hr_outlook_run(const hr_series *s, size_t region, const hr_fit_opts *fit, const hr_assess_opts *ao,
                    const hr_outlook_opts *o, hr_outlook *out)
 {
-    hr_err_clear();
+    err_clear();
     hr_fit_opts fdef;
     hr_assess_opts adef;
     hr_outlook_opts odef;
-    if (!out) return hr_err(HR_EINVAL, "hr_outlook_run: NULL out");
+    if (!out) return err_set(HR_EINVAL, "hr_outlook_run: NULL out");
     memset(out, 0, sizeof *out);
     int st = check_common(s, region, &fit, &fdef, &ao, &adef, &o, &odef);
-    if (st) return hr_err_prefix(st, "hr_outlook_run");
+    if (st) return err_prefix(st, "hr_outlook_run");
     const int Y1 = o->year_from, Y2 = o->year_to ? o->year_to : o->year_from;
     if (Y1 < 1901 || Y2 > 9999 || Y2 < Y1)
-        return hr_err(HR_EINVAL, "hr_outlook_run: forecast years %d-%d are not a range in 1901-9999", Y1, Y2);
+        return err_set(HR_EINVAL, "hr_outlook_run: forecast years %d-%d are not a range in 1901-9999", Y1, Y2);
     if (Y2 - Y1 + 1 > HR_OUTLOOK_MAX_YEARS)
-        return hr_err(HR_EINVAL, "hr_outlook_run: %d forecast years, at most %d", Y2 - Y1 + 1, HR_OUTLOOK_MAX_YEARS);
+        return err_set(HR_EINVAL, "hr_outlook_run: %d forecast years, at most %d", Y2 - Y1 + 1, HR_OUTLOOK_MAX_YEARS);
     const char *name = hr_series_region_name(s, region);
     hr_assessment a;
-    if ((st = history(s, region, ao, Y1, &a))) return hr_err_prefix(st, name);
+    if ((st = history(s, region, ao, Y1, &a))) return err_prefix(st, name);
     const size_t nb = ao->nbudgets;
     double thr[2] = {a.threshold_summer_mw, a.threshold_winter_mw};
     double q[HR_OUTLOOK_MAX_YEARS * HR_MAX_BUDGETS * 3];
     raw_info info;
     if ((st = raw_forecast(s, region, fit, ao, o, Y1, Y2, thr, a.year_to, 1, q, &info)))
-        return hr_err_prefix(st, name);
+        return err_prefix(st, name);
     /* calibration from the hindcasts of the years before Y1 */
     double f[HR_MAX_BUDGETS];
     size_t ncal = 0;
     for (size_t j = 0; j < nb; j++) f[j] = 1.0;
     if (o->calibrate) {
         hr_hindcast *H = mem_calloc(1, sizeof *H);
-        if (!H) return hr_err(HR_ENOMEM, "out of memory");
+        if (!H) return err_set(HR_ENOMEM, "out of memory");
         hr_assess_opts ha = *ao;
         ha.year_from = ha.year_to = 0;
         st = raw_hindcasts(s, region, fit, &ha, o, Y1 - 1, H);
         if (!st) ncal = spread_factors(H, Y1, nb, f);
         mem_free(H);
-        if (st == HR_EDATA) st = HR_OK, hr_err_clear(); /* too little history: none */
-        if (st) return hr_err_prefix(st, name);
+        if (st == HR_EDATA) st = HR_OK, err_clear(); /* too little history: none */
+        if (st) return err_prefix(st, name);
         if (ncal == 0)
             for (size_t j = 0; j < nb; j++) f[j] = 1.0;
     }
@@ -408,20 +408,20 @@ static int cmp_double(const void *x, const void *y)
 int hr_hindcast_run(const hr_series *s, size_t region, const hr_fit_opts *fit, const hr_assess_opts *ao,
                     const hr_outlook_opts *o, hr_hindcast *out)
 {
-    hr_err_clear();
+    err_clear();
     hr_fit_opts fdef;
     hr_assess_opts adef;
     hr_outlook_opts odef;
-    if (!out) return hr_err(HR_EINVAL, "hr_hindcast_run: NULL out");
+    if (!out) return err_set(HR_EINVAL, "hr_hindcast_run: NULL out");
     memset(out, 0, sizeof *out);
     int st = check_common(s, region, &fit, &fdef, &ao, &adef, &o, &odef);
-    if (st) return hr_err_prefix(st, "hr_hindcast_run");
+    if (st) return err_prefix(st, "hr_hindcast_run");
     const char *name = hr_series_region_name(s, region);
     hr_assess_opts ha = *ao;
     ha.year_from = ha.year_to = 0;
-    if ((st = raw_hindcasts(s, region, fit, &ha, o, 9999, out))) return hr_err_prefix(st, name);
+    if ((st = raw_hindcasts(s, region, fit, &ha, o, 9999, out))) return err_prefix(st, name);
     if (out->nyears == 0)
-        return hr_err(HR_EDATA, "region '%s': no whole year with a whole year of load before it", name);
+        return err_set(HR_EDATA, "region '%s': no whole year with a whole year of load before it", name);
     const size_t nb = ao->nbudgets;
     /* each year calibrated from the raw hindcasts of the years before it */
     double fy[HR_HINDCAST_MAX_YEARS][HR_MAX_BUDGETS];

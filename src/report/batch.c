@@ -166,7 +166,7 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
     const char **checks = mem_calloc(2 * nreg + 1, sizeof *checks);
     textbuf set = {0};
     settings_json(&set, o);
-    int st = (!rr || !warns || !checks || set.oom) ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    int st = (!rr || !warns || !checks || set.oom) ? err_set(HR_ENOMEM, "out of memory") : HR_OK;
     size_t nw = 0, nc = 0, nrr = 0, nfail = 0;
     report_timing tm[NSTAGES + 2];
     tm[0] = (report_timing){"read+screen", t_read.wall, t_read.cpu, 0};
@@ -207,7 +207,7 @@ static int write_report(const batch *B, size_t nreg, const char *const *paths, s
         st = report_write(outdir, rr, nrr, &run, B->rank_budget);
     }
     if (!st && nw && !o->keep_going)
-        st = hr_err(HR_EDATA,
+        st = err_set(HR_EDATA,
                     "hr_report: %zu stage%s failed for %zu region%s (first: %s); the report in %s lists them "
                     "(keep_going accepts such a report)",
                     nw, nw == 1 ? "" : "s", nfail, nfail == 1 ? "" : "s", warns[0], outdir);
@@ -226,25 +226,25 @@ int hr_report(const char *const *paths, size_t npaths, const hr_report_opts *o, 
 int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *o,
                  const char *outdir, const batch_dist *d)
 {
-    hr_err_clear();
-    if (!paths || !o || !outdir) return hr_err(HR_EINVAL, "hr_report: NULL argument");
-    if (!npaths) return hr_err(HR_EINVAL, "hr_report: no input files (npaths = 0)");
+    err_clear();
+    if (!paths || !o || !outdir) return err_set(HR_EINVAL, "hr_report: NULL argument");
+    if (!npaths) return err_set(HR_EINVAL, "hr_report: no input files (npaths = 0)");
     if (d && (!d->gather || d->size < 1 || d->rank < 0 || d->rank >= d->size))
-        return hr_err(HR_EINVAL, "batch_report: bad batch_dist");
+        return err_set(HR_EINVAL, "batch_report: bad batch_dist");
     /* The checks above and below fail alike on every rank (same options). */
     int st0 = headroom_check_opts(&o->assess); /* bad options fail here, not per region */
     if (st0) return st0;
     if (o->rank_by != HR_RANK_STUDY && o->rank_by != HR_RANK_CONTRACT)
-        return hr_err(HR_EINVAL, "hr_report: rank_by %d is not HR_RANK_STUDY or HR_RANK_CONTRACT", o->rank_by);
+        return err_set(HR_EINVAL, "hr_report: rank_by %d is not HR_RANK_STUDY or HR_RANK_CONTRACT", o->rank_by);
     if (o->rank_by == HR_RANK_CONTRACT && !flex_active(&o->assess))
-        return hr_err(HR_EINVAL, "hr_report: rank_by HR_RANK_CONTRACT needs contract terms in assess");
+        return err_set(HR_EINVAL, "hr_report: rank_by HR_RANK_CONTRACT needs contract terms in assess");
     if (!(o->campus_mw >= 0) || !isfinite(o->campus_mw))
-        return hr_err(HR_EINVAL, "hr_report: campus_mw %g is not a number >= 0", o->campus_mw);
+        return err_set(HR_EINVAL, "hr_report: campus_mw %g is not a number >= 0", o->campus_mw);
     int rb = -1; /* the ranking budget's index */
     for (size_t b = 0; b < o->assess.nbudgets; b++)
         if (fabs(o->assess.budgets_pct[b] - o->rank_budget_pct) < 1e-9) rb = (int)b;
     if (rb < 0)
-        return hr_err(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
+        return err_set(HR_EINVAL, "ranking budget %g %% is not one of the budgets", o->rank_budget_pct);
     /* the run's wall time, and the CPU time of all its threads */
     stamp t_start = {cal_monotonic_seconds(), cal_process_cpu_seconds()};
     hr_series *s = NULL;
@@ -260,7 +260,7 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     if (!st) {
         B.out = mem_calloc(nreg ? nreg : 1, sizeof(region_out));
         B.order = mem_array(nreg ? nreg : 1, sizeof *B.order);
-        if (!B.out || !B.order) st = hr_err(HR_ENOMEM, "out of memory");
+        if (!B.out || !B.order) st = err_set(HR_ENOMEM, "out of memory");
     }
     if (!st) {
         /* Longest regions first (their cost grows with their hours): the
@@ -294,7 +294,7 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
         int gs = d->gather(d->ud, NULL, 0, st ? NULL : batch_take_regions, &tc);
         if (!st) st = gs;
         for (size_t i = 0; !st && i < nreg; i++)
-            if (!B.out[i].rr.name) st = hr_err(HR_EIO, "no rank returned region %zu", i);
+            if (!B.out[i].rr.name) st = err_set(HR_EIO, "no rank returned region %zu", i);
     }
     if (!st && !(d && d->rank > 0)) st = write_report(&B, nreg, paths, npaths, o, outdir, t_start, t_read);
     for (size_t i = 0; B.out && i < nreg; i++) {
@@ -305,6 +305,6 @@ int batch_report(const char *const *paths, size_t npaths, const hr_report_opts *
     mem_free(B.order);
     mem_free(B.out);
     hr_series_free(s);
-    if (!st) hr_err_clear(); /* region warnings went to the report and the log */
+    if (!st) err_clear(); /* region warnings went to the report and the log */
     return st;
 }

@@ -29,7 +29,7 @@ typedef struct {
      * fails, or when take is NULL (rank 0 itself failed), it still receives
      * the rest so that no sender waits forever, and returns take's first
      * nonzero status. Returns 0 or an HR_* status (the transport failed:
-     * set hr_err). */
+     * set err_set). */
     int (*gather)(void *ud, const void *buf, size_t len, batch_take_fn take, void *tctx);
     void *ud;
 } batch_dist;

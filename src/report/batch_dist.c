@@ -43,7 +43,7 @@ static int pack_regions(const batch *B, textbuf *b)
             tb_putn(b, R->fhi, 2 * h * sizeof(double));
         }
     }
-    return b->oom ? hr_err(HR_ENOMEM, "out of memory") : HR_OK;
+    return b->oom ? err_set(HR_ENOMEM, "out of memory") : HR_OK;
 }
 
 /* Point the report_region of a received region_out at its own arrays
@@ -84,23 +84,23 @@ int batch_take_regions(void *tctx, const void *buf, size_t len)
     int from = ++c->from;
     const unsigned char *p = buf, *end = p + len;
     pack_head hd;
-    if (!buf || len < sizeof hd) return hr_err(HR_EIO, "rank %d: truncated results", from);
+    if (!buf || len < sizeof hd) return err_set(HR_EIO, "rank %d: truncated results", from);
     memcpy(&hd, p, sizeof hd);
     p += sizeof hd;
     hd.err[sizeof hd.err - 1] = 0;
     if (hd.magic != PACK_MAGIC || hd.rec_size != sizeof(region_out))
-        return hr_err(HR_EIO, "rank %d: results of another build", from);
-    if (hd.status) return hr_err(hd.status, "rank %d: %s", from, hd.err);
+        return err_set(HR_EIO, "rank %d: results of another build", from);
+    if (hd.status) return err_set(hd.status, "rank %d: %s", from, hd.err);
     size_t h = c->B->o->forecast_hours;
-    if (hd.h != h) return hr_err(HR_EIO, "rank %d: results for other options", from);
+    if (hd.h != h) return err_set(HR_EIO, "rank %d: results for other options", from);
     for (uint64_t k = 0; k < hd.nrec; k++) {
         pack_rec rc;
         if ((size_t)(end - p) < sizeof rc + sizeof(region_out))
-            return hr_err(HR_EIO, "rank %d: truncated results", from);
+            return err_set(HR_EIO, "rank %d: truncated results", from);
         memcpy(&rc, p, sizeof rc);
         p += sizeof rc;
         if (rc.index >= c->nreg || c->B->out[rc.index].rr.name)
-            return hr_err(HR_EIO, "rank %d: bad or repeated region index", from);
+            return err_set(HR_EIO, "rank %d: bad or repeated region index", from);
         region_out *R = &c->B->out[rc.index];
         memcpy(R, p, sizeof *R);
         p += sizeof *R;
@@ -109,7 +109,7 @@ int batch_take_regions(void *tctx, const void *buf, size_t len)
             size_t nb = 5 * h * sizeof(double);
             if (h > SIZE_MAX / (5 * sizeof(double)) || (size_t)(end - p) < nb) {
                 memset(R, 0, sizeof *R);
-                return hr_err(HR_EIO, "rank %d: truncated results", from);
+                return err_set(HR_EIO, "rank %d: truncated results", from);
             }
             R->fmean = mem_array(h, sizeof(double));
             R->flo = mem_array(2 * h, sizeof(double));
@@ -117,7 +117,7 @@ int batch_take_regions(void *tctx, const void *buf, size_t len)
             if (!R->fmean || !R->flo || !R->fhi) {
                 /* name set, so batch_report frees them */
                 R->rr.name = c->B->s->reg[rc.index].name;
-                return hr_err(HR_ENOMEM, "out of memory");
+                return err_set(HR_ENOMEM, "out of memory");
             }
             memcpy(R->fmean, p, h * sizeof(double));
             memcpy(R->flo, p + h * sizeof(double), 2 * h * sizeof(double));
@@ -126,7 +126,7 @@ int batch_take_regions(void *tctx, const void *buf, size_t len)
         }
         rebind(R, &c->B->s->reg[rc.index], h);
     }
-    if (p != end) return hr_err(HR_EIO, "rank %d: trailing bytes in results", from);
+    if (p != end) return err_set(HR_EIO, "rank %d: trailing bytes in results", from);
     return HR_OK;
 }
 

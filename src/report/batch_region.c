@@ -118,7 +118,7 @@ static void do_backtest(region_out *R, const hr_series *s, size_t i, const hr_re
     int64_t start;
     size_t days = bt_days(R, o, &start);
     if (days < 7) {
-        hr_err(HR_EDATA, "too little data for a day-ahead backtest");
+        err_set(HR_EDATA, "too little data for a day-ahead backtest");
         warn(R, "backtest");
         return;
     }
@@ -432,7 +432,7 @@ static void do_region(batch *B, size_t i)
         model_ws_free(ws);
         return;
     }
-    hr_err_clear();
+    err_clear();
     do_backtest(R, B->s, i, B->o, ws, &g);
     stamp_add(&R->wall[ST_BACKTEST], &R->cpu[ST_BACKTEST], &t_a);
     do_forecast(R, B->s, i, B->o, ws, &g);

@@ -35,10 +35,10 @@ static char *path_join(const char *dir, const char *name)
 static int write_file(const char *dir, const char *name, const textbuf *s)
 {
     char *path = path_join(dir, name);
-    if (!path) return hr_err(HR_ENOMEM, "%s/%s: out of memory", dir, name);
+    if (!path) return err_set(HR_ENOMEM, "%s/%s: out of memory", dir, name);
     FILE *f = fopen(path, "wb");
     if (!f) {
-        int rc = hr_err(HR_EIO, "%s: cannot create: %s", path, strerror(errno));
+        int rc = err_set(HR_EIO, "%s: cannot create: %s", path, strerror(errno));
         mem_free(path);
         return rc;
     }
@@ -46,7 +46,7 @@ static int write_file(const char *dir, const char *name, const textbuf *s)
     int bad = k != s->len || fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0;
     int e = errno;
     if (fclose(f) != 0) bad = 1;
-    int rc = bad ? hr_err(HR_EIO, "%s: write failed: %s", path, strerror(e)) : HR_OK;
+    int rc = bad ? err_set(HR_EIO, "%s: write failed: %s", path, strerror(e)) : HR_OK;
     mem_free(path);
     return rc;
 }
@@ -73,13 +73,13 @@ static int check_existing(const char *dir, int *exists, mode_t *mode)
     *exists = 0;
     if (lstat(dir, &st) != 0) {
         if (errno == ENOENT) return HR_OK;
-        return hr_err(HR_EIO, "%s: cannot stat: %s", dir, strerror(errno));
+        return err_set(HR_EIO, "%s: cannot stat: %s", dir, strerror(errno));
     }
-    if (!S_ISDIR(st.st_mode)) return hr_err(HR_EIO, "%s: exists and is not a directory", dir);
+    if (!S_ISDIR(st.st_mode)) return err_set(HR_EIO, "%s: exists and is not a directory", dir);
     *exists = 1;
     *mode = st.st_mode & 07777;
     DIR *d = opendir(dir);
-    if (!d) return hr_err(HR_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
+    if (!d) return err_set(HR_EIO, "%s: cannot open directory: %s", dir, strerror(errno));
     struct dirent *de;
     int rc = HR_OK;
     while ((de = readdir(d)) != NULL) {
@@ -89,14 +89,14 @@ static int check_existing(const char *dir, int *exists, mode_t *mode)
         if (known) {
             char *p = path_join(dir, de->d_name);
             if (!p) {
-                rc = hr_err(HR_ENOMEM, "%s: out of memory", dir);
+                rc = err_set(HR_ENOMEM, "%s: out of memory", dir);
                 break;
             }
             known = lstat(p, &st) == 0 && S_ISREG(st.st_mode);
             mem_free(p);
         }
         if (!known) {
-            rc = hr_err(HR_EIO,
+            rc = err_set(HR_EIO,
                         "%s: refusing to replace: it holds '%s', which is not part of a headroom report",
                         dir, de->d_name);
             break;
@@ -125,10 +125,10 @@ int outdir_replace(const char *dir, const textbuf out[REPORT_NFILES], int fail_a
     for (int k = 0; k < REPORT_NFILES && !rc; k++) {
         rc = write_file(tmpdir, REPORT_FILES[k], &out[k]);
         if (!rc && fail_after_files > 0 && k + 1 == fail_after_files)
-            rc = hr_err(HR_EIO, "%s: injected failure after %d files (test hook)", tmpdir, k + 1);
+            rc = err_set(HR_EIO, "%s: injected failure after %d files (test hook)", tmpdir, k + 1);
     }
     if (!rc && chmod(tmpdir, mode) != 0)
-        rc = hr_err(HR_EIO, "%s: cannot set mode: %s", tmpdir, strerror(errno));
+        rc = err_set(HR_EIO, "%s: cannot set mode: %s", tmpdir, strerror(errno));
     if (!rc) rc = atomic_dir_commit(tmpdir, dir, remove_report_dir);
     if (rc) remove_report_dir(tmpdir);
     mem_free(tmpdir);

@@ -41,13 +41,13 @@ static int rank_cmp(const void *a, const void *b)
 static int validate(const report_region *rg, size_t n, const report_run *run, int rb, size_t *nb_out,
                     size_t *ref_out)
 {
-    if (n && !rg) return hr_err(HR_EINVAL, "report_write: regions is NULL");
-    if (run->ninputs && !run->inputs) return hr_err(HR_EINVAL, "report_write: inputs is NULL");
-    if (run->ntimings && !run->timings) return hr_err(HR_EINVAL, "report_write: timings is NULL");
-    if (run->nwarnings && !run->warnings) return hr_err(HR_EINVAL, "report_write: warnings is NULL");
-    if (run->ndata_warnings && !run->data_warnings) return hr_err(HR_EINVAL, "report_write: data_warnings is NULL");
+    if (n && !rg) return err_set(HR_EINVAL, "report_write: regions is NULL");
+    if (run->ninputs && !run->inputs) return err_set(HR_EINVAL, "report_write: inputs is NULL");
+    if (run->ntimings && !run->timings) return err_set(HR_EINVAL, "report_write: timings is NULL");
+    if (run->nwarnings && !run->warnings) return err_set(HR_EINVAL, "report_write: warnings is NULL");
+    if (run->ndata_warnings && !run->data_warnings) return err_set(HR_EINVAL, "report_write: data_warnings is NULL");
     for (size_t i = 0; i < run->ninputs; i++)
-        if (!run->inputs[i]) return hr_err(HR_EINVAL, "report_write: input %zu is NULL", i);
+        if (!run->inputs[i]) return err_set(HR_EINVAL, "report_write: input %zu is NULL", i);
     /* The budget list comes from the first region that has one; a region
      * without budgets (its headroom failed) is allowed and ranked last. */
     size_t nb = 0, ref = 0;
@@ -56,26 +56,26 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
     for (size_t i = 0; i < n; i++) {
         const report_region *r = &rg[i];
         const char *nm = r->name ? r->name : "(null)";
-        if (!r->name) return hr_err(HR_EINVAL, "report_write: region %zu has no name", i);
+        if (!r->name) return err_set(HR_EINVAL, "report_write: region %zu has no name", i);
         if (r->nbudgets && r->nbudgets != nb)
-            return hr_err(HR_EINVAL, "report_write: region '%s' has %zu budgets, region '%s' has %zu", nm,
+            return err_set(HR_EINVAL, "report_write: region '%s' has %zu budgets, region '%s' has %zu", nm,
                           r->nbudgets, rg[ref].name, nb);
         if (r->nbudgets && !r->headroom)
-            return hr_err(HR_EINVAL, "report_write: region '%s': headroom is NULL", nm);
+            return err_set(HR_EINVAL, "report_write: region '%s': headroom is NULL", nm);
         for (size_t j = 0; j < r->nbudgets; j++)
             if (!(r->headroom[j].budget_pct == rg[ref].headroom[j].budget_pct))
-                return hr_err(HR_EINVAL, "report_write: region '%s': budget %zu differs from region '%s'", nm,
+                return err_set(HR_EINVAL, "report_write: region '%s': budget %zu differs from region '%s'", nm,
                               j, rg[ref].name);
         if ((r->ncurve && (!r->curve_mw || !r->curve_rate_pct)) || (r->nldc && !r->ldc_pct) ||
             (r->nbacktest && !r->backtest))
-            return hr_err(HR_EINVAL, "report_write: region '%s': an array with a nonzero count is NULL", nm);
+            return err_set(HR_EINVAL, "report_write: region '%s': an array with a nonzero count is NULL", nm);
         if (r->genmix.nfuels && (!r->genmix.fuel || !r->genmix.share_pct))
-            return hr_err(HR_EINVAL, "report_write: region '%s': genmix arrays are NULL", nm);
+            return err_set(HR_EINVAL, "report_write: region '%s': genmix arrays are NULL", nm);
         for (size_t j = 0; j < r->genmix.nfuels; j++)
-            if (!r->genmix.fuel[j]) return hr_err(HR_EINVAL, "report_write: region '%s': fuel name NULL", nm);
+            if (!r->genmix.fuel[j]) return err_set(HR_EINVAL, "report_write: region '%s': fuel name NULL", nm);
     }
     if (nb && (rb < 0 || (size_t)rb >= nb))
-        return hr_err(HR_EINVAL, "report_write: rank budget index %d out of range (0..%zu)", rb, nb - 1);
+        return err_set(HR_EINVAL, "report_write: rank budget index %d out of range (0..%zu)", rb, nb - 1);
     *nb_out = nb;
     *ref_out = ref;
     return HR_OK;
@@ -86,7 +86,7 @@ static int validate(const report_region *rg, size_t n, const report_run *run, in
 static int rank_regions(const report_region *rg, size_t n, size_t nb, size_t rb, int by_contract, size_t *order)
 {
     rank_key *keys = mem_array(n ? n : 1, sizeof *keys);
-    if (!keys) return hr_err(HR_ENOMEM, "report_write: out of memory");
+    if (!keys) return err_set(HR_ENOMEM, "report_write: out of memory");
     for (size_t i = 0; i < n; i++) {
         keys[i].v = !nb ? NAN : by_contract ? rg[i].contract_mw : hrow(&rg[i], rb)->headroom_mw;
         keys[i].name = rg[i].name;
@@ -128,7 +128,7 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     size_t dl = strlen(dir_in);
     while (dl > 1 && dir_in[dl - 1] == '/') dl--;
     if (dl == 0 || (dl == 1 && dir_in[0] == '/'))
-        return hr_err(HR_EINVAL, "report_write: '%s' is not a usable output directory", dir_in);
+        return err_set(HR_EINVAL, "report_write: '%s' is not a usable output directory", dir_in);
     size_t ni = run->ninputs ? run->ninputs : 1;
     char *dir = mem_alloc(dl + 1);
     size_t *order = mem_array(n ? n : 1, sizeof *order);
@@ -141,7 +141,7 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     memset(out, 0, sizeof out);
     model_list ml = {NULL, 0};
     if (!dir || !order || !budgets || !hex || !hexp || !sizes || !within || !collect_models(rg, n, &ml)) {
-        rc = hr_err(HR_ENOMEM, "report_write: out of memory");
+        rc = err_set(HR_ENOMEM, "report_write: out of memory");
         goto done;
     }
     memcpy(dir, dir_in, dl);
@@ -170,7 +170,7 @@ static int write_locked(const char *dir_in, const report_region *rg, size_t n, c
     render_runjson(&out[3], &c, &tr);
     for (int k = 0; k < REPORT_NFILES; k++)
         if (out[k].oom) {
-            rc = hr_err(HR_ENOMEM, "report_write: out of memory while rendering %s", REPORT_FILES[k]);
+            rc = err_set(HR_ENOMEM, "report_write: out of memory while rendering %s", REPORT_FILES[k]);
             goto done;
         }
     rc = outdir_replace(dir, out, run->fail_after_files);
@@ -191,10 +191,10 @@ done:
 int report_write(const char *dir, const report_region *regions, size_t n, const report_run *run,
                  int rank_budget_index)
 {
-    hr_err_clear();
-    if (!dir || !run) return hr_err(HR_EINVAL, "report_write: NULL argument");
+    err_clear();
+    if (!dir || !run) return err_set(HR_EINVAL, "report_write: NULL argument");
     locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-    if (!c) return hr_err(HR_ENOMEM, "report_write: cannot create the C locale");
+    if (!c) return err_set(HR_ENOMEM, "report_write: cannot create the C locale");
     locale_t old = uselocale(c);
     int rc = write_locked(dir, regions, n, run, rank_budget_index);
     uselocale(old);

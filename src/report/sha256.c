@@ -111,13 +111,13 @@ void report_sha256_hex(const void *data, size_t len, char hex[65])
 
 int report_sha256_file_size(const char *path, char hex[65], uint64_t *size_out)
 {
-    if (!path || !hex) return hr_err(HR_EINVAL, "report_sha256_file: NULL argument");
+    if (!path || !hex) return err_set(HR_EINVAL, "report_sha256_file: NULL argument");
     FILE *f = fopen(path, "rb");
-    if (!f) return hr_err(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!f) return err_set(HR_EIO, "%s: cannot open: %s", path, strerror(errno));
     uint8_t *buf = mem_alloc(1 << 16);
     if (!buf) {
         fclose(f);
-        return hr_err(HR_ENOMEM, "%s: out of memory", path);
+        return err_set(HR_ENOMEM, "%s: out of memory", path);
     }
     sha256_ctx c;
     sha256_init(&c);
@@ -126,7 +126,7 @@ int report_sha256_file_size(const char *path, char hex[65], uint64_t *size_out)
     int bad = ferror(f);
     fclose(f);
     mem_free(buf);
-    if (bad) return hr_err(HR_EIO, "%s: read error", path);
+    if (bad) return err_set(HR_EIO, "%s: read error", path);
     if (size_out) *size_out = c.nbytes;
     sha256_final(&c, hex);
     return HR_OK;

@@ -37,7 +37,7 @@ int la_dims_ok(const char *what, size_t k, const size_t *dims)
 {
     for (size_t i = 0; i < k; i++)
         if (dims[i] > LA_INT_MAX)
-            return hr_err(HR_EINVAL, "%s: dimension %zu exceeds the BLAS/LAPACK integer range (%zu)",
+            return err_set(HR_EINVAL, "%s: dimension %zu exceeds the BLAS/LAPACK integer range (%zu)",
                           what, dims[i], LA_INT_MAX);
     return HR_OK;
 }
@@ -50,9 +50,9 @@ static int la_info(const char *fn, lapack_int info)
 {
     if (info == 0) return HR_OK;
     if (info == LAPACK_WORK_MEMORY_ERROR || info == LAPACK_TRANSPOSE_MEMORY_ERROR)
-        return hr_err(HR_ENOMEM, "%s: LAPACKE workspace allocation failed", fn);
-    if (info < 0) return hr_err(HR_EINVAL, "%s: illegal argument %d", fn, (int)-info);
-    return hr_err(HR_ESINGULAR, "%s: numerically singular at pivot %d", fn, (int)info);
+        return err_set(HR_ENOMEM, "%s: LAPACKE workspace allocation failed", fn);
+    if (info < 0) return err_set(HR_EINVAL, "%s: illegal argument %d", fn, (int)-info);
+    return err_set(HR_ESINGULAR, "%s: numerically singular at pivot %d", fn, (int)info);
 }
 
 void la_syrk_t(size_t n, size_t p, double alpha, const double *X, size_t ldx,

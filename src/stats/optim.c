@@ -61,7 +61,7 @@ static int gz(scaled *S, double *z, double h, double *g)
         z[i] = zi;
         g[i] = (f1 - f2) / (2.0 * h);
         if (!isfinite(g[i]) || f1 >= DBL_MAX || f2 >= DBL_MAX)
-            return hr_err(HR_ENOCONV, "optim.c: non-finite finite-difference value in coordinate %zu",
+            return err_set(HR_ENOCONV, "optim.c: non-finite finite-difference value in coordinate %zu",
                           i + 1);
     }
     return 0;
@@ -71,7 +71,7 @@ int optim_grad(size_t n, const double *x, optim_fn fn, void *ud,
                const optim_ctl *ctl, double *g)
 {
     double *w = mem_array(2 * n + 1, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "optim.c: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "optim.c: out of memory");
     scaled S = { n, fn, ud, ctl->parscale, w + n };
     for (size_t i = 0; i < n; i++) w[i] = x[i] / (ctl->parscale ? ctl->parscale[i] : 1.0);
     int rc = gz(&S, w, ctl->ndeps, g);
@@ -86,7 +86,7 @@ int optim_hessian(size_t n, const double *x, optim_fn fn, void *ud,
                   const optim_ctl *ctl, double *H, double *grad, double *fx)
 {
     double *w = mem_array(2 * n + 1, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "optim.c: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "optim.c: out of memory");
     double *z = w;
     scaled S = { n, fn, ud, ctl->parscale, w + n };
     const double h = ctl->ndeps;
@@ -137,7 +137,7 @@ int optim_hessian(size_t n, const double *x, optim_fn fn, void *ud,
     if (fx) *fx = f0;
     mem_free(w);
     if (bad)
-        return hr_err(HR_ENOCONV, "optim.c: non-finite finite-difference value in coordinate %zu",
+        return err_set(HR_ENOCONV, "optim.c: non-finite finite-difference value in coordinate %zu",
                       bi + 1);
     return 0;
 }
@@ -147,7 +147,7 @@ int optim_bfgs(size_t n, double *x, double *fmin, optim_fn fn, void *ud,
 {
     const double c1 = 1e-4, shrink = 0.2, reltest = 10.0;
     double *w = mem_array(n * n + 6 * n + 1, sizeof(double));
-    if (!w) return hr_err(HR_ENOMEM, "optim.c: out of memory");
+    if (!w) return err_set(HR_ENOMEM, "optim.c: out of memory");
     double *H = w, *z = H + n * n, *g = z + n, *p = g + n, *z0 = p + n, *g0 = z0 + n;
     scaled S = { n, fn, ud, ctl->parscale, g0 + n };
     int rc = 0, k = 0, fail = 1, stopped = 0;
@@ -156,7 +156,7 @@ int optim_bfgs(size_t n, double *x, double *fmin, optim_fn fn, void *ud,
     double f = fz(&S, z);
     if (f >= DBL_MAX) {
         mem_free(w);
-        return hr_err(HR_EINVAL, "optim.c: initial value is not finite");
+        return err_set(HR_EINVAL, "optim.c: initial value is not finite");
     }
     *fmin = f;
     if (ctl->maxit <= 0) { fail = 0; goto done; }
@@ -250,15 +250,15 @@ done:
     if (iters) *iters = k;
     mem_free(w);
     if (rc) return rc;
-    if (stopped) return hr_err(HR_ENOCONV, "optim.c: BFGS stopped by its monitor after %d iterations", k);
-    if (fail) return hr_err(HR_ENOCONV, "optim.c: BFGS reached %d iterations", ctl->maxit);
+    if (stopped) return err_set(HR_ENOCONV, "optim.c: BFGS stopped by its monitor after %d iterations", k);
+    if (fail) return err_set(HR_ENOCONV, "optim.c: BFGS reached %d iterations", ctl->maxit);
     return 0;
 }
 
 int optim_invert(size_t n, double *A)
 {
     double *B = mem_array(2 * n * n + 1, sizeof(double));
-    if (!B) return hr_err(HR_ENOMEM, "optim.c: out of memory");
+    if (!B) return err_set(HR_ENOMEM, "optim.c: out of memory");
     double *I = B + n * n;
     memcpy(B, A, n * n * sizeof(double));
     memset(I, 0, n * n * sizeof(double));
@@ -271,7 +271,7 @@ int optim_invert(size_t n, double *A)
             if (fabs(B[c * n + r]) > fabs(B[c * n + piv])) piv = r;
         if (!(fabs(B[c * n + piv]) > 1e-14 * scale)) {
             mem_free(B);
-            return hr_err(HR_ESINGULAR, "optim.c: singular matrix (pivot %zu)", c + 1);
+            return err_set(HR_ESINGULAR, "optim.c: singular matrix (pivot %zu)", c + 1);
         }
         if (piv != c)
             for (size_t j = 0; j < n; j++) {

@@ -104,7 +104,7 @@ static int gram_rows(const double *X, size_t ld, size_t n, size_t p, const unsig
     if (!B || !row) {
         mem_free(B);
         mem_free(row);
-        return hr_err(HR_ENOMEM, "regress_gram_add: out of memory");
+        return err_set(HR_ENOMEM, "regress_gram_add: out of memory");
     }
     size_t i = 0;
     while (i < n) {
@@ -133,7 +133,7 @@ int regress_gram_add(const double *X, size_t ld, size_t n, size_t p, const doubl
                      double *Xty)
 {
     if (!X || !y || !G || p == 0 || ld < n)
-        return hr_err(HR_EINVAL, "regress_gram_add: NULL argument or ld %zu < n %zu", ld, n);
+        return err_set(HR_EINVAL, "regress_gram_add: NULL argument or ld %zu < n %zu", ld, n);
     size_t dims[3] = { ld, p, GRAM_CHUNK };
     int rc = la_dims_ok("regress_gram_add", 3, dims);
     if (rc) return rc;
@@ -151,7 +151,7 @@ static int compact_rows(const work *wk, size_t nu, double **Xc, double **yc)
         mem_free(*Xc);
         mem_free(*yc);
         *Xc = *yc = NULL;
-        return hr_err(HR_ENOMEM, "regress: out of memory (copy of %zu x %zu)", nu, p);
+        return err_set(HR_ENOMEM, "regress: out of memory (copy of %zu x %zu)", nu, p);
     }
     for (size_t j = 0; j <= p; j++) {
         const double *src = j < p ? wk->X + j * wk->ld : wk->y;
@@ -175,7 +175,7 @@ static void chol_solve(size_t k, const double *U, size_t ldu, double *x)
 static int inv_diag(size_t k, const double *R, size_t ldr, double *d)
 {
     double *Ri = mem_array(k * k + 1, sizeof *Ri);
-    if (!Ri) return hr_err(HR_ENOMEM, "regress: out of memory (%zu x %zu inverse)", k, k);
+    if (!Ri) return err_set(HR_ENOMEM, "regress: out of memory (%zu x %zu inverse)", k, k);
     for (size_t b = 0; b < k; b++)
         for (size_t a = 0; a < k; a++) Ri[a + b * k] = a <= b ? R[a + b * ldr] : 0.0;
     int rc = k ? la_trtri_upper(k, Ri, k) : HR_OK;
@@ -194,7 +194,7 @@ static int scaled_rcond(size_t k, const double *R, size_t ldr, const double *cn,
 {
     if (k == 0) { *rc = 1.0; return HR_OK; }
     double *S = mem_array(k * k, sizeof *S);
-    if (!S) return hr_err(HR_ENOMEM, "regress: out of memory");
+    if (!S) return err_set(HR_ENOMEM, "regress: out of memory");
     for (size_t b = 0; b < k; b++)
         for (size_t a = 0; a < k; a++) S[a + b * k] = a <= b ? R[a + b * ldr] / cn[b] : 0.0;
     int st = la_trcon_upper(k, S, k, rc);
@@ -219,7 +219,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
     double *r = mem_array(n, sizeof *r), *g = mem_array(p, sizeof *g);
     double *E = NULL, *A = NULL, *e2 = NULL;
     if (!G || !U || !b || !cn || !kept || !cand || !candk || !candr || !r || !g) {
-        rc = hr_err(HR_ENOMEM, "regress: out of memory (%zu x %zu normal equations)", p, p);
+        rc = err_set(HR_ENOMEM, "regress: out of memory (%zu x %zu normal equations)", p, p);
         goto done;
     }
     /* G = X'X (upper) over the usable rows, b = X'y (y is 0 on the others) */
@@ -276,7 +276,7 @@ static int fit_chol(const work *wk, double tol, double rcond_min, regress_fit *f
         E = mem_array(REFINE_ROWS * ncand, sizeof *E);
         A = mem_calloc(p * ncand, sizeof *A);
         e2 = mem_calloc(ncand, sizeof *e2);
-        if (!E || !A || !e2) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto done; }
+        if (!E || !A || !e2) { rc = err_set(HR_ENOMEM, "regress: out of memory"); goto done; }
         for (size_t c = 0; c < ncand; c++) {
             double *u = candr + c * p;
             la_trsv_upper(0, candk[c], U, p, u); /* coefficients on S<j */
@@ -390,7 +390,7 @@ static int fit_qr(const work *wk_in, double tol, regress_fit *f)
     double *qty = mem_array(n, sizeof *qty), *wv = mem_array(QR_NB, sizeof *wv);
     size_t *kept = mem_array(p, sizeof *kept);
     if (!A || !tau || !nrm0 || !cn || !qty || !wv || !kept) {
-        rc = hr_err(HR_ENOMEM, "regress: out of memory (QR of %zu x %zu)", n, p);
+        rc = err_set(HR_ENOMEM, "regress: out of memory (QR of %zu x %zu)", n, p);
         goto done;
     }
     memcpy(A, wk->X, n * p * sizeof *A);
@@ -456,9 +456,9 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     else regress_opts_init(&o);
     if (out) *out = NULL;
     if (!X || !y || !out || n == 0 || p == 0 || ld < n)
-        return hr_err(HR_EINVAL, "regress: empty design (n = %zu, p = %zu) or NULL argument", n, p);
+        return err_set(HR_EINVAL, "regress: empty design (n = %zu, p = %zu) or NULL argument", n, p);
     if (!(o.tol > 0 && o.tol < 1) || !(o.ridge >= 0) || o.method < 0 || o.method > 2)
-        return hr_err(HR_EINVAL, "regress: invalid options (tol %g, ridge %g, method %d)",
+        return err_set(HR_EINVAL, "regress: invalid options (tol %g, ridge %g, method %d)",
                       o.tol, o.ridge, o.method);
     size_t dims[3] = { n, p, ld };
     int rc = la_dims_ok("regress", 3, dims);
@@ -466,13 +466,13 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
 
     /* usable rows */
     unsigned char *ok = mem_array(n, 1);
-    if (!ok) return hr_err(HR_ENOMEM, "regress: out of memory");
+    if (!ok) return err_set(HR_ENOMEM, "regress: out of memory");
     for (size_t i = 0; i < n; i++) {
         ok[i] = isfinite(y[i]) ? 1 : 0;
         if (w) {
             if (isnan(w[i]) || w[i] < 0) {
                 mem_free(ok);
-                return hr_err(HR_EINVAL, "regress: row %zu: weight %g is negative or NaN", i, w[i]);
+                return err_set(HR_EINVAL, "regress: row %zu: weight %g is negative or NaN", i, w[i]);
             }
             if (!(w[i] > 0) || isinf(w[i])) ok[i] = 0;
         }
@@ -487,11 +487,11 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     for (size_t i = 0; i < n; i++) nu += ok[i];
     if (nu == 0) {
         mem_free(ok);
-        return hr_err(HR_EDATA, "regress: no usable row (every row has a missing y, X entry or zero weight)");
+        return err_set(HR_EDATA, "regress: no usable row (every row has a missing y, X entry or zero weight)");
     }
     if (p > nu) {
         mem_free(ok);
-        return hr_err(HR_ESINGULAR, "regress: more columns (%zu) than usable rows (%zu)", p, nu);
+        return err_set(HR_ESINGULAR, "regress: more columns (%zu) than usable rows (%zu)", p, nu);
     }
 
     /* intercept: a column equal to 1 on every usable row */
@@ -508,7 +508,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     work wk = { .n = nu, .p = p, .ld = nu, .X = X, .y = y };
     double *fit = NULL;
     if (!f || !(f->beta = mem_array(p, sizeof *f->beta)) || !(f->se = mem_array(p, sizeof *f->se))) {
-        rc = hr_err(HR_ENOMEM, "regress: out of memory");
+        rc = err_set(HR_ENOMEM, "regress: out of memory");
         goto fail;
     }
     f->p = p;
@@ -519,7 +519,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
         wk.gram_only = G && Xty && o.gram_only;
         if (nu != n) {
             wk.yown = mem_array(n, sizeof *wk.yown);
-            if (!wk.yown) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
+            if (!wk.yown) { rc = err_set(HR_ENOMEM, "regress: out of memory"); goto fail; }
             for (size_t i = 0; i < n; i++) wk.yown[i] = ok[i] ? y[i] : 0.0;
             wk.y = wk.yown;
             wk.ok = ok;
@@ -528,7 +528,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
         wk.Xown = mem_array(nu * p, sizeof *wk.Xown);
         wk.yown = mem_array(nu, sizeof *wk.yown);
         if (!wk.Xown || !wk.yown) {
-            rc = hr_err(HR_ENOMEM, "regress: out of memory (copy of %zu x %zu)", nu, p);
+            rc = err_set(HR_ENOMEM, "regress: out of memory (copy of %zu x %zu)", nu, p);
             goto fail;
         }
         for (size_t j = 0; j <= p; j++) {
@@ -545,7 +545,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     }
     if (o.ridge > 0) {
         wk.lam = mem_array(p, sizeof *wk.lam);
-        if (!wk.lam) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
+        if (!wk.lam) { rc = err_set(HR_ENOMEM, "regress: out of memory"); goto fail; }
         for (size_t j = 0; j < p; j++) wk.lam[j] = has_int && j == int_col ? 0.0 : o.ridge;
     }
 
@@ -553,7 +553,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
     if (o.method != REGRESS_QR || o.ridge > 0) {
         rc = fit_chol(&wk, o.tol, o.method == REGRESS_CHOL || o.ridge > 0 ? 0.0 : o.chol_rcond, f);
         if (rc == -1 && (o.method == REGRESS_CHOL || o.ridge > 0)) {
-            rc = hr_err(HR_ESINGULAR, "regress: normal equations too ill-conditioned for the "
+            rc = err_set(HR_ESINGULAR, "regress: normal equations too ill-conditioned for the "
                                       "Cholesky method (use QR)");
             goto fail;
         }
@@ -565,7 +565,7 @@ static int fit_rows(const double *X, size_t ld, size_t n, size_t p, const double
      * mss = sum w (f - mean_w f)^2 with an intercept, sum w f^2 without. */
     {
         fit = yhat_out ? yhat_out : mem_array(n, sizeof *fit);
-        if (!fit) { rc = hr_err(HR_ENOMEM, "regress: out of memory"); goto fail; }
+        if (!fit) { rc = err_set(HR_ENOMEM, "regress: out of memory"); goto fail; }
         rc = regress_predict_beta_ld(f->beta, X, ld, n, p, fit);
         if (rc) goto fail;
         double sw = 0, swf = 0, rss = 0, mss = 0;
@@ -631,13 +631,13 @@ int regress_predict_beta_ld(const double *beta, const double *X, size_t ld, size
                             double *yhat)
 {
     if (!beta || !X || !yhat || p == 0 || ld < n)
-        return hr_err(HR_EINVAL, "regress_predict: NULL argument, p = 0 or ld < n");
+        return err_set(HR_EINVAL, "regress_predict: NULL argument, p = 0 or ld < n");
     size_t dims[3] = { n, p, ld };
     int rc = la_dims_ok("regress_predict", 3, dims);
     if (rc) return rc;
     if (n == 0) return HR_OK;
     double *b = mem_array(p, sizeof *b);
-    if (!b) return hr_err(HR_ENOMEM, "regress_predict: out of memory");
+    if (!b) return err_set(HR_ENOMEM, "regress_predict: out of memory");
     for (size_t j = 0; j < p; j++) b[j] = isnan(beta[j]) ? 0.0 : beta[j];
     la_gemv(0, n, p, 1.0, X, ld, b, 0.0, yhat);
     mem_free(b);
@@ -651,8 +651,8 @@ int regress_predict_beta(const double *beta, const double *X, size_t n, size_t p
 
 int regress_predict(const regress_fit *f, const double *X, size_t n, size_t p, double *yhat)
 {
-    if (!f) return hr_err(HR_EINVAL, "regress_predict: NULL fit");
+    if (!f) return err_set(HR_EINVAL, "regress_predict: NULL fit");
     if (p != f->p)
-        return hr_err(HR_EINVAL, "regress_predict: design has %zu columns, the fit %zu", p, f->p);
+        return err_set(HR_EINVAL, "regress_predict: design has %zu columns, the fit %zu", p, f->p);
     return regress_predict_beta(f->beta, X, n, p, yhat);
 }

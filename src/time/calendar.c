@@ -290,12 +290,12 @@ int cal_parse_time(const char *s, size_t len, int flags, cal_civil *out, int *ha
 
 int hr_time_parse(const char *s, int64_t *t_utc)
 {
-    hr_err_clear();
-    if (!s || !t_utc) return hr_err(HR_EINVAL, "hr_time_parse: NULL argument");
+    err_clear();
+    if (!s || !t_utc) return err_set(HR_EINVAL, "hr_time_parse: NULL argument");
     cal_civil c;
     int has_off = 0, off = 0, dst = 0;
     if (parse_time(s, strlen(s), 0, &c, &has_off, &off, &dst) != FORM_ISO || dst)
-        return hr_err(HR_EPARSE, "time \"%.64s\": not an ISO 8601 timestamp "
+        return err_set(HR_EPARSE, "time \"%.64s\": not an ISO 8601 timestamp "
                                  "(YYYY-MM-DD[THH:MM[:SS]][Z|+HH:MM])", s);
     *t_utc = cal_civil_to_utc(&c) - (has_off ? off : 0);
     return HR_OK;
@@ -628,7 +628,7 @@ int cal_tz_load(const char *name, const char *dir, cal_tz **out)
 {
     *out = NULL;
     if (!name || !valid_zone_name(name))
-        return hr_err(HR_ENOTFOUND, "time zone '%.64s': invalid name", name ? name : "(null)"),
+        return err_set(HR_ENOTFOUND, "time zone '%.64s': invalid name", name ? name : "(null)"),
                -1;
     if (!dir) dir = default_zone_dir;
     size_t nd = strlen(dir), nn = strlen(name);
@@ -637,7 +637,7 @@ int cal_tz_load(const char *name, const char *dir, cal_tz **out)
     if (!path || !z || !(z->name = mem_strdup(name))) {
         mem_free(path);
         cal_tz_free(z);
-        return hr_err(HR_ENOMEM, "time zone '%s': out of memory", name), -1;
+        return err_set(HR_ENOMEM, "time zone '%s': out of memory", name), -1;
     }
     memcpy(path, dir, nd);
     path[nd] = '/';
@@ -658,13 +658,13 @@ int cal_tz_load(const char *name, const char *dir, cal_tz **out)
             }
         }
         cal_tz_free(z);
-        return hr_err(HR_ENOTFOUND, "time zone '%s': no such zone under %s", name, dir), -1;
+        return err_set(HR_ENOTFOUND, "time zone '%s': no such zone under %s", name, dir), -1;
     }
     int rc = tzif_decode(img, len, z);
     mem_free(img);
     if (rc < 0) {
         cal_tz_free(z);
-        return hr_err(HR_EFORMAT, "time zone '%s': malformed TZif file under %s", name, dir), -1;
+        return err_set(HR_EFORMAT, "time zone '%s': malformed TZif file under %s", name, dir), -1;
     }
     *out = z;
     return 0;

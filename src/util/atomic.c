@@ -30,13 +30,13 @@ static int split_path(const char *path, char **dir, char **base)
     size_t b = n;
     while (b > 0 && path[b - 1] != '/') b--;
     *dir = *base = NULL;
-    if (b == n) return hr_err(HR_EINVAL, "%s: not a file name", path);
+    if (b == n) return err_set(HR_EINVAL, "%s: not a file name", path);
     *base = mem_alloc(n - b + 1);
     *dir = b ? mem_alloc(b + 1) : mem_strdup(".");
     if (!*base || !*dir) {
         mem_free(*base), mem_free(*dir);
         *base = *dir = NULL; /* the caller frees them again */
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     memcpy(*base, path + b, n - b);
     (*base)[n - b] = '\0';
@@ -119,12 +119,12 @@ static void file_free(atomic_file *a)
 int atomic_open(const char *path, atomic_file **out)
 {
     *out = NULL;
-    if (!path || !*path) return hr_err(HR_EINVAL, "output path is NULL or empty");
+    if (!path || !*path) return err_set(HR_EINVAL, "output path is NULL or empty");
     atomic_file *a = mem_calloc(1, sizeof *a);
     char *base = NULL;
     if (!a || !(a->path = mem_strdup(path))) {
         file_free(a);
-        return hr_err(HR_ENOMEM, "out of memory");
+        return err_set(HR_ENOMEM, "out of memory");
     }
     int st = split_path(path, &a->dir, &base);
     if (st) {
@@ -152,8 +152,8 @@ int atomic_open(const char *path, atomic_file **out)
         if (a->tmp) unlink(a->tmp);
     }
     if (!a->f) {
-        st = e == ENOMEM ? hr_err(HR_ENOMEM, "out of memory")
-                         : hr_err(HR_EIO, "%s: cannot create: %s", path, strerror(e));
+        st = e == ENOMEM ? err_set(HR_ENOMEM, "out of memory")
+                         : err_set(HR_EIO, "%s: cannot create: %s", path, strerror(e));
         file_free(a);
         return st;
     }
@@ -184,7 +184,7 @@ static int name_inode(atomic_file *a)
 
 int atomic_commit(atomic_file *a)
 {
-    if (!a) return hr_err(HR_EINVAL, "atomic_commit: NULL");
+    if (!a) return err_set(HR_EINVAL, "atomic_commit: NULL");
     int e = 0;
     if (fflush(a->f) != 0 || ferror(a->f)) e = errno ? errno : EIO;
     if (!e && fsync(fileno(a->f)) != 0) e = errno;
@@ -196,8 +196,8 @@ int atomic_commit(atomic_file *a)
     int st = HR_OK;
     if (e) {
         if (a->tmp) unlink(a->tmp);
-        st = e == ENOMEM ? hr_err(HR_ENOMEM, "out of memory")
-                         : hr_err(HR_EIO, "%s: write failed: %s", a->path, strerror(e));
+        st = e == ENOMEM ? err_set(HR_ENOMEM, "out of memory")
+                         : err_set(HR_EIO, "%s: write failed: %s", a->path, strerror(e));
     }
     file_free(a);
     return st;
@@ -219,7 +219,7 @@ int atomic_write(const char *path, const void *buf, size_t len)
     if (len && fwrite(buf, 1, len, a->f) != len) {
         int e = errno;
         atomic_abort(a);
-        return hr_err(HR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
+        return err_set(HR_EIO, "%s: write failed: %s", path, strerror(e ? e : EIO));
     }
     return atomic_commit(a);
 }
@@ -227,7 +227,7 @@ int atomic_write(const char *path, const void *buf, size_t len)
 int atomic_dir_begin(const char *dir, atomic_rmdir_fn rm, char **tmp)
 {
     *tmp = NULL;
-    if (!dir || !*dir) return hr_err(HR_EINVAL, "output directory is NULL or empty");
+    if (!dir || !*dir) return err_set(HR_EINVAL, "output directory is NULL or empty");
     char *parent, *base;
     int st = split_path(dir, &parent, &base);
     if (st) return st;
@@ -239,11 +239,11 @@ int atomic_dir_begin(const char *dir, atomic_rmdir_fn rm, char **tmp)
         e = mkdir(*tmp, 0777) == 0 ? 0 : errno;
     }
     mem_free(parent), mem_free(base);
-    if (!*tmp) return hr_err(HR_ENOMEM, "out of memory");
+    if (!*tmp) return err_set(HR_ENOMEM, "out of memory");
     if (e) {
         mem_free(*tmp);
         *tmp = NULL;
-        return hr_err(HR_EIO, "%s: cannot create a temporary directory beside it: %s", dir, strerror(e));
+        return err_set(HR_EIO, "%s: cannot create a temporary directory beside it: %s", dir, strerror(e));
     }
     return HR_OK;
 }
@@ -285,8 +285,8 @@ int atomic_dir_commit(const char *tmp, const char *dir, atomic_rmdir_fn rm)
     }
     if (!e) e = sync_dir(parent);
     mem_free(parent), mem_free(base);
-    if (e == ENOMEM) return hr_err(HR_ENOMEM, "out of memory");
-    if (e) return hr_err(HR_EIO, "%s: cannot put %s in its place: %s", dir, tmp, strerror(e));
+    if (e == ENOMEM) return err_set(HR_ENOMEM, "out of memory");
+    if (e) return err_set(HR_EIO, "%s: cannot put %s in its place: %s", dir, tmp, strerror(e));
     return HR_OK;
 }
 
@@ -294,10 +294,10 @@ int atomic_dir_commit(const char *tmp, const char *dir, atomic_rmdir_fn rm)
 
 int hr_outfile_open(const char *path, hr_outfile **out)
 {
-    hr_err_clear();
-    if (!out) return hr_err(HR_EINVAL, "hr_outfile_open: out is NULL");
+    err_clear();
+    if (!out) return err_set(HR_EINVAL, "hr_outfile_open: out is NULL");
     *out = NULL;
-    if (!path || !*path) return hr_err(HR_EINVAL, "hr_outfile_open: path is NULL or empty");
+    if (!path || !*path) return err_set(HR_EINVAL, "hr_outfile_open: path is NULL or empty");
     return atomic_open(path, out);
 }
 
@@ -305,8 +305,8 @@ FILE *hr_outfile_stream(hr_outfile *f) { return atomic_stream(f); }
 
 int hr_outfile_commit(hr_outfile *f)
 {
-    hr_err_clear();
-    if (!f) return hr_err(HR_EINVAL, "hr_outfile_commit: NULL");
+    err_clear();
+    if (!f) return err_set(HR_EINVAL, "hr_outfile_commit: NULL");
     return atomic_commit(f);
 }
 

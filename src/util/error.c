@@ -29,24 +29,24 @@ const char *hr_strerror(int status)
 
 const char *hr_last_error(void) { return last_error; }
 
-void hr_err_clear(void) { last_error[0] = '\0'; }
+void err_clear(void) { last_error[0] = '\0'; }
 
-int hr_verr(int status, const char *fmt, va_list ap)
+int err_vset(int status, const char *fmt, va_list ap)
 {
     vsnprintf(last_error, sizeof last_error, fmt, ap);
     return status;
 }
 
-int hr_err(int status, const char *fmt, ...)
+int err_set(int status, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    hr_verr(status, fmt, ap);
+    err_vset(status, fmt, ap);
     va_end(ap);
     return status;
 }
 
-int hr_err_prefix(int status, const char *prefix)
+int err_prefix(int status, const char *prefix)
 {
     char tmp[sizeof last_error];
     size_t n = strlen(prefix);

@@ -5,12 +5,12 @@
 #include <stdarg.h>
 
 /* Record a printf-style message as this thread's last error and return
- * status, so callers can write `return hr_err(HR_EPARSE, "...", ...)`. */
-int hr_err(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int hr_verr(int status, const char *fmt, va_list ap);
+ * status, so callers can write `return err_set(HR_EPARSE, "...", ...)`. */
+int err_set(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int err_vset(int status, const char *fmt, va_list ap);
 /* Prefix the current message with "prefix: " (keeps the status). */
-int hr_err_prefix(int status, const char *prefix);
+int err_prefix(int status, const char *prefix);
 /* Clear the last error (called on entry to public functions). */
-void hr_err_clear(void);
+void err_clear(void);
 
 #endif

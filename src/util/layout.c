@@ -74,8 +74,8 @@ static const layout_entry table[] = {
 
 int hr_layout(const char *type, const char *field, size_t *offset, size_t *size)
 {
-    hr_err_clear();
-    if (!type) return hr_err(HR_EINVAL, "hr_layout: type is NULL");
+    err_clear();
+    if (!type) return err_set(HR_EINVAL, "hr_layout: type is NULL");
     for (size_t i = 0; i < sizeof table / sizeof *table; i++) {
         const layout_entry *e = &table[i];
         if (strcmp(e->type, type) || (field ? !e->field || strcmp(e->field, field) : e->field != NULL))
@@ -84,5 +84,5 @@ int hr_layout(const char *type, const char *field, size_t *offset, size_t *size)
         if (size) *size = e->size;
         return HR_OK;
     }
-    return hr_err(HR_ENOTFOUND, "hr_layout: no %s%s%s", type, field ? "." : "", field ? field : "");
+    return err_set(HR_ENOTFOUND, "hr_layout: no %s%s%s", type, field ? "." : "", field ? field : "");
 }

@@ -13,26 +13,26 @@ int read_text_file(const char *path, size_t max, char **buf, size_t *len)
     *buf = NULL;
     *len = 0;
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) return hr_err(HR_EIO, "%s: %s", path, strerror(errno));
+    if (fd < 0) return err_set(HR_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         close(fd);
-        return hr_err(HR_EIO, "%s: is a directory", path);
+        return err_set(HR_EIO, "%s: is a directory", path);
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl != -1) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
     size_t cap = 1 << 16, n = 0;
     char *b = mem_alloc(cap);
-    int st_ = b ? HR_OK : hr_err(HR_ENOMEM, "%s: out of memory", path);
+    int st_ = b ? HR_OK : err_set(HR_ENOMEM, "%s: out of memory", path);
     while (!st_) {
         if (n + 1 == cap) {
             if (cap > max) {
-                st_ = hr_err(HR_EFORMAT, "%s: larger than %zu bytes", path, max);
+                st_ = err_set(HR_EFORMAT, "%s: larger than %zu bytes", path, max);
                 break;
             }
             char *nb = mem_realloc(b, cap * 2);
             if (!nb) {
-                st_ = hr_err(HR_ENOMEM, "%s: out of memory", path);
+                st_ = err_set(HR_ENOMEM, "%s: out of memory", path);
                 break;
             }
             b = nb, cap *= 2;
@@ -40,7 +40,7 @@ int read_text_file(const char *path, size_t max, char **buf, size_t *len)
         ssize_t r = read(fd, b + n, cap - n - 1);
         if (r < 0 && errno == EINTR) continue;
         if (r < 0) {
-            st_ = hr_err(HR_EIO, "%s: read error: %s", path, strerror(errno));
+            st_ = err_set(HR_EIO, "%s: read error: %s", path, strerror(errno));
             break;
         }
         if (r == 0) break;
@@ -48,11 +48,11 @@ int read_text_file(const char *path, size_t max, char **buf, size_t *len)
         if (nul) {
             size_t line = 1;
             for (const char *p = b; p < nul; p++) line += *p == '\n';
-            st_ = hr_err(HR_EFORMAT, "%s:%zu: binary data (a NUL byte), not a text file", path, line);
+            st_ = err_set(HR_EFORMAT, "%s:%zu: binary data (a NUL byte), not a text file", path, line);
             break;
         }
         n += (size_t)r;
-        if (n > max) st_ = hr_err(HR_EFORMAT, "%s: larger than %zu bytes", path, max);
+        if (n > max) st_ = err_set(HR_EFORMAT, "%s: larger than %zu bytes", path, max);
     }
     close(fd);
     if (st_) {
