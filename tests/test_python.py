@@ -126,6 +126,15 @@ with tempfile.TemporaryDirectory() as t:
     out = headroom.report([os.path.join(D, "HIGHLAND.csv")], os.path.join(t, "rep"), backtest_days=7, scenarios=10)
     check(all(os.path.getsize(os.path.join(out, f)) > 0 for f in ("index.html", "regions.csv", "regions.json", "run.json")),
           "report files")
+    # a stage that fails (too few backtest days) raises after the report is written, unless keep_going
+    bad = os.path.join(t, "bad")
+    try:
+        headroom.report([os.path.join(D, "HIGHLAND.csv")], bad, backtest_days=3, scenarios=0)
+        check(False, "report: a failed stage did not raise")
+    except headroom.Error as e:
+        check("keep_going" in str(e) and os.path.exists(os.path.join(bad, "index.html")),
+              "report: failed stage: %s" % e)
+    headroom.report([os.path.join(D, "HIGHLAND.csv")], bad, backtest_days=3, scenarios=0, keep_going=True)
 
 print("python tests: %s" % ("passed" if not fails else "%d failed" % fails))
 sys.exit(1 if fails else 0)

@@ -370,10 +370,11 @@ def assess(data, budgets=(0.25, 0.5, 1, 5), regions=None, **opts):
 
 def report(paths, outdir, model="auto", budgets=None, rank_budget=None, backtest_days=None,
            forecast_hours=None, scenarios=None, growth=None, seed=None, threads=None,
-           models_dir=None, threshold="seasonal", years=None, **ingest):
+           models_dir=None, threshold="seasonal", years=None, keep_going=False, **ingest):
     """The batch report of `headroom report` over the files into outdir
     (index.html, regions.csv, regions.json, run.json); returns outdir.
-    Input options as read()."""
+    A stage that failed for a region raises Error after the report is
+    written, unless keep_going. Input options as read()."""
     ro = Struct("hr_report_opts", lib.hr_report_opts_init)
     keep = ro.keep
     _ingest_opts(ro.sub("ingest", "hr_ingest_opts", keep), **ingest)
@@ -390,6 +391,7 @@ def report(paths, outdir, model="auto", budgets=None, rank_budget=None, backtest
         if v is not None:
             ro[k] = type(ro[k])(v)
     ro["options_text"] = "python: headroom.report"
+    ro["keep_going"] = 1 if keep_going else 0
     arr, n = _paths(paths)
     check(lib.hr_report(arr, n, ro.ptr(), enc(outdir)))
     return outdir

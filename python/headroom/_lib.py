@@ -155,7 +155,7 @@ FIELDS = {
     "hr_report_opts": {"ingest": None, "fit": None, "assess": None, "rank_budget_pct": C.c_double,
                        "backtest_days": sz, "forecast_hours": sz, "scenarios": sz,
                        "growth_pct": C.c_double, "seed": C.c_uint64, "threads": C.c_int,
-                       "options_text": cp},
+                       "options_text": cp, "keep_going": C.c_int},
 }
 SIZE = {}
 OFFSET = {}

@@ -69,7 +69,7 @@ static const layout_entry table[] = {
     F(hr_report_opts, backtest_days), F(hr_report_opts, forecast_hours),
     F(hr_report_opts, scenarios), F(hr_report_opts, growth_pct), F(hr_report_opts, seed),
     F(hr_report_opts, threads), F(hr_report_opts, options_text), F(hr_report_opts, progress),
-    F(hr_report_opts, progress_ud),
+    F(hr_report_opts, progress_ud), F(hr_report_opts, keep_going),
 };
 
 int hr_layout(const char *type, const char *field, size_t *offset, size_t *size)
