@@ -132,7 +132,7 @@ int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
                 arima_free(best);
                 best = g, best_from = s;
             } else arima_free(g);
-        } else if (g->loglik > worst->loglik) {
+        } else if (g->loglik > worst->loglik || (!isnan(g->loglik) && isnan(worst->loglik))) {
             if (worst != f) arima_free(worst);
             worst = g;
         } else arima_free(g);

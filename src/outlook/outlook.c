@@ -87,8 +87,10 @@ static void committed_hours(const hr_outlook_opts *o, const char *name, int64_t 
             double ramp = L->ramp_days > 0 ? (double)(t - L->start_utc) / (86400.0 * L->ramp_days) : 1.0;
             if (ramp > 1) ramp = 1;
             double shape = 1.0;
-            if (L->profile_len == 24) shape = L->profile[(t / 3600) % 24];
-            else if (L->profile_len == 168) shape = L->profile[((t / 3600) + 72) % 168]; /* epoch: Thursday */
+            /* floor division: hours before 1970 index from the start of their day */
+            int64_t hh = t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
+            if (L->profile_len == 24) shape = L->profile[((hh % 24) + 24) % 24];
+            else if (L->profile_len == 168) shape = L->profile[(((hh + 72) % 168) + 168) % 168]; /* epoch: Thursday */
             else if (L->profile_len == 8760) {
                 cal_civil cv;
                 cal_utc_to_civil(t, &cv, NULL, NULL);
