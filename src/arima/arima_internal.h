@@ -207,6 +207,7 @@ struct arima_fit {
     char **names;      /* [np] */
     double sigma2, loglik, aic, aicc, bic;
     int converged;
+    int ml_from_zeros; /* the ML stage started from zeros (CSS start refused) */
     size_t nobs;
     char note[256];
     ssm S;             /* filtered state at the last hour              */

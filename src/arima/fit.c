@@ -408,12 +408,16 @@ static int stage_css_start(fit_run *R)
     R->value = value;
     if (r2 == 0) memcpy(x, x2, np * sizeof(double));
     else if (r2 == HR_ENOMEM) return r2;
-    else ar_note_add(R->f, "CSS start did not converge: ML started from zeros");
+    else {
+        ar_note_add(R->f, "CSS start did not converge: ML started from zeros");
+        R->f->ml_from_zeros = 1;
+    }
     int bad = (o->p > 0 && !ar_stationary((size_t)o->p, x)) ||
               (o->P > 0 && !ar_stationary((size_t)o->P, x + o->p + o->q));
     if (bad) { /* R stops here ("non-stationary AR part from CSS") */
         for (size_t i = 0; i < narma; i++) x[i] = 0.0;
         ar_note_add(R->f, "CSS start non-stationary: ML started from zeros");
+        R->f->ml_from_zeros = 1;
     }
     R->cc.ncond = 0;
     return 0;

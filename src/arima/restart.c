@@ -115,7 +115,7 @@ int arima_fit_model(const double *y, size_t n, const double *xreg, size_t k,
         if (s == 0) {
             /* the first fit started at zeros already when it was ML, or when
              * its CSS start was refused */
-            if (o->method == ARIMA_ML || strstr(f->note, "ML started from zeros")) continue;
+            if (o->method == ARIMA_ML || f->ml_from_zeros) continue;
             memset(start, 0, narma * sizeof(double));
         } else if (s == 1) {
             if (o->method != ARIMA_ML || css_start(y, n, xreg, k, o, &q, narma, start)) continue;

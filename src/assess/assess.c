@@ -197,6 +197,34 @@ static void grid_free(hour_grid *g)
 }
 
 /* Fill g for m hours starting at t0 (multiple of 3600). */
+/* The added load's shape at hour h of day number `day` (of year y): 24
+ * values by UTC hour, 168 by Monday-based hour of the week, 8760 by hour of
+ * a 365-day year; any other length (none) is flat. */
+static double profile_value(const double *p, size_t len, int64_t day, int h, int y)
+{
+    if (len == 24) return p[h];
+    if (len == 168) {
+        /* 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) mod 7. */
+        int64_t wd = ((day % 7) + 7 + 3) % 7;
+        return p[wd * 24 + h];
+    }
+    if (len == 8760) {
+        /* Hour of a 365-day year; Feb 29 reuses Feb 28. */
+        int64_t doy = day - cal_days_from_civil(y, 1, 1);
+        if (cal_is_leap(y) && doy >= 59) doy -= 1; /* Feb 29 is day 59 -> 58; later days shift */
+        return p[doy * 24 + h];
+    }
+    return 1.0;
+}
+
+double headroom_profile_at(const double *p, size_t len, int64_t t_utc)
+{
+    int64_t day = floor_div(t_utc, 86400);
+    int y, mo, d;
+    cal_civil_from_days(day, &y, &mo, &d);
+    return profile_value(p, len, day, (int)((t_utc - day * 86400) / 3600), y);
+}
+
 static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess_opts *o)
 {
     memset(g, 0, sizeof *g);
@@ -222,20 +250,7 @@ static int grid_fill(hour_grid *g, int64_t t0, size_t m, int y0, const hr_assess
         g->month[i] = (uint8_t)mo;
         g->hod[i] = (uint8_t)h;
         g->yi[i] = (uint16_t)(y - y0);
-        double s = 1.0;
-        if (o->profile_len == 24) {
-            s = o->profile[h];
-        } else if (o->profile_len == 168) {
-            /* 1970-01-01 was a Thursday: Monday-based weekday = (day + 3) mod 7. */
-            int64_t wd = ((day % 7) + 7 + 3) % 7;
-            s = o->profile[wd * 24 + h];
-        } else if (o->profile_len == 8760) {
-            /* Hour of a 365-day year; Feb 29 reuses Feb 28. */
-            int64_t doy = day - cal_days_from_civil(y, 1, 1);
-            if (cal_is_leap(y) && doy >= 59) doy -= 1; /* Feb 29 is day 59 -> 58; later days shift */
-            s = o->profile[doy * 24 + h];
-        }
-        g->s[i] = s;
+        g->s[i] = profile_value(o->profile, o->profile_len, day, h, y);
         h++;
     }
     return HR_OK;

@@ -46,6 +46,9 @@ int headroom_genmix_arrays(int64_t t0_utc, const double *load_mw, size_t n,
 /* HR_EINVAL with a message when o is not valid for hr_assess (budgets,
  * thresholds, profile, curve, years), else HR_OK. */
 int headroom_check_opts(const hr_assess_opts *o);
+/* The value of an added-load profile (hr_assess_opts.profile: 24, 168 or
+ * 8760 values; other lengths are flat) at the UTC hour t_utc. */
+double headroom_profile_at(const double *p, size_t len, int64_t t_utc);
 
 /* ---------------------------------------------------------------- flexible load
  * src/assess/flex.c: caps, every-year budgets and storage on one study. */

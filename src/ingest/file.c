@@ -143,6 +143,14 @@ int ingest_header_done(ing_file *f)
                           "or the time_col and value_cols options for the series format)");
 }
 
+int ingest_row_one(ing_file *f, const char *reg, const char *name)
+{
+    int64_t t;
+    int r = ingest_row_time(f, reg, -1, &t);
+    if (r) return r < 0 ? -1 : ingest_gap_err(f, &f->gap_civ);
+    return ingest_push(f, reg, t, 1, &name, f->val);
+}
+
 int ingest_row_wide(ing_file *f)
 {
     const char *reg = f->region ? f->region : f->regbuf;

@@ -178,6 +178,10 @@ int read_gridstatus_setup(ing_file *f, int force);
 /* Generic row hook: one row -> one push of all slots to f->region or the
  * COL_REGION value. */
 int ingest_row_wide(ing_file *f);
+/* A long-by-key row hook's end: the row's time, then its one value (slot 0)
+ * under the column name `name` for region reg; a local time in the
+ * spring-forward gap is an error. */
+int ingest_row_one(ing_file *f, const char *reg, const char *name);
 
 /* IANA zone of a known region name (EIA BA code, PJM-*, ERCO-*, ERCOT*) or NULL. */
 const char *ingest_region_tz(const char *region);

@@ -146,11 +146,7 @@ static int us48_row(ing_file *f)
             snprintf(name, sizeof name, "%s_mw", k);
     }
     if (!*k) return ingest_line_err(f, HR_EPARSE, "empty series key");
-    int64_t t;
-    int r = ingest_row_time(f, reg, -1, &t);
-    if (r) return r < 0 ? -1 : ingest_gap_err(f, &f->gap_civ);
-    const char *nm = name;
-    return ingest_push(f, reg, t, 1, &nm, f->val);
+    return ingest_row_one(f, reg, name);
 }
 
 int read_us48_setup(ing_file *f, int force)

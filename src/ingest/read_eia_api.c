@@ -67,11 +67,7 @@ static int api_row(ing_file *f)
         } else
             snprintf(name, sizeof name, "%s", tab[i][1]);
     }
-    int64_t t;
-    int r = ingest_row_time(f, reg, -1, &t);
-    if (r) return r < 0 ? -1 : ingest_gap_err(f, &f->gap_civ);
-    const char *nm = name;
-    return ingest_push(f, reg, t, 1, &nm, f->val);
+    return ingest_row_one(f, reg, name);
 }
 
 int read_eia_api_setup(ing_file *f, int force)

@@ -166,11 +166,7 @@ static int pjm_gen_row(ing_file *f)
     ingest_fuel_key(f->key, strlen(f->key), k, sizeof k);
     if (!*k) return ingest_line_err(f, HR_EPARSE, "empty fuel type");
     snprintf(name, sizeof name, "gen_%s_mw", k);
-    int64_t t;
-    int r = ingest_row_time(f, reg, -1, &t);
-    if (r) return r < 0 ? -1 : ingest_gap_err(f, &f->gap_civ);
-    const char *nm = name;
-    return ingest_push(f, reg, t, 1, &nm, f->val);
+    return ingest_row_one(f, reg, name);
 }
 
 int read_pjm_gen_setup(ing_file *f, int force)

@@ -208,7 +208,7 @@ typedef struct {
 /* Per lead and source: a fit's workspaces, sized for nu rows and K origins. */
 typedef struct {
     double *X, *y, *Z, *Wsel, *H, *R, *S, *B, *sw, *sw2;
-    size_t *ridx, *nrow;
+    size_t *ridx;
 } lead_ws;
 
 /* Lead L from source c for the selected origins sel[0..ks) of C: weighted
@@ -249,7 +249,7 @@ static void fit_lead(const lead_src *c, const unsigned char *ok, const chunk *C,
             ws[i] = v;
             if (v > 0) sw += v, sw2 += v * v, n++;
         }
-        w->sw[s] = sw, w->sw2[s] = sw2, w->nrow[s] = n;
+        w->sw[s] = sw, w->sw2[s] = sw2;
         double neff = sw2 > 0 ? sw * sw / sw2 : 0;
         st[sel[s]] = n < DIRECT_MIN_DAYS || neff <= nf + 1 ? HR_EDATA : HR_OK;
     }
@@ -414,7 +414,7 @@ static void lead_ws_free(lead_ws *w)
 {
     mem_free(w->X), mem_free(w->y), mem_free(w->Z), mem_free(w->Wsel), mem_free(w->H);
     mem_free(w->R), mem_free(w->S), mem_free(w->B), mem_free(w->sw), mem_free(w->sw2);
-    mem_free(w->ridx), mem_free(w->nrow);
+    mem_free(w->ridx);
     memset(w, 0, sizeof *w);
 }
 
@@ -433,9 +433,8 @@ static int lead_ws_new(lead_ws *w, size_t nu, size_t K)
     w->sw = mem_array(K, sizeof(double));
     w->sw2 = mem_array(K, sizeof(double));
     w->ridx = mem_array(nu, sizeof(size_t));
-    w->nrow = mem_array(K, sizeof(size_t));
     if (w->X && w->y && w->Z && w->Wsel && w->H && w->R && w->S && w->B && w->sw && w->sw2 &&
-        w->ridx && w->nrow)
+        w->ridx)
         return HR_OK;
     lead_ws_free(w);
     return err_set(HR_ENOMEM, "out of memory");

@@ -29,6 +29,7 @@
  * are few years. A year is only calibrated from years before it (a
  * rolling origin), so the hindcast's own coverage is an honest check. */
 #include "headroom.h"
+#include "assess/assess.h"
 #include "util/error.h"
 #include "util/mem.h"
 #include "time/calendar.h"
@@ -86,18 +87,7 @@ static void committed_hours(const hr_outlook_opts *o, const char *name, int64_t 
             if (t < L->start_utc) continue;
             double ramp = L->ramp_days > 0 ? (double)(t - L->start_utc) / (86400.0 * L->ramp_days) : 1.0;
             if (ramp > 1) ramp = 1;
-            double shape = 1.0;
-            /* floor division: hours before 1970 index from the start of their day */
-            int64_t hh = t >= 0 ? t / 3600 : -((-t + 3599) / 3600);
-            if (L->profile_len == 24) shape = L->profile[((hh % 24) + 24) % 24];
-            else if (L->profile_len == 168) shape = L->profile[(((hh + 72) % 168) + 168) % 168]; /* epoch: Thursday */
-            else if (L->profile_len == 8760) {
-                cal_civil cv;
-                cal_utc_to_civil(t, &cv, NULL, NULL);
-                int64_t h = (t - cal_year_start(cv.year)) / 3600;
-                if (cal_is_leap(cv.year) && h >= 59 * 24) h -= 24; /* Feb 29 repeats Feb 28 */
-                shape = L->profile[h < 8760 ? h : 8759];
-            }
+            double shape = L->profile ? headroom_profile_at(L->profile, L->profile_len, t) : 1.0;
             c[k] += L->mw * ramp * shape;
         }
     }
